@@ -1,0 +1,49 @@
+"""The model and everything that trains it: pure numpy, no Qt (a test enforces it)."""
+
+from uat_explorer.core.activations import ACTIVATIONS, Activation, activation
+from uat_explorer.core.construct import construct
+from uat_explorer.core.datafile import load_csv, parse_csv
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.expression import Expression, ExpressionError, parse_expression
+from uat_explorer.core.fitproblem import FitProblem
+from uat_explorer.core.initialize import new_seed, random_network
+from uat_explorer.core.losses import LOSSES
+from uat_explorer.core.metrics import FitMetrics
+from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
+from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OPTIMIZERS, OptimizerSpec
+from uat_explorer.core.session import Session, SessionError, default_session
+from uat_explorer.core.targets import MAX_SAMPLES, PRESETS, Target
+from uat_explorer.core.trainer import StopRule, Trainer, TrainReport
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "MAX_NEURONS",
+    "MAX_SAMPLES",
+    "OPTIMIZERS",
+    "OPTIMIZER_LABELS",
+    "PRESETS",
+    "Activation",
+    "Expression",
+    "ExpressionError",
+    "FitMetrics",
+    "FitProblem",
+    "InputError",
+    "Network",
+    "Neuron",
+    "OptimizerSpec",
+    "Session",
+    "SessionError",
+    "StopRule",
+    "Target",
+    "TrainReport",
+    "Trainer",
+    "activation",
+    "construct",
+    "default_session",
+    "load_csv",
+    "new_seed",
+    "parse_csv",
+    "parse_expression",
+    "random_network",
+]

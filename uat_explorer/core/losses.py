@@ -1,0 +1,78 @@
+"""Losses over the residuals r = y − t: value, gradient dL/dy, and IRLS weights for LM."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from uat_explorer.core.errors import InputError
+
+Array = np.ndarray
+
+HUBER_DELTA = 0.1
+"""Residuals larger than this count linearly: targets here are of order 1."""
+
+
+def _mse(r: Array, g: Array) -> float:
+    """mean(r²); g = 2r/N."""
+    np.multiply(r, 2.0 / r.size, out=g)
+    return float(np.dot(r, r)) / r.size
+
+
+def _mae(r: Array, g: Array) -> float:
+    """mean|r|; g = sign(r)/N (a subgradient at 0)."""
+    np.sign(r, out=g)
+    g *= 1.0 / r.size
+    return float(np.abs(r).sum()) / r.size
+
+
+def _huber(r: Array, g: Array) -> float:
+    """mean of ½r² near 0 and δ(|r| − ½δ) beyond δ; g = clip(r, −δ, δ)/N."""
+    d = HUBER_DELTA
+    np.clip(r, -d, d, out=g)
+    loss = float(np.sum(g * (r - 0.5 * g))) / r.size
+    g *= 1.0 / r.size
+    return loss
+
+
+def _irls_unit(r: Array) -> Array | None:
+    return None
+
+
+def _irls_mae(r: Array) -> Array:
+    return 1.0 / np.maximum(np.abs(r), 1e-6)
+
+
+def _irls_huber(r: Array) -> Array:
+    return np.minimum(1.0, HUBER_DELTA / np.maximum(np.abs(r), 1e-12))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """``value_and_grad(r, g_out) -> loss`` writes dL/dy into g_out.
+
+    ``irls_weights(r)`` lets Levenberg–Marquardt (a least-squares method) minimise the
+    other losses too, by iteratively reweighted least squares; None means all ones.
+    """
+
+    name: str
+    label: str
+    value_and_grad: Callable[[Array, Array], float]
+    irls_weights: Callable[[Array], Array | None]
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss("mse", "Mean squared error", _mse, _irls_unit),
+        Loss("mae", "Mean absolute error", _mae, _irls_mae),
+        Loss("huber", f"Huber (δ = {HUBER_DELTA})", _huber, _irls_huber),
+    )
+}
+
+
+def loss_by_name(name: str) -> Loss:
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise InputError(f"unknown loss {name!r} (known: {', '.join(LOSSES)})") from None

@@ -1,0 +1,330 @@
+"""Everything a person would want back tomorrow, as versioned JSON.
+
+``from_dict`` trusts nothing: each refusal names the field ("neurons[3].w must be a finite
+number, got nan"), so a hand-edited or damaged file is easy to mend. ``save`` is atomic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from uat_explorer.core.activations import ACTIVATIONS
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.expression import ExpressionError, parse_expression
+from uat_explorer.core.files import atomic_write_text
+from uat_explorer.core.initialize import random_network
+from uat_explorer.core.losses import LOSSES
+from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
+from uat_explorer.core.optimizers import MAX_LEARNING_RATE, OPTIMIZERS, OptimizerSpec
+from uat_explorer.core.targets import MAX_DOMAIN, MAX_SAMPLES, PRESETS, Target
+from uat_explorer.core.trainer import StopRule, Trainer
+
+VERSION = 1
+DEFAULT_NEURONS = 6
+DEFAULT_SEED = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_SEED = 2**32 - 1
+MAX_STEPS = 10**12
+
+
+class SessionError(InputError):
+    """A session file or dict that cannot be used, with the reason."""
+
+
+@dataclass
+class Session:
+    """The network, what it fits and how it trains: one object, one file."""
+
+    network: Network
+    target: Target
+    domain: tuple[float, float]
+    samples: int = 200
+    loss: str = "mse"
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+    stop: StopRule = field(default_factory=StopRule)
+    seed: int = 0
+    step: int = 0
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.target.samples(self.domain, self.samples)
+
+    def trainer(self) -> Trainer:
+        x, t = self.training_data()
+        return Trainer(self.network, x, t, self.loss, self.optimizer, self.stop, self.step)
+
+    def copy(self) -> Session:
+        return replace(self, network=self.network.copy())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Session):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        target: dict[str, Any] = {"name": self.target.name}
+        if self.target.expression is not None:
+            target |= {"kind": "expression", "expression": self.target.expression.text}
+        else:
+            target |= {"kind": "data", "x": self.target.x.tolist(), "y": self.target.y.tolist()}
+        return {
+            "app": "uat-explorer",
+            "version": VERSION,
+            "network": {
+                "c": self.network.c,
+                "neurons": [
+                    {"activation": n.activation, "w": n.w, "b": n.b, "v": n.v, "muted": n.muted}
+                    for n in self.network.neurons()
+                ],
+            },
+            "target": target,
+            "domain": list(self.domain),
+            "samples": self.samples,
+            "loss": self.loss,
+            "optimizer": {
+                "name": self.optimizer.name,
+                "learning_rate": self.optimizer.learning_rate,
+            },
+            "stop": {"max_steps": self.stop.max_steps, "loss_below": self.stop.loss_below},
+            "seed": self.seed,
+            "step": self.step,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Session:
+        root = _Fields(data, "")
+        version = root.get("version")
+        if version is None:
+            raise SessionError("not a UAT Explorer session: it has no 'version' field")
+        if version != VERSION:
+            newer = isinstance(version, int) and version > VERSION
+            raise SessionError(
+                f"version: this file is version {version!r}"
+                + ("; it was written by a newer UAT Explorer" if newer else "")
+                + f"; this one reads version {VERSION}"
+            )
+        net = root.child("network")
+        neurons_field = net.list_of("neurons", MAX_NEURONS)
+        neurons = [
+            Neuron(
+                activation=item.choice("activation", ACTIVATIONS),
+                w=item.number("w"),
+                b=item.number("b"),
+                v=item.number("v"),
+                muted=item.boolean("muted", default=False),
+            )
+            for item in neurons_field
+        ]
+        network = Network.from_neurons(neurons, net.number("c"))
+        low, high = root.pair("domain", MAX_DOMAIN)
+        optimizer = root.child("optimizer")
+        stop = root.child("stop", optional=True)
+        return cls(
+            network=network,
+            target=_read_target(root.child("target")),
+            domain=(low, high),
+            samples=root.integer("samples", 2, MAX_SAMPLES),
+            loss=root.choice("loss", LOSSES),
+            optimizer=OptimizerSpec(
+                optimizer.choice("name", OPTIMIZERS),
+                optimizer.number("learning_rate", low=0.0, high=MAX_LEARNING_RATE, open_low=True),
+            ),
+            stop=StopRule(
+                max_steps=stop.integer("max_steps", 0, MAX_STEPS, optional=True),
+                loss_below=stop.number("loss_below", low=0.0, optional=True),
+            ),
+            seed=root.integer("seed", 0, MAX_SEED),
+            step=root.integer("step", 0, MAX_STEPS),
+        )
+
+    def save(self, path: str | Path) -> None:
+        text = json.dumps(self.to_dict(), indent=1, allow_nan=False)
+        atomic_write_text(path, text + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Session:
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise SessionError(
+                    f"{path.name} is {size // (1024 * 1024)} MB; a session is at most"
+                    f" {MAX_FILE_BYTES // (1024 * 1024)} MB"
+                )
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SessionError(f"cannot read {path}: {error.strerror or error}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise SessionError(f"{path.name} is not a session file (not text)") from None
+        except json.JSONDecodeError as error:
+            raise SessionError(
+                f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}:"
+                f" {error.msg})"
+            ) from None
+        except ValueError as error:
+            raise SessionError(f"{path.name} is not a usable session: {error}") from None
+        except RecursionError:
+            raise SessionError(f"{path.name} is nested too deeply to be a session") from None
+        return cls.from_dict(data)
+
+
+def default_session() -> Session:
+    """What the app opens on: a curve to fit and a few neurons already stacked."""
+    target = Target.preset("sin")
+    domain = PRESETS["sin"].domain
+    network = random_network(["sigmoid"] * DEFAULT_NEURONS, domain, seed=DEFAULT_SEED)
+    return Session(network=network, target=target, domain=domain, seed=DEFAULT_SEED)
+
+
+def _read_target(fields: _Fields) -> Target:
+    kind = fields.choice("kind", ("expression", "data"))
+    name = fields.string("name")
+    if kind == "expression":
+        text = fields.string("expression")
+        try:
+            expression = parse_expression(text)
+        except ExpressionError as error:
+            raise SessionError(f"target.expression: {error}") from None
+        if name not in PRESETS:
+            name = "custom"
+        return Target(name, expression)
+    x = fields.numbers("x", MAX_SAMPLES)
+    y = fields.numbers("y", MAX_SAMPLES)
+    try:
+        return Target.from_points(x, y, name)
+    except InputError as error:
+        raise SessionError(f"target: {error}") from None
+
+
+class _Fields:
+    """Typed reads from one JSON object; errors carry the dotted path of the field."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, dict):
+            where = path or "the file"
+            raise SessionError(f"{where} must be a JSON object, got {_kind(data)}")
+        self.data, self.path = data, path
+
+    def _name(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def _required(self, key: str) -> Any:
+        if key not in self.data:
+            raise SessionError(f"{self._name(key)} is missing")
+        return self.data[key]
+
+    def child(self, key: str, optional: bool = False) -> _Fields:
+        if optional and self.data.get(key) is None:
+            return _Fields({}, self._name(key))
+        return _Fields(self._required(key), self._name(key))
+
+    def list_of(self, key: str, limit: int) -> list[_Fields]:
+        items = self._required(key)
+        name = self._name(key)
+        if not isinstance(items, list):
+            raise SessionError(f"{name} must be a list, got {_kind(items)}")
+        if len(items) > limit:
+            raise SessionError(f"{name} has {len(items)} entries; the limit is {limit}")
+        return [_Fields(item, f"{name}[{i}]") for i, item in enumerate(items)]
+
+    def number(
+        self,
+        key: str,
+        low: float = -math.inf,
+        high: float = math.inf,
+        open_low: bool = False,
+        optional: bool = False,
+    ) -> Any:
+        if optional and self.data.get(key) is None:
+            return None
+        value = self._required(key)
+        name = self._name(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SessionError(f"{name} must be a number, got {_kind(value)}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise SessionError(f"{name} must be a finite number, got {value}")
+        if value < low or value > high or (open_low and value == low):
+            raise SessionError(f"{name} must lie in {'(' if open_low else '['}{low:g}, {high:g}]")
+        return value
+
+    def integer(self, key: str, low: int, high: int, optional: bool = False) -> Any:
+        if optional and self.data.get(key) is None:
+            return None
+        value = self._required(key)
+        name = self._name(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SessionError(f"{name} must be a whole number, got {_kind(value)}")
+        if not low <= value <= high:
+            raise SessionError(f"{name} must lie between {low} and {high}, got {value}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise SessionError(f"{self._name(key)} must be true or false, got {_kind(value)}")
+        return value
+
+    def string(self, key: str) -> str:
+        value = self._required(key)
+        if not isinstance(value, str):
+            raise SessionError(f"{self._name(key)} must be text, got {_kind(value)}")
+        return value
+
+    def choice(self, key: str, choices: Any) -> str:
+        value = self.string(key)
+        if value not in choices:
+            raise SessionError(
+                f"{self._name(key)} must be one of {', '.join(choices)}; got {value!r}"
+            )
+        return value
+
+    def pair(self, key: str, limit: float) -> tuple[float, float]:
+        value = self._required(key)
+        name = self._name(key)
+        if not (isinstance(value, list) and len(value) == 2):
+            raise SessionError(f"{name} must be a list of two numbers [start, end]")
+        pair = _Fields({"start": value[0], "end": value[1]}, name)
+        low = pair.number("start", -limit, limit)
+        high = pair.number("end", -limit, limit)
+        if not low < high:
+            raise SessionError(f"{name}: the start must be less than the end")
+        return low, high
+
+    def numbers(self, key: str, limit: int) -> np.ndarray:
+        values = self._required(key)
+        name = self._name(key)
+        if not isinstance(values, list):
+            raise SessionError(f"{name} must be a list of numbers, got {_kind(values)}")
+        if len(values) > limit:
+            raise SessionError(f"{name} has {len(values)} values; the limit is {limit}")
+        for i, value in enumerate(values):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SessionError(f"{name}[{i}] must be a number, got {_kind(value)}")
+            if not math.isfinite(value):
+                raise SessionError(f"{name}[{i}] must be a finite number, got {value}")
+        return np.array(values, dtype=np.float64)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"text {value[:20]!r}"
+    if isinstance(value, float | int):
+        return repr(value)
+    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)

@@ -1,0 +1,167 @@
+"""What the network should fit: a formula in x (a preset or typed) or sampled points."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.expression import Expression, parse_expression
+
+Array = np.ndarray
+
+MAX_SAMPLES = 20_000
+"""Training keeps three H × N buffers; at H = 256 this limit keeps them near 120 MB."""
+
+MAX_DOMAIN = 1e6
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    expression: str
+    domain: tuple[float, float]
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("sin", "sin(x)", "sin(x)", (-math.pi, math.pi)),
+        Preset("sines", "Sum of sines", "sin(2*x) + 0.3*sin(5*x)", (-math.pi, math.pi)),
+        Preset("abs", "|x|", "abs(x)", (-1.0, 1.0)),
+        Preset("parabola", "x²", "x**2", (-1.0, 1.0)),
+        Preset("cubic", "x³ − x", "x**3 - x", (-1.5, 1.5)),
+        Preset("step", "Step", "step(x)", (-1.0, 1.0)),
+        Preset("bump", "Gaussian bump", "exp(-x**2 / 0.1)", (-1.0, 1.0)),
+        Preset("sawtooth", "Sawtooth", "x - floor(x + 0.5)", (-2.0, 2.0)),
+        Preset("square", "Square wave", "sign(sin(pi*x))", (-2.0, 2.0)),
+        Preset(
+            "nielsen",
+            "Nielsen's wiggle",
+            "0.2 + 0.4*x**2 + 0.3*x*sin(15*x) + 0.05*cos(50*x)",
+            (0.0, 1.0),
+        ),
+    )
+}
+
+
+def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
+    """A domain is two finite numbers, low < high, within ±MAX_DOMAIN."""
+    try:
+        low, high = (float(v) for v in domain)
+    except (TypeError, ValueError):
+        raise InputError(f"the domain must be two numbers, got {domain!r}") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputError("the domain must be finite")
+    if not low < high:
+        raise InputError(f"the domain's start ({low:g}) must be less than its end ({high:g})")
+    if max(abs(low), abs(high)) > MAX_DOMAIN:
+        raise InputError(f"the domain must lie within ±{MAX_DOMAIN:g}")
+    return low, high
+
+
+def check_samples(count: int) -> int:
+    if isinstance(count, bool) or not isinstance(count, int | np.integer):
+        raise InputError(f"the number of samples must be a whole number, got {count!r}")
+    if not 2 <= count <= MAX_SAMPLES:
+        raise InputError(f"the number of samples must be between 2 and {MAX_SAMPLES}, got {count}")
+    return int(count)
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    """A formula (``expression`` set) or sampled points (``x``, ``y`` set).
+
+    ``name`` is what a person recognises: a preset's name, "custom", a file name, "drawn".
+    """
+
+    name: str
+    expression: Expression | None = None
+    x: Array | None = field(default=None, repr=False)
+    y: Array | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_text(cls, text: str) -> Target:
+        """A preset by name, or else a formula in x."""
+        key = text.strip()
+        if key in PRESETS:
+            return cls.preset(key)
+        return cls("custom", parse_expression(key))
+
+    @classmethod
+    def preset(cls, name: str) -> Target:
+        try:
+            preset = PRESETS[name]
+        except KeyError:
+            raise InputError(f"unknown preset {name!r} (known: {', '.join(PRESETS)})") from None
+        return cls(name, parse_expression(preset.expression))
+
+    @classmethod
+    def from_points(cls, x: Array, y: Array, name: str = "data") -> Target:
+        """Sampled points, sorted by x; they must be finite and at least two."""
+        x = np.asarray(x, dtype=np.float64).reshape(-1)
+        y = np.asarray(y, dtype=np.float64).reshape(-1)
+        if x.size != y.size:
+            raise InputError(f"{name}: x has {x.size} values but y has {y.size}")
+        if x.size < 2:
+            raise InputError(f"{name}: at least 2 points are needed, got {x.size}")
+        if x.size > MAX_SAMPLES:
+            raise InputError(f"{name}: {x.size} points is more than the limit of {MAX_SAMPLES}")
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise InputError(f"{name}: every value must be a finite number")
+        if np.ptp(x) == 0:
+            raise InputError(f"{name}: the points need at least two different x values")
+        order = np.argsort(x, kind="stable")
+        return cls(name, x=x[order], y=y[order])
+
+    @property
+    def is_data(self) -> bool:
+        return self.expression is None
+
+    @property
+    def text(self) -> str:
+        """The formula, or a short description of the data."""
+        if self.expression is not None:
+            return self.expression.text
+        return f"{self.name} ({self.x.size} points)"
+
+    def natural_domain(self) -> tuple[float, float] | None:
+        """The data's x range, or a preset's domain; None for a custom formula."""
+        if self.x is not None:
+            return float(self.x[0]), float(self.x[-1])
+        preset = PRESETS.get(self.name)
+        return preset.domain if preset else None
+
+    def __call__(self, x: Array) -> Array:
+        """Values on x (data targets are joined by straight lines, for drawing)."""
+        if self.expression is not None:
+            return self.expression(x)
+        return np.interp(x, self.x, self.y)
+
+    def samples(self, domain: tuple[float, float], count: int) -> tuple[Array, Array]:
+        """Training points: ``count`` evenly spaced x for a formula (finite, or an error);
+        the data points inside the domain for data."""
+        low, high = check_domain(domain)
+        if self.expression is None:
+            inside = (self.x >= low) & (self.x <= high)
+            if inside.sum() < 2:
+                raise InputError(
+                    f"fewer than 2 of the {self.name} points lie in [{low:g}, {high:g}]"
+                )
+            return self.x[inside], self.y[inside]
+        x = np.linspace(low, high, check_samples(count))
+        return x, self.expression.check_finite(x)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Target):
+            return NotImplemented
+        if self.name != other.name or self.is_data != other.is_data:
+            return False
+        if self.expression is not None:
+            return self.expression.text == other.expression.text
+        return np.array_equal(self.x, other.x) and np.array_equal(self.y, other.y)
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,210 @@
+"""Backpropagation in chunks: a front end asks for k steps (or a time slice) and redraws."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.fitproblem import FitProblem
+from uat_explorer.core.history import LossHistory
+from uat_explorer.core.losses import loss_by_name
+from uat_explorer.core.metrics import FitMetrics
+from uat_explorer.core.network import Network
+from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Stop once the loss is at most ``loss_below`` or the step count reaches ``max_steps``."""
+
+    max_steps: int | None = None
+    loss_below: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_steps is not None and self.max_steps < 0:
+            raise InputError(f"step budget must be 0 or more, got {self.max_steps}")
+        if self.loss_below is not None and not (
+            math.isfinite(self.loss_below) and self.loss_below >= 0
+        ):
+            raise InputError(f"loss threshold must be a number ≥ 0, got {self.loss_below!r}")
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """dL/dw, dL/db, dL/dv per neuron (network order; 0 for muted ones) and dL/dc."""
+
+    w: Array
+    b: Array
+    v: Array
+    c: float
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """Where training stands after a call to ``Trainer.run``."""
+
+    step: int
+    loss: float
+    metrics: FitMetrics
+    gradients: Gradients
+    steps_run: int
+    seconds: float
+    stopped: str | None = None
+    diverged: str | None = None
+
+
+class Trainer:
+    """Owns a working copy of the network and advances it a chunk at a time.
+
+    A step whose loss is NaN or infinite never sticks: the weights roll back to the
+    last step with a finite loss, the optimizer's state is reset, and the report says why.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        x: Array,
+        t: Array,
+        loss: str = "mse",
+        optimizer: OptimizerSpec | None = None,
+        stop: StopRule | None = None,
+        step: int = 0,
+    ) -> None:
+        self._network = network.copy()
+        self.x = np.asarray(x, dtype=np.float64)
+        self.t = np.asarray(t, dtype=np.float64)
+        self.loss_name = loss_by_name(loss).name
+        self.spec = optimizer or OptimizerSpec()
+        self.stop = stop or StopRule()
+        self.step = step
+        self.history = LossHistory()
+        self._build()
+
+    def _build(self) -> None:
+        dtype = self.spec.working_dtype()
+        self.problem = FitProblem(self._network, self.x, self.t, self.loss_name, dtype)
+        self.theta = self.problem.pack(self._network)
+        self.optimizer = self.spec.build(self.problem.n_params, dtype)
+        self._good = self.theta.copy()
+        self._good_step = self.step
+        self._backup = self.theta.copy()
+        self._losses = np.empty(1024)
+
+    def _sync_network(self) -> None:
+        self.problem.unpack(self.theta, self._network)
+
+    @property
+    def network(self) -> Network:
+        """A copy of the network with the current weights."""
+        self._sync_network()
+        return self._network.copy()
+
+    def set_network(self, network: Network) -> None:
+        """Continue from other weights (an edit by hand); the optimizer starts afresh."""
+        self._network = network.copy()
+        self._build()
+
+    def set_optimizer(self, spec: OptimizerSpec) -> None:
+        """Switch optimizer or learning rate without losing the weights."""
+        if spec.name == self.spec.name:
+            self.optimizer.learning_rate = spec.learning_rate
+            self.spec = spec
+            return
+        self._sync_network()
+        self.spec = spec
+        self._build()
+
+    def set_loss(self, loss: str) -> None:
+        self._sync_network()
+        self.loss_name = loss_by_name(loss).name
+        self._build()
+
+    def set_data(self, x: Array, t: Array) -> None:
+        self._sync_network()
+        self.x = np.asarray(x, dtype=np.float64)
+        self.t = np.asarray(t, dtype=np.float64)
+        self._build()
+
+    def reset_optimizer(self) -> None:
+        self.optimizer = self.spec.build(self.problem.n_params, self.problem.dtype)
+
+    def run(self, steps: int, seconds: float | None = None) -> TrainReport:
+        """Advance up to ``steps`` steps, or until ``seconds`` have passed, or a stop rule."""
+        started = time.perf_counter()
+        deadline = started + seconds if seconds is not None else math.inf
+        budget = steps
+        if self.stop.max_steps is not None:
+            budget = min(budget, self.stop.max_steps - self.step)
+        if self._losses.size < budget:
+            self._losses = np.empty(max(budget, 2 * self._losses.size))
+        threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
+        optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
+        good, backup, good_step = self._good, self._backup, self._good_step
+        first, step, n = self.step, self.step, 0
+        stopped = diverged_loss = None
+        with np.errstate(all="ignore"):
+            while n < budget:
+                np.copyto(backup, theta)
+                loss = optimizer.step(problem, theta)
+                if not math.isfinite(loss):
+                    diverged_loss = loss
+                    break
+                losses[n] = loss
+                n += 1
+                if loss <= threshold:
+                    theta[:] = backup
+                    stopped = f"loss ≤ {threshold:g}"
+                    break
+                good, backup, good_step = backup, good, step
+                step += 1
+                if optimizer.converged:
+                    stopped = "converged: no step lowers the loss further"
+                    break
+                if time.perf_counter() >= deadline:
+                    break
+            grad = np.empty_like(theta)
+            final_loss = problem.loss_and_grad(theta, grad) if diverged_loss is None else math.nan
+            if not math.isfinite(final_loss):
+                diverged_loss = final_loss
+        self.history.extend(first, losses[:n])
+        diverged = None
+        if diverged_loss is not None:
+            diverged = self._divergence_message(step, diverged_loss, good_step)
+            theta[:] = good
+            step = good_step
+            self.history.truncate(step)
+            self.reset_optimizer()
+            final_loss = problem.loss_and_grad(theta, grad)
+        elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
+            stopped = f"step budget of {self.stop.max_steps} reached"
+        self._good, self._backup, self._good_step = good, backup, good_step
+        self.step = step
+        return TrainReport(
+            step=step,
+            loss=float(final_loss),
+            metrics=FitMetrics.of(problem.y, problem.t),
+            gradients=Gradients(*problem.unpack_gradient(grad, self._network.size)),
+            steps_run=n,
+            seconds=time.perf_counter() - started,
+            stopped=stopped,
+            diverged=diverged,
+        )
+
+    def _divergence_message(self, step: int, loss: float, good_step: int) -> str:
+        what = "NaN" if math.isnan(loss) else "infinite"
+        label = OPTIMIZER_LABELS[self.spec.name]
+        advice = (
+            f"the learning rate {self.spec.learning_rate:g} is too high for {label}"
+            if self.optimizer.uses_learning_rate
+            else "the weights are too large for the numbers to stay finite"
+        )
+        return (
+            f"Training diverged at step {step}: the loss became {what}, so {advice}. "
+            f"The weights from step {good_step} were restored."
+        )
