@@ -1,0 +1,25 @@
+"""Start the desktop app: one QApplication, one main window, the event loop."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from uat_explorer import __version__
+from uat_explorer.core.threads import pin_blas_to_one_thread
+
+
+def run_app() -> int:
+    pin_blas_to_one_thread()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("UAT Explorer")
+    app.setOrganizationName("UAT Explorer")
+    app.setApplicationVersion(__version__)
+    from uat_explorer.gui import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return app.exec()
