@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from uat_explorer.core.network import Network
+from uat_explorer.core.network import Network, Neuron
 from uat_explorer.core.targets import check_domain
 
 
@@ -35,3 +35,37 @@ def random_network(activations: Sequence[str], domain: tuple[float, float], seed
     w = rng.choice([-1.0, 1.0], count) * slopes
     v = rng.normal(0.0, 1.0 / np.sqrt(max(count, 1)), count)
     return Network(w=w, b=-w * positions, v=v, c=0.0, activations=list(activations))
+
+
+def free_position(network: Network, domain: tuple[float, float]) -> float:
+    """The middle of the widest stretch of the domain where no neuron switches on,
+    so a new neuron lands where it is seen."""
+    low, high = check_domain(domain)
+    positions = network.step_positions()
+    inside = positions[np.isfinite(positions) & (positions > low) & (positions < high)]
+    edges = np.concatenate([[low], np.sort(inside), [high]])
+    widest = int(np.argmax(np.diff(edges)))
+    return float(0.5 * (edges[widest] + edges[widest + 1]))
+
+
+def new_neuron(activation: str, network: Network, domain: tuple[float, float]) -> Neuron:
+    """A visible neuron for "Add …": a transition about a tenth of the domain wide
+    (steps sharper), switching on in the widest free stretch."""
+    low, high = check_domain(domain)
+    width = high - low
+    slope = {"step": 100.0, "relu": 2.0}.get(activation, 20.0) / width
+    position = free_position(network, domain)
+    return Neuron(activation, slope, -slope * position, 0.5)
+
+
+def new_bump(network: Network, domain: tuple[float, float], height: float = 0.5) -> list[Neuron]:
+    """Two steps with opposite output weights around a free position: a bump."""
+    low, high = check_domain(domain)
+    width = high - low
+    centre = free_position(network, domain)
+    half = width / 20
+    slope = 100.0 / width
+    return [
+        Neuron("step", slope, -slope * (centre - half), height),
+        Neuron("step", slope, -slope * (centre + half), -height),
+    ]

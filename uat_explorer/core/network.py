@@ -91,6 +91,35 @@ class Network:
     def copy(self) -> Network:
         return Network(self.w, self.b, self.v, self.c, self.activations, self.muted)
 
+    def set_neuron(self, j: int, neuron: Neuron) -> None:
+        activation(neuron.activation)
+        self.w[j], self.b[j], self.v[j] = neuron.w, neuron.b, neuron.v
+        self.activations[j] = neuron.activation
+        self.muted[j] = neuron.muted
+
+    def insert(self, index: int, neurons: list[Neuron]) -> None:
+        """Insert neurons before position ``index`` (``size`` appends)."""
+        for name in (n.activation for n in neurons):
+            activation(name)
+        self.w = np.insert(self.w, index, [n.w for n in neurons])
+        self.b = np.insert(self.b, index, [n.b for n in neurons])
+        self.v = np.insert(self.v, index, [n.v for n in neurons])
+        self.muted = np.insert(self.muted, index, [n.muted for n in neurons])
+        self.activations[index:index] = [n.activation for n in neurons]
+
+    def remove(self, index: int, count: int = 1) -> None:
+        rows = np.arange(index, index + count)
+        self.w, self.b, self.v = (np.delete(a, rows) for a in (self.w, self.b, self.v))
+        self.muted = np.delete(self.muted, rows)
+        del self.activations[index : index + count]
+
+    def contribution(self, j: int, x: Array) -> Array:
+        """Neuron j's term v_j·act_j(w_j x + b_j) on x, 0 if muted: one row of ``forward``."""
+        x = np.asarray(x, dtype=np.float64)
+        if self.muted[j]:
+            return np.zeros_like(x)
+        return self.v[j] * ACTIVATIONS[self.activations[j]](self.w[j] * x + self.b[j])
+
     def step_positions(self) -> Array:
         """s_j = −b_j / w_j; nan where w_j = 0 (a flat neuron has no position)."""
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -165,3 +165,26 @@ class Target:
         return np.array_equal(self.x, other.x) and np.array_equal(self.y, other.y)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def target_from_stroke(xs: Array, ys: Array, count: int = 200) -> Target:
+    """A freehand stroke as sampled data: ``count`` points evenly spaced over its x range.
+
+    A hand wobbles back and forth, so points are binned by x and averaged; bins the stroke
+    skipped are filled by straight lines between their neighbours.
+    """
+    xs = np.asarray(xs, dtype=np.float64).reshape(-1)
+    ys = np.asarray(ys, dtype=np.float64).reshape(-1)
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if xs.size < 2 or np.ptp(xs) == 0:
+        raise InputError("draw from left to right across the plot to make a target")
+    count = min(count, MAX_SAMPLES)
+    edges = np.linspace(xs.min(), xs.max(), count + 1)
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    bins = np.clip(np.searchsorted(edges, xs, side="right") - 1, 0, count - 1)
+    totals = np.bincount(bins, weights=ys, minlength=count)
+    counts = np.bincount(bins, minlength=count)
+    filled = counts > 0
+    means = totals[filled] / counts[filled]
+    return Target.from_points(centres, np.interp(centres, centres[filled], means), "drawn")
