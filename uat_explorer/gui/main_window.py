@@ -1,27 +1,289 @@
-"""The main window: the function plot of the current session."""
+"""The main window: the plot in the middle, docks around it, menus that say their keys."""
 
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtWidgets import QMainWindow
+from collections.abc import Callable
 
-from uat_explorer.core import Session, default_session
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QUndoView,
+    QWidget,
+)
+
+from uat_explorer import __version__
+from uat_explorer.core import InputError, Session, default_session
+from uat_explorer.core.examples import EXAMPLES
+from uat_explorer.core.formula import number
+from uat_explorer.core.targets import target_from_stroke
+from uat_explorer.gui.formula_view import FormulaView
+from uat_explorer.gui.function_plot import FunctionPlot
+from uat_explorer.gui.neuron_stack import NeuronStack
+from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+from uat_explorer.gui.state import AppState
+from uat_explorer.gui.target_panel import TargetPanel
 
 
 class MainWindow(QMainWindow):
+    """Builds the whole window around one AppState; no event loop is started here."""
+
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
-        self.session = session or default_session()
+        self.setObjectName("mainWindow")
+        self.state = AppState(session or default_session(), self)
         self.setWindowTitle("UAT Explorer")
-        self.resize(1100, 700)
-        self.plot = pg.PlotWidget(objectName="functionPlot")
-        self.plot.addLegend()
-        x = np.linspace(*self.session.domain, 1000)
-        self.plot.plot(
-            x, self.session.target(x), name="target", pen=pg.mkPen((230, 140, 30), width=2)
-        )
-        self.plot.plot(
-            x, self.session.network(x), name="network output", pen=pg.mkPen("b", width=3)
-        )
+        self.resize(1280, 800)
+
+        self.plot = FunctionPlot(self.state)
         self.setCentralWidget(self.plot)
+        self.stack = NeuronStack(self.state)
+        self.target_panel = TargetPanel(self.state)
+        self.formula = FormulaView(self.state)
+        self.history = QUndoView(self.state.undo_stack, objectName="historyView")
+        self.history.setEmptyLabel("Start")
+        self.docks = {
+            "neurons": self._dock("Neurons", self.stack, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "target": self._dock(
+                "Target", self.target_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "formula": self._dock("Formula", self.formula, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "history": self._dock("History", self.history, Qt.DockWidgetArea.RightDockWidgetArea),
+        }
+        self.docks["history"].hide()
+        self.resizeDocks([self.docks["formula"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["neurons"], self.docks["target"]], [360, 300], Qt.Orientation.Horizontal
+        )
+        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label.setToolTip("How far the output is from the target, on the sample points")
+        self.statusBar().addPermanentWidget(self.error_label)
+
+        self.stack.neuronHovered.connect(self.plot.highlight)
+        self.plot.neuronClicked.connect(self.state.select)
+        self.target_panel.drawToggled.connect(self._drawing_toggled)
+        self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
+        self.state.message.connect(self.show_message)
+        self.state.changed.connect(self.show_error)
+        self._build_menus()
+        self.show_error()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- menus --------------------------------------------------------------------------
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        keys: QKeySequence.StandardKey | str | list | None = None,
+        tip: str = "",
+        name: str = "",
+    ) -> QAction:
+        action = QAction(text, self, objectName=name or "")
+        if isinstance(keys, list):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        elif keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(
+            file_menu,
+            "&New",
+            self.new_session,
+            QKeySequence.StandardKey.New,
+            "Start again from the default network and target",
+            "newAction",
+        )
+        file_menu.addSeparator()
+        self._action(
+            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the window"
+        )
+
+        edit = bar.addMenu("&Edit")
+        undo = self.state.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.state.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        self._action(
+            edit,
+            "&Delete Neuron",
+            self._remove_selected,
+            QKeySequence.StandardKey.Delete,
+            "Remove the selected neuron",
+            "deleteNeuronAction",
+        )
+        self._action(
+            edit,
+            "D&uplicate Neuron",
+            self._duplicate_selected,
+            "Ctrl+D",
+            "Copy the selected neuron",
+        )
+        self._action(
+            edit,
+            "&Mute Neuron",
+            self._toggle_mute,
+            "Ctrl+M",
+            "Leave the selected neuron out of the sum, or bring it back",
+        )
+        self._action(edit, "Select &Previous Neuron", lambda: self._select_step(-1), "Alt+Up")
+        self._action(edit, "Select &Next Neuron", lambda: self._select_step(1), "Alt+Down")
+
+        neurons = bar.addMenu("&Neurons")
+        for i, name in enumerate(("step", "sigmoid", "relu", "tanh")):
+            label = self.stack.add_buttons[name].text().removeprefix("+ ")
+            self._action(
+                neurons,
+                f"Add {label} Neuron",
+                lambda n=name: self.stack.add(n),
+                f"Ctrl+{i + 1}",
+                f"Add a {label} neuron",
+            )
+        self._action(
+            neurons,
+            "Add &Bump",
+            self.stack.add_bump,
+            "Ctrl+B",
+            "Add two step neurons with opposite output weights",
+        )
+
+        examples = bar.addMenu("E&xamples")
+        for example in EXAMPLES:
+            action = self._action(
+                examples,
+                example.title,
+                lambda e=example: self.load_example(e.name),
+                tip=example.description,
+            )
+            action.setObjectName(f"example-{example.name}")
+
+        view = bar.addMenu("&View")
+        self.show_components = self._toggle(
+            view, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
+        )
+        self.plot.componentsShown.connect(self.show_components.setChecked)
+        self._toggle(view, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P")
+        self._toggle(view, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
+        self._action(
+            view,
+            "&Fit Plot to Curves",
+            self.plot.fit_view,
+            "Ctrl+0",
+            "Show the whole domain and all of the output",
+        )
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "&Keyboard Shortcuts",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+            "Every shortcut in one list",
+        )
+        self._action(help_menu, "&About UAT Explorer", self.show_about)
+
+    def _toggle(self, menu: QMenu, text: str, slot, checked: bool, keys: str) -> QAction:
+        action = QAction(text, self, checkable=True, checked=checked)
+        action.setShortcut(QKeySequence(keys))
+        action.toggled.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- actions -----------------------------------------------------------------------
+    def new_session(self) -> None:
+        if not self.state.undo_stack.isClean():
+            answer = QMessageBox.question(
+                self,
+                "Start again?",
+                "Start again from the default network? Your changes are lost.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.state.reset(default_session())
+
+    def load_example(self, name: str) -> None:
+        example = next(e for e in EXAMPLES if e.name == name)
+        self.state.load_session(example.build(), f"Example: {example.title}")
+        self.show_message(example.description)
+
+    def _remove_selected(self) -> None:
+        index = self.state.selected_index
+        if index is None:
+            self.show_message("Select a neuron first: click its card or its curve.")
+            return
+        self.state.remove_neuron(index)
+
+    def _duplicate_selected(self) -> None:
+        index = self.state.selected_index
+        if index is not None:
+            self.state.duplicate_neuron(index)
+
+    def _toggle_mute(self) -> None:
+        index = self.state.selected_index
+        if index is not None:
+            self.state.edit_neuron(index, muted=not self.state.network.muted[index])
+
+    def _select_step(self, step: int) -> None:
+        size = self.state.network.size
+        if size:
+            index = self.state.selected_index
+            self.state.select_index(0 if index is None else (index + step) % size)
+
+    def _drawing_toggled(self, on: bool) -> None:
+        self.plot.set_drawing(on)
+        if on:
+            self.show_message("Drag across the plot from left to right to draw a target.", 0)
+
+    def _stroke_drawn(self, xs, ys) -> None:
+        self.target_panel.draw.setChecked(False)
+        try:
+            target = target_from_stroke(xs, ys)
+            self.state.set_target(target, text="Draw target")
+        except InputError as error:
+            self.show_message(str(error))
+            return
+        self.show_message(f"Drawn target: {target.x.size} points.")
+
+    def show_message(self, text: str, timeout: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def show_error(self) -> None:
+        metrics = self.state.metrics()
+        self.error_label.setText(
+            f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
+            f"   max |error| {number(metrics.max_abs_error)}"
+        )
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(shortcut_rows(self.menuBar()), self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About UAT Explorer",
+            f"<b>UAT Explorer {__version__}</b><p>A network with one hidden layer can trace any"
+            " continuous curve. Turn the dials and see why; then press Train and watch"
+            " backpropagation do it.</p>",
+        )

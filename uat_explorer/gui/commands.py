@@ -1,0 +1,163 @@
+"""Undo commands: every edit of the session is one of these on the QUndoStack.
+
+A command stores exact before/after values, so undo restores bit-for-bit. Edits that
+carry the same ``gesture`` (one drag of a dial, one stretch of typing) merge into one
+undo step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from uat_explorer.core import Network, Neuron, Target
+
+if TYPE_CHECKING:
+    from uat_explorer.gui.state import AppState
+
+_NAMES = {"w": "input weight", "b": "bias", "v": "output weight"}
+
+
+class _GestureEdit(QUndoCommand):
+    """A value going from ``before`` to ``after`` through ``apply``; a later edit of the
+    same kind with the same key (one gesture) merges into this one."""
+
+    kind = 0
+
+    def __init__(self, text: str, before: object, after: object, key: object) -> None:
+        super().__init__(text)
+        self.before, self.after, self.key = before, after, key
+
+    def apply(self, value: object) -> None:
+        raise NotImplementedError
+
+    def id(self) -> int:
+        return self.kind
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if type(other) is not type(self) or self.key is None or other.key != self.key:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.after)
+
+    def undo(self) -> None:
+        self.apply(self.before)
+
+
+class EditNeuron(_GestureEdit):
+    kind = 1
+
+    def __init__(
+        self, state: AppState, index: int, before: Neuron, after: Neuron, gesture: object
+    ) -> None:
+        key = None if gesture is None else (index, gesture)
+        super().__init__(_describe(index, before, after), before, after, key)
+        self.state, self.index = state, index
+
+    def apply(self, value: Neuron) -> None:
+        self.state.apply_neuron(self.index, value)
+
+
+def _describe(index: int, before: Neuron, after: Neuron) -> str:
+    name = f"neuron {index + 1}"
+    if after.activation != before.activation:
+        return f"Make {name} {after.activation}"
+    if after.muted != before.muted:
+        return f"{'Mute' if after.muted else 'Unmute'} {name}"
+    changed = [key for key in _NAMES if getattr(after, key) != getattr(before, key)]
+    return f"Change {' and '.join(_NAMES[k] for k in changed)} of {name}"
+
+
+class EditOutputBias(_GestureEdit):
+    kind = 2
+
+    def __init__(self, state: AppState, before: float, after: float, gesture: object) -> None:
+        super().__init__("Change output bias c", before, after, gesture)
+        self.state = state
+
+    def apply(self, value: float) -> None:
+        self.state.apply_output_bias(value)
+
+
+class InsertNeurons(QUndoCommand):
+    def __init__(
+        self, state: AppState, index: int, neurons: list[Neuron], ids: list[int], text: str
+    ) -> None:
+        super().__init__(text)
+        self.state, self.index, self.neurons, self.ids = state, index, neurons, ids
+
+    def redo(self) -> None:
+        self.state.apply_insert(self.index, self.neurons, self.ids)
+
+    def undo(self) -> None:
+        self.state.apply_remove(self.index, len(self.neurons))
+
+
+class RemoveNeuron(QUndoCommand):
+    def __init__(self, state: AppState, index: int) -> None:
+        super().__init__(f"Remove neuron {index + 1}")
+        self.state, self.index = state, index
+        self.neuron = state.network.neuron(index)
+        self.neuron_id = state.ids[index]
+
+    def redo(self) -> None:
+        self.state.apply_remove(self.index)
+
+    def undo(self) -> None:
+        self.state.apply_insert(self.index, [self.neuron], [self.neuron_id])
+
+
+class ReplaceNetwork(QUndoCommand):
+    """A whole network at once. ``applied=True`` records a change already on screen
+    (a training run), so the first redo does nothing."""
+
+    def __init__(
+        self,
+        state: AppState,
+        network: Network,
+        text: str,
+        before: Network | None = None,
+        applied: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self.state = state
+        self.before = (before or state.network).copy()
+        self.before_ids = list(state.ids)
+        self.after = network.copy()
+        same_layout = network.activations == self.before.activations
+        self.after_ids = self.before_ids if same_layout else state.new_ids(network.size)
+        self._skip = applied
+
+    def redo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        self.state.apply_network(self.after, self.after_ids)
+
+    def undo(self) -> None:
+        self.state.apply_network(self.before, self.before_ids)
+
+
+class SetTarget(_GestureEdit):
+    """Target and domain together: a data target brings its own domain."""
+
+    kind = 3
+
+    def __init__(
+        self,
+        state: AppState,
+        target: Target,
+        domain: tuple[float, float],
+        gesture: object,
+        text: str = "Change target",
+    ) -> None:
+        super().__init__(text, (state.target, state.domain), (target, domain), gesture)
+        self.state = state
+
+    def apply(self, value: tuple[Target, tuple[float, float]]) -> None:
+        self.state.apply_target(*value)

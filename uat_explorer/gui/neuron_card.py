@@ -1,0 +1,208 @@
+"""One neuron as a card: its colour, activation, three dials, and what it does."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QEnterEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uat_explorer.core import ACTIVATIONS, Neuron
+from uat_explorer.core.formula import number
+from uat_explorer.gui.theme import neuron_color
+from uat_explorer.gui.value_dial import DialScale, ValueDial
+
+ACTIVATION_LABELS = {"step": "Step", "sigmoid": "Sigmoid", "relu": "ReLU", "tanh": "tanh"}
+ACTIVATION_TIPS = {
+    "step": "Unit step: 0 before s = −b/w, 1 after. Trains through a surrogate gradient"
+    " (a sigmoid's slope); its output weight v trains exactly.",
+    "sigmoid": "σ(z) = 1 / (1 + e^−z): a soft step; large |w| makes it steep.",
+    "relu": "max(0, z): a hinge at s = −b/w.",
+    "tanh": "tanh(z): a soft step from −1 to 1.",
+}
+WEIGHT_SCALE = DialScale(1000.0, 8.0)
+BIAS_SCALE = DialScale(1000.0, 8.0)
+OUTPUT_SCALE = DialScale(10.0, 3.0)
+CARD_HEIGHT = 120
+
+
+class NeuronCard(QFrame):
+    """Emits what the person asks for; ``show_neuron`` displays model values silently."""
+
+    edited = Signal(int, str, object, int)  # neuron id, field, value, gesture token
+    removeRequested = Signal(int)
+    duplicateRequested = Signal(int)
+    soloToggled = Signal(int, bool)
+    hovered = Signal(int, bool)
+    clicked = Signal(int)
+
+    def __init__(self, neuron_id: int, parent: QWidget | None = None) -> None:
+        """A light frame of the final height; ``build`` adds the dials when needed."""
+        super().__init__(parent, objectName="neuronCard")
+        self.neuron_id = neuron_id
+        self.built = False
+        self._shown: tuple[int, Neuron] | None = None
+        self._solo = False
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setProperty("selected", False)
+        self.setFixedHeight(CARD_HEIGHT)
+
+    def build(self) -> None:
+        """Create the controls (3 ms a card: done for visible cards first, see NeuronStack)."""
+        if self.built:
+            return
+        self.built = True
+        visible = self.isVisible()
+        self.setVisible(False)  # polish and lay out once at the end, not per child
+        self.swatch = QLabel(objectName="colorSwatch")
+        self.swatch.setFixedSize(14, 14)
+        self.swatch.setToolTip("This neuron's colour: its curve in the plot has the same colour")
+        self.title = QLabel()
+        self.activation = QComboBox(objectName="activationCombo")
+        for name, label in ACTIVATION_LABELS.items():
+            self.activation.addItem(label, name)
+            self.activation.setItemData(
+                self.activation.count() - 1, ACTIVATION_TIPS[name], Qt.ItemDataRole.ToolTipRole
+            )
+        self.activation.setToolTip("Activation function of this neuron")
+        self.position = QLabel(objectName="stepPositionLabel")
+        self.position.setToolTip("Step position s = −b/w: where this neuron switches on")
+        self.mute = self._tool(
+            "M",
+            "muteButton",
+            "Mute: leave this neuron out of the sum (and out of training) without deleting it",
+            checkable=True,
+        )
+        self.solo = self._tool(
+            "S",
+            "soloButton",
+            "Solo: show only this neuron's curve; the output still sums every unmuted neuron",
+            checkable=True,
+        )
+        self.duplicate = self._tool("D", "duplicateButton", "Duplicate this neuron (Ctrl+D)")
+        self.remove = self._tool("✕", "removeButton", "Remove this neuron (Delete)")
+        self.w = ValueDial(
+            "w",
+            "Input weight w: how steep the neuron is (negative flips it)",
+            WEIGHT_SCALE,
+            "weight",
+        )
+        self.b = ValueDial("b", "Bias b: shifts the neuron along x (s = −b/w)", BIAS_SCALE, "bias")
+        self.v = ValueDial(
+            "v",
+            "Output weight v: height of this neuron's contribution",
+            OUTPUT_SCALE,
+            "outputWeight",
+        )
+
+        header = QHBoxLayout()
+        header.setSpacing(4)
+        for widget in (self.swatch, self.title, self.activation):
+            header.addWidget(widget)
+        header.addWidget(self.position, 1)
+        for button in (self.mute, self.solo, self.duplicate, self.remove):
+            header.addWidget(button)
+        dials = QHBoxLayout()
+        for dial in (self.w, self.b, self.v):
+            dials.addWidget(dial)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addLayout(dials)
+
+        self.activation.activated.connect(
+            lambda _: self.edited.emit(
+                self.neuron_id, "activation", self.activation.currentData(), 0
+            )
+        )
+        self.mute.toggled.connect(lambda on: self.edited.emit(self.neuron_id, "muted", on, 0))
+        self.solo.toggled.connect(lambda on: self.soloToggled.emit(self.neuron_id, on))
+        self.duplicate.clicked.connect(lambda: self.duplicateRequested.emit(self.neuron_id))
+        self.remove.clicked.connect(lambda: self.removeRequested.emit(self.neuron_id))
+        for field, dial in (("w", self.w), ("b", self.b), ("v", self.v)):
+            dial.edited.connect(
+                lambda value, token, field=field: self.edited.emit(
+                    self.neuron_id, field, value, token
+                )
+            )
+        for child in (
+            self.activation,
+            self.w.dial,
+            self.w.spin,
+            self.b.dial,
+            self.b.spin,
+            self.v.dial,
+            self.v.spin,
+        ):
+            child.installEventFilter(self)
+        color = neuron_color(self.neuron_id)
+        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
+        if self._shown is not None:
+            self.show_neuron(*self._shown)
+        self.show_solo(self._solo)
+        self.setVisible(visible)
+
+    def _tool(self, text: str, name: str, tip: str, checkable: bool = False) -> QToolButton:
+        button = QToolButton(objectName=name, text=text, toolTip=tip)
+        button.setCheckable(checkable)
+        button.setAutoRaise(True)
+        return button
+
+    def show_neuron(self, index: int, neuron: Neuron) -> None:
+        """Display model values; blocked signals mean no edit, no undo step, no loop."""
+        self._shown = (index, neuron)
+        if not self.built:
+            return
+        self.title.setText(f"{index + 1}")
+        self.title.setToolTip(f"Neuron {index + 1}")
+        with QSignalBlocker(self.activation), QSignalBlocker(self.mute):
+            self.activation.setCurrentIndex(list(ACTIVATIONS).index(neuron.activation))
+            self.activation.setToolTip(ACTIVATION_TIPS[neuron.activation])
+            self.mute.setChecked(neuron.muted)
+        self.w.set_value(neuron.w)
+        self.b.set_value(neuron.b)
+        self.v.set_value(neuron.v)
+        s = neuron.step_position
+        self.position.setText("s = —" if math.isnan(s) else f"s = {number(s)}")
+        self.title.setEnabled(not neuron.muted)
+
+    def show_solo(self, on: bool) -> None:
+        self._solo = on
+        if not self.built:
+            return
+        with QSignalBlocker(self.solo):
+            self.solo.setChecked(on)
+
+    def show_selected(self, on: bool) -> None:
+        if self.property("selected") != on:
+            self.setProperty("selected", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.hovered.emit(self.neuron_id, True)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self.hovered.emit(self.neuron_id, False)
+        super().leaveEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Working a dial or a box selects the neuron, like a click on the card."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
+            self.clicked.emit(self.neuron_id)
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit(self.neuron_id)
+        super().mousePressEvent(event)
