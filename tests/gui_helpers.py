@@ -1,0 +1,50 @@
+"""Helpers for driving the real window in tests."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from uat_explorer.gui import MainWindow
+
+
+def cards(window: MainWindow) -> list[QWidget]:
+    """Neuron cards in network order, found by objectName as a user script would."""
+    stack = window.findChild(QWidget, "neuronStack")
+    found = [c for c in stack.findChildren(QWidget, "neuronCard") if not c.isHidden()]
+    layout = window.stack.list_layout
+    return sorted(found, key=layout.indexOf)
+
+
+def curve(window: MainWindow, name: str):
+    plot = window.findChild(QWidget, "functionPlot")
+    return next(item for item in plot.listDataItems() if item.name() == name)
+
+
+def drawn_output(window: MainWindow) -> tuple[np.ndarray, np.ndarray]:
+    item = curve(window, "network output")
+    return item.xData, item.yData
+
+
+def drag(widget: QWidget, points: list[tuple[float, float]]) -> None:
+    """A left-button drag through widget-local points, as real mouse events."""
+
+    def send(kind: QEvent.Type, x: float, y: float, buttons) -> None:
+        pos = QPointF(x, y)
+        event = QMouseEvent(
+            kind,
+            pos,
+            widget.mapToGlobal(pos),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(widget, event)
+
+    held = Qt.MouseButton.LeftButton
+    send(QEvent.Type.MouseButtonPress, *points[0], held)
+    for x, y in points[1:]:
+        send(QEvent.Type.MouseMove, x, y, held)
+    send(QEvent.Type.MouseButtonRelease, *points[-1], Qt.MouseButton.NoButton)
