@@ -1,0 +1,168 @@
+"""GUI responsiveness, measured in one run (numbers vary with the machine's load).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py
+
+Composer: dial change → finished repaint (median) with 32 and 128 neurons on the
+1000-point grid; adding the 256th neuron; opening a 256-neuron session; and the real
+`uat-explorer` from launch to a mapped window under Xvfb (needs Xvfb and xwininfo).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from uat_explorer.core import MAX_NEURONS, Session, Target, random_network
+from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.gui import MainWindow
+
+DOMAIN = (-3.14159, 3.14159)
+
+
+def window_with(neurons: int) -> MainWindow:
+    session = Session(
+        network=random_network(["sigmoid"] * neurons, DOMAIN, 0),
+        target=Target.preset("sin"),
+        domain=DOMAIN,
+    )
+    window = MainWindow(session)
+    window.resize(1280, 800)
+    window.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def close(window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+
+
+def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
+    window = window_with(neurons)
+    card = window.stack.cards[window.state.ids[neurons // 2]]
+    card.build()
+    times = []
+    for i in range(turns):
+        started = time.perf_counter()
+        card.w.dial.setValue(100 + (i % 2) * 200)
+        QApplication.processEvents()  # the repaint happens here
+        times.append(1000 * (time.perf_counter() - started))
+    close(window)
+    return statistics.median(times)
+
+
+def add_last_neuron_ms() -> float:
+    window = window_with(MAX_NEURONS - 1)
+    button = window.stack.add_buttons["sigmoid"]
+    started = time.perf_counter()
+    button.click()
+    QApplication.processEvents()
+    elapsed = 1000 * (time.perf_counter() - started)
+    assert window.state.network.size == MAX_NEURONS
+    close(window)
+    return elapsed
+
+
+def open_full_session_ms() -> tuple[float, float, float]:
+    """(ms until the window is usable, ms until every card is built in the background,
+    longest ms the event loop was busy meanwhile)."""
+    started = time.perf_counter()
+    window = window_with(MAX_NEURONS)
+    usable = 1000 * (time.perf_counter() - started)
+    longest = 0.0
+    while not all(card.built for card in window.stack.cards.values()):
+        turn = time.perf_counter()
+        QApplication.processEvents()
+        longest = max(longest, 1000 * (time.perf_counter() - turn))
+    done = 1000 * (time.perf_counter() - started)
+    close(window)
+    return usable, done, longest
+
+
+def launch_to_window_seconds(runs: int = 3) -> list[float] | None:
+    """Real entry point under a private Xvfb; polls the X server for the mapped window."""
+    if not (shutil.which("Xvfb") and shutil.which("xwininfo")):
+        return None
+    display = ":93"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1400x900x24"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "HOME": "/tmp/uat-bench-home",
+        "XDG_CONFIG_HOME": "/tmp/uat-bench-home/config",
+        "XDG_DATA_HOME": "/tmp/uat-bench-home/data",
+    }
+    exe = Path(sys.executable).with_name("uat-explorer")
+    results = []
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            app = subprocess.Popen(
+                [str(exe)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            while time.perf_counter() - started < 30:
+                tree = subprocess.run(
+                    ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+                ).stdout
+                if '"UAT Explorer"' in tree and "UAT Explorer" in tree.split("\n", 5)[-1]:
+                    results.append(time.perf_counter() - started)
+                    break
+                time.sleep(0.01)
+            app.terminate()
+            app.wait(10)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return results
+
+
+def main() -> int:
+    pin_blas_to_one_thread()
+    QApplication.instance() or QApplication([])
+    ok = True
+    print("Composer (offscreen, software painting)")
+    for neurons, budget in ((32, 16.0), (128, 33.0)):
+        ms = dial_to_repaint_ms(neurons)
+        ok &= ms <= budget
+        print(
+            f"  dial change → repaint, {neurons:3d} neurons: median {ms:5.1f} ms"
+            f"  (budget {budget:.0f} ms: {'PASS' if ms <= budget else 'FAIL'})"
+        )
+    ms = add_last_neuron_ms()
+    ok &= ms < 1000
+    print(f"  adding neuron {MAX_NEURONS}: {ms:.0f} ms  (budget well under 1 s)")
+    usable, done, longest = open_full_session_ms()
+    print(
+        f"  opening a {MAX_NEURONS}-neuron session: usable after {usable:.0f} ms; all cards"
+        f" built after {done:.0f} ms, the event loop never busy for more than {longest:.0f} ms"
+    )
+    launches = launch_to_window_seconds()
+    if launches is None:
+        print("  launch → window: skipped (needs Xvfb and xwininfo)")
+    else:
+        best = statistics.median(launches)
+        ok &= best <= 1.5
+        runs = ", ".join(f"{s:.2f}" for s in launches)
+        print(f"  launch → window mapped: median {best:.2f} s of [{runs}]  (budget 1.5 s)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
