@@ -45,10 +45,11 @@ class LossHistory:
             self._steps, self._losses = self._steps[keep], self._losses[keep]
 
     def truncate(self, step: int) -> None:
-        """Forget everything after ``step`` (training was rolled back to it)."""
-        keep = self._steps <= step
+        """Forget ``step`` and everything after it: training was rolled back to the weights
+        of that step, and the next run records their loss again."""
+        keep = self._steps < step
         self._steps, self._losses = self._steps[keep], self._losses[keep]
-        if self._last is not None and self._last[0] > step:
+        if self._last is not None and self._last[0] >= step:
             self._last = (
                 (int(self._steps[-1]), float(self._losses[-1])) if self._steps.size else None
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -57,13 +57,17 @@ class TrainReport:
     seconds: float
     stopped: str | None = None
     diverged: str | None = None
+    losses: Array = field(default_factory=lambda: np.zeros(0))
+    """The loss at each step of this run (the loss curve's new points)."""
 
 
 class Trainer:
     """Owns a working copy of the network and advances it a chunk at a time.
 
-    A step whose loss is NaN or infinite never sticks: the weights roll back to the
-    last step with a finite loss, the optimizer's state is reset, and the report says why.
+    A step whose loss is NaN or infinite never sticks: the weights roll back to the finite
+    weights with the lowest loss since training (re)started, the optimizer's state is
+    reset, and the report says why. Not merely the last finite ones: just before the
+    overflow those are already absurd (an output of 1e17 at learning rate 10).
     """
 
     def __init__(
@@ -91,8 +95,9 @@ class Trainer:
         self.problem = FitProblem(self._network, self.x, self.t, self.loss_name, dtype)
         self.theta = self.problem.pack(self._network)
         self.optimizer = self.spec.build(self.problem.n_params, dtype)
-        self._good = self.theta.copy()
-        self._good_step = self.step
+        self._best = self.theta.copy()
+        self._best_loss = math.inf
+        self._best_step = self.step
         self._backup = self.theta.copy()
         self._losses = np.empty(1024)
 
@@ -145,7 +150,8 @@ class Trainer:
             self._losses = np.empty(max(budget, 2 * self._losses.size))
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
-        good, backup, good_step = self._good, self._backup, self._good_step
+        best, backup = self._best, self._backup
+        best_loss, best_step = self._best_loss, self._best_step
         first, step, n = self.step, self.step, 0
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
@@ -157,11 +163,13 @@ class Trainer:
                     break
                 losses[n] = loss
                 n += 1
+                if loss < best_loss:
+                    np.copyto(best, backup)
+                    best_loss, best_step = loss, step
                 if loss <= threshold:
                     theta[:] = backup
                     stopped = f"loss ≤ {threshold:g}"
                     break
-                good, backup, good_step = backup, good, step
                 step += 1
                 if optimizer.converged:
                     stopped = "converged: no step lowers the loss further"
@@ -175,15 +183,15 @@ class Trainer:
         self.history.extend(first, losses[:n])
         diverged = None
         if diverged_loss is not None:
-            diverged = self._divergence_message(step, diverged_loss, good_step)
-            theta[:] = good
-            step = good_step
+            diverged = self._divergence_message(step, diverged_loss, best_step, best_loss)
+            theta[:] = best
+            step = best_step
             self.history.truncate(step)
             self.reset_optimizer()
             final_loss = problem.loss_and_grad(theta, grad)
         elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
             stopped = f"step budget of {self.stop.max_steps} reached"
-        self._good, self._backup, self._good_step = good, backup, good_step
+        self._best_loss, self._best_step = best_loss, best_step
         self.step = step
         return TrainReport(
             step=step,
@@ -194,9 +202,10 @@ class Trainer:
             seconds=time.perf_counter() - started,
             stopped=stopped,
             diverged=diverged,
+            losses=losses[: max(0, min(n, step - first + 1))].copy(),
         )
 
-    def _divergence_message(self, step: int, loss: float, good_step: int) -> str:
+    def _divergence_message(self, step: int, loss: float, best_step: int, best: float) -> str:
         what = "NaN" if math.isnan(loss) else "infinite"
         label = OPTIMIZER_LABELS[self.spec.name]
         advice = (
@@ -204,7 +213,9 @@ class Trainer:
             if self.optimizer.uses_learning_rate
             else "the weights are too large for the numbers to stay finite"
         )
-        return (
-            f"Training diverged at step {step}: the loss became {what}, so {advice}. "
-            f"The weights from step {good_step} were restored."
+        return f"Training diverged at step {step}: the loss became {what}, so {advice}. " + (
+            f"The weights of step {best_step}, the lowest loss of this run ({best:.3g}),"
+            " were restored."
+            if math.isfinite(best)
+            else "The weights it started from were restored."
         )
