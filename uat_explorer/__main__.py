@@ -4,4 +4,6 @@ import sys
 
 from uat_explorer.cli import main
 
-sys.exit(main())
+# Guarded: the training worker process (multiprocessing "spawn") imports this module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The training worker process, driven over a real pipe exactly as the window drives it."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
+from uat_explorer.core.training_worker import Job, Progress, start_worker
+
+
+@pytest.fixture
+def worker():
+    process, conn = start_worker()
+    yield conn
+    conn.send(("quit",))
+    assert process.wait(10) == 0
+
+
+def job(optimizer: OptimizerSpec | None = None) -> Job:
+    domain = (-math.pi, math.pi)
+    x, t = Target.preset("sin").samples(domain, 100)
+    net = random_network(["sigmoid"] * 8, domain, seed=3)
+    return Job(net, x, t, "mse", optimizer or OptimizerSpec("adam", 0.01), StopRule(), step=0)
+
+
+def receive_until(conn, done, timeout=20.0) -> list[Progress]:
+    replies = []
+    while conn.poll(timeout):
+        reply = conn.recv()
+        assert not (isinstance(reply, tuple) and reply[0] == "error"), reply
+        replies.append(reply)
+        if done(reply):
+            return replies
+    pytest.fail("the worker did not answer in time")
+
+
+def test_runs_streams_every_loss_and_pauses(worker):
+    worker.send(("load", job()))
+    worker.send(("run",))
+    replies = receive_until(worker, lambda p: p.step > 2000)
+    worker.send(("pause",))
+    replies += receive_until(worker, lambda p: not p.running)
+    last = replies[-1]
+    losses = np.concatenate([p.losses for p in replies])
+    # Every step's loss arrived exactly once, in order, without gaps.
+    assert replies[0].first_step == 0
+    for before, after in itertools.pairwise(replies):
+        assert after.first_step == before.first_step + before.losses.size
+    assert losses.size == last.step
+    assert last.loss < losses[0] / 10
+    assert last.steps_per_second > 0
+
+
+def test_advance_runs_exactly_that_many_steps(worker):
+    worker.send(("load", job()))
+    worker.send(("advance", 37))
+    reply = receive_until(worker, lambda p: not p.running)[-1]
+    assert reply.step == 37
+    worker.send(("advance", 5))
+    assert receive_until(worker, lambda p: not p.running)[-1].step == 42
+
+
+def test_divergence_is_reported_once_with_finite_weights(worker):
+    worker.send(("load", job(OptimizerSpec("sgd", 100.0))))
+    worker.send(("run",))
+    final = receive_until(worker, lambda p: p.diverged is not None)[-1]
+    assert "too high" in final.diverged and not final.running
+    assert np.all(np.isfinite(final.network.w)) and math.isfinite(final.loss)
+    worker.send(("pause",))
+    assert receive_until(worker, lambda p: True)[-1].diverged is None
+
+
+def test_settings_change_while_running_without_losing_progress(worker):
+    worker.send(("load", job()))
+    worker.send(("run",))
+    before = receive_until(worker, lambda p: p.step > 200)[-1]
+    worker.send(("optimizer", OptimizerSpec("lm")))
+    worker.send(("stop", StopRule(loss_below=1e-4)))
+    done = receive_until(worker, lambda p: p.stopped is not None)[-1]
+    assert done.step > before.step and done.loss <= 1e-4 and done.stopped == "loss ≤ 0.0001"
+
+
+def test_paced_training_runs_the_set_steps_per_frame(worker):
+    worker.send(("load", job()))
+    worker.send(("pace", 3))
+    worker.send(("run",))
+    replies = receive_until(worker, lambda p: p.step >= 30)
+    worker.send(("pause",))
+    assert all(p.losses.size % 3 == 0 for p in replies)
+
+
+def test_the_worker_exits_when_the_window_process_goes_away():
+    process, conn = start_worker()
+    conn.close()  # what the OS does when the window's process dies
+    assert process.wait(10) == 0

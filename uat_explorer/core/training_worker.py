@@ -1,0 +1,216 @@
+"""Training in a separate process, driven over a multiprocessing pipe.
+
+On these 2-core machines a training thread holds the GIL and starves the window (measured:
+41 fps and 12 % of headless speed); a process trains at full speed on the other core
+while the window only draws. Everything here is plain Python and numpy.
+
+Commands in (tuples): ("load", Job), ("run",), ("pause",), ("advance", n),
+("optimizer", OptimizerSpec), ("loss", name), ("stop", StopRule), ("data", x, t),
+("pace", steps_per_frame or 0), ("quit",).
+Replies out: Progress after each frame's work, or ("error", text) if something broke.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from uat_explorer.core.metrics import FitMetrics
+from uat_explorer.core.network import Network
+from uat_explorer.core.optimizers import OptimizerSpec
+from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.trainer import Gradients, StopRule, Trainer, TrainReport
+
+FRAME = 1 / 60
+REPLY_EVERY = FRAME / 2
+"""Twice a frame, so every frame the window draws finds new weights waiting (once a
+frame beat against the window's own timer and skipped frames); it keeps the newest."""
+CHUNK = FRAME / 4
+
+
+@dataclass
+class Job:
+    """Everything the worker needs to train: what the window has at the moment."""
+
+    network: Network
+    x: np.ndarray
+    t: np.ndarray
+    loss: str
+    optimizer: OptimizerSpec
+    stop: StopRule
+    step: int
+
+
+@dataclass
+class Progress:
+    """Where training stands, and the loss of every step since the previous reply
+    (``losses[i]`` belongs to step ``first_step + i``)."""
+
+    step: int
+    network: Network
+    loss: float
+    metrics: FitMetrics
+    gradients: Gradients
+    first_step: int
+    losses: np.ndarray
+    running: bool
+    steps_per_second: float
+    stopped: str | None = None
+    diverged: str | None = None
+
+
+class _Worker:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.trainer: Trainer | None = None
+        self.report: TrainReport | None = None
+        self.running = False
+        self.owed = 0  # steps still owed to an "advance"
+        self.pace = 0  # steps per frame; 0 = as many as fit in half a frame
+        self.losses: list[np.ndarray] = []
+        self.first_step = 0
+        self.last_sent = 0.0
+        self.rate = (0, time.perf_counter())  # steps since "run", and when it came
+
+    @property
+    def busy(self) -> bool:
+        return self.trainer is not None and (self.running or self.owed > 0)
+
+    def handle(self, command: tuple) -> bool:
+        """Apply one command; False means quit."""
+        kind, args = command[0], command[1:]
+        if kind == "quit":
+            return False
+        if kind == "load":
+            job: Job = args[0]
+            self.trainer = Trainer(
+                job.network, job.x, job.t, job.loss, job.optimizer, job.stop, job.step
+            )
+            self.report = self.trainer.run(0)
+            self.losses, self.first_step = [], job.step
+            return True
+        trainer = self.trainer
+        if trainer is None:
+            return True
+        if kind == "run":
+            self.running, self.owed = True, 0
+            self.rate = (0, time.perf_counter())
+        elif kind == "pause":
+            self.running, self.owed = False, 0
+            self.send()
+        elif kind == "advance":
+            self.running, self.owed = False, int(args[0])
+        elif kind == "optimizer":
+            trainer.set_optimizer(args[0])
+        elif kind == "loss":
+            trainer.set_loss(args[0])
+        elif kind == "stop":
+            trainer.stop = args[0]
+        elif kind == "data":
+            trainer.set_data(*args)
+        elif kind == "pace":
+            self.pace = int(args[0])
+        return True
+
+    def work(self) -> None:
+        """One chunk of steps, then a reply if a frame has passed or training ended."""
+        trainer = self.trainer
+        assert trainer is not None
+        if self.owed:
+            report = trainer.run(self.owed, seconds=CHUNK)
+            self.owed -= report.steps_run
+        elif self.pace:
+            report = trainer.run(self.pace)
+        else:
+            report = trainer.run(10**9, seconds=CHUNK)
+        self.report = report
+        self.losses.append(report.losses)
+        self.rate = (self.rate[0] + report.steps_run, self.rate[1])
+        if report.stopped or report.diverged or report.steps_run == 0:
+            self.running, self.owed = False, 0
+        if not self.busy or time.perf_counter() - self.last_sent >= REPLY_EVERY:
+            self.send()
+
+    def send(self) -> None:
+        trainer, report = self.trainer, self.report
+        if trainer is None or report is None:
+            return
+        steps, since = self.rate
+        elapsed = time.perf_counter() - since
+        self.conn.send(
+            Progress(
+                step=trainer.step,
+                network=trainer.network,
+                loss=report.loss,
+                metrics=report.metrics,
+                gradients=report.gradients,
+                first_step=self.first_step,
+                losses=np.concatenate(self.losses) if self.losses else np.zeros(0),
+                running=self.busy,
+                steps_per_second=steps / elapsed if elapsed > 0 else 0.0,
+                stopped=report.stopped,
+                diverged=report.diverged,
+            )
+        )
+        self.losses = []
+        self.first_step = trainer.step  # the next reply's losses start here
+        self.last_sent = time.perf_counter()
+        if report.stopped or report.diverged:  # say it once
+            self.report = replace(report, stopped=None, diverged=None)
+
+
+def serve(conn: Connection) -> None:
+    """The worker process's main loop: commands between chunks, replies at frame rate."""
+    pin_blas_to_one_thread()
+    worker = _Worker(conn)
+    try:
+        while True:
+            if not worker.busy:
+                if not worker.handle(conn.recv()):
+                    return
+                continue
+            while conn.poll(0):
+                if not worker.handle(conn.recv()):
+                    return
+            if worker.busy:
+                worker.work()
+                if worker.pace and worker.running:
+                    conn.poll(FRAME)  # paced: one chunk a frame, but wake for a command
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return
+    except Exception:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            conn.send(("error", traceback.format_exc()))
+
+
+_LAUNCH = (
+    "import sys; from multiprocessing.connection import Connection;"
+    " from uat_explorer.core.training_worker import serve; serve(Connection(int(sys.argv[1])))"
+)
+
+
+def start_worker() -> tuple[subprocess.Popen, Connection]:
+    """Launch ``serve`` in a fresh interpreter joined by a socket pair.
+
+    Not multiprocessing's "spawn": that re-imports the launching script, so any script
+    that builds a window without an ``if __name__ == "__main__"`` guard would run twice.
+    The worker exits when its end of the pair closes, even if this process is killed.
+    It is started with ``-c``, not ``-m``: as ``__main__`` this module's classes would be
+    pickled as ``__main__.Progress``, which the window cannot load.
+    """
+    ours, theirs = socket.socketpair()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCH, str(theirs.fileno())],
+        pass_fds=[theirs.fileno()],
+        stdin=subprocess.DEVNULL,
+    )
+    theirs.close()
+    return process, Connection(ours.detach())
