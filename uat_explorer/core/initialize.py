@@ -69,3 +69,16 @@ def new_bump(network: Network, domain: tuple[float, float], height: float = 0.5)
         Neuron("step", slope, -slope * (centre - half), height),
         Neuron("step", slope, -slope * (centre + half), -height),
     ]
+
+
+def resize_network(
+    network: Network, count: int, activation: str, domain: tuple[float, float], seed: int
+) -> Network:
+    """Keep the first ``count`` neurons; add seeded ones of ``activation`` if there are too
+    few, their step positions spread over the domain like a fresh start's."""
+    kept = network.neurons()[:count]
+    extra = count - len(kept)
+    if extra > 0:
+        fresh = random_network([activation] * extra, domain, seed + network.size)
+        kept += fresh.neurons()
+    return Network.from_neurons(kept, network.c)

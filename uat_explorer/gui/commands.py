@@ -113,8 +113,9 @@ class RemoveNeuron(QUndoCommand):
 
 
 class ReplaceNetwork(QUndoCommand):
-    """A whole network at once. ``applied=True`` records a change already on screen
-    (a training run), so the first redo does nothing."""
+    """A whole network at once, and optionally the step count with it (training, reset).
+    ``applied=True`` records a change already on screen (a training run), so the first
+    redo does nothing."""
 
     def __init__(
         self,
@@ -123,9 +124,13 @@ class ReplaceNetwork(QUndoCommand):
         text: str,
         before: Network | None = None,
         applied: bool = False,
+        step: int | None = None,
+        before_step: int | None = None,
     ) -> None:
         super().__init__(text)
         self.state = state
+        self.step = step
+        self.before_step = state.session.step if before_step is None else before_step
         self.before = (before or state.network).copy()
         self.before_ids = list(state.ids)
         self.after = network.copy()
@@ -138,9 +143,13 @@ class ReplaceNetwork(QUndoCommand):
             self._skip = False
             return
         self.state.apply_network(self.after, self.after_ids)
+        if self.step is not None:
+            self.state.apply_step(self.step)
 
     def undo(self) -> None:
         self.state.apply_network(self.before, self.before_ids)
+        if self.step is not None:
+            self.state.apply_step(self.before_step)
 
 
 class SetTarget(_GestureEdit):

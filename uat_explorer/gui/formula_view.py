@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from uat_explorer.core.formula import legend, network_formula, neuron_formula
 from uat_explorer.gui.state import AppState
+from uat_explorer.gui.throttle import Throttle
 
 
 class FormulaView(QWidget):
@@ -25,7 +26,8 @@ class FormulaView(QWidget):
         layout.addWidget(self.neuron)
         layout.addWidget(self.network)
         layout.addWidget(self.key)
-        state.changed.connect(self.refresh)
+        self._throttled = Throttle(200, self.refresh, self)
+        state.changed.connect(self._throttled)
         state.selectionChanged.connect(self.refresh)
         self.refresh()
 

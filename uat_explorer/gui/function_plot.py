@@ -15,7 +15,7 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from uat_explorer.gui.state import AppState
-from uat_explorer.gui.theme import PlotColors, neuron_color, plot_colors
+from uat_explorer.gui.theme import PlotColors, neuron_color, plot_colors, style_plot
 
 OUTPUT_POINTS = 1000
 COMPONENT_POINTS = 200
@@ -70,6 +70,7 @@ class FunctionPlot(pg.PlotWidget):
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         self.components_visible = True
+        self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
         self.samples_visible = False
         self.band_visible = False
@@ -190,7 +191,9 @@ class FunctionPlot(pg.PlotWidget):
         self.parts_coarse = network.forward(self.x_coarse)[1]
         for index, neuron_id in enumerate(self.state.ids):
             self.components[neuron_id].setData(self.x_coarse, self.parts_coarse[index])
-        self.restyle_components()
+        muted = tuple(network.muted)
+        if muted != self._styled_muted:  # styles change with mutes, not with every frame
+            self.restyle_components()
         self.update_output()
 
     def update_neuron(self, index: int) -> None:
@@ -221,6 +224,7 @@ class FunctionPlot(pg.PlotWidget):
         item.setZValue(6 if emphasised else 1)
 
     def restyle_components(self) -> None:
+        self._styled_muted = tuple(self.state.network.muted)
         for index in range(len(self.state.ids)):
             self._style_component(index)
 
@@ -263,14 +267,7 @@ class FunctionPlot(pg.PlotWidget):
 
     def apply_theme(self) -> None:
         colors = self.colors = plot_colors(self.palette())
-        self.setBackground(colors.background)
-        for name in ("left", "bottom"):
-            axis = self.getAxis(name)
-            axis.setPen(colors.foreground)
-            axis.setTextPen(colors.foreground)
-        self.legend.setLabelTextColor(colors.foreground)
-        for _sample, label in self.legend.items:
-            label.setText(label.text)  # setLabelTextColor alone does not re-render
+        style_plot(self, colors)
         self.target_item.setPen(pg.mkPen(colors.target, width=2.2, style=Qt.PenStyle.DashLine))
         self.output_item.setPen(pg.mkPen(colors.output, width=3.5))
         self.samples_item.setBrush(pg.mkBrush(colors.target))

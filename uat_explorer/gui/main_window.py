@@ -20,13 +20,18 @@ from uat_explorer import __version__
 from uat_explorer.core import InputError, Session, default_session
 from uat_explorer.core.examples import EXAMPLES
 from uat_explorer.core.formula import number
+from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.targets import target_from_stroke
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.function_plot import FunctionPlot
+from uat_explorer.gui.loss_plot import LossPlot
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.state import AppState
 from uat_explorer.gui.target_panel import TargetPanel
+from uat_explorer.gui.throttle import Throttle
+from uat_explorer.gui.training_controller import TrainingController
+from uat_explorer.gui.training_panel import TrainingPanel
 
 
 class MainWindow(QMainWindow):
@@ -39,10 +44,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("UAT Explorer")
         self.resize(1280, 800)
 
+        self.training = TrainingController(self.state, self)
         self.plot = FunctionPlot(self.state)
         self.setCentralWidget(self.plot)
         self.stack = NeuronStack(self.state)
         self.target_panel = TargetPanel(self.state)
+        self.training_panel = TrainingPanel(self.state, self.training)
+        self.loss_plot = LossPlot(self.state)
         self.formula = FormulaView(self.state)
         self.history = QUndoView(self.state.undo_stack, objectName="historyView")
         self.history.setEmptyLabel("Start")
@@ -51,26 +59,61 @@ class MainWindow(QMainWindow):
             "target": self._dock(
                 "Target", self.target_panel, Qt.DockWidgetArea.RightDockWidgetArea
             ),
+            "training": self._dock(
+                "Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "loss": self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
             "formula": self._dock("Formula", self.formula, Qt.DockWidgetArea.BottomDockWidgetArea),
             "history": self._dock("History", self.history, Qt.DockWidgetArea.RightDockWidgetArea),
         }
         self.docks["history"].hide()
-        self.resizeDocks([self.docks["formula"]], [150], Qt.Orientation.Vertical)
+        self.splitDockWidget(self.docks["loss"], self.docks["formula"], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["loss"]], [190], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["loss"], self.docks["formula"]], [520, 760], Qt.Orientation.Horizontal
+        )
         self.resizeDocks(
             [self.docks["neurons"], self.docks["target"]], [360, 300], Qt.Orientation.Horizontal
         )
+        self.status_step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
+        self.status_loss = QLabel(
+            objectName="statusLossLabel", toolTip="The training loss at the current weights"
+        )
         self.error_label = QLabel(objectName="errorLabel")
         self.error_label.setToolTip("How far the output is from the target, on the sample points")
-        self.statusBar().addPermanentWidget(self.error_label)
+        self.status_fit = QLabel(
+            objectName="statusMetricsLabel",
+            toolTip="Root mean squared error and R² on the sample points",
+        )
+        self.status_speed = QLabel(
+            objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
+        )
+        for label in (
+            self.status_step,
+            self.status_loss,
+            self.error_label,
+            self.status_fit,
+            self.status_speed,
+        ):
+            self.statusBar().addPermanentWidget(label)
+        self._show_status = Throttle(100, self.show_status, self)
 
         self.stack.neuronHovered.connect(self.plot.highlight)
         self.plot.neuronClicked.connect(self.state.select)
         self.target_panel.drawToggled.connect(self._drawing_toggled)
         self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
         self.state.message.connect(self.show_message)
-        self.state.changed.connect(self.show_error)
+        self.state.changed.connect(self._show_status)
+        self.state.stepChanged.connect(self._show_status)
+        self.state.settingsChanged.connect(self._show_status)
+        self.training.progressed.connect(
+            lambda progress: self._show_status() if progress.running else self.show_status()
+        )
+        self.training.runningChanged.connect(lambda _: self.show_status())
+        # The whole notice stands in the Training panel; the status bar gets its first sentence.
+        self.training.notice.connect(lambda text: self.show_message(text.split(". ")[0] + "."))
         self._build_menus()
-        self.show_error()
+        self.show_status()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
@@ -163,6 +206,40 @@ class MainWindow(QMainWindow):
             self.stack.add_bump,
             "Ctrl+B",
             "Add two step neurons with opposite output weights",
+        )
+
+        self._action(
+            neurons,
+            "&Randomize Neurons",
+            self._new_seed,
+            tip="New random weights for the current neurons (a new seed)",
+        )
+
+        training = bar.addMenu("&Training")
+        self.train_action = self._action(
+            training,
+            "&Train / Pause",
+            self.training.toggle,
+            "Space",
+            "Start or pause backpropagation",
+            "trainAction",
+        )
+        self._action(
+            training, "&Step", self.training.step, "Ctrl+Right", "Advance one chunk while paused"
+        )
+        self._action(
+            training,
+            "&Reset Weights",
+            self.state.reinitialize,
+            "Ctrl+R",
+            "The initial weights of this seed again, step 0",
+        )
+        self._action(
+            training,
+            "&New Seed",
+            self._new_seed,
+            "Ctrl+Shift+R",
+            "A new seed, and its initial weights",
         )
 
         examples = bar.addMenu("E&xamples")
@@ -269,12 +346,28 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout)
 
-    def show_error(self) -> None:
-        metrics = self.state.metrics()
+    def _new_seed(self) -> None:
+        self.state.reinitialize(new_seed())
+
+    def show_status(self) -> None:
+        """Step, loss and fit in the status bar; throttled while training runs."""
+        state = self.state
+        metrics = state.metrics()
+        self.status_step.setText(f"step {state.session.step}")
+        self.status_loss.setText(f"loss {number(state.loss_value())} ({state.session.loss})")
         self.error_label.setText(
             f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
             f"   max |error| {number(metrics.max_abs_error)}"
         )
+        self.status_fit.setText(f"RMSE {number(metrics.rmse)}   R² {number(metrics.r2, 4)}")
+        last = self.training.last
+        speed = last.steps_per_second if self.training.running and last else None
+        self.status_speed.setText(f"{speed:,.0f} steps/s" if speed else "")
+
+    def closeEvent(self, event) -> None:
+        self.training.pause()
+        self.training.shutdown()
+        super().closeEvent(event)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(shortcut_rows(self.menuBar()), self).exec()

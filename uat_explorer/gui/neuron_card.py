@@ -51,6 +51,7 @@ class NeuronCard(QFrame):
         self.neuron_id = neuron_id
         self.built = False
         self._shown: tuple[int, Neuron] | None = None
+        self._stale = False
         self._solo = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setProperty("selected", False)
@@ -147,8 +148,7 @@ class NeuronCard(QFrame):
             child.installEventFilter(self)
         color = neuron_color(self.neuron_id)
         self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
-        if self._shown is not None:
-            self.show_neuron(*self._shown)
+        self.refresh()
         self.show_solo(self._solo)
         self.setVisible(visible)
 
@@ -160,9 +160,19 @@ class NeuronCard(QFrame):
 
     def show_neuron(self, index: int, neuron: Neuron) -> None:
         """Display model values; blocked signals mean no edit, no undo step, no loop."""
+        self.store(index, neuron)
+        self.refresh()
+
+    def store(self, index: int, neuron: Neuron) -> None:
+        """Remember values to show; cheap, for cards out of view during training."""
         self._shown = (index, neuron)
-        if not self.built:
+        self._stale = True
+
+    def refresh(self) -> None:
+        if not (self.built and self._stale and self._shown is not None):
             return
+        self._stale = False
+        index, neuron = self._shown
         self.title.setText(f"{index + 1}")
         self.title.setToolTip(f"Neuron {index + 1}")
         with QSignalBlocker(self.activation), QSignalBlocker(self.mute):

@@ -166,14 +166,17 @@ class NeuronStack(QWidget):
         self._build_visible()
         self._builder.start()
 
-    def _build_visible(self) -> None:
+    def _in_view(self) -> list[NeuronCard]:
         if not self.scroll.isVisible():
-            return  # no geometry yet: every card would look "in view"
+            return []  # no geometry yet: every card would look "in view"
         top = self.scroll.verticalScrollBar().value()
         bottom = top + self.scroll.viewport().height()
-        for card in self.cards.values():
-            if not card.built and card.y() < bottom and card.y() + card.height() > top:
-                card.build()
+        return [c for c in self.cards.values() if c.y() < bottom and c.y() + c.height() > top]
+
+    def _build_visible(self) -> None:
+        for card in self._in_view():
+            card.build()
+            card.refresh()
 
     def _build_batch(self) -> None:
         self._build_visible()
@@ -189,17 +192,22 @@ class NeuronStack(QWidget):
         self._build_visible()
 
     def build_all(self) -> None:
-        """Build every card now (scripts and tests that reach past the visible ones)."""
+        """Build and update every card now (for scripts that reach past the visible ones)."""
         for card in self.cards.values():
             card.build()
+            card.refresh()
 
     def show_neuron(self, index: int) -> None:
         self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))
 
     def show_all(self) -> None:
+        """New values for every card; only those in view redraw now (a training frame
+        with 256 neurons would otherwise spend most of its time on hidden dials)."""
         network = self.state.network
         for index, neuron_id in enumerate(self.state.ids):
-            self.cards[neuron_id].show_neuron(index, network.neuron(index))
+            self.cards[neuron_id].store(index, network.neuron(index))
+        for card in self._in_view():
+            card.refresh()
         size = network.size
         self.count.setText(f"{size} neuron{'s' * (size != 1)} (at most {MAX_NEURONS})")
 

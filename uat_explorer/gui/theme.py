@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
 
 # Tableau 10 without its blue, which is the output's colour.
@@ -48,3 +49,17 @@ def plot_colors(palette: QPalette) -> PlotColors:
         error=QColor(255, 80, 80, 70 if dark else 55),
         stroke=QColor("#ffd54f" if dark else "#c2185b"),
     )
+
+
+def style_plot(plot: pg.PlotWidget, colors: PlotColors) -> None:
+    """Background, axes and legend text in the palette's colours."""
+    plot.setBackground(colors.background)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(colors.foreground)
+        axis.setTextPen(colors.foreground)
+    legend = plot.getPlotItem().legend
+    if legend is not None:
+        legend.setLabelTextColor(colors.foreground)
+        for _sample, label in legend.items:
+            label.setText(label.text)  # setLabelTextColor alone does not re-render

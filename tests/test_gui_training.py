@@ -1,0 +1,192 @@
+"""Train from the window: the worker process trains, the window shows it live."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from gui_helpers import cards
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox
+
+from uat_explorer.core import Session, Target, random_network
+from uat_explorer.gui import MainWindow
+
+DOMAIN = (-math.pi, math.pi)
+
+
+@pytest.fixture
+def window(qtbot):
+    net = random_network(["sigmoid"] * 8, DOMAIN, seed=5)
+    w = MainWindow(Session(network=net, target=Target.preset("sin"), domain=DOMAIN, seed=5))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.close()
+    assert w.training._process is None  # no worker left behind
+
+
+def button(window, name):
+    return window.findChild(QPushButton, name)
+
+
+def train_until(qtbot, window, condition, timeout=20_000):
+    if not window.training.running:
+        button(window, "trainButton").click()
+    qtbot.waitUntil(condition, timeout=timeout)
+
+
+def test_train_lowers_the_loss_tenfold_and_the_dials_follow(qtbot, window):
+    start = window.state.loss_value()
+    train_until(qtbot, window, lambda: window.state.loss_value() < start / 10)
+    assert button(window, "trainButton").isChecked()
+    assert button(window, "trainButton").text() == "Pause"
+    button(window, "trainButton").click()
+    assert not window.training.running and not button(window, "trainButton").isChecked()
+    network = window.state.network
+    for index, card in enumerate(cards(window)[:3]):
+        assert card.findChild(QDoubleSpinBox, "weightSpin").value() == pytest.approx(
+            network.w[index], abs=1e-4
+        )
+        assert card.findChild(QDoubleSpinBox, "outputWeightSpin").value() == pytest.approx(
+            network.v[index], abs=1e-4
+        )
+    assert window.findChild(QLabel, "statusStepLabel").text() == f"step {window.state.session.step}"
+    assert "loss" in window.findChild(QLabel, "statusLossLabel").text()
+    steps, losses = window.state.history.arrays()
+    assert steps[0] == 0 and losses[-1] < losses[0] / 10
+    plot = window.loss_plot.curve
+    assert plot.xData.size > 1
+
+
+def test_pause_stops_the_step_count(qtbot, window):
+    train_until(qtbot, window, lambda: window.state.session.step > 300)
+    button(window, "trainButton").click()
+    step = window.state.session.step
+    qtbot.wait(300)
+    assert window.state.session.step == step
+
+
+def test_step_advances_exactly_one_chunk(window):
+    button(window, "stepButton").click()
+    assert window.state.session.step == 10  # Auto: ten steps
+    window.findChild(QSpinBox, "stepsPerFrameSpin").setValue(7)
+    button(window, "stepButton").click()
+    assert window.state.session.step == 17
+    assert window.state.history.arrays()[0].tolist() == list(range(17))
+
+
+def test_reset_gives_the_same_weights_twice(qtbot, window):
+    button(window, "resetButton").click()
+    first = window.state.network.copy()
+    assert first == random_network(["sigmoid"] * 8, DOMAIN, seed=5)
+    train_until(qtbot, window, lambda: window.state.session.step > 200)
+    button(window, "resetButton").click()
+    assert window.state.network == first
+    assert window.state.session.step == 0 and len(window.state.history) == 0
+    button(window, "newSeedButton").click()
+    assert window.state.session.seed != 5
+    assert window.state.network != first
+    assert window.findChild(QSpinBox, "seedSpin").value() == window.state.session.seed
+
+
+def test_divergence_restores_finite_weights_and_says_why(qtbot, window):
+    window.findChild(QComboBox, "optimizerCombo").setCurrentIndex(0)  # SGD
+    window.findChild(QComboBox, "optimizerCombo").activated.emit(0)
+    window.findChild(QDoubleSpinBox, "learningRateSpin").setValue(10.0)
+    assert window.state.session.optimizer.name == "sgd"
+    assert window.state.session.optimizer.learning_rate == 10.0
+    message = window.findChild(QLabel, "trainingMessageLabel")
+    train_until(qtbot, window, lambda: "diverged" in message.text())
+    assert "learning rate 10 is too high" in message.text() and message.isVisible()
+    assert not window.training.running and not button(window, "trainButton").isChecked()
+    net = window.state.network
+    assert all(np.all(np.isfinite(a)) for a in (net.w, net.b, net.v)) and math.isfinite(net.c)
+
+
+def test_changing_the_optimizer_mid_run_keeps_the_weights(qtbot, window):
+    train_until(qtbot, window, lambda: window.state.session.step > 500)
+    loss_before = window.state.loss_value()
+    step_before = window.state.session.step
+    combo = window.findChild(QComboBox, "optimizerCombo")
+    combo.setCurrentIndex(combo.findData("lm"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.training.running  # a setting, not an edit: training goes on
+    qtbot.waitUntil(lambda: window.state.session.step > step_before + 20, timeout=10_000)
+    assert window.state.loss_value() < loss_before  # continued, not restarted
+    assert not window.findChild(QDoubleSpinBox, "learningRateSpin").isEnabled()
+
+
+def test_undo_after_training_restores_the_weights_before_it(qtbot, window):
+    before = window.state.network.copy()
+    train_until(qtbot, window, lambda: window.state.session.step > 300)
+    button(window, "trainButton").click()
+    trained = window.state.network.copy()
+    assert window.state.undo_stack.undoText().startswith("Train")
+    window.state.undo_stack.undo()
+    assert window.state.network == before and window.state.session.step == 0
+    window.state.undo_stack.redo()
+    assert window.state.network == trained
+
+
+def test_editing_a_dial_pauses_training_and_keeps_the_edit(qtbot, window):
+    train_until(qtbot, window, lambda: window.state.session.step > 200)
+    cards(window)[0].findChild(QDoubleSpinBox, "biasSpin").setValue(2.5)
+    assert not window.training.running
+    assert window.state.network.b[0] == 2.5
+    qtbot.wait(200)
+    assert window.state.network.b[0] == 2.5  # no late frame overwrote it
+    stack = window.state.undo_stack
+    assert stack.text(stack.count() - 2).startswith("Train")
+
+
+def test_the_trained_result_can_be_edited_and_trained_again(qtbot, window):
+    train_until(qtbot, window, lambda: window.state.session.step > 200)
+    button(window, "trainButton").click()
+    cards(window)[1].findChild(QDoubleSpinBox, "outputWeightSpin").setValue(3.0)
+    step = window.state.session.step
+    train_until(qtbot, window, lambda: window.state.session.step > step + 100)
+    button(window, "trainButton").click()
+    assert window.state.network.v[1] != 3.0  # training started from the edit
+
+
+def test_neuron_count_and_samples(qtbot, window):
+    count = window.findChild(QSpinBox, "neuronCountSpin")
+    count.setValue(12)
+    assert window.state.network.size == 12 and len(cards(window)) == 12
+    count.setValue(3)
+    assert window.state.network.size == 3
+    window.state.undo_stack.undo()
+    assert window.state.network.size == 12
+    samples = window.findChild(QSpinBox, "samplesSpin")
+    samples.setValue(500)
+    assert window.state.training_data()[0].size == 500
+
+
+def test_stop_at_a_loss_threshold(qtbot, window):
+    window.findChild(QCheckBox, "stopLossCheck").setChecked(True)
+    window.findChild(QDoubleSpinBox, "stopLossSpin").setValue(1e-3)
+    message = window.findChild(QLabel, "trainingMessageLabel")
+    train_until(qtbot, window, lambda: not window.training.running and bool(message.text()))
+    assert message.text() == "loss ≤ 0.001"
+    assert window.state.loss_value() <= 1e-3
+
+
+def test_space_toggles_training(qtbot, window):
+    action = window.train_action
+    assert action.shortcut().toString() == "Space"
+    action.trigger()
+    assert window.training.running
+    action.trigger()
+    assert not window.training.running
+
+
+def test_a_killed_worker_is_reported_not_fatal(qtbot, window):
+    train_until(qtbot, window, lambda: window.state.session.step > 100)
+    window.training._process.kill()
+    message = window.findChild(QLabel, "trainingMessageLabel")
+    qtbot.waitUntil(lambda: "stopped unexpectedly" in message.text(), timeout=10_000)
+    assert not window.training.running
+    step = window.state.session.step
+    train_until(qtbot, window, lambda: window.state.session.step > step + 100)  # a new worker

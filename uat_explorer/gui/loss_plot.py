@@ -1,0 +1,103 @@
+"""The loss over the whole run, on a log scale: is it still falling?"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QWidget
+
+from uat_explorer.gui.state import AppState
+from uat_explorer.gui.theme import plot_colors, style_plot
+from uat_explorer.gui.throttle import Throttle
+
+SMALLEST = 1e-300
+"""Losses are clipped here for the log axis: a perfect fit has loss 0."""
+
+
+class LossPlot(pg.PlotWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        self.state = state
+        self.setMinimumHeight(120)
+        self.setLogMode(x=False, y=True)
+        self.showGrid(x=True, y=True, alpha=0.15)
+        self.setLabel("bottom", "step")
+        self.setLabel("left", "loss")
+        for name in ("bottom", "left"):
+            self.getAxis(name).enableAutoSIPrefix(False)  # log ticks, not "(x1e+27)"
+        self.curve = self.plot(name="loss", antialias=False)
+        # Thousands of jagged points: draw a min/max envelope per pixel instead (it keeps
+        # every spike), without antialiasing. Measured: 25 ms a paint -> see bench_gui.
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.threshold = pg.InfiniteLine(angle=0, movable=False)
+        self.threshold.setZValue(-1)
+        self.addItem(self.threshold)
+        self.hint = pg.TextItem("Press Train (Space) and watch the loss fall", anchor=(0.5, 0.5))
+        self.addItem(self.hint, ignoreBounds=True)
+        self.setToolTip(
+            "The training loss at every step (log scale). The dashed line is the"
+            " stop threshold, when one is set."
+        )
+        self.view_box = self.getViewBox()
+        self.view_box.disableAutoRange()
+        self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
+        self.follow, self._x_end, self._decades = True, 0.0, None
+        self._throttled = Throttle(100, self.refresh, self)  # 10 Hz is plenty for a loss curve
+        state.stepChanged.connect(self._throttled)
+        state.settingsChanged.connect(self.show_threshold)
+        self.apply_theme()
+        self.refresh()
+        self.show_threshold()
+
+    def refresh(self) -> None:
+        steps, losses = self.state.history.arrays()
+        self.hint.setVisible(steps.size == 0)
+        if steps.size == 0:
+            self.curve.setData([], [])
+            self.hint.setPos(50, -1.5)
+            self.follow, self._x_end, self._decades = True, 0.0, None
+            self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
+            return
+        losses = np.maximum(losses, SMALLEST)
+        self.curve.setData(steps, losses)
+        if self.follow:
+            self._keep_in_view(int(steps[-1]), losses)
+
+    def _keep_in_view(self, last_step: int, losses: np.ndarray) -> None:
+        """Grow the range in jumps (x to 1.5 × the step, y by whole decades), so the axes
+        and grid are regenerated now and then, not at every refresh."""
+        low, high = np.log10(losses.min()), np.log10(losses.max())
+        decades = (math.floor(low), math.ceil(high) + (math.ceil(high) == high))
+        if self._decades is not None:
+            decades = (min(decades[0], self._decades[0]), max(decades[1], self._decades[1]))
+        if last_step > self._x_end or decades != self._decades:
+            self._x_end = max(self._x_end, 1.5 * last_step, 10.0)
+            self._decades = decades
+            self.view_box.setRange(xRange=(0, self._x_end), yRange=decades, padding=0.02)
+
+    def _user_moved_view(self, *_args) -> None:
+        self.follow = False  # until the history starts again
+
+    def show_threshold(self) -> None:
+        level = self.state.session.stop.loss_below
+        self.threshold.setVisible(level is not None and level > 0)
+        if level:
+            self.threshold.setValue(math.log10(level))  # the axis holds log10(loss)
+
+    def apply_theme(self) -> None:
+        colors = plot_colors(self.palette())
+        style_plot(self, colors)
+        self.curve.setPen(pg.mkPen(colors.output, width=2))
+        self.threshold.setPen(pg.mkPen(colors.target, width=1.2, style=Qt.PenStyle.DashLine))
+        self.hint.setColor(colors.foreground)
+
+    def changeEvent(self, event: QEvent) -> None:
+        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette_events and hasattr(self, "hint"):
+            self.apply_theme()
+        super().changeEvent(event)

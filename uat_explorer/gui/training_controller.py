@@ -1,0 +1,234 @@
+"""Runs training in a worker process and shows it: the window stays free to draw.
+
+Each frame the controller drains the worker's replies, keeps every step's loss, and shows
+only the newest weights. Any edit by hand pauses training first (so the edit is never
+overwritten by the next frame); the run so far becomes one undo step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from uat_explorer.core import Network
+from uat_explorer.core.training_worker import Job, Progress, start_worker
+from uat_explorer.gui.commands import ReplaceNetwork
+from uat_explorer.gui.state import AppState
+
+FRAME_MS = 16
+STEP_CHUNK = 10
+"""What Step advances in Auto mode; otherwise it advances the steps-per-frame setting."""
+
+
+class TrainingController(QObject):
+    runningChanged = Signal(bool)
+    progressed = Signal(object)  # Progress
+    notice = Signal(str)  # why training stopped, or what went wrong
+
+    def __init__(self, state: AppState, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.running = False
+        self.last: Progress | None = None
+        self._process = None
+        self._conn = None
+        self._synced = -1  # the state revision the worker has
+        self._run_start: tuple[Network, int] | None = None
+        self._waiting = False  # an Advance not yet answered
+        self._timer = QTimer(self, interval=FRAME_MS)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~55 Hz
+        self._timer.timeout.connect(self.poll)
+        state.before_edit = self.pause
+        state.settingsChanged.connect(self._send_settings)
+
+    # -- the worker ------------------------------------------------------------------------
+    def _alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def ensure_worker(self) -> None:
+        """Start the worker process if it is not running."""
+        if self._alive():
+            return
+        self._process, self._conn = start_worker()
+        self._synced = -1
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        if self._process is None:
+            return
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self._conn.send(("quit",))
+        try:
+            self._process.wait(2)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(2)
+        self._conn.close()
+        self._process = self._conn = None
+
+    def _send(self, *command: object) -> bool:
+        try:
+            self._conn.send(command)
+        except (BrokenPipeError, OSError, AttributeError):
+            self._worker_lost("the training process stopped unexpectedly")
+            return False
+        return True
+
+    def _sync(self) -> None:
+        """Give the worker the current network, data and settings if it lacks them."""
+        self.ensure_worker()
+        if self._synced == self.state.revision:
+            return
+        session = self.state.session
+        x, t = self.state.training_data()
+        job = Job(
+            session.network.copy(),
+            x,
+            t,
+            session.loss,
+            session.optimizer,
+            session.stop,
+            session.step,
+        )
+        if self._send("load", job) and self._send("pace", self.state.steps_per_frame):
+            self._synced = self.state.revision
+
+    def _send_settings(self) -> None:
+        if not self._alive():
+            return
+        session = self.state.session
+        x, t = self.state.training_data()
+        self._send("optimizer", session.optimizer)
+        self._send("loss", session.loss)
+        self._send("stop", session.stop)
+        self._send("data", x, t)
+        self._send("pace", self.state.steps_per_frame)
+
+    # -- intents -----------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.running:
+            return
+        self._sync()
+        if self._run_start is None:
+            self._run_start = (self.state.network.copy(), self.state.session.step)
+        if self._send("run"):
+            self._set_running(True)
+            self._timer.start()
+
+    def pause(self) -> None:
+        """Stop and wait for the worker's last weights, so what is shown is what stays."""
+        if not (self.running or self._waiting):
+            return
+        self._send("pause")
+        self._set_running(False)
+        self._drain(until_idle=True)
+        self._finish_run()
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.start()
+
+    def step(self) -> None:
+        """Advance one chunk (steps per frame, or STEP_CHUNK in Auto) and wait for it."""
+        self.pause()
+        self._sync()
+        self._run_start = (self.state.network.copy(), self.state.session.step)
+        if self._send("advance", self.state.steps_per_frame or STEP_CHUNK):
+            self._waiting = True
+            self._drain(until_idle=True)
+            self._finish_run()
+
+    # -- replies ---------------------------------------------------------------------------
+    def poll(self) -> None:
+        """One frame: take every reply that arrived, show the newest."""
+        self._drain(until_idle=False)
+
+    def _drain(self, until_idle: bool) -> None:
+        replies: list[Progress] = []
+        deadline = time.monotonic() + 5.0
+        try:
+            while self._conn is not None:
+                if not self._conn.poll(0.05 if until_idle else 0):
+                    if not until_idle or time.monotonic() > deadline:
+                        break
+                    continue
+                reply = self._conn.recv()
+                if isinstance(reply, tuple):
+                    self._worker_lost(f"training failed: {reply[1].strip().splitlines()[-1]}")
+                    return
+                replies.append(reply)
+                if until_idle and not reply.running:
+                    break
+        except (EOFError, OSError):
+            self._worker_lost("the training process stopped unexpectedly")
+            return
+        except Exception as error:  # a reply that cannot be read: never an error per frame
+            self._worker_lost(f"a reply from the training process was unreadable ({error})")
+            return
+        if replies:
+            self._show(replies)
+
+    def _show(self, replies: list[Progress]) -> None:
+        state = self.state
+        for reply in replies:
+            state.history.extend(reply.first_step, reply.losses)
+        last = replies[-1]
+        self.last = last
+        state.apply_weights(last.network)
+        state.apply_step(last.step)
+        self._synced = state.revision  # the worker holds exactly these weights
+        self.progressed.emit(last)
+        ended = next((r.diverged or r.stopped for r in replies if r.diverged or r.stopped), None)
+        if ended:
+            self.notice.emit(
+                ended
+                + (
+                    " Undo (Ctrl+Z) returns to the weights before this run."
+                    if "diverged" in ended
+                    else ""
+                )
+            )
+        if not last.running and self.running:
+            self._set_running(False)
+            self._finish_run()
+
+    def _finish_run(self) -> None:
+        """Record the run as one undo step: undo returns to the weights before it."""
+        self._waiting = False
+        if not self.running:
+            self._timer.stop()
+        if self._run_start is None:
+            return
+        before, before_step = self._run_start
+        self._run_start = None
+        steps = self.state.session.step - before_step
+        if steps == 0 and before == self.state.network:
+            return
+        command = ReplaceNetwork(
+            self.state,
+            self.state.network,
+            f"Train {steps} steps",
+            before=before,
+            applied=True,
+            step=self.state.session.step,
+            before_step=before_step,
+        )
+        self.state.undo_stack.push(command)
+
+    def _set_running(self, running: bool) -> None:
+        if running != self.running:
+            self.running = running
+            self.runningChanged.emit(running)
+
+    def _worker_lost(self, why: str) -> None:
+        self._set_running(False)
+        self._waiting = False
+        self._timer.stop()
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(2)
+        self._process = self._conn = None
+        self._synced = -1
+        self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.")

@@ -1,0 +1,265 @@
+"""Train, pause, step, reset; and every training setting, all live while training runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uat_explorer.core import LOSSES, MAX_NEURONS, MAX_SAMPLES, OPTIMIZER_LABELS, InputError
+from uat_explorer.core.initialize import new_seed
+from uat_explorer.core.session import MAX_SEED
+from uat_explorer.core.trainer import StopRule
+from uat_explorer.gui.neuron_card import ACTIVATION_LABELS
+from uat_explorer.gui.scientific_spin import ScientificSpinBox, log_position, log_value
+from uat_explorer.gui.state import AppState
+from uat_explorer.gui.training_controller import STEP_CHUNK, TrainingController
+
+LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
+STEP_NOTE = (
+    "Step neurons have no slope, so backprop uses a surrogate: the slope of a sigmoid at"
+    " least one sample spacing wide. Their output weights train exactly."
+)
+
+
+class TrainingPanel(QWidget):
+    def __init__(
+        self, state: AppState, controller: TrainingController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, objectName="trainingPanel")
+        self.state, self.controller = state, controller
+
+        self.train = QPushButton("Train", objectName="trainButton", checkable=True)
+        self.train.setToolTip("Start or pause backpropagation (Space)")
+        self.step = QPushButton("Step", objectName="stepButton")
+        self.step.setToolTip(
+            f"Advance one chunk while paused: the steps-per-frame setting,"
+            f" or {STEP_CHUNK} steps in Auto"
+        )
+        self.reset = QPushButton("Reset", objectName="resetButton")
+        self.reset.setToolTip(
+            "Start again from the initial weights of this seed (step 0):"
+            " the same seed always gives the same weights"
+        )
+        self.new_seed = QPushButton("New seed", objectName="newSeedButton")
+        self.new_seed.setToolTip("Pick a new seed and start from its initial weights")
+        self.message = QLabel(objectName="trainingMessageLabel", wordWrap=True)
+        self.message.setStyleSheet("color: #d32f2f;")
+        self.message.hide()
+
+        self.count = QSpinBox(objectName="neuronCountSpin", keyboardTracking=False)
+        self.count.setRange(0, MAX_NEURONS)
+        self.count.setToolTip(
+            "Number of hidden neurons: more are added (of the kind on the"
+            " right), or the last ones removed"
+        )
+        self.kind = QComboBox(objectName="newNeuronActivationCombo")
+        for name, label in ACTIVATION_LABELS.items():
+            self.kind.addItem(label, name)
+        self.kind.setCurrentIndex(self.kind.findData("sigmoid"))
+        self.kind.setToolTip("The kind of neuron that raising the count adds")
+        self.step_note = QLabel(STEP_NOTE, objectName="stepSurrogateNote", wordWrap=True)
+        self.step_note.setEnabled(False)
+
+        self.optimizer = QComboBox(objectName="optimizerCombo")
+        for name, label in OPTIMIZER_LABELS.items():
+            self.optimizer.addItem(label, name)
+        self.optimizer.setToolTip(
+            "Adam: robust, nice to watch. Levenberg–Marquardt: fits"
+            " small networks in a few dozen steps. SGD: the plain rule."
+        )
+        self.rate_slider = QSlider(Qt.Orientation.Horizontal, objectName="learningRateSlider")
+        self.rate_slider.setRange(0, LR_POSITIONS)
+        self.rate = ScientificSpinBox(LR_LOW, 10.0)
+        self.rate.setObjectName("learningRateSpin")
+        for widget in (self.rate_slider, self.rate):
+            widget.setToolTip(
+                "Learning rate, 1e-5 … 10 on a log scale. Too high and training"
+                " diverges (it stops and says so)."
+            )
+        self.loss = QComboBox(objectName="lossCombo")
+        for name, loss in LOSSES.items():
+            self.loss.addItem(loss.label, name)
+        self.loss.setToolTip("What training minimises")
+        self.samples = QSpinBox(objectName="samplesSpin", keyboardTracking=False)
+        self.samples.setRange(2, MAX_SAMPLES)
+        self.samples.setToolTip(
+            "Evenly spaced points of a formula target that training fits"
+            " (data targets use their own points)"
+        )
+        self.stop_loss_on = QCheckBox("Stop at loss ≤", objectName="stopLossCheck")
+        self.stop_loss = ScientificSpinBox(1e-12, 1e3)
+        self.stop_loss.setObjectName("stopLossSpin")
+        self.stop_loss.setValue(1e-4)
+        self.stop_steps_on = QCheckBox("Stop at step", objectName="stopStepsCheck")
+        self.stop_steps = QSpinBox(objectName="stopStepsSpin", keyboardTracking=False)
+        self.stop_steps.setRange(1, 2_000_000_000)
+        self.stop_steps.setValue(10_000)
+        for widget in (self.stop_loss_on, self.stop_loss):
+            widget.setToolTip("Pause by itself once the loss is this low")
+        for widget in (self.stop_steps_on, self.stop_steps):
+            widget.setToolTip("Pause by itself at this step count")
+        self.pace = QSpinBox(objectName="stepsPerFrameSpin", keyboardTracking=False)
+        self.pace.setRange(0, 100_000)
+        self.pace.setSpecialValueText("Auto")
+        self.pace.setToolTip(
+            "Steps per frame (60 frames a second). Auto: as fast as the"
+            " machine goes. A small number shows each step happen."
+        )
+        self.seed = QSpinBox(objectName="seedSpin", keyboardTracking=False)
+        self.seed.setRange(0, min(MAX_SEED, 2**31 - 1))
+        self.seed.setToolTip("The seed of the initial weights: Reset uses it")
+
+        buttons = QGridLayout()
+        buttons.addWidget(self.train, 0, 0, 1, 2)
+        buttons.addWidget(self.step, 0, 2)
+        buttons.addWidget(self.reset, 1, 0)
+        buttons.addWidget(self.new_seed, 1, 1, 1, 2)
+        neurons = QHBoxLayout()
+        neurons.addWidget(self.count)
+        neurons.addWidget(self.kind, 1)
+        rate = QHBoxLayout()
+        rate.addWidget(self.rate_slider, 1)
+        rate.addWidget(self.rate)
+        form = QFormLayout()
+        form.addRow("Neurons", neurons)
+        form.addRow("", self.step_note)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", rate)
+        form.addRow("Loss", self.loss)
+        form.addRow("Samples", self.samples)
+        form.addRow(self.stop_loss_on, self.stop_loss)
+        form.addRow(self.stop_steps_on, self.stop_steps)
+        form.addRow("Steps / frame", self.pace)
+        form.addRow("Seed", self.seed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.train.clicked.connect(lambda _=False: controller.toggle())
+        self.step.clicked.connect(controller.step)
+        self.reset.clicked.connect(lambda: state.reinitialize())
+        self.new_seed.clicked.connect(lambda: state.reinitialize(new_seed()))
+        self.count.valueChanged.connect(
+            lambda n: state.set_neuron_count(n, self.kind.currentData())
+        )
+        self.kind.currentIndexChanged.connect(self._show_step_note)
+        self.optimizer.activated.connect(lambda _: self._set_optimizer())
+        self.rate_slider.valueChanged.connect(self._rate_slid)
+        self.rate.valueChanged.connect(lambda _: self._set_optimizer())
+        self.loss.activated.connect(lambda _: state.update_settings(loss=self.loss.currentData()))
+        self.samples.valueChanged.connect(self._set_samples)
+        for widget in (self.stop_loss_on, self.stop_steps_on):
+            widget.toggled.connect(lambda _: self._set_stop())
+        self.stop_loss.valueChanged.connect(lambda _: self._set_stop())
+        self.stop_steps.valueChanged.connect(lambda _: self._set_stop())
+        self.pace.valueChanged.connect(state.set_steps_per_frame)
+        self.seed.valueChanged.connect(lambda seed: state.update_settings(seed=seed))
+        controller.runningChanged.connect(self._show_running)
+        controller.notice.connect(self.show_message)
+        state.settingsChanged.connect(self.show_settings)
+        state.structureChanged.connect(self.show_settings)
+        state.targetChanged.connect(self.show_settings)
+        self.show_settings()
+        self._show_step_note()
+
+    # -- intents --------------------------------------------------------------------------
+    def _set_optimizer(self) -> None:
+        spec = replace(
+            self.state.session.optimizer,
+            name=self.optimizer.currentData(),
+            learning_rate=self.rate.value(),
+        )
+        self.state.update_settings(optimizer=spec)
+
+    def _rate_slid(self, position: int) -> None:
+        self.rate.setValue(log_value(position, LR_LOW, LR_POSITIONS, LR_DECADES))
+
+    def _set_samples(self, count: int) -> None:
+        try:
+            self.state.set_samples(count)
+        except InputError as error:
+            self.show_message(str(error))
+            self.show_settings()
+
+    def _set_stop(self) -> None:
+        self.state.update_settings(
+            stop=StopRule(
+                max_steps=self.stop_steps.value() if self.stop_steps_on.isChecked() else None,
+                loss_below=self.stop_loss.value() if self.stop_loss_on.isChecked() else None,
+            )
+        )
+
+    # -- showing the model ------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _show_running(self, running: bool) -> None:
+        with QSignalBlocker(self.train):
+            self.train.setChecked(running)
+        self.train.setText("Pause" if running else "Train")
+        self.step.setEnabled(not running)
+        if running:
+            self.show_message("")
+
+    def _show_step_note(self) -> None:
+        uses_steps = "step" in self.state.network.activations
+        self.step_note.setVisible(uses_steps or self.kind.currentData() == "step")
+
+    def show_settings(self) -> None:
+        session = self.state.session
+        spec = session.optimizer
+        widgets = (
+            self.count,
+            self.optimizer,
+            self.rate,
+            self.rate_slider,
+            self.loss,
+            self.samples,
+            self.stop_loss_on,
+            self.stop_loss,
+            self.stop_steps_on,
+            self.stop_steps,
+            self.pace,
+            self.seed,
+        )
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.count.setValue(self.state.network.size)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(spec.name))
+        self.rate.setValue(spec.learning_rate)
+        self.rate_slider.setValue(
+            log_position(max(spec.learning_rate, LR_LOW), LR_LOW, LR_POSITIONS, LR_DECADES)
+        )
+        uses_rate = spec.name != "lm"
+        for widget in (self.rate, self.rate_slider):
+            widget.setEnabled(uses_rate)
+        self.loss.setCurrentIndex(self.loss.findData(session.loss))
+        self.samples.setValue(session.samples)
+        self.samples.setEnabled(not session.target.is_data)
+        stop = session.stop
+        self.stop_loss_on.setChecked(stop.loss_below is not None)
+        if stop.loss_below is not None:
+            self.stop_loss.setValue(stop.loss_below)
+        self.stop_steps_on.setChecked(stop.max_steps is not None)
+        if stop.max_steps is not None:
+            self.stop_steps.setValue(stop.max_steps)
+        self.pace.setValue(self.state.steps_per_frame)
+        self.seed.setValue(session.seed)
+        del blockers
+        self._show_step_note()
