@@ -105,3 +105,30 @@ def test_entry_point_shows_a_window_that_is_not_blank(xvfb, tmp_path):
     finally:
         app.terminate()
         app.wait(10)
+
+
+def _pixels(path: Path) -> bytes:
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    return bytes(image.constBits()) if not image.isNull() else b""
+
+
+def test_space_trains_in_the_real_window(xvfb, tmp_path):
+    if shutil.which("xdotool") is None:
+        if os.environ.get("UAT_REQUIRE_XVFB"):
+            pytest.fail("xdotool is required here (UAT_REQUIRE_XVFB is set) but not installed")
+        pytest.skip("xdotool is not installed")
+    app = launch(xvfb)
+    try:
+        wait_for_window(xvfb, app, tmp_path / "start.png")
+        time.sleep(0.5)
+        screenshot(xvfb, tmp_path / "before.png")
+        subprocess.run(["xdotool", "key", "space"], env=xvfb, check=True, timeout=10)
+        time.sleep(1.5)
+        screenshot(xvfb, tmp_path / "after.png")
+        assert app.poll() is None, app.stderr.read().decode()[-2000:]
+        assert _pixels(tmp_path / "before.png") != _pixels(tmp_path / "after.png")
+    finally:
+        app.terminate()
+        app.wait(10)
