@@ -1,10 +1,13 @@
 """GUI responsiveness, measured in one run (numbers vary with the machine's load).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py
+    .venv/bin/python benchmarks/bench_gui.py      (offscreen unless QT_QPA_PLATFORM is set)
 
 Composer: dial change → finished repaint (median) with 32 and 128 neurons on the
 1000-point grid; adding the 256th neuron; opening a 256-neuron session; and the real
 `uat-explorer` from launch to a mapped window under Xvfb (needs Xvfb and xwininfo).
+Training: 32 sigmoid neurons on 500 samples for a few seconds: frames drawn per second,
+the longest gap between ticks of a 10 ms timer, and steps/s with the window live against
+the headless core on the same problem.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import itertools
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import MAX_NEURONS, Session, Target, random_network
@@ -90,6 +96,61 @@ def open_full_session_ms() -> tuple[float, float, float]:
     return usable, done, longest
 
 
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def training_live(seconds: float = 5.0) -> dict[str, float]:
+    session = Session(
+        network=random_network(["sigmoid"] * 32, DOMAIN, 0),
+        target=Target.preset("sin"),
+        domain=DOMAIN,
+        samples=500,
+    )
+    headless = session.trainer()
+    headless.run(500)
+    started = time.perf_counter()
+    headless.run(10**9, seconds=seconds / 2)
+    headless_rate = (headless.step - 500) / (time.perf_counter() - started)
+
+    window = MainWindow(session)
+    window.resize(1280, 800)
+    window.show()
+    for _ in range(10):
+        QApplication.processEvents()
+    window.training.step()  # starts the worker and loads the job before the clock starts
+    counter = _PaintCounter()
+    window.plot.viewport().installEventFilter(counter)
+    ticks: list[float] = []
+    probe = QTimer(interval=10)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    first_step = window.state.session.step
+    probe.start()
+    window.training.start()
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    elapsed = time.perf_counter() - started
+    window.training.pause()
+    probe.stop()
+    steps = window.state.session.step - first_step
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    close(window)
+    return {
+        "fps": counter.paints / elapsed,
+        "max_gap_ms": 1000 * max(gaps),
+        "gui_rate": steps / elapsed,
+        "headless_rate": headless_rate,
+    }
+
+
 def launch_to_window_seconds(runs: int = 3) -> list[float] | None:
     """Real entry point under a private Xvfb; polls the X server for the mapped window."""
     if not (shutil.which("Xvfb") and shutil.which("xwininfo")):
@@ -137,7 +198,8 @@ def main() -> int:
     pin_blas_to_one_thread()
     QApplication.instance() or QApplication([])
     ok = True
-    print("Composer (offscreen, software painting)")
+    print(f"Qt platform: {QApplication.platformName()} (software painting)")
+    print("Composer")
     for neurons, budget in ((32, 16.0), (128, 33.0)):
         ms = dial_to_repaint_ms(neurons)
         ok &= ms <= budget
@@ -152,6 +214,16 @@ def main() -> int:
     print(
         f"  opening a {MAX_NEURONS}-neuron session: usable after {usable:.0f} ms; all cards"
         f" built after {done:.0f} ms, the event loop never busy for more than {longest:.0f} ms"
+    )
+    print("Training live (32 sigmoid neurons, 500 samples, Adam)")
+    live = training_live()
+    ratio = live["gui_rate"] / live["headless_rate"]
+    ok &= live["fps"] >= 50 and live["max_gap_ms"] <= 50 and ratio >= 0.5
+    print(f"  frames drawn: {live['fps']:.0f}/s (need ≥ 50)")
+    print(f"  longest gap between 10 ms timer ticks: {live['max_gap_ms']:.0f} ms (need ≤ 50)")
+    print(
+        f"  steps/s: window live {live['gui_rate']:,.0f}, headless {live['headless_rate']:,.0f},"
+        f" ratio {ratio:.2f} (need ≥ 0.5)"
     )
     launches = launch_to_window_seconds()
     if launches is None:
