@@ -143,3 +143,16 @@ def test_session_trainer_continues_the_step_count():
     trainer.run(10)
     assert trainer.step == 50
     assert np.all(np.isfinite(trainer.network.w))
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "shared.json"
+        default_session().save(path)
+        assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+        path.chmod(0o600)
+        default_session().save(path)
+        assert path.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
+    finally:
+        os.umask(old)
