@@ -68,7 +68,10 @@ class FunctionPlot(pg.PlotWidget):
     neuronClicked = Signal(int)
     componentsShown = Signal(bool)
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: AppState, parent: QWidget | None = None, line_scale: float = 1.0
+    ) -> None:
+        self.line_scale = line_scale  # exports at 2× scale draw lines 2× as wide
         self.components_visible = True
         self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
@@ -219,7 +222,7 @@ class FunctionPlot(pg.PlotWidget):
         item.setVisible(self.components_visible and not muted and solo in (None, neuron_id))
         pen = QPen(neuron_color(neuron_id))
         pen.setCosmetic(True)
-        pen.setWidthF(3.5 if emphasised else 1.6)
+        pen.setWidthF((3.5 if emphasised else 1.6) * self.line_scale)
         item.setPen(pen)
         item.setZValue(6 if emphasised else 1)
 
@@ -268,13 +271,15 @@ class FunctionPlot(pg.PlotWidget):
     def apply_theme(self) -> None:
         colors = self.colors = plot_colors(self.palette())
         style_plot(self, colors)
-        self.target_item.setPen(pg.mkPen(colors.target, width=2.2, style=Qt.PenStyle.DashLine))
-        self.output_item.setPen(pg.mkPen(colors.output, width=3.5))
+        scale = self.line_scale
+        dash = Qt.PenStyle.DashLine
+        self.target_item.setPen(pg.mkPen(colors.target, width=2.2 * scale, style=dash))
+        self.output_item.setPen(pg.mkPen(colors.output, width=3.5 * scale))
         self.samples_item.setBrush(pg.mkBrush(colors.target))
         self.samples_item.setPen(None)
         self.band.setBrush(pg.mkBrush(colors.error))
-        self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5))
-        self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6))
+        self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5 * scale))
+        self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))
 
     def changeEvent(self, event: QEvent) -> None:
         palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)

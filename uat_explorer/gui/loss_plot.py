@@ -18,7 +18,10 @@ SMALLEST = 1e-300
 
 
 class LossPlot(pg.PlotWidget):
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: AppState, parent: QWidget | None = None, line_scale: float = 1.0
+    ) -> None:
+        self.line_scale = line_scale
         super().__init__(parent)
         self.setObjectName("lossPlot")
         self.state = state
@@ -92,8 +95,10 @@ class LossPlot(pg.PlotWidget):
     def apply_theme(self) -> None:
         colors = plot_colors(self.palette())
         style_plot(self, colors)
-        self.curve.setPen(pg.mkPen(colors.output, width=2))
-        self.threshold.setPen(pg.mkPen(colors.target, width=1.2, style=Qt.PenStyle.DashLine))
+        scale = self.line_scale
+        self.curve.setPen(pg.mkPen(colors.output, width=2 * scale))
+        dash = Qt.PenStyle.DashLine
+        self.threshold.setPen(pg.mkPen(colors.target, width=1.2 * scale, style=dash))
         self.hint.setColor(colors.foreground)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -1,0 +1,135 @@
+"""Animated GIFs: a fit as it trains, or Nielsen's construction neuron by neuron."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QImage, QPainter
+
+from uat_explorer.core import Network, Session, construct
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.files import atomic_write_bytes
+from uat_explorer.core.formula import number
+from uat_explorer.core.trainer import TrainReport
+from uat_explorer.export.figures import FigureOptions, function_figure, render
+from uat_explorer.gui.state import AppState
+
+Progress = Callable[[int, int], bool]
+"""progress(done, total) -> False to cancel."""
+
+MAX_FRAMES = 1000
+
+
+@dataclass
+class Recording:
+    """The frames, and the session as training left it (weights and step count)."""
+
+    images: list[QImage]
+    session: Session
+    report: TrainReport
+
+
+def record_fit(
+    session: Session,
+    frames: int,
+    steps_per_frame: int,
+    options: FigureOptions,
+    progress: Progress | None = None,
+) -> Recording | None:
+    """Train a copy of the session, rendering a frame every ``steps_per_frame`` steps with
+    the step count and MSE written on it; it ends early where training does (a stop rule,
+    divergence). None if ``progress`` cancels."""
+    _check_frames(frames)
+    if steps_per_frame < 1:
+        raise InputError("there must be at least one training step between frames")
+    state = AppState(session.copy())
+    trainer = state.session.trainer()
+    report = trainer.run(0)
+    images: list[QImage] = []
+    with function_figure(state, options) as plot:
+        for index in range(frames):
+            if index:
+                report = trainer.run(steps_per_frame)
+                state.apply_weights(trainer.network)
+                state.apply_step(trainer.step)
+            caption = f"step {state.session.step}   MSE {number(report.metrics.mse)}"
+            images.append(_captioned(render(plot, options), caption))
+            if progress is not None and not progress(index + 1, frames):
+                return None
+            if report.stopped or report.diverged:
+                break
+    return Recording(images, state.session.copy(), report)
+
+
+def record_construction(
+    session: Session, count: int, mode: str, activation: str, options: FigureOptions
+) -> list[QImage]:
+    """The construction growing: one frame per added step (staircase) or bump."""
+    network = construct(session.target, session.domain, count, mode, activation)
+    group = 2 if mode == "bumps" else 1
+    state = AppState(session.copy())
+    state.apply_network(Network.from_neurons([], network.c), [])
+    images = []
+    with function_figure(state, options) as plot:
+        for shown in range(0, count + 1, group):
+            partial = Network.from_neurons(network.neurons()[:shown], network.c)
+            state.apply_network(partial, list(range(shown)))
+            plot.fit_view()
+            caption = f"{shown} neurons   MSE {number(state.metrics().mse)}"
+            images.append(_captioned(render(plot, options), caption))
+    return images
+
+
+def _check_frames(frames: int) -> None:
+    if not 2 <= frames <= MAX_FRAMES:
+        raise InputError(f"an animation needs between 2 and {MAX_FRAMES} frames, got {frames}")
+
+
+def _captioned(image: QImage, text: str) -> QImage:
+    painter = QPainter(image)
+    font = QFont()
+    font.setPointSizeF(11)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(Qt.GlobalColor.darkGray)
+    width = image.width() / image.devicePixelRatio()
+    painter.drawText(QRectF(0, 6, width - 14, 30), Qt.AlignmentFlag.AlignRight, text)
+    painter.end()
+    return image
+
+
+def _to_pil(image: QImage) -> Image.Image:
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
+    pixels = data[:, : rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3)
+    return Image.fromarray(pixels.copy(), "RGB")
+
+
+def gif_bytes(images: list[QImage], fps: float) -> bytes:
+    if not images:
+        raise InputError("there are no frames to save")
+    if not 0.5 <= fps <= 50:
+        raise InputError(f"frames per second must be between 0.5 and 50, got {fps:g}")
+    frames = [
+        _to_pil(image).quantize(colors=255, method=Image.Quantize.MEDIANCUT) for image in images
+    ]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=round(1000 / fps),
+        loop=0,
+    )
+    return buffer.getvalue()
+
+
+def write_gif(images: list[QImage], path: str | Path, fps: float = 15.0) -> None:
+    atomic_write_bytes(path, gif_bytes(images, fps))

@@ -1,0 +1,123 @@
+"""PNG and SVG of the function plot and the loss plot, at any size and pixel scale."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyqtgraph.exporters import SVGExporter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.files import atomic_write_bytes
+from uat_explorer.gui.function_plot import FunctionPlot
+from uat_explorer.gui.loss_plot import LossPlot
+from uat_explorer.gui.state import AppState
+
+MAX_PIXELS = 12_000
+"""Width or height of a rendered figure, scale included: larger is a typo, not a figure."""
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    width: int = 1000
+    height: int = 620
+    scale: float = 1.0
+    components: bool = True
+    samples: bool = False
+    band: bool = False
+    x_range: tuple[float, float] | None = None  # None: the whole domain
+    y_range: tuple[float, float] | None = None  # None: fitted to the curves
+
+    def __post_init__(self) -> None:
+        if min(self.width, self.height) < 16:
+            raise InputError("a figure must be at least 16 × 16 pixels")
+        if not 0.25 <= self.scale <= 8:
+            raise InputError(f"the scale must be between 0.25 and 8, got {self.scale:g}")
+        if max(self.width, self.height) * self.scale > MAX_PIXELS:
+            raise InputError(f"a figure may be at most {MAX_PIXELS} pixels wide or high")
+
+
+@contextlib.contextmanager
+def function_figure(state: AppState, options: FigureOptions) -> Iterator[FunctionPlot]:
+    """A function plot laid out offscreen at the figure's size (never shown)."""
+    plot = FunctionPlot(state, line_scale=options.scale)
+    plot.set_components_visible(options.components)
+    plot.set_samples_visible(options.samples)
+    plot.set_band_visible(options.band)
+    with _laid_out(plot, options):
+        plot.fit_view()
+        if options.x_range is not None:
+            plot.setXRange(*options.x_range, padding=0)
+        if options.y_range is not None:
+            plot.setYRange(*options.y_range, padding=0)
+        yield plot
+
+
+@contextlib.contextmanager
+def loss_figure(state: AppState, options: FigureOptions) -> Iterator[LossPlot]:
+    plot = LossPlot(state, line_scale=options.scale)
+    with _laid_out(plot, options):
+        plot.refresh()
+        yield plot
+
+
+@contextlib.contextmanager
+def _laid_out(widget, options: FigureOptions):
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(options.width, options.height)
+    widget.show()
+    QApplication.processEvents()
+    try:
+        yield
+    finally:
+        widget.hide()
+        widget.deleteLater()
+
+
+def render(plot, options: FigureOptions) -> QImage:
+    """The plot's scene painted into an image of width × scale by height × scale pixels.
+
+    The scene, not the widget: QWidget.render of a QGraphicsView into a high-DPI image
+    draws only a quadrant with text twice too large (seen with Qt 6.10).
+    """
+    scale = options.scale
+    image = QImage(
+        round(options.width * scale),
+        round(options.height * scale),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.setDevicePixelRatio(scale)
+    image.fill(plot.backgroundBrush().color())
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    source = plot.mapToScene(plot.viewport().rect()).boundingRect()
+    plot.scene().render(painter, QRectF(0, 0, options.width, options.height), source)
+    painter.end()
+    return image
+
+
+def png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError("the image could not be encoded as PNG")
+    return bytes(data.data())
+
+
+def write_png(image: QImage, path: str | Path) -> None:
+    atomic_write_bytes(path, png_bytes(image))
+
+
+def svg_bytes(plot) -> bytes:
+    exported = SVGExporter(plot.getPlotItem()).export(toBytes=True)
+    return bytes(exported)
+
+
+def write_svg(plot, path: str | Path) -> None:
+    atomic_write_bytes(path, svg_bytes(plot))
