@@ -191,7 +191,7 @@ def test_real_entry_point_and_module(tmp_path):
 
 
 def test_progress_line_for_long_fits(capsys, monkeypatch):
-    monkeypatch.setattr("uat_explorer.cli.PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr("uat_explorer.cli.fit_command.PROGRESS_AFTER", 0.0)
     code, _, err = run_cli(
         capsys, "fit", "--target", "sin", "--optimizer", "adam", "--steps", "3000"
     )

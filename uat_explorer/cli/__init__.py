@@ -1,0 +1,58 @@
+"""The `uat-explorer` command: the window, or headless `fit`, `construct` and `render`.
+
+Exit codes: 0 success; 2 bad input (one line on stderr); 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from uat_explorer import __version__
+from uat_explorer.cli import construct_command, fit_command, render_command
+from uat_explorer.cli.common import Parser
+from uat_explorer.core import InputError
+from uat_explorer.core.threads import pin_blas_to_one_thread
+
+COMMANDS = {"fit": fit_command, "construct": construct_command, "render": render_command}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="uat-explorer",
+        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render} ...",
+        description="With no command, opens the window (and FILE, a session .json or a"
+        " target .csv, if given). The commands run headless.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in COMMANDS.values():
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) <= 1 and not (argv and (argv[0] in COMMANDS or argv[0].startswith("-"))):
+        from uat_explorer.gui.app import run_app
+
+        return run_app(argv[0] if argv else None)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error already printed
+        return int(done.code or 0)
+    pin_blas_to_one_thread()
+    try:
+        return args.handler(args)
+    except InputError as error:
+        print(f"uat-explorer: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("uat-explorer: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print("uat-explorer: internal error (the trace above says where)", file=sys.stderr)
+        return 1

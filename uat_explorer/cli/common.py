@@ -1,0 +1,126 @@
+"""What the commands share: target options, defaults, and the summary they print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from typing import Any
+
+from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, load_csv
+from uat_explorer.core.targets import check_domain
+
+DEFAULT_DOMAIN = (-math.pi, math.pi)
+DEFAULT_NEURONS = 16
+DEFAULT_SAMPLES = 256
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line, like ours."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    presets = ", ".join(PRESETS)
+    parser.add_argument("--target", metavar="EXPR", help=f"a preset ({presets}) or a formula in x")
+    parser.add_argument("--data", metavar="FILE.csv", help="fit sampled points: columns x, y")
+    parser.add_argument("--domain", type=float, nargs=2, metavar=("A", "B"), help="x range")
+    parser.add_argument("--samples", type=int, help=f"training points ({DEFAULT_SAMPLES})")
+
+
+def choose_target(args: argparse.Namespace, session: Session | None) -> Target:
+    if args.data and args.target:
+        raise InputError("give --target or --data, not both")
+    if args.data:
+        return load_csv(args.data)
+    if args.target:
+        return Target.from_text(args.target)
+    if session is not None:
+        return session.target
+    raise InputError("say what to fit: --target sin, --target 'x**2', or --data points.csv")
+
+
+def choose_domain(
+    args: argparse.Namespace, session: Session | None, target: Target
+) -> tuple[float, float]:
+    if args.domain:
+        return check_domain(args.domain)
+    if session is not None and args.target is None and args.data is None:
+        return session.domain
+    return target.natural_domain() or (session.domain if session else DEFAULT_DOMAIN)
+
+
+def save_session(session: Session, path: str) -> None:
+    try:
+        session.save(path)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def summary(session: Session, metrics: FitMetrics, steps: int, seconds: float) -> dict[str, Any]:
+    kinds = sorted(set(session.network.activations))
+    return {
+        "target": session.target.text,
+        "domain": list(session.domain),
+        "samples": session.samples,
+        "neurons": session.network.size,
+        "activation": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none"),
+        "steps": steps,
+        "total_steps": session.step,
+        "seconds": seconds,
+        **metrics.to_dict(),
+    }
+
+
+def print_summary(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result))
+        return
+    low, high = result["domain"]
+    print(f"target      {result['target']} on [{low:.6g}, {high:.6g}]")
+    print(f"network     {result['neurons']} {result['activation']} neurons")
+    if "optimizer" in result:
+        print(
+            f"training    {result['steps']} steps of {result['optimizer']}"
+            f" in {result['seconds']:.3f} s"
+        )
+    print(
+        f"fit         mse {result['mse']:.4g}  rmse {result['rmse']:.4g}"
+        f"  max |error| {result['max_abs_error']:.4g}  R² {result['r2']:.6g}"
+    )
+    if result.get("message"):
+        print(f"note        {result['message']}")
+    for kind, path in result.get("exported", {}).items():
+        print(f"wrote       {path} ({kind})")
+
+
+class ProgressLine:
+    """Progress on stderr for work longer than ``after`` seconds: one line rewritten in
+    place on a terminal; a plain line now and then in a log, where \r is only clutter."""
+
+    def __init__(self, after: float = 1.0) -> None:
+        self.after = after
+        self.started = time.perf_counter()
+        self.last = -math.inf
+        self.shown = False
+        self.terminal = sys.stderr.isatty()
+
+    def update(self, text: str) -> None:
+        now = time.perf_counter()
+        elapsed = now - self.started
+        if elapsed < self.after or now - self.last < (0.2 if self.terminal else 5.0):
+            return
+        self.last, self.shown = now, True
+        line = f"{text}  {elapsed:.1f} s"
+        if self.terminal:
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.shown and self.terminal:
+            print(file=sys.stderr)

@@ -1,0 +1,78 @@
+"""--export-* options shared by fit, construct and render."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import replace
+
+from uat_explorer.core import InputError, Session
+from uat_explorer.core.export_data import curves_table, write_parameters, write_table
+
+
+def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None:
+    group = parser.add_argument_group("exports (figures render offscreen, as in the window)")
+    group.add_argument("--export-png", metavar="F", help="the function plot as PNG")
+    group.add_argument("--export-svg", metavar="F", help="the function plot as SVG")
+    group.add_argument(
+        "--export-csv", metavar="F", help="x, target, output and each neuron's contribution"
+    )
+    group.add_argument("--export-params", metavar="F", help="the network's parameters as JSON")
+    if gif:
+        group.add_argument("--export-gif", metavar="F", help=gif)
+        group.add_argument("--gif-frames", type=int, default=60, help="frames (60)")
+        group.add_argument("--gif-fps", type=float, default=15.0, help="frames per second (15)")
+    group.add_argument("--width", type=int, default=1000, help="figure width in pixels (1000)")
+    group.add_argument("--height", type=int, default=620, help="figure height in pixels (620)")
+    group.add_argument("--scale", type=float, default=1.0, help="pixel scale, e.g. 2 (1)")
+    group.add_argument("--error-band", action="store_true", help="shade the error in figures")
+
+
+def figure_options(args: argparse.Namespace):
+    from uat_explorer.export.figures import FigureOptions
+
+    return FigureOptions(args.width, args.height, args.scale, band=args.error_band)
+
+
+def writing(path: str, write: Callable[[], None]) -> None:
+    """Run a write; an OSError (no such folder, no permission, disk full) is bad input."""
+    try:
+        write()
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def export_static(session: Session, args: argparse.Namespace) -> dict[str, str]:
+    """Write every requested PNG, SVG, CSV and parameters file; report where."""
+    written: dict[str, str] = {}
+    if args.export_csv:
+        header, rows = curves_table(session)
+        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
+        written["csv"] = args.export_csv
+    if args.export_params:
+        writing(args.export_params, lambda: write_parameters(args.export_params, session.network))
+        written["params"] = args.export_params
+    if args.export_png or args.export_svg:
+        from uat_explorer.export.figures import function_figure, render, write_png, write_svg
+        from uat_explorer.export.headless import ensure_application
+        from uat_explorer.gui.state import AppState
+
+        options = figure_options(args)
+        ensure_application()
+        state = AppState(session.copy())
+        if args.export_png:
+            with function_figure(state, options) as plot:
+                image = render(plot, options)
+            writing(args.export_png, lambda: write_png(image, args.export_png))
+            written["png"] = args.export_png
+        if args.export_svg:
+            with function_figure(state, replace(options, scale=1.0)) as plot:
+                writing(args.export_svg, lambda: write_svg(plot, args.export_svg))
+            written["svg"] = args.export_svg
+    return written
+
+
+def write_gif(images, args: argparse.Namespace) -> None:
+    from uat_explorer.export.animation import write_gif as write
+
+    writing(args.export_gif, lambda: write(images, args.export_gif, args.gif_fps))
