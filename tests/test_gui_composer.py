@@ -25,15 +25,6 @@ from uat_explorer.gui import MainWindow
 from uat_explorer.gui.neuron_card import WEIGHT_SCALE
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    return w
-
-
 def assert_plot_matches_core(window: MainWindow) -> None:
     net = window.state.network
     x, y = drawn_output(window)
@@ -327,12 +318,10 @@ def test_dark_palette_is_followed(window):
         app.setPalette(original)
 
 
-def test_new_restores_the_default(window, monkeypatch):
+def test_new_restores_the_default(window, dialogs):
     window.findChild(QPushButton, "addStepButton").click()
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    window.new_session()
+    window.files.new()
+    assert dialogs and "not saved" in dialogs[0][1]
     assert window.state.network == default_session().network
     assert window.state.undo_stack.count() == 0
 

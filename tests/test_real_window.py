@@ -31,8 +31,8 @@ print(json.dumps({"width": w, "height": h, "colours": len(colours)}))
 def xvfb(tmp_path):
     """A private X display; skipped without Xvfb unless CI demands it."""
     if shutil.which("Xvfb") is None:
-        if os.environ.get("UAT_REQUIRE_XVFB"):
-            pytest.fail("Xvfb is required here (UAT_REQUIRE_XVFB is set) but not installed")
+        if os.environ.get("UAT_REQUIRE_TOOLS"):
+            pytest.fail("Xvfb is required here (UAT_REQUIRE_TOOLS is set) but not installed")
         pytest.skip("Xvfb is not installed")
     for number in range(90, 140):
         if (
@@ -116,8 +116,8 @@ def _pixels(path: Path) -> bytes:
 
 def test_space_trains_in_the_real_window(xvfb, tmp_path):
     if shutil.which("xdotool") is None:
-        if os.environ.get("UAT_REQUIRE_XVFB"):
-            pytest.fail("xdotool is required here (UAT_REQUIRE_XVFB is set) but not installed")
+        if os.environ.get("UAT_REQUIRE_TOOLS"):
+            pytest.fail("xdotool is required here (UAT_REQUIRE_TOOLS is set) but not installed")
         pytest.skip("xdotool is not installed")
     app = launch(xvfb)
     try:
@@ -129,6 +129,48 @@ def test_space_trains_in_the_real_window(xvfb, tmp_path):
         screenshot(xvfb, tmp_path / "after.png")
         assert app.poll() is None, app.stderr.read().decode()[-2000:]
         assert _pixels(tmp_path / "before.png") != _pixels(tmp_path / "after.png")
+    finally:
+        app.terminate()
+        app.wait(10)
+
+
+def test_a_file_on_the_command_line_opens_in_the_window(xvfb, tmp_path):
+    if shutil.which("xdotool") is None:
+        if os.environ.get("UAT_REQUIRE_TOOLS"):
+            pytest.fail("xdotool is required here (UAT_REQUIRE_TOOLS is set) but not installed")
+        pytest.skip("xdotool is not installed")
+    session = tmp_path / "bumps-lecture.json"
+    exe = str(Path(sys.executable).with_name("uat-explorer"))
+    made = subprocess.run(
+        [exe, "construct", "--target", "nielsen", "--neurons", "10", "--session-out", str(session)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    app = launch(xvfb, str(session))
+    try:
+        wait_for_window(xvfb, app, tmp_path / "opened.png")
+        deadline = time.monotonic() + 20
+        title = ""
+        while "bumps-lecture.json" not in title and time.monotonic() < deadline:
+            found = subprocess.run(
+                ["xdotool", "search", "--name", "bumps-lecture"],
+                env=xvfb,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
+            ids = found.stdout.split()
+            if ids:
+                title = subprocess.run(
+                    ["xdotool", "getwindowname", ids[0]],
+                    env=xvfb,
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                ).stdout
+            time.sleep(0.2)
+        assert "bumps-lecture.json" in title
     finally:
         app.terminate()
         app.wait(10)

@@ -10,7 +10,8 @@ from uat_explorer import __version__
 from uat_explorer.core.threads import pin_blas_to_one_thread
 
 
-def run_app() -> int:
+def run_app(path: str | None = None) -> int:
+    """Open the window (and ``path``, a session or a CSV target, if given); run."""
     pin_blas_to_one_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("UAT Explorer")
@@ -18,8 +19,11 @@ def run_app() -> int:
     app.setApplicationVersion(__version__)
     from uat_explorer.gui import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(persistent=True)
     window.show()
     window.raise_()
     window.activateWindow()
+    window.files.offer_rescue()
+    if path is not None:
+        window.open_path(path)
     return app.exec()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -22,6 +22,7 @@ from uat_explorer.core.examples import EXAMPLES
 from uat_explorer.core.formula import number
 from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.targets import target_from_stroke
+from uat_explorer.gui.file_actions import FileActions
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.function_plot import FunctionPlot
 from uat_explorer.gui.loss_plot import LossPlot
@@ -37,9 +38,13 @@ from uat_explorer.gui.training_panel import TrainingPanel
 class MainWindow(QMainWindow):
     """Builds the whole window around one AppState; no event loop is started here."""
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, persistent: bool = False) -> None:
+        """``persistent`` (the real app): restore and keep geometry, layout, recent files
+        and folders in QSettings, and autosave for crash recovery. Scripts and tests
+        leave it off and start from the same state every time."""
         super().__init__()
         self.setObjectName("mainWindow")
+        self.persistent = persistent
         self.state = AppState(session or default_session(), self)
         self.setWindowTitle("UAT Explorer")
         self.resize(1280, 800)
@@ -112,8 +117,14 @@ class MainWindow(QMainWindow):
         self.training.runningChanged.connect(lambda _: self.show_status())
         # The whole notice stands in the Training panel; the status bar gets its first sentence.
         self.training.notice.connect(lambda text: self.show_message(text.split(". ")[0] + "."))
+        self.settings = QSettings() if persistent else None
+        self.files = FileActions(self, self.settings)
         self._build_menus()
         self.show_status()
+        self.setAcceptDrops(True)
+        if self.settings is not None:
+            self.restoreGeometry(self.settings.value("window/geometry", QByteArray()))
+            self.restoreState(self.settings.value("window/state", QByteArray()))
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
@@ -144,19 +155,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(
-            file_menu,
-            "&New",
-            self.new_session,
-            QKeySequence.StandardKey.New,
-            "Start again from the default network and target",
-            "newAction",
-        )
-        file_menu.addSeparator()
-        self._action(
-            file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close the window"
-        )
+        self.files.build_menu(bar.addMenu("&File"))
 
         edit = bar.addMenu("&Edit")
         undo = self.state.undo_stack.createUndoAction(self, "&Undo")
@@ -288,18 +287,6 @@ class MainWindow(QMainWindow):
         return action
 
     # -- actions -----------------------------------------------------------------------
-    def new_session(self) -> None:
-        if not self.state.undo_stack.isClean():
-            answer = QMessageBox.question(
-                self,
-                "Start again?",
-                "Start again from the default network? Your changes are lost.",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        self.state.reset(default_session())
-
     def load_example(self, name: str) -> None:
         example = next(e for e in EXAMPLES if e.name == name)
         self.state.load_session(example.build(), f"Example: {example.title}")
@@ -364,8 +351,28 @@ class MainWindow(QMainWindow):
         speed = last.steps_per_second if self.training.running and last else None
         self.status_speed.setText(f"{speed:,.0f} steps/s" if speed else "")
 
-    def closeEvent(self, event) -> None:
-        self.training.pause()
+    def open_path(self, path: str) -> bool:
+        """Open a session, or load points as the target (the command line, drops)."""
+        return self.files.open_any(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+        self.files.close()
         self.training.shutdown()
         super().closeEvent(event)
 
@@ -380,3 +387,12 @@ class MainWindow(QMainWindow):
             " continuous curve. Turn the dials and see why; then press Train and watch"
             " backpropagation do it.</p>",
         )
+
+
+def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+    """The one local session or points file being dragged, if that is what it is."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith((".json", ".csv", ".txt", ".tsv")) else None

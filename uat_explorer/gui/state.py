@@ -251,6 +251,7 @@ class AppState(QObject):
         self.before_edit()
         self.undo_stack.clear()
         self.history.clear()
+        self.revision += 1  # training must reload: a different network, maybe the same size
         self.session = session
         self.ids = self.new_ids(session.network.size)
         self.selected = self.solo = None

@@ -1,0 +1,89 @@
+"""The session as a document: its file, whether it has unsaved changes, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from uat_explorer.core import Session
+from uat_explorer.gui.state import AppState
+
+MAX_RECENT = 8
+
+
+class Document(QObject):
+    """Modified means: the undo history moved since the last save, or a training setting
+    changed (settings are not undo steps, but they are saved)."""
+
+    changed = Signal()  # the path or the modified flag
+
+    def __init__(self, state: AppState, settings: QSettings | None, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.settings = settings
+        self.path: Path | None = None
+        self._settings_dirty = False
+        state.undo_stack.cleanChanged.connect(lambda _: self.changed.emit())
+        state.settingsChanged.connect(self._settings_changed)
+
+    @property
+    def modified(self) -> bool:
+        return self._settings_dirty or not self.state.undo_stack.isClean()
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "Untitled"
+
+    def _settings_changed(self) -> None:
+        if not self._settings_dirty:
+            self._settings_dirty = True
+            self.changed.emit()
+
+    def mark_saved(self, path: Path | None) -> None:
+        self.path = path
+        self.state.undo_stack.setClean()
+        self._settings_dirty = False
+        self.changed.emit()
+
+    def new(self, session: Session) -> None:
+        self.state.reset(session)
+        self.mark_saved(None)
+
+    def open(self, path: str | Path) -> None:
+        """Load a session; raises SessionError (an InputError) and changes nothing if the
+        file cannot be used."""
+        path = Path(path)
+        session = Session.load(path)
+        self.state.reset(session)
+        self.mark_saved(path)
+        self.remember(path)
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Save atomically; raises OSError (the previous file is intact) if it fails."""
+        path = Path(path) if path is not None else self.path
+        if path is None:
+            raise ValueError("no file to save to: use save(path)")
+        self.state.session.save(path)
+        self.mark_saved(path)
+        self.remember(path)
+
+    # -- recent files -------------------------------------------------------------------
+    def recent(self) -> list[Path]:
+        if self.settings is None:
+            return []
+        value = self.settings.value("recentFiles", [])
+        paths = [value] if isinstance(value, str) else list(value or [])
+        return [Path(p) for p in paths]
+
+    def remember(self, path: Path) -> None:
+        if self.settings is None:
+            return
+        paths = [str(path.resolve())] + [str(p) for p in self.recent() if p != path.resolve()]
+        self.settings.setValue("recentFiles", paths[:MAX_RECENT])
+
+    def forget(self, path: Path | None = None) -> None:
+        if self.settings is None:
+            return
+        paths = [] if path is None else [str(p) for p in self.recent() if p != path]
+        self.settings.setValue("recentFiles", paths)

@@ -1,0 +1,137 @@
+"""File → Export from the window: figures, clipboard, data, animation.
+
+Every export reports where it wrote; a failure (no such folder, no permission, a full
+disk) is a clear message, and the session itself is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from uat_explorer.core import InputError
+from uat_explorer.core.export_data import (
+    curves_table,
+    loss_table,
+    write_parameters,
+    write_table,
+)
+from uat_explorer.export.animation import record_fit, write_gif
+from uat_explorer.export.figures import (
+    FigureOptions,
+    function_figure,
+    loss_figure,
+    render,
+    write_png,
+    write_svg,
+)
+from uat_explorer.gui.function_plot import FunctionPlot
+from uat_explorer.gui.state import AppState
+
+
+class Exporter(QObject):
+    done = Signal(str)  # "Exported … to …"
+    failed = Signal(str)  # what went wrong
+
+    def __init__(self, state: AppState, plot: FunctionPlot, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.state, self.plot, self.window = state, plot, parent
+
+    def on_screen(self) -> FigureOptions:
+        """The function plot as the window shows it: size, curves, and the view range."""
+        x_range, y_range = self.plot.view_box.viewRange()
+        return FigureOptions(
+            width=max(self.plot.width(), 16),
+            height=max(self.plot.height(), 16),
+            components=self.plot.components_visible,
+            samples=self.plot.samples_visible,
+            band=self.plot.band_visible,
+            x_range=tuple(x_range),
+            y_range=tuple(y_range),
+        )
+
+    def _write(self, path: str | Path, what: str, write) -> bool:
+        try:
+            write()
+        except OSError as error:
+            self.failed.emit(
+                f"Could not write {what} to {path}: {error.strerror or error}."
+                " Nothing else changed."
+            )
+            return False
+        except InputError as error:
+            self.failed.emit(str(error))
+            return False
+        self.done.emit(f"Exported {what} to {path}")
+        return True
+
+    def figure(
+        self, path: str | Path, options: FigureOptions, loss: bool = False, svg: bool = False
+    ) -> bool:
+        what = ("loss plot" if loss else "function plot") + (" (SVG)" if svg else "")
+        if svg:
+            options = replace(options, scale=1.0)
+        make = loss_figure if loss else function_figure
+
+        def write() -> None:
+            with make(self.state, options) as plot:
+                if svg:
+                    write_svg(plot, path)
+                else:
+                    write_png(render(plot, options), path)
+
+        return self._write(path, what, write)
+
+    def copy_figure(self) -> None:
+        screen = self.window.screen()
+        options = replace(self.on_screen(), scale=screen.devicePixelRatio() if screen else 1.0)
+        with function_figure(self.state, options) as plot:
+            QApplication.clipboard().setImage(render(plot, options))
+        self.done.emit("Copied the function plot to the clipboard")
+
+    def data(self, path: str | Path) -> bool:
+        header, rows = curves_table(self.state.session)
+        return self._write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
+
+    def loss_history(self, path: str | Path) -> bool:
+        header, rows = loss_table(*self.state.history.arrays())
+        return self._write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
+
+    def parameters(self, path: str | Path) -> bool:
+        network = self.state.network
+        return self._write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
+
+    def animation(
+        self, path: str | Path, frames: int, steps: int, fps: float, options: FigureOptions
+    ) -> bool:
+        """Record with a progress dialog that can cancel (then nothing is written)."""
+        progress = QProgressDialog(
+            "Recording the training animation…", "Cancel", 0, frames, self.window
+        )
+        progress.setObjectName("animationProgress")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> bool:
+            progress.setValue(done)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            recording = record_fit(self.state.session, frames, steps, options, step)
+        except InputError as error:
+            self.failed.emit(str(error))
+            return False
+        finally:
+            progress.close()
+        if recording is None:
+            self.done.emit("Recording cancelled: nothing was written")
+            return False
+        return self._write(
+            path,
+            f"a {len(recording.images)}-frame animation",
+            lambda: write_gif(recording.images, path, fps),
+        )

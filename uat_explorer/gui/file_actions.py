@@ -1,0 +1,314 @@
+"""The File menu: new, open, save, recent files, exports, and what happens on close.
+
+Every path that can lose work asks first (Save / Discard / Cancel); every failure says
+what went wrong and leaves the current work as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from uat_explorer.core import InputError, default_session
+from uat_explorer.export.figures import FigureOptions
+from uat_explorer.gui.autosave import Autosaver, forget, rescues
+from uat_explorer.gui.document import Document
+from uat_explorer.gui.export_dialogs import AnimationDialog, FigureDialog
+from uat_explorer.gui.exporter import Exporter
+
+SESSION_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
+TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}
+Button = QMessageBox.StandardButton
+
+
+class FileActions(QObject):
+    def __init__(self, window: QMainWindow, settings: QSettings | None) -> None:
+        super().__init__(window)
+        self.window, self.settings = window, settings
+        self.state = window.state
+        self.document = Document(self.state, settings, self)
+        self.exporter = Exporter(self.state, window.plot, window)
+        self.autosaver = Autosaver(self.state, self.document, self) if settings else None
+        self._folders: dict[str, str] = {}
+        self.document.changed.connect(self.show_title)
+        # A QUndoStack clears itself, emitting cleanChanged, while the window is being
+        # destroyed; "destroyed" comes before the children go, so stop listening then.
+        window.destroyed.connect(lambda: self.document.changed.disconnect(self.show_title))
+        self.exporter.done.connect(window.show_message)
+        self.exporter.failed.connect(self._warn)
+        self.show_title()
+
+    # -- the menu -------------------------------------------------------------------------
+    def build_menu(self, menu: QMenu) -> None:
+        act = self.window._action
+        act(
+            menu,
+            "&New",
+            self.new,
+            QKeySequence.StandardKey.New,
+            "Start again from the default network and target",
+            "newAction",
+        )
+        act(menu, "&Open…", self.ask_open, QKeySequence.StandardKey.Open, "Open a saved session")
+        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        menu.addSeparator()
+        act(
+            menu,
+            "&Save",
+            self.save,
+            QKeySequence.StandardKey.Save,
+            "Save the session",
+            "saveAction",
+        )
+        act(menu, "Save &As…", self.save_as, "Ctrl+Shift+S", "Save the session to a new file")
+        menu.addSeparator()
+        export = menu.addMenu("&Export")
+        act(
+            export,
+            "Function Plot as &PNG…",
+            lambda: self.export_figure(False, False),
+            "Ctrl+E",
+            "The function plot as an image, at any size and scale",
+        )
+        act(
+            export,
+            "Function Plot as &SVG…",
+            lambda: self.export_figure(False, True),
+            "",
+            "The function plot as a vector drawing",
+        )
+        act(export, "&Loss Plot as PNG…", lambda: self.export_figure(True, False))
+        act(export, "Loss Plot as S&VG…", lambda: self.export_figure(True, True))
+        act(
+            export,
+            "&Copy Figure",
+            self.exporter.copy_figure,
+            "Ctrl+Alt+C",
+            "Copy the function plot to the clipboard",
+        )
+        export.addSeparator()
+        act(
+            export,
+            "C&urves as CSV…",
+            lambda: self._export_file("curves", "CSV files (*.csv)", "csv", self.exporter.data),
+            tip="x, target, output and each neuron's contribution",
+        )
+        act(
+            export,
+            "Loss &History as CSV…",
+            lambda: self._export_file(
+                "loss", "CSV files (*.csv)", "csv", self.exporter.loss_history
+            ),
+        )
+        act(
+            export,
+            "&Parameters as JSON…",
+            lambda: self._export_file(
+                "parameters", "JSON files (*.json)", "json", self.exporter.parameters
+            ),
+        )
+        export.addSeparator()
+        act(
+            export,
+            "Training &Animation (GIF)…",
+            self.export_animation,
+            "Ctrl+Shift+G",
+            "Record the fit as an animated GIF",
+        )
+        menu.addSeparator()
+        act(menu, "&Quit", self.window.close, QKeySequence.StandardKey.Quit, "Close the window")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.document.recent():
+            action = self.recent_menu.addAction(path.name, lambda p=path: self.open(p))
+            action.setToolTip(str(path))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+            return
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear Recent", self.document.forget)
+
+    def show_title(self) -> None:
+        self.window.setWindowTitle(f"{self.document.name}[*] — UAT Explorer")
+        self.window.setWindowModified(self.document.modified)
+
+    # -- sessions ------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """True if the work may be replaced: saved, discarded, or nothing to save."""
+        self.window.training.pause()
+        if not self.document.modified:
+            return True
+        answer = QMessageBox.warning(
+            self.window,
+            "Unsaved changes",
+            f"{self.document.name} has changes that are not saved. Save them first?",
+            Button.Save | Button.Discard | Button.Cancel,
+            Button.Save,
+        )
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
+
+    def new(self) -> None:
+        if self.maybe_save():
+            self.document.new(default_session())
+
+    def ask_open(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open Session", self._folder("session"), SESSION_FILTER
+        )
+        if path:
+            self.open(path, asked=True)
+
+    def open(self, path: str | Path, asked: bool = False) -> bool:
+        """Open a session file; a bad file is refused with its reason, nothing changes."""
+        if not asked and not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            self.document.open(path)
+        except InputError as error:
+            self._warn(f"Could not open {path.name}: {error}")
+            if not path.exists():
+                self.document.forget(path.resolve())
+            return False
+        self._remember_folder("session", path)
+        self.window.show_message(f"Opened {path}")
+        return True
+
+    def open_any(self, path: str | Path) -> bool:
+        """A session (.json) opens; points (.csv, .txt) become the target."""
+        if Path(path).suffix.lower() in TARGET_SUFFIXES:
+            return self.window.target_panel.load_csv_file(path)
+        return self.open(path)
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path = self._ask_save_path(
+            "Save Session As",
+            SESSION_FILTER,
+            "json",
+            "session",
+            self.document.name.removesuffix(".json") + ".json",
+        )
+        return bool(path) and self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        self.window.training.pause()
+        try:
+            self.document.save(path)
+        except OSError as error:
+            self._warn(
+                f"Could not save to {path}: {error.strerror or error}. Your work is"
+                " still here, and the previous file, if any, is unchanged."
+            )
+            return False
+        self._remember_folder("session", path)
+        self.window.show_message(f"Saved {path}")
+        return True
+
+    # -- crash safety --------------------------------------------------------------------
+    def offer_rescue(self) -> bool:
+        """After a crash: offer the newest autosave back. True if it was restored."""
+        found = rescues(self.autosaver)
+        if not found:
+            return False
+        newest = found[0]
+        when = datetime.datetime.fromtimestamp(newest.saved_at).strftime("%Y-%m-%d %H:%M")
+        name = newest.path.name if newest.path else "an unsaved session"
+        answer = QMessageBox.question(
+            self.window,
+            "Restore unsaved work?",
+            f"UAT Explorer did not close normally. Restore the work on {name} autosaved at {when}?",
+            Button.Yes | Button.No,
+            Button.Yes,
+        )
+        for rescue in found:
+            forget(rescue)
+        if answer != Button.Yes:
+            return False
+        self.document.new(newest.session)
+        self.document.path = newest.path
+        self.document._settings_changed()  # restored but not saved: it is modified
+        self.window.show_message(f"Restored the work autosaved at {when}")
+        return True
+
+    def close(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.close()
+
+    # -- exports -------------------------------------------------------------------------
+    def export_figure(self, loss: bool, svg: bool) -> None:
+        base = FigureOptions(900, 320) if loss else self.exporter.on_screen()
+        title = ("Loss" if loss else "Function") + " Plot as " + ("SVG" if svg else "PNG")
+        dialog = FigureDialog(title, base, svg, self.window)
+        if not dialog.exec():
+            return
+        suffix = "svg" if svg else "png"
+        kind = f"{'SVG' if svg else 'PNG'} images (*.{suffix})"
+        path = self._ask_save_path(
+            f"Export {title}", kind, suffix, "export", f"{'loss' if loss else 'function'}.{suffix}"
+        )
+        if path:
+            self.exporter.figure(path, dialog.options(), loss=loss, svg=svg)
+
+    def _export_file(self, name: str, kind: str, suffix: str, write) -> None:
+        path = self._ask_save_path(f"Export {name}", kind, suffix, "export", f"{name}.{suffix}")
+        if path:
+            write(path)
+
+    def export_animation(self) -> None:
+        self.window.training.pause()
+        hint = 1 if self.state.session.optimizer.name == "lm" else 25
+        dialog = AnimationDialog(hint, self.window)
+        if not dialog.exec():
+            return
+        path = self._ask_save_path(
+            "Save Animation", "GIF images (*.gif)", "gif", "export", "training.gif"
+        )
+        if path:
+            options = FigureOptions(dialog.width.value(), dialog.height.value())
+            self.exporter.animation(
+                path, dialog.frames.value(), dialog.steps.value(), dialog.fps.value(), options
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _ask_save_path(self, title: str, kind: str, suffix: str, folder: str, name: str) -> str:
+        """A save dialog that adds the suffix itself, so Qt's overwrite question covers
+        the real file name."""
+        dialog = QFileDialog(self.window, title, str(Path(self._folder(folder)) / name), kind)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        if not dialog.exec() or not dialog.selectedFiles():
+            return ""
+        path = dialog.selectedFiles()[0]
+        self._remember_folder(folder, Path(path))
+        return path
+
+    def _folder(self, kind: str) -> str:
+        if self.settings is not None:
+            return str(self.settings.value(f"folders/{kind}", str(Path.home())))
+        return self._folders.get(kind, str(Path.home()))
+
+    def _remember_folder(self, kind: str, path: Path) -> None:
+        folder = str(path.resolve().parent)
+        self._folders[kind] = folder
+        if self.settings is not None:
+            self.settings.setValue(f"folders/{kind}", folder)
+
+    def _warn(self, text: str) -> None:
+        self.window.show_message(text.split(". ")[0])
+        QMessageBox.warning(self.window, "UAT Explorer", text)
