@@ -50,6 +50,13 @@ class Document(QObject):
         self.state.reset(session)
         self.mark_saved(None)
 
+    def restore(self, session: Session, path: Path | None) -> None:
+        """Work rescued from an autosave: it belongs to ``path`` but is not saved there."""
+        self.state.reset(session)
+        self.path = path
+        self._settings_dirty = True
+        self.changed.emit()
+
     def open(self, path: str | Path) -> None:
         """Load a session; raises SessionError (an InputError) and changes nothing if the
         file cannot be used."""

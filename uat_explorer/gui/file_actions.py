@@ -44,7 +44,7 @@ class FileActions(QObject):
 
     # -- the menu -------------------------------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:
-        act = self.window._action
+        act = self.window.add_action
         act(
             menu,
             "&New",
@@ -240,9 +240,7 @@ class FileActions(QObject):
             forget(rescue)
         if answer != Button.Yes:
             return False
-        self.document.new(newest.session)
-        self.document.path = newest.path
-        self.document._settings_changed()  # restored but not saved: it is modified
+        self.document.restore(newest.session, newest.path)
         self.window.show_message(f"Restored the work autosaved at {when}")
         return True
 

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- menus --------------------------------------------------------------------------
-    def _action(
+    def add_action(
         self,
         menu: QMenu,
         text: str,
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addActions([undo, redo])
         edit.addSeparator()
-        self._action(
+        self.add_action(
             edit,
             "&Delete Neuron",
             self._remove_selected,
@@ -172,34 +172,34 @@ class MainWindow(QMainWindow):
             "Remove the selected neuron",
             "deleteNeuronAction",
         )
-        self._action(
+        self.add_action(
             edit,
             "D&uplicate Neuron",
             self._duplicate_selected,
             "Ctrl+D",
             "Copy the selected neuron",
         )
-        self._action(
+        self.add_action(
             edit,
             "&Mute Neuron",
             self._toggle_mute,
             "Ctrl+M",
             "Leave the selected neuron out of the sum, or bring it back",
         )
-        self._action(edit, "Select &Previous Neuron", lambda: self._select_step(-1), "Alt+Up")
-        self._action(edit, "Select &Next Neuron", lambda: self._select_step(1), "Alt+Down")
+        self.add_action(edit, "Select &Previous Neuron", lambda: self._select_step(-1), "Alt+Up")
+        self.add_action(edit, "Select &Next Neuron", lambda: self._select_step(1), "Alt+Down")
 
         neurons = bar.addMenu("&Neurons")
         for i, name in enumerate(("step", "sigmoid", "relu", "tanh")):
             label = self.stack.add_buttons[name].text().removeprefix("+ ")
-            self._action(
+            self.add_action(
                 neurons,
                 f"Add {label} Neuron",
                 lambda n=name: self.stack.add(n),
                 f"Ctrl+{i + 1}",
                 f"Add a {label} neuron",
             )
-        self._action(
+        self.add_action(
             neurons,
             "Add &Bump",
             self.stack.add_bump,
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             "Add two step neurons with opposite output weights",
         )
 
-        self._action(
+        self.add_action(
             neurons,
             "&Randomize Neurons",
             self._new_seed,
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         )
 
         training = bar.addMenu("&Training")
-        self.train_action = self._action(
+        self.train_action = self.add_action(
             training,
             "&Train / Pause",
             self.training.toggle,
@@ -223,17 +223,17 @@ class MainWindow(QMainWindow):
             "Start or pause backpropagation",
             "trainAction",
         )
-        self._action(
+        self.add_action(
             training, "&Step", self.training.step, "Ctrl+Right", "Advance one chunk while paused"
         )
-        self._action(
+        self.add_action(
             training,
             "&Reset Weights",
             self.state.reinitialize,
             "Ctrl+R",
             "The initial weights of this seed again, step 0",
         )
-        self._action(
+        self.add_action(
             training,
             "&New Seed",
             self._new_seed,
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
         examples = bar.addMenu("E&xamples")
         for example in EXAMPLES:
-            action = self._action(
+            action = self.add_action(
                 examples,
                 example.title,
                 lambda e=example: self.load_example(e.name),
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self.plot.componentsShown.connect(self.show_components.setChecked)
         self._toggle(view, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P")
         self._toggle(view, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
-        self._action(
+        self.add_action(
             view,
             "&Fit Plot to Curves",
             self.plot.fit_view,
@@ -270,14 +270,14 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
-        self._action(
+        self.add_action(
             help_menu,
             "&Keyboard Shortcuts",
             self.show_shortcuts,
             QKeySequence.StandardKey.HelpContents,
             "Every shortcut in one list",
         )
-        self._action(help_menu, "&About UAT Explorer", self.show_about)
+        self.add_action(help_menu, "&About UAT Explorer", self.show_about)
 
     def _toggle(self, menu: QMenu, text: str, slot, checked: bool, keys: str) -> QAction:
         action = QAction(text, self, checkable=True, checked=checked)

@@ -63,7 +63,7 @@ class AppState(QObject):
         self._ids = itertools.count()
         self.undo_stack = QUndoStack(self)
         self.session = session or default_session()
-        self.ids = [next(self._ids) for _ in range(self.network.size)]
+        self.ids = self.new_ids(self.network.size)
         self.selected: int | None = None
         self.solo: int | None = None
         self._training_data: tuple[np.ndarray, np.ndarray] | None = None
