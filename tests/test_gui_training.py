@@ -190,3 +190,16 @@ def test_a_killed_worker_is_reported_not_fatal(qtbot, window):
     assert not window.training.running
     step = window.state.session.step
     train_until(qtbot, window, lambda: window.state.session.step > step + 100)  # a new worker
+
+
+def test_cards_out_of_view_catch_up_when_revealed(qtbot, window):
+    window.findChild(QSpinBox, "neuronCountSpin").setValue(20)
+    train_until(qtbot, window, lambda: window.state.session.step > 300)
+    button(window, "trainButton").click()
+    window.docks["neurons"].setFloating(True)
+    window.docks["neurons"].resize(420, 3000)  # tall enough to show every card
+    qtbot.waitUntil(lambda: all(c.built and not c.stale for c in window.stack.cards.values()))
+    last = cards(window)[-1]
+    assert last.findChild(QDoubleSpinBox, "weightSpin").value() == pytest.approx(
+        window.state.network.w[-1], abs=1e-4
+    )

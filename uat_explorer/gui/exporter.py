@@ -19,7 +19,6 @@ from uat_explorer.core.export_data import (
     write_parameters,
     write_table,
 )
-from uat_explorer.export.animation import record_fit, write_gif
 from uat_explorer.export.figures import (
     FigureOptions,
     function_figure,
@@ -108,6 +107,9 @@ class Exporter(QObject):
         self, path: str | Path, frames: int, steps: int, fps: float, options: FigureOptions
     ) -> bool:
         """Record with a progress dialog that can cancel (then nothing is written)."""
+        # Here, not at the top: Pillow costs ~80 ms of start-up for a rare command.
+        from uat_explorer.export.animation import record_fit, write_gif
+
         progress = QProgressDialog(
             "Recording the training animation…", "Cancel", 0, frames, self.window
         )

@@ -51,7 +51,7 @@ class NeuronCard(QFrame):
         self.neuron_id = neuron_id
         self.built = False
         self._shown: tuple[int, Neuron] | None = None
-        self._stale = False
+        self.stale = True  # the model moved on since the values were shown (NeuronStack)
         self._solo = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setProperty("selected", False)
@@ -62,7 +62,7 @@ class NeuronCard(QFrame):
         if self.built:
             return
         self.built = True
-        visible = self.isVisible()
+        hidden = self.isHidden()  # its own flag: isVisible() is False before the window shows
         self.setVisible(False)  # polish and lay out once at the end, not per child
         self.swatch = QLabel(objectName="colorSwatch")
         self.swatch.setFixedSize(14, 14)
@@ -148,9 +148,10 @@ class NeuronCard(QFrame):
             child.installEventFilter(self)
         color = neuron_color(self.neuron_id)
         self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
-        self.refresh()
+        if self._shown is not None:
+            self._apply()
         self.show_solo(self._solo)
-        self.setVisible(visible)
+        self.setVisible(not hidden)
 
     def _tool(self, text: str, name: str, tip: str, checkable: bool = False) -> QToolButton:
         button = QToolButton(objectName=name, text=text, toolTip=tip)
@@ -160,18 +161,13 @@ class NeuronCard(QFrame):
 
     def show_neuron(self, index: int, neuron: Neuron) -> None:
         """Display model values; blocked signals mean no edit, no undo step, no loop."""
-        self.store(index, neuron)
-        self.refresh()
-
-    def store(self, index: int, neuron: Neuron) -> None:
-        """Remember values to show; cheap, for cards out of view during training."""
         self._shown = (index, neuron)
-        self._stale = True
+        self.stale = False
+        if self.built:
+            self._apply()
 
-    def refresh(self) -> None:
-        if not (self.built and self._stale and self._shown is not None):
-            return
-        self._stale = False
+    def _apply(self) -> None:
+        assert self._shown is not None
         index, neuron = self._shown
         self.title.setText(f"{index + 1}")
         self.title.setToolTip(f"Neuron {index + 1}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -87,6 +87,7 @@ class NeuronStack(QWidget):
         self._builder = QTimer(self, singleShot=True, interval=0)
         self._builder.timeout.connect(self._build_batch)
         self.scroll.verticalScrollBar().valueChanged.connect(self._build_visible)
+        self.scroll.viewport().installEventFilter(self)  # a taller dock shows more cards
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -173,10 +174,17 @@ class NeuronStack(QWidget):
         bottom = top + self.scroll.viewport().height()
         return [c for c in self.cards.values() if c.y() < bottom and c.y() + c.height() > top]
 
+    def _refresh(self, card: NeuronCard) -> None:
+        """Show the model's values on a card that has fallen behind."""
+        if card.stale:
+            index = self.state.index_of(card.neuron_id)
+            if index is not None:
+                card.show_neuron(index, self.state.network.neuron(index))
+
     def _build_visible(self) -> None:
         for card in self._in_view():
             card.build()
-            card.refresh()
+            self._refresh(card)
 
     def _build_batch(self) -> None:
         self._build_visible()
@@ -185,6 +193,13 @@ class NeuronStack(QWidget):
             card.build()
         if len(waiting) > BUILD_BATCH:
             self._builder.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            # After this turn: during the first resize no card is laid out yet, so all
+            # 256 would look "in view" and be built at once (3 s, measured).
+            QTimer.singleShot(0, self._build_visible)
+        return False
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -195,20 +210,19 @@ class NeuronStack(QWidget):
         """Build and update every card now (for scripts that reach past the visible ones)."""
         for card in self.cards.values():
             card.build()
-            card.refresh()
+            self._refresh(card)
 
     def show_neuron(self, index: int) -> None:
         self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))
 
     def show_all(self) -> None:
-        """New values for every card; only those in view redraw now (a training frame
-        with 256 neurons would otherwise spend most of its time on hidden dials)."""
-        network = self.state.network
-        for index, neuron_id in enumerate(self.state.ids):
-            self.cards[neuron_id].store(index, network.neuron(index))
+        """New values for every card; only those in view redraw now, the others when
+        they come into view (a training frame would otherwise go on hidden dials)."""
+        for card in self.cards.values():
+            card.stale = True
         for card in self._in_view():
-            card.refresh()
-        size = network.size
+            self._refresh(card)
+        size = self.state.network.size
         self.count.setText(f"{size} neuron{'s' * (size != 1)} (at most {MAX_NEURONS})")
 
     def show_selection(self) -> None:
