@@ -203,3 +203,17 @@ def test_cards_out_of_view_catch_up_when_revealed(qtbot, window):
     assert last.findChild(QDoubleSpinBox, "weightSpin").value() == pytest.approx(
         window.state.network.w[-1], abs=1e-4
     )
+
+
+def test_a_setting_change_sends_only_that_setting(qtbot, window):
+    """The worker rebuilds its trainer (resetting Adam's moments) for new data, loss or
+    optimizer; changing the seed or the learning rate must not cause that."""
+    train_until(qtbot, window, lambda: window.state.session.step > 100)
+    sent = []
+    real_send = window.training._send
+    window.training._send = lambda *command: sent.append(command[0]) or real_send(*command)
+    window.state.update_settings(seed=99)
+    window.findChild(QDoubleSpinBox, "learningRateSpin").setValue(0.02)
+    assert sent == ["optimizer"]
+    window.findChild(QSpinBox, "samplesSpin").setValue(300)
+    assert sent == ["optimizer", "data"]

@@ -230,13 +230,18 @@ class _Fields:
             return _Fields({}, self._name(key))
         return _Fields(self._required(key), self._name(key))
 
-    def list_of(self, key: str, limit: int) -> list[_Fields]:
+    def _list(self, key: str, limit: int, what: str) -> tuple[str, list]:
+        """The field's name and its list, checked to be a list of at most ``limit``."""
         items = self._required(key)
         name = self._name(key)
         if not isinstance(items, list):
-            raise SessionError(f"{name} must be a list, got {_kind(items)}")
+            raise SessionError(f"{name} must be a list{what}, got {_kind(items)}")
         if len(items) > limit:
             raise SessionError(f"{name} has {len(items)} entries; the limit is {limit}")
+        return name, items
+
+    def list_of(self, key: str, limit: int) -> list[_Fields]:
+        name, items = self._list(key, limit, "")
         return [_Fields(item, f"{name}[{i}]") for i, item in enumerate(items)]
 
     def number(
@@ -304,12 +309,7 @@ class _Fields:
         return low, high
 
     def numbers(self, key: str, limit: int) -> np.ndarray:
-        values = self._required(key)
-        name = self._name(key)
-        if not isinstance(values, list):
-            raise SessionError(f"{name} must be a list of numbers, got {_kind(values)}")
-        if len(values) > limit:
-            raise SessionError(f"{name} has {len(values)} values; the limit is {limit}")
+        name, values = self._list(key, limit, " of numbers")
         for i, value in enumerate(values):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise SessionError(f"{name}[{i}] must be a number, got {_kind(value)}")

@@ -254,7 +254,6 @@ class AppState(QObject):
         self.revision += 1  # training must reload: a different network, maybe the same size
         self.session = session
         self.ids = self.new_ids(session.network.size)
-        self.selected = self.solo = None
         self._training_data = None
         self.targetChanged.emit()
         self._structure_changed()
@@ -287,31 +286,19 @@ class AppState(QObject):
         self._structure_changed()
 
     def apply_remove(self, index: int, count: int = 1) -> None:
-        removed = self.ids[index : index + count]
         self.revision += 1
         self.network.remove(index, count)
         del self.ids[index : index + count]
-        if self.selected in removed:
-            self.selected = None
-        if self.solo in removed:
-            self.solo = None
         self._structure_changed()
 
     def apply_network(self, network: Network, ids: list[int]) -> None:
         """Swap in a network; with the same ids it is a weights-only change (cheap)."""
-        same = ids == self.ids and network.activations == self.network.activations
+        if ids == self.ids and network.activations == self.network.activations:
+            self.apply_weights(network.copy())
+            return
         self.revision += 1
         self.session.network = network.copy()
         self.ids = list(ids)
-        if same:
-            self.weightsChanged.emit()
-            self.outputBiasChanged.emit()
-            self.changed.emit()
-            return
-        if self.selected not in self.ids:
-            self.selected = None
-        if self.solo not in self.ids:
-            self.solo = None
         self._structure_changed()
 
     def apply_target(self, target: Target, domain: tuple[float, float]) -> None:
@@ -331,6 +318,11 @@ class AppState(QObject):
         self.changed.emit()
 
     def _structure_changed(self) -> None:
+        """Neurons came or went: a selection or solo of a neuron now gone is dropped."""
+        if self.selected not in self.ids:
+            self.selected = None
+        if self.solo not in self.ids:
+            self.solo = None
         self.structureChanged.emit()
         self.selectionChanged.emit()
         self.soloChanged.emit()

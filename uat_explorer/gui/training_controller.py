@@ -36,6 +36,7 @@ class TrainingController(QObject):
         self._process = None
         self._conn = None
         self._synced = -1  # the state revision the worker has
+        self._sent: dict[str, object] = {}
         self._run_start: tuple[Network, int] | None = None
         self._waiting = False  # an Advance not yet answered
         self._timer = QTimer(self, interval=FRAME_MS)
@@ -54,6 +55,7 @@ class TrainingController(QObject):
             return
         self._process, self._conn = start_worker()
         self._synced = -1
+        self._sent: dict[str, object] = {}  # the settings the worker has
 
     def shutdown(self) -> None:
         self._timer.stop()
@@ -95,17 +97,30 @@ class TrainingController(QObject):
         )
         if self._send("load", job) and self._send("pace", self.state.steps_per_frame):
             self._synced = self.state.revision
+            self._sent = self._settings()
+
+    def _settings(self) -> dict[str, object]:
+        session = self.state.session
+        return {
+            "optimizer": session.optimizer,
+            "loss": session.loss,
+            "stop": session.stop,
+            "data": self.state.training_data(),
+            "pace": self.state.steps_per_frame,
+        }
 
     def _send_settings(self) -> None:
+        """Send the worker only what changed: new data, loss or optimizer rebuild its
+        trainer and so reset Adam's moments, which a new seed or stop rule must not."""
         if not self._alive():
             return
-        session = self.state.session
-        x, t = self.state.training_data()
-        self._send("optimizer", session.optimizer)
-        self._send("loss", session.loss)
-        self._send("stop", session.stop)
-        self._send("data", x, t)
-        self._send("pace", self.state.steps_per_frame)
+        for key, value in self._settings().items():
+            old = self._sent.get(key)
+            if value is old or (key != "data" and value == old):
+                continue
+            arguments = value if key == "data" else (value,)
+            if self._send(key, *arguments):
+                self._sent[key] = value
 
     # -- intents -----------------------------------------------------------------------------
     def start(self) -> None:
