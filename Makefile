@@ -27,6 +27,8 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check uat_explorer tests benchmarks
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest

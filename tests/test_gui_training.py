@@ -38,8 +38,8 @@ def train_until(qtbot, window, condition, timeout=20_000):
 
 
 def test_train_lowers_the_loss_tenfold_and_the_dials_follow(qtbot, window):
-    start = window.state.loss_value()
-    train_until(qtbot, window, lambda: window.state.loss_value() < start / 10)
+    start = window.state.derived().loss
+    train_until(qtbot, window, lambda: window.state.derived().loss < start / 10)
     assert button(window, "trainButton").isChecked()
     assert button(window, "trainButton").text() == "Pause"
     button(window, "trainButton").click()
@@ -107,14 +107,14 @@ def test_divergence_restores_finite_weights_and_says_why(qtbot, window):
 
 def test_changing_the_optimizer_mid_run_keeps_the_weights(qtbot, window):
     train_until(qtbot, window, lambda: window.state.session.step > 500)
-    loss_before = window.state.loss_value()
+    loss_before = window.state.derived().loss
     step_before = window.state.session.step
     combo = window.findChild(QComboBox, "optimizerCombo")
     combo.setCurrentIndex(combo.findData("lm"))
     combo.activated.emit(combo.currentIndex())
     assert window.training.running  # a setting, not an edit: training goes on
     qtbot.waitUntil(lambda: window.state.session.step > step_before + 20, timeout=10_000)
-    assert window.state.loss_value() < loss_before  # continued, not restarted
+    assert window.state.derived().loss < loss_before  # continued, not restarted
     assert not window.findChild(QDoubleSpinBox, "learningRateSpin").isEnabled()
 
 
@@ -170,7 +170,7 @@ def test_stop_at_a_loss_threshold(qtbot, window):
     message = window.findChild(QLabel, "trainingMessageLabel")
     train_until(qtbot, window, lambda: not window.training.running and bool(message.text()))
     assert message.text() == "loss ≤ 0.001"
-    assert window.state.loss_value() <= 1e-3
+    assert window.state.derived().loss <= 1e-3
 
 
 def test_space_toggles_training(qtbot, window):

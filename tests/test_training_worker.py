@@ -2,6 +2,12 @@
 
 import itertools
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +21,7 @@ def worker():
     process, conn = start_worker()
     yield conn
     conn.send(("quit",))
-    assert process.wait(10) == 0
+    assert process.wait(10) and process.exitcode == 0
 
 
 def job(optimizer: OptimizerSpec | None = None) -> Job:
@@ -91,7 +97,40 @@ def test_paced_training_runs_the_set_steps_per_frame(worker):
     assert all(p.losses.size % 3 == 0 for p in replies)
 
 
-def test_the_worker_exits_when_the_window_process_goes_away():
+def test_the_worker_exits_when_its_pipe_closes():
     process, conn = start_worker()
     conn.close()  # what the OS does when the window's process dies
-    assert process.wait(10) == 0
+    assert process.wait(10) and process.exitcode == 0
+
+
+KILLED_PARENT = """
+import os, signal, sys
+from uat_explorer.core.training_worker import start_worker
+if __name__ == "__main__":
+    process, conn = start_worker()
+    print(process.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_worker_exits_when_the_window_process_is_killed(tmp_path):
+    """The one launch path (multiprocessing's spawn, as on Windows and macOS) survives
+    nothing of a parent killed with SIGKILL: no orphan keeps a core busy."""
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    pid = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the worker outlived its window"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())

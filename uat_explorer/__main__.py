@@ -4,6 +4,6 @@ import sys
 
 from uat_explorer.cli import main
 
-# Guarded: the training worker process (multiprocessing "spawn") imports this module.
+# Guarded: importing this module (as multiprocessing.spawn does) must not start the app.
 if __name__ == "__main__":
     sys.exit(main())

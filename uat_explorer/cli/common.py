@@ -13,7 +13,8 @@ from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, 
 from uat_explorer.core.targets import check_domain
 
 DEFAULT_DOMAIN = (-math.pi, math.pi)
-DEFAULT_NEURONS = 16
+CLI_NEURONS = 16
+"""A scripted fit or construction: enough neurons to fit most 1-D curves closely."""
 DEFAULT_SAMPLES = 256
 
 

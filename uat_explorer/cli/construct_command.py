@@ -6,7 +6,7 @@ import argparse
 import time
 
 from uat_explorer.cli.common import (
-    DEFAULT_NEURONS,
+    CLI_NEURONS,
     DEFAULT_SAMPLES,
     add_target_options,
     choose_domain,
@@ -24,7 +24,7 @@ from uat_explorer.core.targets import check_samples
 def add_parser(commands) -> None:
     build = commands.add_parser("construct", help="build Nielsen's step approximation")
     add_target_options(build)
-    build.add_argument("--neurons", type=int, default=DEFAULT_NEURONS, help="step neurons (16)")
+    build.add_argument("--neurons", type=int, default=CLI_NEURONS, help="step neurons (16)")
     build.add_argument("--mode", choices=MODES, default="bumps", help="bumps (pairs of steps)")
     build.add_argument(
         "--activation", choices=["step", "sigmoid"], default="step", help="steps or steep sigmoids"

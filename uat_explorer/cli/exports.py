@@ -55,7 +55,7 @@ def export_static(session: Session, args: argparse.Namespace) -> dict[str, str]:
     if args.export_png or args.export_svg:
         from uat_explorer.export.figures import function_figure, render, write_png, write_svg
         from uat_explorer.export.headless import ensure_application
-        from uat_explorer.gui.state import AppState
+        from uat_explorer.model.state import AppState
 
         options = figure_options(args)
         ensure_application()

@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 
 from uat_explorer.cli.common import (
-    DEFAULT_NEURONS,
+    CLI_NEURONS,
     DEFAULT_SAMPLES,
     ProgressLine,
     add_target_options,
@@ -168,7 +168,7 @@ def _choose_network(args, session: Session | None, domain) -> tuple[Network, int
     count = (
         args.neurons
         if args.neurons is not None
-        else (session.network.size if session else DEFAULT_NEURONS)
+        else (session.network.size if session else CLI_NEURONS)
     )
     if not 1 <= count <= MAX_NEURONS:
         raise InputError(f"--neurons must be between 1 and {MAX_NEURONS}, got {count}")

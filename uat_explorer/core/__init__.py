@@ -6,13 +6,15 @@ from uat_explorer.core.datafile import load_csv, parse_csv
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.expression import Expression, ExpressionError, parse_expression
 from uat_explorer.core.fitproblem import FitProblem
+from uat_explorer.core.gradients import Gradients
 from uat_explorer.core.initialize import new_seed, random_network
 from uat_explorer.core.losses import LOSSES
 from uat_explorer.core.metrics import FitMetrics
 from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
 from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OPTIMIZERS, OptimizerSpec
 from uat_explorer.core.session import Session, SessionError, default_session
-from uat_explorer.core.targets import MAX_SAMPLES, PRESETS, Target
+from uat_explorer.core.targets import MAX_SAMPLES, PRESETS, DataTarget, FormulaTarget, Target
+from uat_explorer.core.trace import Trace, trace
 from uat_explorer.core.trainer import StopRule, Trainer, TrainReport
 
 __all__ = [
@@ -24,10 +26,13 @@ __all__ = [
     "OPTIMIZER_LABELS",
     "PRESETS",
     "Activation",
+    "DataTarget",
     "Expression",
     "ExpressionError",
     "FitMetrics",
     "FitProblem",
+    "FormulaTarget",
+    "Gradients",
     "InputError",
     "Network",
     "Neuron",
@@ -36,6 +41,7 @@ __all__ = [
     "SessionError",
     "StopRule",
     "Target",
+    "Trace",
     "TrainReport",
     "Trainer",
     "activation",
@@ -46,4 +52,5 @@ __all__ = [
     "parse_csv",
     "parse_expression",
     "random_network",
+    "trace",
 ]

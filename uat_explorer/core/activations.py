@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.errors import InputError
 
-Array = np.ndarray
+Array = NDArray[np.floating]
 
 
 _EXP_LIMIT = {np.dtype(np.float32): 87.0, np.dtype(np.float64): 700.0}
@@ -75,32 +76,67 @@ def _step_surrogate_slope(z: Array, a: Array, out: Array) -> Array:
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation: ``value(z, out)``, ``slope(z, a, out)`` with a = value(z)."""
+    """An activation: ``value(z, out)``, ``slope(z, a, out)`` with a = value(z).
+
+    ``label`` and ``tip`` are what a person reads about it, in every front end.
+    """
 
     name: str
     symbol: str
+    label: str
+    tip: str
     value: Callable[[Array, Array], Array]
     slope: Callable[[Array, Array, Array], Array]
     surrogate: bool = False
 
-    def __call__(self, z: Array) -> Array:
-        z = np.asarray(z, dtype=float)
-        return self.value(z, np.empty_like(z))
+    def __call__(self, z: ArrayLike) -> Array:
+        values = np.asarray(z, dtype=float)
+        return self.value(values, np.empty_like(values))
 
-    def derivative(self, z: Array) -> Array:
-        z = np.asarray(z, dtype=float)
-        return self.slope(z, self(z), np.empty_like(z))
+    def derivative(self, z: ArrayLike) -> Array:
+        values = np.asarray(z, dtype=float)
+        return self.slope(values, self(values), np.empty_like(values))
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("step", "H", _step, _step_surrogate_slope, surrogate=True),
-        Activation("sigmoid", "σ", _sigmoid, _sigmoid_slope),
-        Activation("relu", "relu", _relu, _relu_slope),
-        Activation("tanh", "tanh", _tanh, _tanh_slope),
+        Activation(
+            "step",
+            "H",
+            "Step",
+            "Unit step: 0 before s = −b/w, 1 after. Trains through a surrogate gradient"
+            " (a sigmoid's slope); its output weight v trains exactly.",
+            _step,
+            _step_surrogate_slope,
+            surrogate=True,
+        ),
+        Activation(
+            "sigmoid",
+            "σ",
+            "Sigmoid",
+            "σ(z) = 1 / (1 + e^−z): a soft step; large |w| makes it steep.",
+            _sigmoid,
+            _sigmoid_slope,
+        ),
+        Activation("relu", "relu", "ReLU", "max(0, z): a hinge at s = −b/w.", _relu, _relu_slope),
+        Activation(
+            "tanh", "tanh", "tanh", "tanh(z): a soft step from −1 to 1.", _tanh, _tanh_slope
+        ),
     )
 }
+
+
+def surrogate_temperature(w: Array, spacing: float) -> Array:
+    """T = max(1, |w|·h) for the step's surrogate slope σ'(z/T)/T, h the sample spacing:
+    the surrogate then spans at least one sample spacing, so even a near-vertical step
+    (w = 1000) still feels where it should move."""
+    return np.maximum(1.0, np.abs(w) * spacing)
+
+
+def sample_spacing(x: Array) -> float:
+    """The mean distance between neighbouring samples (1 for a single point)."""
+    return float(np.ptp(x)) / max(x.size - 1, 1) or 1.0
 
 
 def activation(name: str) -> Activation:

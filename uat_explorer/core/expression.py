@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.errors import InputError
 
-Array = np.ndarray
-Compiled = Callable[[Array], Array]
+Array = NDArray[np.float64]
+Compiled = Callable[[Array], Array | float]
 
 MAX_LENGTH = 500
 MAX_NODES = 300
@@ -97,13 +98,13 @@ class Expression:
     text: str
     _fn: Compiled = field(repr=False, compare=False)
 
-    def __call__(self, x: Array) -> Array:
-        x = np.asarray(x, dtype=np.float64)
+    def __call__(self, x: ArrayLike) -> Array:
+        xs = np.asarray(x, dtype=np.float64)
         with np.errstate(all="ignore"):
-            y = self._fn(x)
-        return np.broadcast_to(np.asarray(y, dtype=np.float64), x.shape).copy()
+            y = self._fn(xs)
+        return np.broadcast_to(np.asarray(y, dtype=np.float64), xs.shape).copy()
 
-    def check_finite(self, x: Array) -> Array:
+    def check_finite(self, x: ArrayLike) -> Array:
         """Values on x, or an error naming the first x where the formula is not finite."""
         y = self(x)
         bad = ~np.isfinite(y)

@@ -7,12 +7,18 @@ a few vector operations. Buffers are allocated once and every step writes into t
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from uat_explorer.core.activations import ACTIVATIONS, Activation
+from uat_explorer.core.activations import (
+    ACTIVATIONS,
+    Activation,
+    sample_spacing,
+    surrogate_temperature,
+)
 from uat_explorer.core.losses import Loss, loss_by_name
 from uat_explorer.core.network import Network
 
-Array = np.ndarray
+Array = NDArray[np.floating]
 
 
 class FitProblem:
@@ -22,13 +28,16 @@ class FitProblem:
     block (contiguous buffers are twice as fast as strided ones here). Muted neurons are
     left out: they add nothing, so this is exact, and it keeps them frozen.
 
-    A step neuron's slope is the surrogate σ'(z/T)/T with temperature T = max(1, |w|·h),
-    h the mean sample spacing: the surrogate spans at least one sample spacing, so even a
-    near-vertical step (w = 1000) still feels where it should move.
+    A step neuron's slope is the surrogate σ'(z/T)/T (``surrogate_temperature``).
     """
 
     def __init__(
-        self, network: Network, x: Array, t: Array, loss: str | Loss = "mse", dtype=np.float64
+        self,
+        network: Network,
+        x: ArrayLike,
+        t: ArrayLike,
+        loss: str | Loss = "mse",
+        dtype: DTypeLike = np.float64,
     ) -> None:
         self.dtype = np.dtype(dtype)
         self.x = np.ascontiguousarray(x, dtype=self.dtype).reshape(-1)
@@ -49,12 +58,12 @@ class FitProblem:
                 self.groups.append((ACTIVATIONS[name], slice(start, start + count)))
                 start += count
         self.hidden = self.index.size
-        self.spacing = float(np.ptp(self.x)) / max(self.x.size - 1, 1) or 1.0
+        self.spacing = sample_spacing(self.x)
         h, n = self.hidden, self.x.size
         self._z = np.empty((h, n), self.dtype)
         self._a = np.empty((h, n), self.dtype)
         self._d = np.empty((h, n), self.dtype)
-        self._jt = None
+        self._jt: Array | None = None
         self.y = np.empty(n, self.dtype)
         self.r = np.empty(n, self.dtype)
         self.g = np.empty(n, self.dtype)
@@ -79,7 +88,9 @@ class FitProblem:
         network.v[i] = theta[2 * h : 3 * h]
         network.c = float(theta[3 * h])
 
-    def unpack_gradient(self, grad: Array, size: int) -> tuple[Array, Array, Array, float]:
+    def unpack_gradient(
+        self, grad: Array, size: int
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
         """(dL/dw, dL/db, dL/dv, dL/dc) in network order; muted neurons get 0."""
         h, i = self.hidden, self.index
         parts = [np.zeros(size) for _ in range(3)]
@@ -109,7 +120,7 @@ class FitProblem:
         z, a, d = self._z, self._a, self._d
         for act, rows in self.groups:
             if act.surrogate:
-                temp = np.maximum(1.0, np.abs(theta[rows]) * self.spacing)[:, None]
+                temp = surrogate_temperature(theta[rows], self.spacing)[:, None]
                 np.divide(z[rows], temp, out=d[rows])
                 act.slope(d[rows], a[rows], d[rows])
                 d[rows] /= temp

@@ -4,10 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from uat_explorer.core.errors import InputError
 
-Array = np.ndarray
+Array = NDArray[np.floating]
 
 HUBER_DELTA = 0.1
 """Residuals larger than this count linearly: targets here are of order 1."""
@@ -35,6 +36,21 @@ def _huber(r: Array, g: Array) -> float:
     return loss
 
 
+def _mse_each(r: Array) -> Array:
+    """ℓ(r) = r² for each sample: the mean of these is the MSE."""
+    return r * r
+
+
+def _mae_each(r: Array) -> Array:
+    return np.abs(r)
+
+
+def _huber_each(r: Array) -> Array:
+    d = HUBER_DELTA
+    clipped = np.clip(r, -d, d)
+    return clipped * (r - 0.5 * clipped)
+
+
 def _irls_unit(r: Array) -> Array | None:
     return None
 
@@ -51,22 +67,33 @@ def _irls_huber(r: Array) -> Array:
 class Loss:
     """``value_and_grad(r, g_out) -> loss`` writes dL/dy into g_out.
 
+    ``each(r)`` is every sample's own loss ℓ(rᵢ); the loss is their mean.
     ``irls_weights(r)`` lets Levenberg–Marquardt (a least-squares method) minimise the
     other losses too, by iteratively reweighted least squares; None means all ones.
+    ``formula`` writes ℓ for people.
     """
 
     name: str
     label: str
+    formula: str
     value_and_grad: Callable[[Array, Array], float]
+    each: Callable[[Array], Array]
     irls_weights: Callable[[Array], Array | None]
 
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", "Mean squared error", _mse, _irls_unit),
-        Loss("mae", "Mean absolute error", _mae, _irls_mae),
-        Loss("huber", f"Huber (δ = {HUBER_DELTA})", _huber, _irls_huber),
+        Loss("mse", "Mean squared error", "L = mean(r²)", _mse, _mse_each, _irls_unit),
+        Loss("mae", "Mean absolute error", "L = mean|r|", _mae, _mae_each, _irls_mae),
+        Loss(
+            "huber",
+            f"Huber (δ = {HUBER_DELTA})",
+            f"L = mean(½r² if |r| ≤ δ, else δ·(|r| − ½δ)), δ = {HUBER_DELTA:g}",
+            _huber,
+            _huber_each,
+            _irls_huber,
+        ),
     )
 }
 

@@ -19,10 +19,11 @@ class FitMetrics:
 
     @classmethod
     def of(cls, y: np.ndarray, t: np.ndarray) -> FitMetrics:
-        r = np.asarray(y, dtype=np.float64) - np.asarray(t, dtype=np.float64)
-        abs_r = np.abs(r)
-        mse = float(np.mean(r * r))
-        variance = float(np.var(t))
+        with np.errstate(all="ignore"):  # huge weights: inf is the honest answer
+            r = np.asarray(y, dtype=np.float64) - np.asarray(t, dtype=np.float64)
+            abs_r = np.abs(r)
+            mse = float(np.mean(r * r))
+            variance = float(np.var(t))
         r2 = 1.0 - mse / variance if variance > 0 else (1.0 if mse == 0 else float("-inf"))
         return cls(mse, float(np.sqrt(mse)), float(abs_r.mean()), float(abs_r.max()), r2)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.activations import ACTIVATIONS, activation
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 MAX_NEURONS = 256
 """One limit for every front end: enough to trace any curve here, small enough to stay live."""
@@ -39,12 +40,12 @@ class Network:
 
     def __init__(
         self,
-        w: Array,
-        b: Array,
-        v: Array,
+        w: ArrayLike,
+        b: ArrayLike,
+        v: ArrayLike,
         c: float = 0.0,
         activations: list[str] | None = None,
-        muted: Array | None = None,
+        muted: ArrayLike | None = None,
     ) -> None:
         self.w = np.array(w, dtype=np.float64).reshape(-1)
         self.b = np.array(b, dtype=np.float64).reshape(-1)
@@ -113,22 +114,23 @@ class Network:
         self.muted = np.delete(self.muted, rows)
         del self.activations[index : index + count]
 
-    def contribution(self, j: int, x: Array) -> Array:
+    def contribution(self, j: int, x: ArrayLike) -> Array:
         """Neuron j's term v_j·act_j(w_j x + b_j) on x, 0 if muted: one row of ``forward``."""
-        x = np.asarray(x, dtype=np.float64)
+        xs = np.asarray(x, dtype=np.float64)
         if self.muted[j]:
-            return np.zeros_like(x)
-        return self.v[j] * ACTIVATIONS[self.activations[j]](self.w[j] * x + self.b[j])
+            return np.zeros_like(xs)
+        values: Array = self.v[j] * ACTIVATIONS[self.activations[j]](self.w[j] * xs + self.b[j])
+        return values
 
     def step_positions(self) -> Array:
         """s_j = −b_j / w_j; nan where w_j = 0 (a flat neuron has no position)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.w != 0, -self.b / np.where(self.w != 0, self.w, 1.0), np.nan)
 
-    def forward(self, x: Array) -> tuple[Array, Array]:
+    def forward(self, x: ArrayLike) -> tuple[Array, Array]:
         """Output y (N,) and each neuron's contribution v_j·act_j(w_j x + b_j) as rows (H, N)."""
-        x = np.asarray(x, dtype=np.float64).reshape(-1)
-        z = np.multiply.outer(self.w, x)
+        xs = np.asarray(x, dtype=np.float64).reshape(-1)
+        z = np.multiply.outer(self.w, xs)
         z += self.b[:, None]
         parts = np.empty_like(z)
         names = np.array(self.activations)
@@ -138,7 +140,7 @@ class Network:
         parts *= np.where(self.muted, 0.0, self.v)[:, None]
         return self.c + parts.sum(axis=0), parts
 
-    def __call__(self, x: Array) -> Array:
+    def __call__(self, x: ArrayLike) -> Array:
         return self.forward(x)[0]
 
     def __eq__(self, other: object) -> bool:

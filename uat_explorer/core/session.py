@@ -22,11 +22,19 @@ from uat_explorer.core.initialize import random_network
 from uat_explorer.core.losses import LOSSES
 from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
 from uat_explorer.core.optimizers import MAX_LEARNING_RATE, OPTIMIZERS, OptimizerSpec
-from uat_explorer.core.targets import MAX_DOMAIN, MAX_SAMPLES, PRESETS, Target
+from uat_explorer.core.targets import (
+    MAX_DOMAIN,
+    MAX_SAMPLES,
+    PRESETS,
+    DataTarget,
+    FormulaTarget,
+    Target,
+)
 from uat_explorer.core.trainer import StopRule, Trainer
 
 VERSION = 1
-DEFAULT_NEURONS = 6
+STARTING_NEURONS = 6
+"""What the window opens with: few enough to see each one, enough to fit sin(x)."""
 DEFAULT_SEED = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_SEED = 2**32 - 1
@@ -70,10 +78,10 @@ class Session:
 
     def to_dict(self) -> dict[str, Any]:
         target: dict[str, Any] = {"name": self.target.name}
-        if self.target.expression is not None:
-            target |= {"kind": "expression", "expression": self.target.expression.text}
-        else:
+        if isinstance(self.target, DataTarget):
             target |= {"kind": "data", "x": self.target.x.tolist(), "y": self.target.y.tolist()}
+        else:
+            target |= {"kind": "expression", "expression": self.target.text}
         return {
             "app": "uat-explorer",
             "version": VERSION,
@@ -181,7 +189,7 @@ def default_session() -> Session:
     """What the app opens on: a curve to fit and a few neurons already stacked."""
     target = Target.preset("sin")
     domain = PRESETS["sin"].domain
-    network = random_network(["sigmoid"] * DEFAULT_NEURONS, domain, seed=DEFAULT_SEED)
+    network = random_network(["sigmoid"] * STARTING_NEURONS, domain, seed=DEFAULT_SEED)
     return Session(network=network, target=target, domain=domain, seed=DEFAULT_SEED)
 
 
@@ -196,7 +204,7 @@ def _read_target(fields: _Fields) -> Target:
             raise SessionError(f"target.expression: {error}") from None
         if name not in PRESETS:
             name = "custom"
-        return Target(name, expression)
+        return FormulaTarget(name, expression)
     x = fields.numbers("x", MAX_SAMPLES)
     y = fields.numbers("y", MAX_SAMPLES)
     try:
@@ -230,7 +238,7 @@ class _Fields:
             return _Fields({}, self._name(key))
         return _Fields(self._required(key), self._name(key))
 
-    def _list(self, key: str, limit: int, what: str) -> tuple[str, list]:
+    def _list(self, key: str, limit: int, what: str) -> tuple[str, list[Any]]:
         """The field's name and its list, checked to be a list of at most ``limit``."""
         items = self._required(key)
         name = self._name(key)
@@ -327,4 +335,8 @@ def _kind(value: Any) -> str:
         return f"text {value[:20]!r}"
     if isinstance(value, float | int):
         return repr(value)
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.expression import Expression, parse_expression
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 MAX_SAMPLES = 20_000
 """Training keeps three H × N buffers; at H = 256 this limit keeps them near 120 MB."""
@@ -71,119 +73,169 @@ def check_samples(count: int) -> int:
     return int(count)
 
 
-@dataclass(frozen=True, eq=False)
-class Target:
-    """A formula (``expression`` set) or sampled points (``x``, ``y`` set).
+class Target(ABC):
+    """What the network fits: a formula (``FormulaTarget``) or sampled points (``DataTarget``).
 
     ``name`` is what a person recognises: a preset's name, "custom", a file name, "drawn".
+    The constructors below pick the right kind.
     """
 
     name: str
-    expression: Expression | None = None
-    x: Array | None = field(default=None, repr=False)
-    y: Array | None = field(default=None, repr=False)
 
     @classmethod
-    def from_text(cls, text: str) -> Target:
+    def from_text(cls, text: str) -> FormulaTarget:
         """A preset by name, or else a formula in x."""
         key = text.strip()
         if key in PRESETS:
             return cls.preset(key)
-        return cls("custom", parse_expression(key))
+        return FormulaTarget("custom", parse_expression(key))
 
     @classmethod
-    def preset(cls, name: str) -> Target:
+    def preset(cls, name: str) -> FormulaTarget:
         try:
             preset = PRESETS[name]
         except KeyError:
             raise InputError(f"unknown preset {name!r} (known: {', '.join(PRESETS)})") from None
-        return cls(name, parse_expression(preset.expression))
+        return FormulaTarget(name, parse_expression(preset.expression))
 
     @classmethod
-    def from_points(cls, x: Array, y: Array, name: str = "data") -> Target:
+    def from_points(cls, x: ArrayLike, y: ArrayLike, name: str = "data") -> DataTarget:
         """Sampled points, sorted by x; they must be finite and at least two."""
-        x = np.asarray(x, dtype=np.float64).reshape(-1)
-        y = np.asarray(y, dtype=np.float64).reshape(-1)
-        if x.size != y.size:
-            raise InputError(f"{name}: x has {x.size} values but y has {y.size}")
-        if x.size < 2:
-            raise InputError(f"{name}: at least 2 points are needed, got {x.size}")
-        if x.size > MAX_SAMPLES:
-            raise InputError(f"{name}: {x.size} points is more than the limit of {MAX_SAMPLES}")
-        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        xs = np.asarray(x, dtype=np.float64).reshape(-1)
+        ys = np.asarray(y, dtype=np.float64).reshape(-1)
+        if xs.size != ys.size:
+            raise InputError(f"{name}: x has {xs.size} values but y has {ys.size}")
+        if xs.size < 2:
+            raise InputError(f"{name}: at least 2 points are needed, got {xs.size}")
+        if xs.size > MAX_SAMPLES:
+            raise InputError(f"{name}: {xs.size} points is more than the limit of {MAX_SAMPLES}")
+        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
             raise InputError(f"{name}: every value must be a finite number")
-        if np.ptp(x) == 0:
+        if np.ptp(xs) == 0:
             raise InputError(f"{name}: the points need at least two different x values")
-        order = np.argsort(x, kind="stable")
-        return cls(name, x=x[order], y=y[order])
+        order = np.argsort(xs, kind="stable")
+        return DataTarget(name, xs[order], ys[order])
 
     @property
+    @abstractmethod
     def is_data(self) -> bool:
-        return self.expression is None
+        """True for sampled points: they bring their own samples and domain."""
 
     @property
+    @abstractmethod
     def text(self) -> str:
         """The formula, or a short description of the data."""
-        if self.expression is not None:
-            return self.expression.text
-        return f"{self.name} ({self.x.size} points)"
 
+    @abstractmethod
     def natural_domain(self) -> tuple[float, float] | None:
         """The data's x range, or a preset's domain; None for a custom formula."""
-        if self.x is not None:
-            return float(self.x[0]), float(self.x[-1])
-        preset = PRESETS.get(self.name)
-        return preset.domain if preset else None
 
-    def __call__(self, x: Array) -> Array:
+    @abstractmethod
+    def __call__(self, x: ArrayLike) -> Array:
         """Values on x (data targets are joined by straight lines, for drawing)."""
-        if self.expression is not None:
-            return self.expression(x)
-        return np.interp(x, self.x, self.y)
 
+    @abstractmethod
     def samples(self, domain: tuple[float, float], count: int) -> tuple[Array, Array]:
-        """Training points: ``count`` evenly spaced x for a formula (finite, or an error);
-        the data points inside the domain for data."""
-        low, high = check_domain(domain)
-        if self.expression is None:
-            inside = (self.x >= low) & (self.x <= high)
-            if inside.sum() < 2:
-                raise InputError(
-                    f"fewer than 2 of the {self.name} points lie in [{low:g}, {high:g}]"
-                )
-            return self.x[inside], self.y[inside]
-        x = np.linspace(low, high, check_samples(count))
-        return x, self.expression.check_finite(x)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Target):
-            return NotImplemented
-        if self.name != other.name or self.is_data != other.is_data:
-            return False
-        if self.expression is not None:
-            return self.expression.text == other.expression.text
-        return np.array_equal(self.x, other.x) and np.array_equal(self.y, other.y)
+        """The training points (x, t) on ``domain``, or an InputError saying why not."""
 
     __hash__ = None  # type: ignore[assignment]
 
 
-def target_from_stroke(xs: Array, ys: Array, count: int = 200) -> Target:
+@dataclass(frozen=True, eq=False)
+class FormulaTarget(Target):
+    """A formula in x, sampled at ``count`` evenly spaced points."""
+
+    name: str
+    expression: Expression
+
+    @property
+    def is_data(self) -> bool:
+        return False
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+    def natural_domain(self) -> tuple[float, float] | None:
+        preset = PRESETS.get(self.name)
+        return preset.domain if preset else None
+
+    def __call__(self, x: ArrayLike) -> Array:
+        return self.expression(x)
+
+    def samples(self, domain: tuple[float, float], count: int) -> tuple[Array, Array]:
+        """Evenly spaced x; the values must be finite there, or an error names where not."""
+        low, high = check_domain(domain)
+        x = np.linspace(low, high, check_samples(count))
+        return x, self.expression.check_finite(x)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FormulaTarget):
+            return NotImplemented if not isinstance(other, Target) else False
+        return self.name == other.name and self.expression.text == other.expression.text
+
+    __hash__ = None
+
+
+@dataclass(frozen=True, eq=False)
+class DataTarget(Target):
+    """Points (x, y), sorted by x; training uses those inside the domain."""
+
+    name: str
+    x: Array = field(repr=False)
+    y: Array = field(repr=False)
+
+    @property
+    def is_data(self) -> bool:
+        return True
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} ({self.x.size} points)"
+
+    def natural_domain(self) -> tuple[float, float] | None:
+        return float(self.x[0]), float(self.x[-1])
+
+    def __call__(self, x: ArrayLike) -> Array:
+        return np.interp(np.asarray(x, dtype=np.float64), self.x, self.y)
+
+    def samples(self, domain: tuple[float, float], count: int) -> tuple[Array, Array]:
+        """The points inside the domain (``count`` is the formula's; data keep their own)."""
+        low, high = check_domain(domain)
+        inside = (self.x >= low) & (self.x <= high)
+        if int(np.count_nonzero(inside)) < 2:
+            raise InputError(f"fewer than 2 of the {self.name} points lie in [{low:g}, {high:g}]")
+        return self.x[inside], self.y[inside]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DataTarget):
+            return NotImplemented if not isinstance(other, Target) else False
+        return (
+            self.name == other.name
+            and np.array_equal(self.x, other.x)
+            and np.array_equal(self.y, other.y)
+        )
+
+    __hash__ = None
+
+
+def target_from_stroke(xs: ArrayLike, ys: ArrayLike, count: int = 200) -> DataTarget:
     """A freehand stroke as sampled data: ``count`` points evenly spaced over its x range.
 
     A hand wobbles back and forth, so points are binned by x and averaged; bins the stroke
     skipped are filled by straight lines between their neighbours.
     """
-    xs = np.asarray(xs, dtype=np.float64).reshape(-1)
-    ys = np.asarray(ys, dtype=np.float64).reshape(-1)
-    keep = np.isfinite(xs) & np.isfinite(ys)
-    xs, ys = xs[keep], ys[keep]
-    if xs.size < 2 or np.ptp(xs) == 0:
+    px = np.asarray(xs, dtype=np.float64).reshape(-1)
+    py = np.asarray(ys, dtype=np.float64).reshape(-1)
+    keep = np.isfinite(px) & np.isfinite(py)
+    px, py = px[keep], py[keep]
+    if px.size < 2 or np.ptp(px) == 0:
         raise InputError("draw from left to right across the plot to make a target")
     count = min(count, MAX_SAMPLES)
-    edges = np.linspace(xs.min(), xs.max(), count + 1)
+    edges = np.linspace(px.min(), px.max(), count + 1)
     centres = 0.5 * (edges[:-1] + edges[1:])
-    bins = np.clip(np.searchsorted(edges, xs, side="right") - 1, 0, count - 1)
-    totals = np.bincount(bins, weights=ys, minlength=count)
+    bins = np.clip(np.searchsorted(edges, px, side="right") - 1, 0, count - 1)
+    totals = np.bincount(bins, weights=py, minlength=count)
     counts = np.bincount(bins, minlength=count)
     filled = counts > 0
     means = totals[filled] / counts[filled]

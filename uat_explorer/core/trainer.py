@@ -7,16 +7,18 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.fitproblem import FitProblem
+from uat_explorer.core.gradients import Gradients
 from uat_explorer.core.history import LossHistory
 from uat_explorer.core.losses import loss_by_name
 from uat_explorer.core.metrics import FitMetrics
 from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 
-Array = np.ndarray
+Array = NDArray[np.floating]
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,6 @@ class StopRule:
 
 
 @dataclass(frozen=True)
-class Gradients:
-    """dL/dw, dL/db, dL/dv per neuron (network order; 0 for muted ones) and dL/dc."""
-
-    w: Array
-    b: Array
-    v: Array
-    c: float
-
-
-@dataclass(frozen=True)
 class TrainReport:
     """Where training stands after a call to ``Trainer.run``."""
 
@@ -53,6 +45,7 @@ class TrainReport:
     loss: float
     metrics: FitMetrics
     gradients: Gradients
+    """The true dL/dθ at the final weights, whatever the optimizer (LM's step uses JᵀWr)."""
     steps_run: int
     seconds: float
     stopped: str | None = None
@@ -73,8 +66,8 @@ class Trainer:
     def __init__(
         self,
         network: Network,
-        x: Array,
-        t: Array,
+        x: ArrayLike,
+        t: ArrayLike,
         loss: str = "mse",
         optimizer: OptimizerSpec | None = None,
         stop: StopRule | None = None,
@@ -110,11 +103,6 @@ class Trainer:
         self._sync_network()
         return self._network.copy()
 
-    def set_network(self, network: Network) -> None:
-        """Continue from other weights (an edit by hand); the optimizer starts afresh."""
-        self._network = network.copy()
-        self._build()
-
     def set_optimizer(self, spec: OptimizerSpec) -> None:
         """Switch optimizer or learning rate without losing the weights."""
         if spec.name == self.spec.name:
@@ -130,7 +118,7 @@ class Trainer:
         self.loss_name = loss_by_name(loss).name
         self._build()
 
-    def set_data(self, x: Array, t: Array) -> None:
+    def set_data(self, x: ArrayLike, t: ArrayLike) -> None:
         self._sync_network()
         self.x = np.asarray(x, dtype=np.float64)
         self.t = np.asarray(t, dtype=np.float64)

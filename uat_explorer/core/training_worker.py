@@ -13,21 +13,22 @@ Replies out: Progress after each frame's work, or ("error", text) if something b
 from __future__ import annotations
 
 import contextlib
-import socket
-import subprocess
-import sys
+import multiprocessing
 import time
 import traceback
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 import numpy as np
 
+from uat_explorer.core.gradients import Gradients
 from uat_explorer.core.metrics import FitMetrics
 from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OptimizerSpec
 from uat_explorer.core.threads import pin_blas_to_one_thread
-from uat_explorer.core.trainer import Gradients, StopRule, Trainer, TrainReport
+from uat_explorer.core.trainer import StopRule, Trainer, TrainReport
 
 FRAME = 1 / 60
 REPLY_EVERY = FRAME / 2
@@ -84,7 +85,7 @@ class _Worker:
     def busy(self) -> bool:
         return self.trainer is not None and (self.running or self.owed > 0)
 
-    def handle(self, command: tuple) -> bool:
+    def handle(self, command: tuple[Any, ...]) -> bool:
         """Apply one command; False means quit."""
         kind, args = command[0], command[1:]
         if kind == "quit":
@@ -191,26 +192,45 @@ def serve(conn: Connection) -> None:
             conn.send(("error", traceback.format_exc()))
 
 
-_LAUNCH = (
-    "import sys; from multiprocessing.connection import Connection;"
-    " from uat_explorer.core.training_worker import serve; serve(Connection(int(sys.argv[1])))"
-)
+class WorkerProcess:
+    """The training process: alive, killed, or waited for, the same on every desktop."""
+
+    def __init__(self, process: BaseProcess) -> None:
+        self._process = process
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        """None while it runs; 0 after a clean exit."""
+        return self._process.exitcode
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for it to end; True if it has."""
+        self._process.join(seconds)
+        return not self._process.is_alive()
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.join(2)
 
 
-def start_worker() -> tuple[subprocess.Popen, Connection]:
-    """Launch ``serve`` in a fresh interpreter joined by a socket pair.
+def start_worker() -> tuple[WorkerProcess, Connection]:
+    """Launch ``serve`` in a fresh interpreter (multiprocessing's "spawn", which Linux,
+    macOS and Windows all have), joined by a duplex pipe.
 
-    Not multiprocessing's "spawn": that re-imports the launching script, so any script
-    that builds a window without an ``if __name__ == "__main__"`` guard would run twice.
-    The worker exits when its end of the pair closes, even if this process is killed.
-    It is started with ``-c``, not ``-m``: as ``__main__`` this module's classes would be
-    pickled as ``__main__.Progress``, which the window cannot load.
+    The worker exits when its end of the pipe closes, even if this process is killed.
+    Spawn re-imports the launching script as ``__mp_main__``: scripts that open a window
+    keep that under ``if __name__ == "__main__"``, as Python asks of every spawn user.
     """
-    ours, theirs = socket.socketpair()
-    process = subprocess.Popen(
-        [sys.executable, "-c", _LAUNCH, str(theirs.fileno())],
-        pass_fds=[theirs.fileno()],
-        stdin=subprocess.DEVNULL,
-    )
-    theirs.close()
-    return process, Connection(ours.detach())
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe(duplex=True)
+    process = context.Process(target=serve, args=(theirs,), name="uat-training", daemon=True)
+    process.start()
+    theirs.close()  # the worker holds its own copy; ours must go, or EOF never comes
+    return WorkerProcess(process), ours

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
+from PIL.ImageQt import fromqimage
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QImage, QPainter
 
@@ -18,9 +18,9 @@ from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.formula import number
 from uat_explorer.core.trainer import TrainReport
 from uat_explorer.export.figures import FigureOptions, function_figure, render
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.state import AppState
 
-Progress = Callable[[int, int], bool]
+ProgressCallback = Callable[[int, int], bool]
 """progress(done, total) -> False to cancel."""
 
 MAX_FRAMES = 1000
@@ -40,7 +40,7 @@ def record_fit(
     frames: int,
     steps_per_frame: int,
     options: FigureOptions,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Recording | None:
     """Train a copy of the session, rendering a frame every ``steps_per_frame`` steps with
     the step count and MSE written on it; it ends early where training does (a stop rule,
@@ -81,7 +81,7 @@ def record_construction(
             partial = Network.from_neurons(network.neurons()[:shown], network.c)
             state.apply_network(partial, list(range(shown)))
             plot.fit_view()
-            caption = f"{shown} neurons   MSE {number(state.metrics().mse)}"
+            caption = f"{shown} neurons   MSE {number(state.derived().metrics.mse)}"
             images.append(_captioned(render(plot, options), caption))
     return images
 
@@ -104,20 +104,14 @@ def _captioned(image: QImage, text: str) -> QImage:
     return image
 
 
-def _to_pil(image: QImage) -> Image.Image:
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    data = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
-    pixels = data[:, : rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3)
-    return Image.fromarray(pixels.copy(), "RGB")
-
-
 def gif_bytes(images: list[QImage], fps: float) -> bytes:
     if not images:
         raise InputError("there are no frames to save")
     if not 0.5 <= fps <= 50:
         raise InputError(f"frames per second must be between 0.5 and 50, got {fps:g}")
     frames = [
-        _to_pil(image).quantize(colors=255, method=Image.Quantize.MEDIANCUT) for image in images
+        fromqimage(image).convert("RGB").quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+        for image in images
     ]
     buffer = io.BytesIO()
     frames[0].save(

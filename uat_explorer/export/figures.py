@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
-from uat_explorer.gui.function_plot import FunctionPlot
-from uat_explorer.gui.loss_plot import LossPlot
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.view import ModelView
+from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.loss_plot import LossPlot
 
 MAX_PIXELS = 12_000
 """Width or height of a rendered figure, scale included: larger is a typo, not a figure."""
@@ -43,7 +43,7 @@ class FigureOptions:
 
 
 @contextlib.contextmanager
-def function_figure(state: AppState, options: FigureOptions) -> Iterator[FunctionPlot]:
+def function_figure(state: ModelView, options: FigureOptions) -> Iterator[FunctionPlot]:
     """A function plot laid out offscreen at the figure's size (never shown)."""
     plot = FunctionPlot(state, line_scale=options.scale)
     plot.set_components_visible(options.components)
@@ -59,7 +59,7 @@ def function_figure(state: AppState, options: FigureOptions) -> Iterator[Functio
 
 
 @contextlib.contextmanager
-def loss_figure(state: AppState, options: FigureOptions) -> Iterator[LossPlot]:
+def loss_figure(state: ModelView, options: FigureOptions) -> Iterator[LossPlot]:
     plot = LossPlot(state, line_scale=options.scale)
     with _laid_out(plot, options):
         plot.refresh()

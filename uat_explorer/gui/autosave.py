@@ -18,7 +18,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
 from uat_explorer.core import Session, SessionError
 from uat_explorer.core.files import atomic_write_text
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.state import AppState
 
 INTERVAL_MS = 30_000
 

@@ -7,43 +7,48 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from uat_explorer.core import Session
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.state import AppState
 
 MAX_RECENT = 8
 
 
 class Document(QObject):
     """Modified means: the undo history moved since the last save, or a training setting
-    changed (settings are not undo steps, but they are saved)."""
+    changed (training settings are not undo steps, but they are saved).
+
+    ``preferences`` (QSettings) keep the recent files between runs; None keeps nothing.
+    """
 
     changed = Signal()  # the path or the modified flag
 
-    def __init__(self, state: AppState, settings: QSettings | None, parent=None) -> None:
+    def __init__(
+        self, state: AppState, preferences: QSettings | None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
-        self.settings = settings
+        self.preferences = preferences
         self.path: Path | None = None
-        self._settings_dirty = False
+        self._training_settings_dirty = False
         state.undo_stack.cleanChanged.connect(lambda _: self.changed.emit())
-        state.settingsChanged.connect(self._settings_changed)
+        state.settingsChanged.connect(self._training_settings_changed)
 
     @property
     def modified(self) -> bool:
-        return self._settings_dirty or not self.state.undo_stack.isClean()
+        return self._training_settings_dirty or not self.state.undo_stack.isClean()
 
     @property
     def name(self) -> str:
         return self.path.name if self.path else "Untitled"
 
-    def _settings_changed(self) -> None:
-        if not self._settings_dirty:
-            self._settings_dirty = True
+    def _training_settings_changed(self) -> None:
+        if not self._training_settings_dirty:
+            self._training_settings_dirty = True
             self.changed.emit()
 
     def mark_saved(self, path: Path | None) -> None:
         self.path = path
         self.state.undo_stack.setClean()
-        self._settings_dirty = False
+        self._training_settings_dirty = False
         self.changed.emit()
 
     def new(self, session: Session) -> None:
@@ -54,7 +59,7 @@ class Document(QObject):
         """Work rescued from an autosave: it belongs to ``path`` but is not saved there."""
         self.state.reset(session)
         self.path = path
-        self._settings_dirty = True
+        self._training_settings_dirty = True
         self.changed.emit()
 
     def open(self, path: str | Path) -> None:
@@ -77,20 +82,20 @@ class Document(QObject):
 
     # -- recent files -------------------------------------------------------------------
     def recent(self) -> list[Path]:
-        if self.settings is None:
+        if self.preferences is None:
             return []
-        value = self.settings.value("recentFiles", [])
+        value = self.preferences.value("recentFiles", [])
         paths = [value] if isinstance(value, str) else list(value or [])
         return [Path(p) for p in paths]
 
     def remember(self, path: Path) -> None:
-        if self.settings is None:
+        if self.preferences is None:
             return
         paths = [str(path.resolve())] + [str(p) for p in self.recent() if p != path.resolve()]
-        self.settings.setValue("recentFiles", paths[:MAX_RECENT])
+        self.preferences.setValue("recentFiles", paths[:MAX_RECENT])
 
     def forget(self, path: Path | None = None) -> None:
-        if self.settings is None:
+        if self.preferences is None:
             return
         paths = [] if path is None else [str(p) for p in self.recent() if p != path]
-        self.settings.setValue("recentFiles", paths)
+        self.preferences.setValue("recentFiles", paths)

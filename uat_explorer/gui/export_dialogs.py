@@ -37,7 +37,7 @@ class FigureDialog(QDialog):
         super().__init__(parent, objectName="figureDialog")
         self.setWindowTitle(title)
         self.base = base
-        self.width, self.height, size = _size_row(base.width, base.height)
+        self.width_spin, self.height_spin, size = _size_row(base.width, base.height)
         self.scale = QComboBox(objectName="figureScaleCombo")
         for factor in (1, 2, 3, 4):
             self.scale.addItem(f"{factor}×", float(factor))
@@ -61,8 +61,8 @@ class FigureDialog(QDialog):
 
     def options(self) -> FigureOptions:
         return FigureOptions(
-            width=self.width.value(),
-            height=self.height.value(),
+            width=self.width_spin.value(),
+            height=self.height_spin.value(),
             scale=self.scale.currentData(),
             components=self.components.isChecked(),
             samples=self.samples.isChecked(),
@@ -78,7 +78,7 @@ class AnimationDialog(QDialog):
     def __init__(self, steps_hint: int, parent: QWidget) -> None:
         super().__init__(parent, objectName="animationDialog")
         self.setWindowTitle("Record Training Animation")
-        self.width, self.height, size = _size_row(640, 400)
+        self.width_spin, self.height_spin, size = _size_row(640, 400)
         self.frames = QSpinBox(objectName="gifFramesSpin", minimum=2, maximum=1000, value=60)
         self.steps = QSpinBox(
             objectName="gifStepsSpin", minimum=1, maximum=1_000_000, value=steps_hint

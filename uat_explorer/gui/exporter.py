@@ -27,8 +27,8 @@ from uat_explorer.export.figures import (
     write_png,
     write_svg,
 )
-from uat_explorer.gui.function_plot import FunctionPlot
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
 
 
 class Exporter(QObject):

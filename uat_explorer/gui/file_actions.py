@@ -7,18 +7,23 @@ what went wrong and leaves the current work as it was.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from uat_explorer.core import InputError, default_session
 from uat_explorer.export.figures import FigureOptions
+from uat_explorer.gui.actions import add_action
 from uat_explorer.gui.autosave import Autosaver, forget, rescues
 from uat_explorer.gui.document import Document
 from uat_explorer.gui.export_dialogs import AnimationDialog, FigureDialog
 from uat_explorer.gui.exporter import Exporter
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
 
 SESSION_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
 TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -26,25 +31,41 @@ Button = QMessageBox.StandardButton
 
 
 class FileActions(QObject):
-    def __init__(self, window: QMainWindow, settings: QSettings | None) -> None:
+    """Everything it works with is handed in: ``window`` parents the dialogs and gets the
+    title; ``pause`` stops training before a save or a swap; ``load_points`` makes a CSV
+    the target; ``show_message`` writes to the status bar; ``preferences`` (QSettings)
+    keep folders and recent files, and switch autosave on."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        state: AppState,
+        plot: FunctionPlot,
+        pause: Callable[[], None],
+        load_points: Callable[[str | Path], bool],
+        show_message: Callable[[str], None],
+        preferences: QSettings | None,
+    ) -> None:
         super().__init__(window)
-        self.window, self.settings = window, settings
-        self.state = window.state
-        self.document = Document(self.state, settings, self)
-        self.exporter = Exporter(self.state, window.plot, window)
-        self.autosaver = Autosaver(self.state, self.document, self) if settings else None
+        self.window, self.state, self.preferences = window, state, preferences
+        self.pause, self.load_points, self.show_message = pause, load_points, show_message
+        self.document = Document(state, preferences, self)
+        self.exporter = Exporter(state, plot, window)
+        self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
         window.destroyed.connect(lambda: self.document.changed.disconnect(self.show_title))
-        self.exporter.done.connect(window.show_message)
+        self.exporter.done.connect(show_message)
         self.exporter.failed.connect(self._warn)
         self.show_title()
 
     # -- the menu -------------------------------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:
-        act = self.window.add_action
+        def act(target: QMenu, *args: Any, **kwargs: Any) -> QAction:
+            return add_action(target, self.window, *args, **kwargs)
+
         act(
             menu,
             "&New",
@@ -142,7 +163,7 @@ class FileActions(QObject):
     # -- sessions ------------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """True if the work may be replaced: saved, discarded, or nothing to save."""
-        self.window.training.pause()
+        self.pause()
         if not self.document.modified:
             return True
         answer = QMessageBox.warning(
@@ -182,13 +203,13 @@ class FileActions(QObject):
                 self.document.forget(path.resolve())
             return False
         self._remember_folder("session", path)
-        self.window.show_message(f"Opened {path}")
+        self.show_message(f"Opened {path}")
         return True
 
     def open_any(self, path: str | Path) -> bool:
         """A session (.json) opens; points (.csv, .txt) become the target."""
         if Path(path).suffix.lower() in TARGET_SUFFIXES:
-            return self.window.target_panel.load_csv_file(path)
+            return self.load_points(path)
         return self.open(path)
 
     def save(self) -> bool:
@@ -207,7 +228,7 @@ class FileActions(QObject):
         return bool(path) and self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
-        self.window.training.pause()
+        self.pause()
         try:
             self.document.save(path)
         except OSError as error:
@@ -217,7 +238,7 @@ class FileActions(QObject):
             )
             return False
         self._remember_folder("session", path)
-        self.window.show_message(f"Saved {path}")
+        self.show_message(f"Saved {path}")
         return True
 
     # -- crash safety --------------------------------------------------------------------
@@ -241,7 +262,7 @@ class FileActions(QObject):
         if answer != Button.Yes:
             return False
         self.document.restore(newest.session, newest.path)
-        self.window.show_message(f"Restored the work autosaved at {when}")
+        self.show_message(f"Restored the work autosaved at {when}")
         return True
 
     def close(self) -> None:
@@ -269,8 +290,8 @@ class FileActions(QObject):
             write(path)
 
     def export_animation(self) -> None:
-        self.window.training.pause()
-        hint = 1 if self.state.session.optimizer.name == "lm" else 25
+        self.pause()
+        hint = 25 if self.state.session.optimizer.uses_learning_rate else 1
         dialog = AnimationDialog(hint, self.window)
         if not dialog.exec():
             return
@@ -278,7 +299,7 @@ class FileActions(QObject):
             "Save Animation", "GIF images (*.gif)", "gif", "export", "training.gif"
         )
         if path:
-            options = FigureOptions(dialog.width.value(), dialog.height.value())
+            options = FigureOptions(dialog.width_spin.value(), dialog.height_spin.value())
             self.exporter.animation(
                 path, dialog.frames.value(), dialog.steps.value(), dialog.fps.value(), options
             )
@@ -297,16 +318,16 @@ class FileActions(QObject):
         return path
 
     def _folder(self, kind: str) -> str:
-        if self.settings is not None:
-            return str(self.settings.value(f"folders/{kind}", str(Path.home())))
+        if self.preferences is not None:
+            return str(self.preferences.value(f"folders/{kind}", str(Path.home())))
         return self._folders.get(kind, str(Path.home()))
 
     def _remember_folder(self, kind: str, path: Path) -> None:
         folder = str(path.resolve().parent)
         self._folders[kind] = folder
-        if self.settings is not None:
-            self.settings.setValue(f"folders/{kind}", folder)
+        if self.preferences is not None:
+            self.preferences.setValue(f"folders/{kind}", folder)
 
     def _warn(self, text: str) -> None:
-        self.window.show_message(text.split(". ")[0])
+        self.show_message(text.split(". ")[0])
         QMessageBox.warning(self.window, "UAT Explorer", text)

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QUndoView,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from uat_explorer import __version__
-from uat_explorer.core import InputError, Session, default_session
+from uat_explorer.core import ACTIVATIONS, InputError, Session, default_session
 from uat_explorer.core.examples import EXAMPLES
-from uat_explorer.core.formula import number
 from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.targets import target_from_stroke
+from uat_explorer.gui.actions import add_action, add_toggle
 from uat_explorer.gui.file_actions import FileActions
 from uat_explorer.gui.formula_view import FormulaView
-from uat_explorer.gui.function_plot import FunctionPlot
-from uat_explorer.gui.loss_plot import LossPlot
 from uat_explorer.gui.neuron_stack import NeuronStack
+from uat_explorer.gui.panels import PanelContext, build_docks
 from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
-from uat_explorer.gui.state import AppState
+from uat_explorer.gui.status_bar import StatusFields
 from uat_explorer.gui.target_panel import TargetPanel
-from uat_explorer.gui.throttle import Throttle
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.gui.training_panel import TrainingPanel
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.loss_plot import LossPlot
 
 
 class MainWindow(QMainWindow):
@@ -52,268 +43,201 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.state, self)
         self.plot = FunctionPlot(self.state)
         self.setCentralWidget(self.plot)
-        self.stack = NeuronStack(self.state)
-        self.target_panel = TargetPanel(self.state)
-        self.training_panel = TrainingPanel(self.state, self.training)
-        self.loss_plot = LossPlot(self.state)
-        self.formula = FormulaView(self.state)
-        self.history = QUndoView(self.state.undo_stack, objectName="historyView")
-        self.history.setEmptyLabel("Start")
-        self.docks = {
-            "neurons": self._dock("Neurons", self.stack, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "target": self._dock(
-                "Target", self.target_panel, Qt.DockWidgetArea.RightDockWidgetArea
-            ),
-            "training": self._dock(
-                "Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea
-            ),
-            "loss": self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "formula": self._dock("Formula", self.formula, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "history": self._dock("History", self.history, Qt.DockWidgetArea.RightDockWidgetArea),
-        }
-        self.docks["history"].hide()
-        self.splitDockWidget(self.docks["loss"], self.docks["formula"], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["loss"]], [190], Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [self.docks["loss"], self.docks["formula"]], [520, 760], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self.docks["neurons"], self.docks["target"]], [360, 300], Qt.Orientation.Horizontal
-        )
-        self.status_step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
-        self.status_loss = QLabel(
-            objectName="statusLossLabel", toolTip="The training loss at the current weights"
-        )
-        self.error_label = QLabel(objectName="errorLabel")
-        self.error_label.setToolTip("How far the output is from the target, on the sample points")
-        self.status_fit = QLabel(
-            objectName="statusMetricsLabel",
-            toolTip="Root mean squared error and R² on the sample points",
-        )
-        self.status_speed = QLabel(
-            objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
-        )
-        for label in (
-            self.status_step,
-            self.status_loss,
-            self.error_label,
-            self.status_fit,
-            self.status_speed,
-        ):
-            self.statusBar().addPermanentWidget(label)
-        self._show_status = Throttle(100, self.show_status, self)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.edit_menu = bar.addMenu("&Edit")
+        self.neurons_menu = bar.addMenu("&Neurons")
+        self.training_menu = bar.addMenu("&Training")
+        self.examples_menu = bar.addMenu("E&xamples")
+        self.view_menu = bar.addMenu("&View")
+        self.help_menu = bar.addMenu("&Help")
+        self._build_view_menu()
+        self.docks = build_docks(self, PanelContext(self.state, self.training), self.view_menu)
+        self.stack: NeuronStack = self.docks["neurons"].widget()
+        self.target_panel: TargetPanel = self.docks["target"].widget()
+        self.training_panel: TrainingPanel = self.docks["training"].widget()
+        self.loss_plot: LossPlot = self.docks["loss"].widget()
+        self.formula: FormulaView = self.docks["formula"].widget()
+        self._default_layout()
+        self.status = StatusFields(self.statusBar(), self.state, self.training)
 
         self.stack.neuronHovered.connect(self.plot.highlight)
         self.plot.neuronClicked.connect(self.state.select)
         self.target_panel.drawToggled.connect(self._drawing_toggled)
         self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
         self.state.message.connect(self.show_message)
-        self.state.changed.connect(self._show_status)
-        self.state.stepChanged.connect(self._show_status)
-        self.state.settingsChanged.connect(self._show_status)
-        self.training.progressed.connect(
-            lambda progress: self._show_status() if progress.running else self.show_status()
-        )
-        self.training.runningChanged.connect(lambda _: self.show_status())
         # The whole notice stands in the Training panel; the status bar gets its first sentence.
         self.training.notice.connect(lambda text: self.show_message(text.split(". ")[0] + "."))
         self.settings = QSettings() if persistent else None
-        self.files = FileActions(self, self.settings)
+        self.files = FileActions(
+            self,
+            self.state,
+            self.plot,
+            self.training.pause,
+            self.target_panel.load_csv_file,
+            self.show_message,
+            self.settings,
+        )
+        self.files.build_menu(file_menu)
         self._build_menus()
-        self.show_status()
         self.setAcceptDrops(True)
         if self.settings is not None:
             self.restoreGeometry(self.settings.value("window/geometry", QByteArray()))
             self.restoreState(self.settings.value("window/state", QByteArray()))
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
+    def _default_layout(self) -> None:
+        docks = self.docks
+        self.splitDockWidget(docks["loss"], docks["formula"], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["loss"]], [190], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["loss"], docks["formula"]], [520, 760], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["neurons"], docks["target"]], [360, 300], Qt.Orientation.Horizontal)
 
     # -- menus --------------------------------------------------------------------------
-    def add_action(
-        self,
-        menu: QMenu,
-        text: str,
-        slot: Callable[[], object],
-        keys: QKeySequence.StandardKey | str | list | None = None,
-        tip: str = "",
-        name: str = "",
-    ) -> QAction:
-        action = QAction(text, self, objectName=name or "")
-        if isinstance(keys, list):
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        elif keys is not None:
-            action.setShortcut(QKeySequence(keys))
-        action.setStatusTip(tip)
-        action.setToolTip(tip or text)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.files.build_menu(bar.addMenu("&File"))
-
-        edit = bar.addMenu("&Edit")
-        undo = self.state.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.state.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addActions([undo, redo])
-        edit.addSeparator()
-        self.add_action(
-            edit,
-            "&Delete Neuron",
-            self._remove_selected,
-            QKeySequence.StandardKey.Delete,
-            "Remove the selected neuron",
-            "deleteNeuronAction",
-        )
-        self.add_action(
-            edit,
-            "D&uplicate Neuron",
-            self._duplicate_selected,
-            "Ctrl+D",
-            "Copy the selected neuron",
-        )
-        self.add_action(
-            edit,
-            "&Mute Neuron",
-            self._toggle_mute,
-            "Ctrl+M",
-            "Leave the selected neuron out of the sum, or bring it back",
-        )
-        self.add_action(edit, "Select &Previous Neuron", lambda: self._select_step(-1), "Alt+Up")
-        self.add_action(edit, "Select &Next Neuron", lambda: self._select_step(1), "Alt+Down")
-
-        neurons = bar.addMenu("&Neurons")
-        for i, name in enumerate(("step", "sigmoid", "relu", "tanh")):
-            label = self.stack.add_buttons[name].text().removeprefix("+ ")
-            self.add_action(
-                neurons,
-                f"Add {label} Neuron",
-                lambda n=name: self.stack.add(n),
-                f"Ctrl+{i + 1}",
-                f"Add a {label} neuron",
-            )
-        self.add_action(
-            neurons,
-            "Add &Bump",
-            self.stack.add_bump,
-            "Ctrl+B",
-            "Add two step neurons with opposite output weights",
-        )
-
-        self.add_action(
-            neurons,
-            "&Randomize Neurons",
-            self._new_seed,
-            tip="New random weights for the current neurons (a new seed)",
-        )
-
-        training = bar.addMenu("&Training")
-        self.train_action = self.add_action(
-            training,
-            "&Train / Pause",
-            self.training.toggle,
-            "Space",
-            "Start or pause backpropagation",
-            "trainAction",
-        )
-        self.add_action(
-            training, "&Step", self.training.step, "Ctrl+Right", "Advance one chunk while paused"
-        )
-        self.add_action(
-            training,
-            "&Reset Weights",
-            self.state.reinitialize,
-            "Ctrl+R",
-            "The initial weights of this seed again, step 0",
-        )
-        self.add_action(
-            training,
-            "&New Seed",
-            self._new_seed,
-            "Ctrl+Shift+R",
-            "A new seed, and its initial weights",
-        )
-
-        examples = bar.addMenu("E&xamples")
-        for example in EXAMPLES:
-            action = self.add_action(
-                examples,
-                example.title,
-                lambda e=example: self.load_example(e.name),
-                tip=example.description,
-            )
-            action.setObjectName(f"example-{example.name}")
-
-        view = bar.addMenu("&View")
-        self.show_components = self._toggle(
-            view, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
+    def _build_view_menu(self) -> None:
+        view = self.view_menu
+        self.show_components = add_toggle(
+            view, self, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
         )
         self.plot.componentsShown.connect(self.show_components.setChecked)
-        self._toggle(view, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P")
-        self._toggle(view, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
-        self.add_action(
+        add_toggle(
+            view, self, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P"
+        )
+        add_toggle(view, self, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
+        add_action(
             view,
+            self,
             "&Fit Plot to Curves",
             self.plot.fit_view,
             "Ctrl+0",
             "Show the whole domain and all of the output",
         )
         view.addSeparator()
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
 
-        help_menu = bar.addMenu("&Help")
-        self.add_action(
-            help_menu,
+    def _build_menus(self) -> None:
+        state = self.state
+        edit = self.edit_menu
+        undo = state.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = state.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        add_action(
+            edit,
+            self,
+            "&Delete Neuron",
+            state.remove_selected,
+            QKeySequence.StandardKey.Delete,
+            "Remove the selected neuron",
+            "deleteNeuronAction",
+        )
+        add_action(
+            edit,
+            self,
+            "D&uplicate Neuron",
+            state.duplicate_selected,
+            "Ctrl+D",
+            "Copy the selected neuron",
+        )
+        add_action(
+            edit,
+            self,
+            "&Mute Neuron",
+            state.toggle_mute_selected,
+            "Ctrl+M",
+            "Leave the selected neuron out of the sum, or bring it back",
+        )
+        add_action(
+            edit, self, "Select &Previous Neuron", lambda: state.select_relative(-1), "Alt+Up"
+        )
+        add_action(edit, self, "Select &Next Neuron", lambda: state.select_relative(1), "Alt+Down")
+
+        neurons = self.neurons_menu
+        for i, kind in enumerate(ACTIVATIONS.values()):
+            add_action(
+                neurons,
+                self,
+                f"Add {kind.label} Neuron",
+                lambda n=kind.name: self.stack.add(n),
+                f"Ctrl+{i + 1}",
+                f"Add a {kind.label} neuron",
+            )
+        add_action(
+            neurons,
+            self,
+            "Add &Bump",
+            self.stack.add_bump,
+            "Ctrl+B",
+            "Add two step neurons with opposite output weights",
+        )
+        add_action(
+            neurons,
+            self,
+            "&Randomize Neurons",
+            self._new_seed,
+            tip="New random weights for the current neurons (a new seed)",
+        )
+
+        training = self.training_menu
+        self.train_action = add_action(
+            training,
+            self,
+            "&Train / Pause",
+            self.training.toggle,
+            "Space",
+            "Start or pause backpropagation",
+            "trainAction",
+        )
+        add_action(
+            training,
+            self,
+            "&Step",
+            self.training.step,
+            "Ctrl+Right",
+            "Advance one chunk while paused",
+        )
+        add_action(
+            training,
+            self,
+            "&Reset Weights",
+            state.reinitialize,
+            "Ctrl+R",
+            "The initial weights of this seed again, step 0",
+        )
+        add_action(
+            training,
+            self,
+            "&New Seed",
+            self._new_seed,
+            "Ctrl+Shift+R",
+            "A new seed, and its initial weights",
+        )
+
+        for example in EXAMPLES:
+            add_action(
+                self.examples_menu,
+                self,
+                example.title,
+                lambda e=example: self.load_example(e.name),
+                tip=example.description,
+                name=f"example-{example.name}",
+            )
+
+        add_action(
+            self.help_menu,
+            self,
             "&Keyboard Shortcuts",
             self.show_shortcuts,
             QKeySequence.StandardKey.HelpContents,
             "Every shortcut in one list",
         )
-        self.add_action(help_menu, "&About UAT Explorer", self.show_about)
-
-    def _toggle(self, menu: QMenu, text: str, slot, checked: bool, keys: str) -> QAction:
-        action = QAction(text, self, checkable=True, checked=checked)
-        action.setShortcut(QKeySequence(keys))
-        action.toggled.connect(slot)
-        menu.addAction(action)
-        return action
+        add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
 
     # -- actions -----------------------------------------------------------------------
     def load_example(self, name: str) -> None:
         example = next(e for e in EXAMPLES if e.name == name)
         self.state.load_session(example.build(), f"Example: {example.title}")
         self.show_message(example.description)
-
-    def _remove_selected(self) -> None:
-        index = self.state.selected_index
-        if index is None:
-            self.show_message("Select a neuron first: click its card or its curve.")
-            return
-        self.state.remove_neuron(index)
-
-    def _duplicate_selected(self) -> None:
-        index = self.state.selected_index
-        if index is not None:
-            self.state.duplicate_neuron(index)
-
-    def _toggle_mute(self) -> None:
-        index = self.state.selected_index
-        if index is not None:
-            self.state.edit_neuron(index, muted=not self.state.network.muted[index])
-
-    def _select_step(self, step: int) -> None:
-        size = self.state.network.size
-        if size:
-            index = self.state.selected_index
-            self.state.select_index(0 if index is None else (index + step) % size)
 
     def _drawing_toggled(self, on: bool) -> None:
         self.plot.set_drawing(on)
@@ -335,21 +259,6 @@ class MainWindow(QMainWindow):
 
     def _new_seed(self) -> None:
         self.state.reinitialize(new_seed())
-
-    def show_status(self) -> None:
-        """Step, loss and fit in the status bar; throttled while training runs."""
-        state = self.state
-        metrics = state.metrics()
-        self.status_step.setText(f"step {state.session.step}")
-        self.status_loss.setText(f"loss {number(state.loss_value())} ({state.session.loss})")
-        self.error_label.setText(
-            f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
-            f"   max |error| {number(metrics.max_abs_error)}"
-        )
-        self.status_fit.setText(f"RMSE {number(metrics.rmse)}   R² {number(metrics.r2, 4)}")
-        last = self.training.last
-        speed = last.steps_per_second if self.training.running and last else None
-        self.status_speed.setText(f"{speed:,.0f} steps/s" if speed else "")
 
     def open_path(self, path: str) -> bool:
         """Open a session, or load points as the target (the command line, drops)."""

@@ -18,17 +18,9 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core import ACTIVATIONS, Neuron
 from uat_explorer.core.formula import number
-from uat_explorer.gui.theme import neuron_color
 from uat_explorer.gui.value_dial import DialScale, ValueDial
+from uat_explorer.plots.theme import neuron_color
 
-ACTIVATION_LABELS = {"step": "Step", "sigmoid": "Sigmoid", "relu": "ReLU", "tanh": "tanh"}
-ACTIVATION_TIPS = {
-    "step": "Unit step: 0 before s = −b/w, 1 after. Trains through a surrogate gradient"
-    " (a sigmoid's slope); its output weight v trains exactly.",
-    "sigmoid": "σ(z) = 1 / (1 + e^−z): a soft step; large |w| makes it steep.",
-    "relu": "max(0, z): a hinge at s = −b/w.",
-    "tanh": "tanh(z): a soft step from −1 to 1.",
-}
 WEIGHT_SCALE = DialScale(1000.0, 8.0)
 BIAS_SCALE = DialScale(1000.0, 8.0)
 OUTPUT_SCALE = DialScale(10.0, 3.0)
@@ -69,10 +61,10 @@ class NeuronCard(QFrame):
         self.swatch.setToolTip("This neuron's colour: its curve in the plot has the same colour")
         self.title = QLabel()
         self.activation = QComboBox(objectName="activationCombo")
-        for name, label in ACTIVATION_LABELS.items():
-            self.activation.addItem(label, name)
+        for kind in ACTIVATIONS.values():
+            self.activation.addItem(kind.label, kind.name)
             self.activation.setItemData(
-                self.activation.count() - 1, ACTIVATION_TIPS[name], Qt.ItemDataRole.ToolTipRole
+                self.activation.count() - 1, kind.tip, Qt.ItemDataRole.ToolTipRole
             )
         self.activation.setToolTip("Activation function of this neuron")
         self.position = QLabel(objectName="stepPositionLabel")
@@ -172,8 +164,8 @@ class NeuronCard(QFrame):
         self.title.setText(f"{index + 1}")
         self.title.setToolTip(f"Neuron {index + 1}")
         with QSignalBlocker(self.activation), QSignalBlocker(self.mute):
-            self.activation.setCurrentIndex(list(ACTIVATIONS).index(neuron.activation))
-            self.activation.setToolTip(ACTIVATION_TIPS[neuron.activation])
+            self.activation.setCurrentIndex(self.activation.findData(neuron.activation))
+            self.activation.setToolTip(ACTIVATIONS[neuron.activation].tip)
             self.mute.setChecked(neuron.muted)
         self.w.set_value(neuron.w)
         self.b.set_value(neuron.b)

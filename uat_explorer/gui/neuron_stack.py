@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.core import MAX_NEURONS
+from uat_explorer.core import ACTIVATIONS, MAX_NEURONS
 from uat_explorer.core.initialize import new_bump, new_neuron
-from uat_explorer.gui.neuron_card import ACTIVATION_LABELS, OUTPUT_SCALE, NeuronCard
-from uat_explorer.gui.state import AppState
+from uat_explorer.gui.neuron_card import OUTPUT_SCALE, NeuronCard
 from uat_explorer.gui.value_dial import ValueDial
+from uat_explorer.model.state import AppState
 
 CARD_STYLE = """
 QFrame#neuronCard { border: 1px solid palette(mid); border-radius: 5px; }
@@ -48,7 +48,7 @@ class NeuronStack(QWidget):
         self.add_buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(3)
-        for i, (name, label) in enumerate(ACTIVATION_LABELS.items()):
+        for i, (name, label) in enumerate((k.name, k.label) for k in ACTIVATIONS.values()):
             button = QPushButton(f"+ {label}", objectName=f"add{label.title()}Button")
             button.setToolTip(
                 f"Add a {label} neuron where no neuron switches on yet (Ctrl+{i + 1})"
@@ -107,7 +107,7 @@ class NeuronStack(QWidget):
     # -- intents --------------------------------------------------------------------------
     def add(self, activation: str) -> None:
         neuron = new_neuron(activation, self.state.network, self.state.domain)
-        self.state.add_neurons([neuron], f"Add {ACTIVATION_LABELS[activation]} neuron")
+        self.state.add_neurons([neuron], f"Add {ACTIVATIONS[activation].label} neuron")
 
     def add_bump(self) -> None:
         self.state.add_neurons(new_bump(self.state.network, self.state.domain), "Add bump")
@@ -205,12 +205,6 @@ class NeuronStack(QWidget):
         super().showEvent(event)
         self.list_layout.activate()
         self._build_visible()
-
-    def build_all(self) -> None:
-        """Build and update every card now (for scripts that reach past the visible ones)."""
-        for card in self.cards.values():
-            card.build()
-            self._refresh(card)
 
     def show_neuron(self, index: int) -> None:
         self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core import PRESETS, InputError, Target, load_csv
 from uat_explorer.core.expression import function_names
-from uat_explorer.gui.state import AppState
+from uat_explorer.model.state import AppState
 
 BAD_INPUT_STYLE = "QLineEdit { border: 2px solid #d32f2f; border-radius: 3px; }"
 

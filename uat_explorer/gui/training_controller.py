@@ -8,15 +8,14 @@ overwritten by the next frame); the run so far becomes one undo step.
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import time
+from multiprocessing.connection import Connection
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from uat_explorer.core import Network
-from uat_explorer.core.training_worker import Job, Progress, start_worker
-from uat_explorer.gui.commands import ReplaceNetwork
-from uat_explorer.gui.state import AppState
+from uat_explorer.core.training_worker import Job, Progress, WorkerProcess, start_worker
+from uat_explorer.model.state import AppState
 
 FRAME_MS = 16
 STEP_CHUNK = 10
@@ -33,8 +32,8 @@ class TrainingController(QObject):
         self.state = state
         self.running = False
         self.last: Progress | None = None
-        self._process = None
-        self._conn = None
+        self._process: WorkerProcess | None = None
+        self._conn: Connection | None = None
         self._synced = -1  # the state revision the worker has
         self._sent: dict[str, object] = {}
         self._run_start: tuple[Network, int] | None = None
@@ -42,12 +41,12 @@ class TrainingController(QObject):
         self._timer = QTimer(self, interval=FRAME_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~55 Hz
         self._timer.timeout.connect(self.poll)
-        state.before_edit = self.pause
+        state.aboutToEdit.connect(self.pause)
         state.settingsChanged.connect(self._send_settings)
 
     # -- the worker ------------------------------------------------------------------------
     def _alive(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+        return self._process is not None and self._process.alive()
 
     def ensure_worker(self) -> None:
         """Start the worker process if it is not running."""
@@ -61,14 +60,12 @@ class TrainingController(QObject):
         self._timer.stop()
         if self._process is None:
             return
-        with contextlib.suppress(BrokenPipeError, OSError):
+        with contextlib.suppress(BrokenPipeError, OSError, AttributeError):
             self._conn.send(("quit",))
-        try:
-            self._process.wait(2)
-        except subprocess.TimeoutExpired:
+        if not self._process.wait(2):
             self._process.kill()
-            self._process.wait(2)
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
         self._process = self._conn = None
 
     def _send(self, *command: object) -> bool:
@@ -188,11 +185,10 @@ class TrainingController(QObject):
     def _show(self, replies: list[Progress]) -> None:
         state = self.state
         for reply in replies:
-            state.history.extend(reply.first_step, reply.losses)
+            state.record_losses(reply.first_step, reply.losses)
         last = replies[-1]
         self.last = last
-        state.apply_weights(last.network)
-        state.apply_step(last.step)
+        state.apply_training_frame(last.network, last.step, last.loss, last.metrics, last.gradients)
         self._synced = state.revision  # the worker holds exactly these weights
         self.progressed.emit(last)
         ended = next((r.diverged or r.stopped for r in replies if r.diverged or r.stopped), None)
@@ -218,19 +214,7 @@ class TrainingController(QObject):
             return
         before, before_step = self._run_start
         self._run_start = None
-        steps = self.state.session.step - before_step
-        if steps == 0 and before == self.state.network:
-            return
-        command = ReplaceNetwork(
-            self.state,
-            self.state.network,
-            f"Train {steps} steps",
-            before=before,
-            applied=True,
-            step=self.state.session.step,
-            before_step=before_step,
-        )
-        self.state.undo_stack.push(command)
+        self.state.record_training_run(before, before_step)
 
     def _set_running(self, running: bool) -> None:
         if running != self.running:
@@ -243,7 +227,6 @@ class TrainingController(QObject):
         self._timer.stop()
         if self._process is not None:
             self._process.kill()
-            self._process.wait(2)
         self._process = self._conn = None
         self._synced = -1
         self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.")

@@ -19,14 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.core import LOSSES, MAX_NEURONS, MAX_SAMPLES, OPTIMIZER_LABELS, InputError
+from uat_explorer.core import (
+    ACTIVATIONS,
+    LOSSES,
+    MAX_NEURONS,
+    MAX_SAMPLES,
+    OPTIMIZER_LABELS,
+    InputError,
+)
 from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.session import MAX_SEED
 from uat_explorer.core.trainer import StopRule
-from uat_explorer.gui.neuron_card import ACTIVATION_LABELS
 from uat_explorer.gui.scientific_spin import ScientificSpinBox, log_position, log_value
-from uat_explorer.gui.state import AppState
 from uat_explorer.gui.training_controller import STEP_CHUNK, TrainingController
+from uat_explorer.model.state import AppState
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
 STEP_NOTE = (
@@ -67,8 +73,8 @@ class TrainingPanel(QWidget):
             " right), or the last ones removed"
         )
         self.kind = QComboBox(objectName="newNeuronActivationCombo")
-        for name, label in ACTIVATION_LABELS.items():
-            self.kind.addItem(label, name)
+        for kind in ACTIVATIONS.values():
+            self.kind.addItem(kind.label, kind.name)
         self.kind.setCurrentIndex(self.kind.findData("sigmoid"))
         self.kind.setToolTip("The kind of neuron that raising the count adds")
         self.step_note = QLabel(STEP_NOTE, objectName="stepSurrogateNote", wordWrap=True)
@@ -246,7 +252,7 @@ class TrainingPanel(QWidget):
         self.rate_slider.setValue(
             log_position(max(spec.learning_rate, LR_LOW), LR_LOW, LR_POSITIONS, LR_DECADES)
         )
-        uses_rate = spec.name != "lm"
+        uses_rate = spec.uses_learning_rate
         for widget in (self.rate, self.rate_slider):
             widget.setEnabled(uses_rate)
         self.loss.setCurrentIndex(self.loss.findData(session.loss))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 
 # Tableau 10 without its blue, which is the output's colour.
@@ -63,3 +64,16 @@ def style_plot(plot: pg.PlotWidget, colors: PlotColors) -> None:
         legend.setLabelTextColor(colors.foreground)
         for _sample, label in legend.items:
             label.setText(label.text)  # setLabelTextColor alone does not re-render
+
+
+class ThemedPlot(pg.PlotWidget):
+    """A plot that restyles itself when the system palette changes (light ↔ dark)."""
+
+    def apply_theme(self) -> None:
+        style_plot(self, plot_colors(self.palette()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette_events and getattr(self, "themed", False):
+            self.apply_theme()
+        super().changeEvent(event)

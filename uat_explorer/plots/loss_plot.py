@@ -6,20 +6,20 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from superqt.utils import qthrottled
 
-from uat_explorer.gui.state import AppState
-from uat_explorer.gui.theme import plot_colors, style_plot
-from uat_explorer.gui.throttle import Throttle
+from uat_explorer.model.view import ModelView
+from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
 
 SMALLEST = 1e-300
 """Losses are clipped here for the log axis: a perfect fit has loss 0."""
 
 
-class LossPlot(pg.PlotWidget):
+class LossPlot(ThemedPlot):
     def __init__(
-        self, state: AppState, parent: QWidget | None = None, line_scale: float = 1.0
+        self, state: ModelView, parent: QWidget | None = None, line_scale: float = 1.0
     ) -> None:
         self.line_scale = line_scale
         super().__init__(parent)
@@ -56,9 +56,11 @@ class LossPlot(pg.PlotWidget):
         self.view_box.disableAutoRange()
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self.follow, self._x_end, self._decades = True, 0.0, None
-        self._throttled = Throttle(100, self.refresh, self)  # 10 Hz is plenty for a loss curve
+        # 10 Hz is plenty for a loss curve.
+        self._throttled = qthrottled(self.refresh, 100, parent=self)
         state.stepChanged.connect(self._throttled)
         state.settingsChanged.connect(self.show_threshold)
+        self.themed = True
         self.apply_theme()
         self.refresh()
         self.show_threshold()
@@ -106,9 +108,3 @@ class LossPlot(pg.PlotWidget):
         dash = Qt.PenStyle.DashLine
         self.threshold.setPen(pg.mkPen(colors.target, width=1.2 * scale, style=dash))
         self.hint.setColor(colors.foreground)
-
-    def changeEvent(self, event: QEvent) -> None:
-        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        if event.type() in palette_events and hasattr(self, "hint"):
-            self.apply_theme()
-        super().changeEvent(event)

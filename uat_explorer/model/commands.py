@@ -7,36 +7,37 @@ undo step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from uat_explorer.core import Network, Neuron, Target
 
 if TYPE_CHECKING:
-    from uat_explorer.gui.state import AppState
+    from uat_explorer.model.state import AppState
 
 _NAMES = {"w": "input weight", "b": "bias", "v": "output weight"}
+Value = TypeVar("Value")
 
 
-class _GestureEdit(QUndoCommand):
+class _GestureEdit(QUndoCommand, Generic[Value]):
     """A value going from ``before`` to ``after`` through ``apply``; a later edit of the
     same kind with the same key (one gesture) merges into this one."""
 
     kind = 0
 
-    def __init__(self, text: str, before: object, after: object, key: object) -> None:
+    def __init__(self, text: str, before: Value, after: Value, key: object) -> None:
         super().__init__(text)
         self.before, self.after, self.key = before, after, key
 
-    def apply(self, value: object) -> None:
+    def apply(self, value: Value) -> None:
         raise NotImplementedError
 
     def id(self) -> int:
         return self.kind
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if type(other) is not type(self) or self.key is None or other.key != self.key:
+        if not isinstance(other, type(self)) or self.key is None or other.key != self.key:
             return False
         self.after = other.after
         self.setObsolete(self.after == self.before)
@@ -49,7 +50,7 @@ class _GestureEdit(QUndoCommand):
         self.apply(self.before)
 
 
-class EditNeuron(_GestureEdit):
+class EditNeuron(_GestureEdit[Neuron]):
     kind = 1
 
     def __init__(
@@ -73,7 +74,7 @@ def _describe(index: int, before: Neuron, after: Neuron) -> str:
     return f"Change {' and '.join(_NAMES[k] for k in changed)} of {name}"
 
 
-class EditOutputBias(_GestureEdit):
+class EditOutputBias(_GestureEdit[float]):
     kind = 2
 
     def __init__(self, state: AppState, before: float, after: float, gesture: object) -> None:
@@ -152,7 +153,7 @@ class ReplaceNetwork(QUndoCommand):
             self.state.apply_step(self.before_step)
 
 
-class SetTarget(_GestureEdit):
+class SetTarget(_GestureEdit[tuple[Target, tuple[float, float]]]):
     """Target and domain together: a data target brings its own domain."""
 
     kind = 3

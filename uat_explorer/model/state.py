@@ -1,22 +1,24 @@
 """The one source of truth for the window: the session plus what only the view needs.
 
 Widgets never change each other. They call an intent method here (``edit_neuron``,
-``add_neurons``, ...), which pushes an undo command; the command changes the session
-through the ``apply_*`` methods, and those emit the signals widgets redraw from.
+``add_neurons``, ...), which announces itself (``aboutToEdit``: training pauses) and
+pushes an undo command; the command changes the session through the ``apply_*``
+methods, and those emit the signals widgets redraw from. Loss, metrics, gradients and
+the backprop trace are derived values, cached per revision (``derived()``).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from uat_explorer.core import (
-    LOSSES,
     MAX_NEURONS,
     FitMetrics,
     Network,
@@ -26,10 +28,11 @@ from uat_explorer.core import (
     default_session,
     random_network,
 )
+from uat_explorer.core.gradients import Gradients
 from uat_explorer.core.history import LossHistory
 from uat_explorer.core.initialize import resize_network
 from uat_explorer.core.targets import check_domain, check_samples
-from uat_explorer.gui.commands import (
+from uat_explorer.model.commands import (
     EditNeuron,
     EditOutputBias,
     InsertNeurons,
@@ -37,6 +40,7 @@ from uat_explorer.gui.commands import (
     ReplaceNetwork,
     SetTarget,
 )
+from uat_explorer.model.derived import DerivedValues, evaluate, from_training
 
 
 class AppState(QObject):
@@ -56,6 +60,8 @@ class AppState(QObject):
     settingsChanged = Signal()  # training settings
     stepChanged = Signal()  # the training step count (and so the loss history)
     changed = Signal()  # after any change to the session: derived views refresh
+    derivedChanged = Signal()  # loss, metrics, gradients may differ: read derived() again
+    aboutToEdit = Signal()  # an intent is about to change the model (training pauses)
     message = Signal(str)  # something the person should read (a refused edit, a limit)
 
     def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
@@ -70,7 +76,8 @@ class AppState(QObject):
         self.history = LossHistory()
         self.steps_per_frame = 0  # 0: as many as fit (a view setting, not saved)
         self.revision = 0  # bumped by every model change: training knows when to reload
-        self.before_edit: Callable[[], None] = lambda: None  # training pauses here
+        self._derived: DerivedValues | None = None
+        self.changed.connect(self.derivedChanged)
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -98,15 +105,13 @@ class AppState(QObject):
             self._training_data = self.session.training_data()
         return self._training_data
 
-    def metrics(self) -> FitMetrics:
-        x, t = self.training_data()
-        return FitMetrics.of(self.network(x), t)
-
-    def loss_value(self) -> float:
-        """The training loss (MSE, MAE or Huber, as set) of the current weights."""
-        x, t = self.training_data()
-        residual = self.network(x) - t
-        return LOSSES[self.session.loss].value_and_grad(residual, np.empty_like(residual))
+    def derived(self) -> DerivedValues:
+        """Loss, metrics, gradients and trace of the current weights: computed once per
+        revision, or handed over by training."""
+        if self._derived is None or self._derived.revision != self.revision:
+            x, t = self.training_data()
+            self._derived = evaluate(self.revision, self.network, x, t, self.session.loss)
+        return self._derived
 
     def new_ids(self, count: int) -> list[int]:
         return [next(self._ids) for _ in range(count)]
@@ -120,28 +125,35 @@ class AppState(QObject):
     def select_index(self, index: int | None) -> None:
         self.select(self.ids[index] if index is not None and 0 <= index < len(self.ids) else None)
 
+    def select_relative(self, step: int) -> None:
+        """The next (step 1) or previous (−1) neuron, wrapping; the first if none is."""
+        size = self.network.size
+        if size:
+            index = self.selected_index
+            self.select_index(0 if index is None else (index + step) % size)
+
     def set_solo(self, neuron_id: int | None) -> None:
         if neuron_id != self.solo:
             self.solo = neuron_id
             self.soloChanged.emit()
 
     # -- intents: each one undo step ------------------------------------------------------
-    def edit_neuron(self, index: int, gesture: object = None, **values: object) -> None:
+    def edit_neuron(self, index: int, gesture: object = None, **values: Any) -> None:
         """Change w, b, v, activation or muted of one neuron; edits of one gesture merge."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         before = self.network.neuron(index)
         after = replace(before, **values)
         if after != before:
             self.undo_stack.push(EditNeuron(self, index, before, after, gesture))
 
     def edit_output_bias(self, value: float, gesture: object = None) -> None:
-        self.before_edit()
+        self.aboutToEdit.emit()
         if value != self.network.c:
             self.undo_stack.push(EditOutputBias(self, self.network.c, value, gesture))
 
     def add_neurons(self, neurons: Sequence[Neuron], text: str, index: int | None = None) -> bool:
         """Insert neurons (at the end by default), or say why not: the size limit."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         if self.network.size + len(neurons) > MAX_NEURONS:
             self.message.emit(
                 f"The network already has {self.network.size} neurons; UAT Explorer supports"
@@ -155,19 +167,58 @@ class AppState(QObject):
         return True
 
     def remove_neuron(self, index: int) -> None:
-        self.before_edit()
+        self.aboutToEdit.emit()
         self.undo_stack.push(RemoveNeuron(self, index))
 
     def duplicate_neuron(self, index: int) -> None:
         self.add_neurons([self.network.neuron(index)], "Duplicate neuron", index + 1)
 
+    def _selected_or_say(self) -> int | None:
+        index = self.selected_index
+        if index is None:
+            self.message.emit("Select a neuron first: click its card or its curve.")
+        return index
+
+    def remove_selected(self) -> None:
+        index = self._selected_or_say()
+        if index is not None:
+            self.remove_neuron(index)
+
+    def duplicate_selected(self) -> None:
+        index = self._selected_or_say()
+        if index is not None:
+            self.duplicate_neuron(index)
+
+    def toggle_mute_selected(self) -> None:
+        index = self._selected_or_say()
+        if index is not None:
+            self.edit_neuron(index, muted=not self.network.muted[index])
+
     def replace_network(self, network: Network, text: str, step: int | None = None) -> None:
         """Swap in a whole new network (randomize, an example, a fit) as one undo step."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         if network.size > MAX_NEURONS:
             self.message.emit(f"A network may have at most {MAX_NEURONS} neurons.")
             return
         self.undo_stack.push(ReplaceNetwork(self, network, text, step=step))
+
+    def record_training_run(self, before: Network, before_step: int) -> None:
+        """A run already shown (weights and steps from ``before`` to now) becomes one undo
+        step: undo returns to the weights before it."""
+        steps = self.session.step - before_step
+        if steps == 0 and before == self.network:
+            return
+        self.undo_stack.push(
+            ReplaceNetwork(
+                self,
+                self.network,
+                f"Train {steps} steps",
+                before=before,
+                applied=True,
+                step=self.session.step,
+                before_step=before_step,
+            )
+        )
 
     def set_target(
         self,
@@ -178,7 +229,7 @@ class AppState(QObject):
     ) -> None:
         """Use a new target (and domain: a data target brings its own). Raises InputError,
         with the reason, if the pair cannot be used: nothing changes then."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         if domain is None:
             domain = (target.natural_domain() if target.is_data else None) or self.domain
         domain = check_domain(domain)
@@ -212,7 +263,7 @@ class AppState(QObject):
     def reinitialize(self, seed: int | None = None) -> None:
         """Fresh weights from ``seed`` (the session's own if None): the same seed always
         gives the same weights. The step count starts again at 0."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         if seed is not None:
             self.update_settings(seed=seed)
         network = random_network(self.network.activations, self.domain, self.session.seed)
@@ -227,6 +278,8 @@ class AppState(QObject):
         changed = {k: v for k, v in values.items() if getattr(self.session, k) != v}
         for key, value in changed.items():
             setattr(self.session, key, value)
+        if "loss" in changed:
+            self._invalidate()
         if changed:
             self.settingsChanged.emit()
 
@@ -237,6 +290,7 @@ class AppState(QObject):
         data = replace(self.session, samples=check_samples(count)).training_data()
         self.session.samples = count
         self._training_data = data
+        self._invalidate()
         self.settingsChanged.emit()
         self.targetChanged.emit()
         self.changed.emit()
@@ -248,10 +302,10 @@ class AppState(QObject):
 
     def reset(self, session: Session) -> None:
         """Start over with another session: new ids, an empty undo history."""
-        self.before_edit()
+        self.aboutToEdit.emit()
         self.undo_stack.clear()
         self.history.clear()
-        self.revision += 1  # training must reload: a different network, maybe the same size
+        self._touch()  # training must reload: a different network, maybe the same size
         self.session = session
         self.ids = self.new_ids(session.network.size)
         self._training_data = None
@@ -267,26 +321,37 @@ class AppState(QObject):
             self.history.truncate(step)
             self.stepChanged.emit()
 
-    def apply_neuron(self, index: int, neuron: Neuron) -> None:
+    def _invalidate(self) -> None:
+        """The derived values no longer hold (the loss or the samples changed)."""
+        self._derived = None
+        self.derivedChanged.emit()
+
+    def _touch(self) -> None:
+        """A change of the model itself: a new revision, and nothing derived holds (views
+        hear ``derivedChanged`` with ``changed``, once the change is complete)."""
         self.revision += 1
+        self._derived = None
+
+    def apply_neuron(self, index: int, neuron: Neuron) -> None:
+        self._touch()
         self.network.set_neuron(index, neuron)
         self.neuronChanged.emit(index)
         self.changed.emit()
 
     def apply_output_bias(self, value: float) -> None:
-        self.revision += 1
+        self._touch()
         self.network.c = value
         self.outputBiasChanged.emit()
         self.changed.emit()
 
     def apply_insert(self, index: int, neurons: list[Neuron], ids: list[int]) -> None:
-        self.revision += 1
+        self._touch()
         self.network.insert(index, neurons)
         self.ids[index:index] = ids
         self._structure_changed()
 
     def apply_remove(self, index: int, count: int = 1) -> None:
-        self.revision += 1
+        self._touch()
         self.network.remove(index, count)
         del self.ids[index : index + count]
         self._structure_changed()
@@ -296,26 +361,49 @@ class AppState(QObject):
         if ids == self.ids and network.activations == self.network.activations:
             self.apply_weights(network.copy())
             return
-        self.revision += 1
+        self._touch()
         self.session.network = network.copy()
         self.ids = list(ids)
         self._structure_changed()
 
     def apply_target(self, target: Target, domain: tuple[float, float]) -> None:
-        self.revision += 1
+        self._touch()
         self.session.target = target
         self.session.domain = domain
         self._training_data = None
         self.targetChanged.emit()
         self.changed.emit()
 
-    def apply_weights(self, network: Network) -> None:
-        """New values for the same neurons (a training frame): no undo entry."""
-        self.revision += 1
+    def apply_weights(self, network: Network, known: DerivedValues | None = None) -> None:
+        """New values for the same neurons: no undo entry. ``known``: their derived values,
+        already computed elsewhere (by training), stored under the new revision."""
+        self._touch()
         self.session.network = network
+        if known is not None:
+            known.revision = self.revision
+            self._derived = known
         self.weightsChanged.emit()
         self.outputBiasChanged.emit()
         self.changed.emit()
+
+    def apply_training_frame(
+        self,
+        network: Network,
+        step: int,
+        loss: float,
+        metrics: FitMetrics,
+        gradients: Gradients,
+    ) -> None:
+        """A frame of training: the worker's weights and what it computed of them, so
+        nothing is recomputed here."""
+        x, t = self.training_data()
+        known = from_training(-1, network, x, t, self.session.loss, loss, metrics, gradients)
+        self.apply_weights(network, known)
+        self.apply_step(step)
+
+    def record_losses(self, first_step: int, losses: np.ndarray) -> None:
+        """The loss of every step from ``first_step`` on, for the loss curve."""
+        self.history.extend(first_step, losses)
 
     def _structure_changed(self) -> None:
         """Neurons came or went: a selection or solo of a neuron now gone is dropped."""

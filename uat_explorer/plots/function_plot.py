@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
-from uat_explorer.gui.state import AppState
-from uat_explorer.gui.theme import PlotColors, neuron_color, plot_colors, style_plot
+from uat_explorer.core.targets import DataTarget
+from uat_explorer.model.view import ModelView
+from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
 
 OUTPUT_POINTS = 1001
 COMPONENT_STRIDE = 5
@@ -66,12 +67,12 @@ class _GroupLegendProxy(pg.PlotDataItem):
             self._toggle(visible)
 
 
-class FunctionPlot(pg.PlotWidget):
+class FunctionPlot(ThemedPlot):
     neuronClicked = Signal(int)
     componentsShown = Signal(bool)
 
     def __init__(
-        self, state: AppState, parent: QWidget | None = None, line_scale: float = 1.0
+        self, state: ModelView, parent: QWidget | None = None, line_scale: float = 1.0
     ) -> None:
         self.line_scale = line_scale  # exports at 2× scale draw lines 2× as wide
         self.components_visible = True
@@ -102,10 +103,15 @@ class FunctionPlot(pg.PlotWidget):
         self.samples_item = pg.ScatterPlotItem(size=5)
         self.samples_item.setZValue(5)
         self.addItem(self.samples_item)
-        self.band = pg.FillBetweenItem(self.output_item, self.target_item)
-        self.addItem(self.band)
-        self.set_band_visible(False)
+        # The band fills between copies of the two curves, updated only while it shows:
+        # a FillBetweenItem rebuilds its polygon on every change of its curves (2 ms a
+        # dial tick, measured), hidden or not.
+        self._band_output = pg.PlotCurveItem()
+        self._band_target = pg.PlotCurveItem()
+        self.band = pg.FillBetweenItem(self._band_output, self._band_target)
+        self.addItem(self.band, ignoreBounds=True)
         self.band.setZValue(-10)
+        self.band.setVisible(False)
         self.stroke_item = self.plot(name="drawn stroke")
         self.legend.removeItem(self.stroke_item)
         self.output_item.setZValue(10)
@@ -119,6 +125,7 @@ class FunctionPlot(pg.PlotWidget):
         self._legend_proxy = _GroupLegendProxy(self.set_components_visible)
         self.legend.addItem(self._legend_proxy, "neurons (one colour each)")
         self.colors: PlotColors = plot_colors(self.palette())
+        self.themed = True
         self.x_fine = self.x_coarse = np.zeros(0)
         self.parts_fine = np.zeros((0, 0))
 
@@ -142,11 +149,13 @@ class FunctionPlot(pg.PlotWidget):
         self.x_fine = np.linspace(low, high, OUTPUT_POINTS)
         self.x_coarse = self.x_fine[::COMPONENT_STRIDE]
         target = self.state.target
-        if target.is_data:
+        if isinstance(target, DataTarget):
             inside = (target.x >= low) & (target.x <= high)
             self.target_item.setData(target.x[inside], target.y[inside])
         else:
             self.target_item.setData(self.x_fine, target(self.x_fine))
+        if self.band_visible:
+            self._band_target.setData(self.target_item.xData, self.target_item.yData)
         x, t = self.state.training_data()
         self.samples_item.setData(x, t)
         self.samples_item.setVisible(self.samples_visible or target.is_data)
@@ -215,6 +224,8 @@ class FunctionPlot(pg.PlotWidget):
 
     def update_output(self) -> None:
         self.output_item.setData(self.x_fine, self.state.network.c + self.parts_fine.sum(axis=0))
+        if self.band_visible:
+            self._band_output.setData(self.output_item.xData, self.output_item.yData)
         if self.follow_output:
             self._fit_y(expand_only=True)
 
@@ -259,15 +270,11 @@ class FunctionPlot(pg.PlotWidget):
         self.samples_item.setVisible(visible or self.state.target.is_data)
 
     def set_band_visible(self, visible: bool) -> None:
-        """FillBetweenItem rebuilds its polygon on every curve change, even when hidden
-        (2 ms a dial tick, measured), so it listens to the curves only while shown."""
+        """The shaded error between output and target (its curves follow only while shown)."""
         self.band_visible = visible
         if visible:
-            self.band.setCurves(self.output_item, self.target_item)
-        else:
-            for curve in self.band.curves or ():
-                curve.sigPlotChanged.disconnect(self.band.curveChanged)
-            self.band.curves = None
+            self._band_target.setData(self.target_item.xData, self.target_item.yData)
+            self._band_output.setData(self.output_item.xData, self.output_item.yData)
         self.band.setVisible(visible)
 
     def set_drawing(self, on: bool) -> None:
@@ -288,9 +295,3 @@ class FunctionPlot(pg.PlotWidget):
         self.band.setBrush(pg.mkBrush(colors.error))
         self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5 * scale))
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))
-
-    def changeEvent(self, event: QEvent) -> None:
-        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        if event.type() in palette_events and hasattr(self, "stroke_item"):
-            self.apply_theme()
-        super().changeEvent(event)

@@ -1,0 +1,83 @@
+"""Every dock of the window, registered in one place.
+
+An entry gives a panel its title, the widget it shows, where it starts and its shortcut;
+``build_docks`` turns each into a QDockWidget named ``<name>Dock`` (so the saved layout
+finds it again) with its toggle in the View menu.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QUndoView, QWidget
+
+from uat_explorer.gui.formula_view import FormulaView
+from uat_explorer.gui.neuron_stack import NeuronStack
+from uat_explorer.gui.target_panel import TargetPanel
+from uat_explorer.gui.training_controller import TrainingController
+from uat_explorer.gui.training_panel import TrainingPanel
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.loss_plot import LossPlot
+
+Area = Qt.DockWidgetArea
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """What a panel may be built from: the model and the training it can drive."""
+
+    state: AppState
+    training: TrainingController
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    title: str
+    factory: Callable[[PanelContext], QWidget]
+    area: Area
+    shortcut: str | None = None
+    visible: bool = True
+
+
+def _history(context: PanelContext) -> QWidget:
+    view = QUndoView(context.state.undo_stack, objectName="historyView")
+    view.setEmptyLabel("Start")
+    return view
+
+
+PANELS: list[Panel] = [
+    Panel("neurons", "Neurons", lambda c: NeuronStack(c.state), Area.LeftDockWidgetArea),
+    Panel("target", "Target", lambda c: TargetPanel(c.state), Area.RightDockWidgetArea),
+    Panel(
+        "training",
+        "Training",
+        lambda c: TrainingPanel(c.state, c.training),
+        Area.RightDockWidgetArea,
+    ),
+    Panel("loss", "Loss", lambda c: LossPlot(c.state), Area.BottomDockWidgetArea),
+    Panel("formula", "Formula", lambda c: FormulaView(c.state), Area.BottomDockWidgetArea),
+    Panel("history", "History", _history, Area.RightDockWidgetArea, visible=False),
+]
+
+
+def build_docks(
+    window: QMainWindow, context: PanelContext, view_menu: QMenu, panels: list[Panel] = PANELS
+) -> dict[str, QDockWidget]:
+    """One dock per panel, in registry order, each with a View-menu toggle."""
+    docks: dict[str, QDockWidget] = {}
+    for panel in panels:
+        dock = QDockWidget(panel.title, window, objectName=f"{panel.name}Dock")
+        dock.setWidget(panel.factory(context))
+        window.addDockWidget(panel.area, dock)
+        toggle = dock.toggleViewAction()
+        if panel.shortcut:
+            toggle.setShortcut(QKeySequence(panel.shortcut))
+        toggle.setStatusTip(f"Show or hide the {panel.title} panel")
+        view_menu.addAction(toggle)
+        dock.setVisible(panel.visible)
+        docks[panel.name] = dock
+    return docks

@@ -1,0 +1,58 @@
+"""The read-only face of the model that plots draw from: values and change signals only.
+
+Plots never edit; anything that changes the model goes through ``AppState``'s intents.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtCore import SignalInstance
+
+from uat_explorer.core import Network, Session, Target
+from uat_explorer.core.history import LossHistory
+from uat_explorer.model.derived import DerivedValues
+
+
+class ModelView(Protocol):
+    structureChanged: SignalInstance
+    neuronChanged: SignalInstance
+    weightsChanged: SignalInstance
+    outputBiasChanged: SignalInstance
+    targetChanged: SignalInstance
+    selectionChanged: SignalInstance
+    soloChanged: SignalInstance
+    settingsChanged: SignalInstance
+    stepChanged: SignalInstance
+    derivedChanged: SignalInstance
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def network(self) -> Network: ...
+
+    @property
+    def target(self) -> Target: ...
+
+    @property
+    def domain(self) -> tuple[float, float]: ...
+
+    @property
+    def ids(self) -> list[int]: ...
+
+    @property
+    def selected(self) -> int | None: ...
+
+    @property
+    def solo(self) -> int | None: ...
+
+    @property
+    def history(self) -> LossHistory: ...
+
+    def index_of(self, neuron_id: int | None) -> int | None: ...
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def derived(self) -> DerivedValues: ...
