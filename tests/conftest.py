@@ -73,4 +73,5 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
+    w.state.set_steps_per_frame(0)  # tests train at Max; test_teaching checks the default
     return w

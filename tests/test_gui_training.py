@@ -7,7 +7,16 @@ import math
 import numpy as np
 import pytest
 from gui_helpers import cards
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+)
 
 from uat_explorer.core import Session, Target, random_network
 from uat_explorer.gui import MainWindow
@@ -22,6 +31,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
+    w.findChild(QToolButton, "maxSpeedButton").click()  # thousands of steps, quickly
     yield w
     w.close()
     assert w.training._process is None  # no worker left behind
@@ -71,7 +81,8 @@ def test_pause_stops_the_step_count(qtbot, window):
 def test_step_advances_exactly_one_chunk(window):
     button(window, "stepButton").click()
     assert window.state.session.step == 10  # Auto: ten steps
-    window.findChild(QSpinBox, "stepsPerFrameSpin").setValue(7)
+    window.findChild(QSlider, "speedSlider").setValue(7)  # 10^(7/8) ≈ 7 steps a frame
+    assert window.state.steps_per_frame == 7
     button(window, "stepButton").click()
     assert window.state.session.step == 17
     assert window.state.history.arrays()[0].tolist() == list(range(17))
@@ -169,7 +180,7 @@ def test_stop_at_a_loss_threshold(qtbot, window):
     window.findChild(QDoubleSpinBox, "stopLossSpin").setValue(1e-3)
     message = window.findChild(QLabel, "trainingMessageLabel")
     train_until(qtbot, window, lambda: not window.training.running and bool(message.text()))
-    assert message.text() == "loss ≤ 0.001"
+    assert message.text() == f"Training stopped at step {window.state.session.step}: loss ≤ 0.001."
     assert window.state.derived().loss <= 1e-3
 
 

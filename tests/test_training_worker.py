@@ -106,20 +106,21 @@ def test_the_worker_exits_when_its_pipe_closes():
 KILLED_PARENT = """
 import os, signal, sys
 from uat_explorer.core.training_worker import start_worker
-if __name__ == "__main__":
-    process, conn = start_worker()
-    print(process.pid, flush=True)
-    os.kill(os.getpid(), signal.SIGKILL)
+process, conn = start_worker()  # no __main__ guard: the launch must not re-run this script
+print(process.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
 def test_the_worker_exits_when_the_window_process_is_killed(tmp_path):
-    """The one launch path (multiprocessing's spawn, as on Windows and macOS) survives
-    nothing of a parent killed with SIGKILL: no orphan keeps a core busy."""
+    """The one launch path (a localhost connection, as on Windows and macOS) leaves no
+    orphan behind a parent killed with SIGKILL to keep a core busy; and an unguarded
+    script starts exactly one worker (it printed one pid and was not re-run)."""
     script = tmp_path / "parent.py"
     script.write_text(KILLED_PARENT)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == -signal.SIGKILL, done.stderr
+    assert len(done.stdout.split()) == 1, done.stdout
     pid = int(done.stdout.split()[0])
     deadline = time.monotonic() + 15
     while _alive(pid):

@@ -30,7 +30,7 @@ from uat_explorer.core.targets import (
     FormulaTarget,
     Target,
 )
-from uat_explorer.core.trainer import StopRule, Trainer
+from uat_explorer.core.trainer import PLATEAU_STEPS, StopRule, Trainer
 
 VERSION = 1
 STARTING_NEURONS = 6
@@ -39,6 +39,7 @@ DEFAULT_SEED = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_SEED = 2**32 - 1
 MAX_STEPS = 10**12
+MAX_NEURON_ID = 2**31 - 1
 
 
 class SessionError(InputError):
@@ -58,6 +59,9 @@ class Session:
     stop: StopRule = field(default_factory=StopRule)
     seed: int = 0
     step: int = 0
+    neuron_ids: list[int] | None = None
+    """Each neuron's identity (its colour follows it), saved so it lives on across
+    save, open and crash recovery; None: the window numbers them afresh."""
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.target.samples(self.domain, self.samples)
@@ -67,7 +71,8 @@ class Session:
         return Trainer(self.network, x, t, self.loss, self.optimizer, self.stop, self.step)
 
     def copy(self) -> Session:
-        return replace(self, network=self.network.copy())
+        ids = None if self.neuron_ids is None else list(self.neuron_ids)
+        return replace(self, network=self.network.copy(), neuron_ids=ids)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Session):
@@ -77,6 +82,11 @@ class Session:
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
+        ids = (
+            self.neuron_ids
+            if self.neuron_ids and len(self.neuron_ids) == self.network.size
+            else None
+        )
         target: dict[str, Any] = {"name": self.target.name}
         if isinstance(self.target, DataTarget):
             target |= {"kind": "data", "x": self.target.x.tolist(), "y": self.target.y.tolist()}
@@ -89,7 +99,8 @@ class Session:
                 "c": self.network.c,
                 "neurons": [
                     {"activation": n.activation, "w": n.w, "b": n.b, "v": n.v, "muted": n.muted}
-                    for n in self.network.neurons()
+                    | ({} if ids is None else {"id": ids[j]})
+                    for j, n in enumerate(self.network.neurons())
                 ],
             },
             "target": target,
@@ -100,7 +111,11 @@ class Session:
                 "name": self.optimizer.name,
                 "learning_rate": self.optimizer.learning_rate,
             },
-            "stop": {"max_steps": self.stop.max_steps, "loss_below": self.stop.loss_below},
+            "stop": {
+                "max_steps": self.stop.max_steps,
+                "loss_below": self.stop.loss_below,
+                "plateau_steps": self.stop.plateau_steps,
+            },
             "seed": self.seed,
             "step": self.step,
         }
@@ -108,6 +123,11 @@ class Session:
     @classmethod
     def from_dict(cls, data: Any) -> Session:
         root = _Fields(data, "")
+        if root.get("app") != "uat-explorer":
+            raise SessionError(
+                "not a UAT Explorer session: its 'app' field must be \"uat-explorer\","
+                f" got {_kind(root.get('app'))}"
+            )
         version = root.get("version")
         if version is None:
             raise SessionError("not a UAT Explorer session: it has no 'version' field")
@@ -131,6 +151,7 @@ class Session:
             for item in neurons_field
         ]
         network = Network.from_neurons(neurons, net.number("c"))
+        neuron_ids = _read_ids(neurons_field)
         low, high = root.pair("domain", MAX_DOMAIN)
         optimizer = root.child("optimizer")
         stop = root.child("stop", optional=True)
@@ -147,9 +168,13 @@ class Session:
             stop=StopRule(
                 max_steps=stop.integer("max_steps", 0, MAX_STEPS, optional=True),
                 loss_below=stop.number("loss_below", low=0.0, optional=True),
+                plateau_steps=stop.integer("plateau_steps", 1, MAX_STEPS, optional=True)
+                if "plateau_steps" in stop.data
+                else PLATEAU_STEPS,
             ),
             seed=root.integer("seed", 0, MAX_SEED),
             step=root.integer("step", 0, MAX_STEPS),
+            neuron_ids=neuron_ids,
         )
 
     def save(self, path: str | Path) -> None:
@@ -190,7 +215,23 @@ def default_session() -> Session:
     target = Target.preset("sin")
     domain = PRESETS["sin"].domain
     network = random_network(["sigmoid"] * STARTING_NEURONS, domain, seed=DEFAULT_SEED)
-    return Session(network=network, target=target, domain=domain, seed=DEFAULT_SEED)
+    return Session(
+        network=network,
+        target=target,
+        domain=domain,
+        seed=DEFAULT_SEED,
+        stop=StopRule(plateau_steps=PLATEAU_STEPS),
+    )
+
+
+def _read_ids(neurons: list[_Fields]) -> list[int] | None:
+    """Every neuron's "id", or None if no neuron has one (older files)."""
+    if not any("id" in item.data for item in neurons):
+        return None
+    ids = [item.integer("id", 0, MAX_NEURON_ID) for item in neurons]
+    if len(set(ids)) != len(ids):
+        raise SessionError("network.neurons: two neurons have the same id")
+    return ids
 
 
 def _read_target(fields: _Fields) -> Target:

@@ -21,16 +21,28 @@ from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 Array = NDArray[np.floating]
 
 
+PLATEAU_GAIN = 0.01
+"""A plateau: the lowest loss fell by less than this fraction over ``plateau_steps``."""
+PLATEAU_STEPS = 2000
+"""The window's default: long enough for Adam's slow tail, short enough to stop soon."""
+
+
 @dataclass(frozen=True)
 class StopRule:
-    """Stop once the loss is at most ``loss_below`` or the step count reaches ``max_steps``."""
+    """Stop once the loss is at most ``loss_below``, the step count reaches ``max_steps``,
+    or (``plateau_steps`` set) the loss stopped improving: its lowest value fell by less
+    than 1 % over the last ``plateau_steps`` steps, so an idle window does not train on
+    for ever."""
 
     max_steps: int | None = None
     loss_below: float | None = None
+    plateau_steps: int | None = None
 
     def __post_init__(self) -> None:
         if self.max_steps is not None and self.max_steps < 0:
             raise InputError(f"step budget must be 0 or more, got {self.max_steps}")
+        if self.plateau_steps is not None and self.plateau_steps < 1:
+            raise InputError(f"the plateau window must be 1 step or more, got {self.plateau_steps}")
         if self.loss_below is not None and not (
             math.isfinite(self.loss_below) and self.loss_below >= 0
         ):
@@ -52,6 +64,9 @@ class TrainReport:
     diverged: str | None = None
     losses: Array = field(default_factory=lambda: np.zeros(0))
     """The loss at each step of this run (the loss curve's new points)."""
+    diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
+    """After a divergence: (steps, losses) from the restored step to the last finite loss,
+    the stretch in which the loss blew up (thinned like the loss history)."""
 
 
 class Trainer:
@@ -93,6 +108,7 @@ class Trainer:
         self._best_step = self.step
         self._backup = self.theta.copy()
         self._losses = np.empty(1024)
+        self._plateau_mark = (self.step, math.inf)  # (step, lowest loss then)
 
     def _sync_network(self) -> None:
         self.problem.unpack(self.theta, self._network)
@@ -140,6 +156,8 @@ class Trainer:
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         best, backup = self._best, self._backup
         best_loss, best_step = self._best_loss, self._best_step
+        patience = self.stop.plateau_steps
+        mark_step, mark_loss = self._plateau_mark
         first, step, n = self.step, self.step, 0
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
@@ -151,6 +169,8 @@ class Trainer:
                     break
                 losses[n] = loss
                 n += 1
+                if mark_loss == math.inf:
+                    mark_loss = loss  # the plateau window starts at the first loss seen
                 if loss < best_loss:
                     np.copyto(best, backup)
                     best_loss, best_step = loss, step
@@ -162,6 +182,15 @@ class Trainer:
                 if optimizer.converged:
                     stopped = "converged: no step lowers the loss further"
                     break
+                if patience is not None and step - mark_step >= patience:
+                    if best_loss > mark_loss * (1 - PLATEAU_GAIN):
+                        stopped = (
+                            f"the loss stopped improving (less than {PLATEAU_GAIN:.0%} lower"
+                            f" over the last {patience:,} steps)"
+                        )
+                        mark_step, mark_loss = step, best_loss
+                        break
+                    mark_step, mark_loss = step, best_loss
                 if time.perf_counter() >= deadline:
                     break
             grad = np.empty_like(theta)
@@ -169,11 +198,16 @@ class Trainer:
             if not math.isfinite(final_loss):
                 diverged_loss = final_loss
         self.history.extend(first, losses[:n])
-        diverged = None
+        self._plateau_mark = (mark_step, mark_loss)
+        diverged = diverged_run = None
         if diverged_loss is not None:
             diverged = self._divergence_message(step, diverged_loss, best_step, best_loss)
+            run_steps, run_losses = self.history.arrays()
+            keep = run_steps >= best_step
+            diverged_run = (run_steps[keep], run_losses[keep])
             theta[:] = best
             step = best_step
+            self._plateau_mark = (step, best_loss)
             self.history.truncate(step)
             self.reset_optimizer()
             final_loss = problem.loss_and_grad(theta, grad)
@@ -191,6 +225,7 @@ class Trainer:
             stopped=stopped,
             diverged=diverged,
             losses=losses[: max(0, min(n, step - first + 1))].copy(),
+            diverged_run=diverged_run,
         )
 
     def _divergence_message(self, step: int, loss: float, best_step: int, best: float) -> str:

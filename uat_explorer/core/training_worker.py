@@ -13,12 +13,20 @@ Replies out: Progress after each frame's work, or ("error", text) if something b
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import secrets
+import socket
+import subprocess
+import sys
 import time
 import traceback
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import (
+    Client,
+    Connection,
+    answer_challenge,
+    deliver_challenge,
+)
 from typing import Any
 
 import numpy as np
@@ -66,6 +74,8 @@ class Progress:
     steps_per_second: float
     stopped: str | None = None
     diverged: str | None = None
+    diverged_run: tuple[np.ndarray, np.ndarray] | None = None
+    """(steps, losses) of the stretch that blew up, when ``diverged`` is set."""
 
 
 class _Worker:
@@ -159,13 +169,14 @@ class _Worker:
                 steps_per_second=steps / elapsed if elapsed > 0 else 0.0,
                 stopped=report.stopped,
                 diverged=report.diverged,
+                diverged_run=report.diverged_run,
             )
         )
         self.losses = []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once
-            self.report = replace(report, stopped=None, diverged=None)
+            self.report = replace(report, stopped=None, diverged=None, diverged_run=None)
 
 
 def serve(conn: Connection) -> None:
@@ -195,42 +206,84 @@ def serve(conn: Connection) -> None:
 class WorkerProcess:
     """The training process: alive, killed, or waited for, the same on every desktop."""
 
-    def __init__(self, process: BaseProcess) -> None:
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self._process.pid
 
     @property
     def exitcode(self) -> int | None:
         """None while it runs; 0 after a clean exit."""
-        return self._process.exitcode
+        return self._process.poll()
 
     def alive(self) -> bool:
-        return self._process.is_alive()
+        return self._process.poll() is None
 
     def wait(self, seconds: float) -> bool:
         """Wait up to ``seconds`` for it to end; True if it has."""
-        self._process.join(seconds)
-        return not self._process.is_alive()
+        try:
+            self._process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
     def kill(self) -> None:
         self._process.kill()
-        self._process.join(2)
+        self.wait(2)
+
+
+_LAUNCH = (
+    "import sys; from uat_explorer.core.training_worker import connect_and_serve;"
+    " connect_and_serve(int(sys.argv[1]))"
+)
+CONNECT_SECONDS = 30.0
+"""A worker that has not called back by then is not coming (a broken install)."""
 
 
 def start_worker() -> tuple[WorkerProcess, Connection]:
-    """Launch ``serve`` in a fresh interpreter (multiprocessing's "spawn", which Linux,
-    macOS and Windows all have), joined by a duplex pipe.
+    """Launch ``serve`` in a fresh interpreter that connects back over localhost.
 
-    The worker exits when its end of the pipe closes, even if this process is killed.
-    Spawn re-imports the launching script as ``__mp_main__``: scripts that open a window
-    keep that under ``if __name__ == "__main__"``, as Python asks of every spawn user.
+    One path for Linux, macOS and Windows: a listening socket on 127.0.0.1, a child
+    started with ``-c`` (not multiprocessing's spawn, which re-runs the launching script:
+    any script that opens a window without an ``if __name__ == "__main__"`` guard would
+    run twice), and multiprocessing's challenge with a random key handed over on the
+    child's stdin, so no other local program can take its place. The worker exits when
+    the connection closes, even if this process is killed.
     """
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe(duplex=True)
-    process = context.Process(target=serve, args=(theirs,), name="uat-training", daemon=True)
-    process.start()
-    theirs.close()  # the worker holds its own copy; ours must go, or EOF never comes
-    return WorkerProcess(process), ours
+    key = secrets.token_bytes(32)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(0.1)
+        port = server.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCH, str(port)], stdin=subprocess.PIPE
+        )
+        assert process.stdin is not None
+        process.stdin.write(key)
+        process.stdin.close()
+        deadline = time.monotonic() + CONNECT_SECONDS
+        while True:
+            try:
+                sock, _ = server.accept()
+                break
+            except TimeoutError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise OSError("the training process did not start") from None
+    sock.settimeout(None)
+    conn = Connection(sock.detach())
+    try:
+        deliver_challenge(conn, key)
+        answer_challenge(conn, key)
+    except (AuthenticationError, OSError, EOFError):
+        conn.close()
+        process.kill()
+        raise OSError("the training process could not be authenticated") from None
+    return WorkerProcess(process), conn
+
+
+def connect_and_serve(port: int) -> None:
+    """The worker's side: read the key from stdin, call the window back, serve."""
+    key = sys.stdin.buffer.read(32)
+    serve(Client(("127.0.0.1", port), authkey=key))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from uat_explorer import __version__
@@ -52,12 +52,13 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.help_menu = bar.addMenu("&Help")
         self._build_view_menu()
-        self.docks = build_docks(self, PanelContext(self.state, self.training), self.view_menu)
-        self.stack: NeuronStack = self.docks["neurons"].widget()
-        self.target_panel: TargetPanel = self.docks["target"].widget()
-        self.training_panel: TrainingPanel = self.docks["training"].widget()
-        self.loss_plot: LossPlot = self.docks["loss"].widget()
-        self.formula: FormulaView = self.docks["formula"].widget()
+        context = PanelContext(self.state, self.training)
+        self.docks, panels = build_docks(self, context, self.view_menu)
+        self.stack: NeuronStack = panels["neurons"]
+        self.target_panel: TargetPanel = panels["target"]
+        self.training_panel: TrainingPanel = panels["training"]
+        self.loss_plot: LossPlot = panels["loss"]
+        self.formula: FormulaView = panels["formula"]
         self._default_layout()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
@@ -67,7 +68,9 @@ class MainWindow(QMainWindow):
         self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
         self.state.message.connect(self.show_message)
         # The whole notice stands in the Training panel; the status bar gets its first sentence.
-        self.training.notice.connect(lambda text: self.show_message(text.split(". ")[0] + "."))
+        self.training.notice.connect(
+            lambda text, _problem: self.show_message(text.split(". ")[0].rstrip(".") + ".")
+        )
         self.settings = QSettings() if persistent else None
         self.files = FileActions(
             self,
@@ -255,7 +258,13 @@ class MainWindow(QMainWindow):
         self.show_message(f"Drawn target: {target.x.size} points.")
 
     def show_message(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        """A passing message, shortened at a word (with …) to the room the fields leave:
+        the whole text of a notice stands in its panel."""
+        bar = self.statusBar()
+        if bar.isVisible():  # laid out: the fields' widths are real
+            fields = sum(w.width() + 12 for w in self.status.fields if w.isVisibleTo(bar))
+            text = elide_words(text, bar.fontMetrics(), max(bar.width() - fields - 24, 240))
+        bar.showMessage(text, timeout)
 
     def _new_seed(self) -> None:
         self.state.reinitialize(new_seed())
@@ -296,6 +305,16 @@ class MainWindow(QMainWindow):
             " continuous curve. Turn the dials and see why; then press Train and watch"
             " backpropagation do it.</p>",
         )
+
+
+def elide_words(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` if it fits in ``width`` pixels, else its first words and "…"."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + "…") > width:
+        words.pop()
+    return " ".join(words).rstrip(",:;") + "…"
 
 
 def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:

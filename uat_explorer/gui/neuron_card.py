@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QEnterEvent, QMouseEvent
+from PySide6.QtGui import QEnterEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -138,7 +138,7 @@ class NeuronCard(QFrame):
             self.v.spin,
         ):
             child.installEventFilter(self)
-        color = neuron_color(self.neuron_id)
+        color = neuron_color(self.neuron_id, self.palette().color(QPalette.ColorRole.Base))
         self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
         if self._shown is not None:
             self._apply()

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QUndoView, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QUndoView,
+    QWidget,
+)
 
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.neuron_stack import NeuronStack
@@ -41,6 +49,8 @@ class Panel:
     area: Area
     shortcut: str | None = None
     visible: bool = True
+    scroll: bool = False
+    """Tall forms scroll rather than squeeze their rows into each other."""
 
 
 def _history(context: PanelContext) -> QWidget:
@@ -57,6 +67,7 @@ PANELS: list[Panel] = [
         "Training",
         lambda c: TrainingPanel(c.state, c.training),
         Area.RightDockWidgetArea,
+        scroll=True,
     ),
     Panel("loss", "Loss", lambda c: LossPlot(c.state), Area.BottomDockWidgetArea),
     Panel("formula", "Formula", lambda c: FormulaView(c.state), Area.BottomDockWidgetArea),
@@ -66,12 +77,21 @@ PANELS: list[Panel] = [
 
 def build_docks(
     window: QMainWindow, context: PanelContext, view_menu: QMenu, panels: list[Panel] = PANELS
-) -> dict[str, QDockWidget]:
-    """One dock per panel, in registry order, each with a View-menu toggle."""
+) -> tuple[dict[str, QDockWidget], dict[str, QWidget]]:
+    """One dock per panel, in registry order, each with a View-menu toggle; returns the
+    docks and the panels' own widgets, by name."""
     docks: dict[str, QDockWidget] = {}
+    contents: dict[str, QWidget] = {}
     for panel in panels:
         dock = QDockWidget(panel.title, window, objectName=f"{panel.name}Dock")
-        dock.setWidget(panel.factory(context))
+        content = contents[panel.name] = panel.factory(context)
+        if panel.scroll:
+            scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setWidget(content)
+            dock.setWidget(scroll)
+        else:
+            dock.setWidget(content)
         window.addDockWidget(panel.area, dock)
         toggle = dock.toggleViewAction()
         if panel.shortcut:
@@ -80,4 +100,4 @@ def build_docks(
         view_menu.addAction(toggle)
         dock.setVisible(panel.visible)
         docks[panel.name] = dock
-    return docks
+    return docks, contents

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 from superqt.utils import qthrottled
 
@@ -10,14 +10,22 @@ from uat_explorer.core.formula import number
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 
+SPACING = 12
+"""Pixels between fields (the status bar's own margins and separators)."""
+
 
 class StatusFields(QObject):
     """Never computes a loss: everything shown comes from ``state.derived()``, which
-    training fills and a hand edit computes once."""
+    training fills and a hand edit computes once.
+
+    Fields never shrink mid-word: when the window is too narrow the least important
+    ones step aside (error details, then RMSE and R², then speed); the loss field's
+    tooltip always has every number.
+    """
 
     def __init__(self, bar: QStatusBar, state: AppState, training: TrainingController) -> None:
         super().__init__(bar)
-        self.state, self.training = state, training
+        self.bar, self.state, self.training = bar, state, training
         self.step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
         self.loss = QLabel(
             objectName="statusLossLabel", toolTip="The training loss at the current weights"
@@ -31,8 +39,11 @@ class StatusFields(QObject):
         self.speed = QLabel(
             objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
         )
-        for label in (self.step, self.loss, self.error, self.fit, self.speed):
+        self.fields = (self.step, self.loss, self.error, self.fit, self.speed)
+        self.drop_order = (self.error, self.fit, self.speed)
+        for label in self.fields:
             bar.addPermanentWidget(label)
+        bar.installEventFilter(self)
         self._throttled = qthrottled(self.show, 100, parent=self)
         state.derivedChanged.connect(self._throttled)
         state.stepChanged.connect(self._throttled)
@@ -53,6 +64,32 @@ class StatusFields(QObject):
             f"   max |error| {number(metrics.max_abs_error)}"
         )
         self.fit.setText(f"RMSE {number(metrics.rmse)}   R² {number(metrics.r2, 4)}")
+        self.loss.setToolTip(
+            f"The training loss at the current weights ({state.session.loss}):"
+            f" {number(derived.loss, 6)}\nMSE {number(metrics.mse, 6)}, mean |error|"
+            f" {number(metrics.mae, 6)}, max |error| {number(metrics.max_abs_error, 6)},"
+            f" RMSE {number(metrics.rmse, 6)}, R² {number(metrics.r2, 6)}"
+        )
         last = self.training.last
         speed = last.steps_per_second if self.training.running and last else None
         self.speed.setText(f"{speed:,.0f} steps/s" if speed else "")
+        self.fit_width()
+
+    def fit_width(self) -> None:
+        """Show every field that fits, dropping the least important first."""
+        available = self.bar.width() - 2 * SPACING
+        needed = {label: label.sizeHint().width() + SPACING for label in self.fields}
+        used = sum(needed[label] for label in self.fields if label.text())
+        for label in self.drop_order:
+            show = used <= available or not label.text()
+            if label.isVisibleTo(self.bar) != show:
+                label.setVisible(show)
+            if not show:
+                used -= needed[label]
+        for label in self.fields:
+            label.setMinimumWidth(label.sizeHint().width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.bar and event.type() == QEvent.Type.Resize:
+            self.fit_width()
+        return False

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from uat_explorer.core import Network
 from uat_explorer.core.training_worker import Job, Progress, WorkerProcess, start_worker
-from uat_explorer.model.state import AppState
+from uat_explorer.model.state import AppState, DivergedRun
 
 FRAME_MS = 16
 STEP_CHUNK = 10
@@ -25,7 +25,7 @@ STEP_CHUNK = 10
 class TrainingController(QObject):
     runningChanged = Signal(bool)
     progressed = Signal(object)  # Progress
-    notice = Signal(str)  # why training stopped, or what went wrong
+    notice = Signal(str, bool)  # why training stopped or what went wrong; True: a problem
 
     def __init__(self, state: AppState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,13 +43,14 @@ class TrainingController(QObject):
         self._timer.timeout.connect(self.poll)
         state.aboutToEdit.connect(self.pause)
         state.settingsChanged.connect(self._send_settings)
+        state.paceChanged.connect(self._send_settings)
 
     # -- the worker ------------------------------------------------------------------------
     def _alive(self) -> bool:
         return self._process is not None and self._process.alive()
 
     def ensure_worker(self) -> None:
-        """Start the worker process if it is not running."""
+        """Start the worker process if it is not running (an OSError if it cannot)."""
         if self._alive():
             return
         self._process, self._conn = start_worker()
@@ -76,11 +77,16 @@ class TrainingController(QObject):
             return False
         return True
 
-    def _sync(self) -> None:
-        """Give the worker the current network, data and settings if it lacks them."""
-        self.ensure_worker()
+    def _sync(self) -> bool:
+        """Give the worker the current network, data and settings if it lacks them;
+        False (and said why) if there is no worker to give them to."""
+        try:
+            self.ensure_worker()
+        except OSError as error:
+            self._worker_lost(str(error))
+            return False
         if self._synced == self.state.revision:
-            return
+            return True
         session = self.state.session
         x, t = self.state.training_data()
         job = Job(
@@ -92,9 +98,11 @@ class TrainingController(QObject):
             session.stop,
             session.step,
         )
-        if self._send("load", job) and self._send("pace", self.state.steps_per_frame):
-            self._synced = self.state.revision
-            self._sent = self._settings()
+        if not (self._send("load", job) and self._send("pace", self.state.steps_per_frame)):
+            return False
+        self._synced = self.state.revision
+        self._sent = self._settings()
+        return True
 
     def _settings(self) -> dict[str, object]:
         session = self.state.session
@@ -121,9 +129,9 @@ class TrainingController(QObject):
 
     # -- intents -----------------------------------------------------------------------------
     def start(self) -> None:
-        if self.running:
+        if self.running or not self._sync():
             return
-        self._sync()
+        self.state.set_diverged_run(None)
         if self._run_start is None:
             self._run_start = (self.state.network.copy(), self.state.session.step)
         if self._send("run"):
@@ -145,7 +153,8 @@ class TrainingController(QObject):
     def step(self) -> None:
         """Advance one chunk (steps per frame, or STEP_CHUNK in Auto) and wait for it."""
         self.pause()
-        self._sync()
+        if not self._sync():
+            return
         self._run_start = (self.state.network.copy(), self.state.session.step)
         if self._send("advance", self.state.steps_per_frame or STEP_CHUNK):
             self._waiting = True
@@ -190,17 +199,20 @@ class TrainingController(QObject):
         self.last = last
         state.apply_training_frame(last.network, last.step, last.loss, last.metrics, last.gradients)
         self._synced = state.revision  # the worker holds exactly these weights
+        diverged = next((r for r in replies if r.diverged), None)
+        if diverged is not None and diverged.diverged_run is not None:
+            steps, losses = diverged.diverged_run
+            state.set_diverged_run(DivergedRun(steps, losses, diverged.step))
         self.progressed.emit(last)
-        ended = next((r.diverged or r.stopped for r in replies if r.diverged or r.stopped), None)
-        if ended:
+        if diverged is not None:
             self.notice.emit(
-                ended
-                + (
-                    " Undo (Ctrl+Z) returns to the weights before this run."
-                    if "diverged" in ended
-                    else ""
-                )
+                f"{diverged.diverged} The loss plot keeps the run in red."
+                " Undo (Ctrl+Z) returns to the weights before this run.",
+                True,
             )
+        stopped = next((r for r in replies if r.stopped), None)
+        if stopped is not None and diverged is None:
+            self.notice.emit(f"Training stopped at step {stopped.step}: {stopped.stopped}.", False)
         if not last.running and self.running:
             self._set_running(False)
             self._finish_run()
@@ -229,4 +241,4 @@ class TrainingController(QObject):
             self._process.kill()
         self._process = self._conn = None
         self._synced = -1
-        self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.")
+        self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.", True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,15 +31,42 @@ from uat_explorer.core import (
 )
 from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.session import MAX_SEED
-from uat_explorer.core.trainer import StopRule
+from uat_explorer.core.trainer import PLATEAU_GAIN, PLATEAU_STEPS, StopRule
 from uat_explorer.gui.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.training_controller import STEP_CHUNK, TrainingController
 from uat_explorer.model.state import AppState
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
+SPEED_PER_DECADE, SPEED_DECADES = 8, 4  # 1 … 10,000 steps a frame on a log scale
+SPEED_MAX = SPEED_PER_DECADE * SPEED_DECADES + 1
+"""The slider's last position: Max, as many steps as fit in each frame."""
+FRAMES_PER_SECOND = 60
+
+
+def speed_steps(position: int) -> int:
+    """Steps per frame at a slider position; 0 (Max) at the end."""
+    if position >= SPEED_MAX:
+        return 0
+    return round(10 ** (position / SPEED_PER_DECADE))
+
+
+def speed_position(steps: int) -> int:
+    """The slider position nearest to ``steps`` per frame (0 steps: Max)."""
+    if steps <= 0:
+        return SPEED_MAX
+    return min(SPEED_MAX - 1, round(math.log10(steps) * SPEED_PER_DECADE))
+
+
+def speed_text(steps: int) -> str:
+    if steps == 0:
+        return "Max: as fast as the machine goes"
+    rate = steps * FRAMES_PER_SECOND
+    return f"{steps:,} step{'s' * (steps != 1)} a frame (about {rate:,} a second)"
+
+
 STEP_NOTE = (
-    "Step neurons have no slope, so backprop uses a surrogate: the slope of a sigmoid at"
-    " least one sample spacing wide. Their output weights train exactly."
+    "Step neurons have no slope, so backprop borrows a sigmoid's (a surrogate, at least"
+    " one sample spacing wide); their output weights train exactly."
 )
 
 
@@ -52,8 +81,8 @@ class TrainingPanel(QWidget):
         self.train.setToolTip("Start or pause backpropagation (Space)")
         self.step = QPushButton("Step", objectName="stepButton")
         self.step.setToolTip(
-            f"Advance one chunk while paused: the steps-per-frame setting,"
-            f" or {STEP_CHUNK} steps in Auto"
+            f"Advance one chunk while paused: one frame's steps at the chosen speed,"
+            f" or {STEP_CHUNK} at Max"
         )
         self.reset = QPushButton("Reset", objectName="resetButton")
         self.reset.setToolTip(
@@ -63,7 +92,7 @@ class TrainingPanel(QWidget):
         self.new_seed = QPushButton("New seed", objectName="newSeedButton")
         self.new_seed.setToolTip("Pick a new seed and start from its initial weights")
         self.message = QLabel(objectName="trainingMessageLabel", wordWrap=True)
-        self.message.setStyleSheet("color: #d32f2f;")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
 
         self.count = QSpinBox(objectName="neuronCountSpin", keyboardTracking=False)
@@ -118,13 +147,25 @@ class TrainingPanel(QWidget):
             widget.setToolTip("Pause by itself once the loss is this low")
         for widget in (self.stop_steps_on, self.stop_steps):
             widget.setToolTip("Pause by itself at this step count")
-        self.pace = QSpinBox(objectName="stepsPerFrameSpin", keyboardTracking=False)
-        self.pace.setRange(0, 100_000)
-        self.pace.setSpecialValueText("Auto")
-        self.pace.setToolTip(
-            "Steps per frame (60 frames a second). Auto: as fast as the"
-            " machine goes. A small number shows each step happen."
+        self.stop_plateau = QCheckBox(
+            "Stop when the loss stops improving", objectName="stopPlateauCheck"
         )
+        self.stop_plateau.setToolTip(
+            f"Pause by itself once the loss fell by less than {PLATEAU_GAIN:.0%}"
+            f" over the last {PLATEAU_STEPS:,} steps, so an idle window does not train on"
+        )
+        self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speedSlider")
+        self.speed.setRange(0, SPEED_MAX)
+        self.speed.setPageStep(SPEED_PER_DECADE)
+        self.speed_max = QToolButton(objectName="maxSpeedButton", text="Max")
+        self.speed_max.setToolTip("Train as fast as the machine goes (the fit then looks instant)")
+        self.speed_label = QLabel(objectName="speedLabel")
+        self.speed_label.setEnabled(False)
+        for widget in (self.speed, self.speed_label):
+            widget.setToolTip(
+                "How fast training runs, on a log scale: from one step a frame (each step"
+                " visible) to Max (as fast as the machine goes)"
+            )
         self.seed = QSpinBox(objectName="seedSpin", keyboardTracking=False)
         self.seed.setRange(0, min(MAX_SEED, 2**31 - 1))
         self.seed.setToolTip("The seed of the initial weights: Reset uses it")
@@ -140,16 +181,21 @@ class TrainingPanel(QWidget):
         rate = QHBoxLayout()
         rate.addWidget(self.rate_slider, 1)
         rate.addWidget(self.rate)
+        speed = QHBoxLayout()
+        speed.addWidget(self.speed, 1)
+        speed.addWidget(self.speed_max)
         form = QFormLayout()
+        form.addRow("Speed", speed)
+        form.addRow(self.speed_label)
         form.addRow("Neurons", neurons)
-        form.addRow("", self.step_note)
+        form.addRow(self.step_note)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", rate)
         form.addRow("Loss", self.loss)
         form.addRow("Samples", self.samples)
         form.addRow(self.stop_loss_on, self.stop_loss)
         form.addRow(self.stop_steps_on, self.stop_steps)
-        form.addRow("Steps / frame", self.pace)
+        form.addRow(self.stop_plateau)
         form.addRow("Seed", self.seed)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -170,15 +216,17 @@ class TrainingPanel(QWidget):
         self.rate.valueChanged.connect(lambda _: self._set_optimizer())
         self.loss.activated.connect(lambda _: state.update_settings(loss=self.loss.currentData()))
         self.samples.valueChanged.connect(self._set_samples)
-        for widget in (self.stop_loss_on, self.stop_steps_on):
+        for widget in (self.stop_loss_on, self.stop_steps_on, self.stop_plateau):
             widget.toggled.connect(lambda _: self._set_stop())
         self.stop_loss.valueChanged.connect(lambda _: self._set_stop())
         self.stop_steps.valueChanged.connect(lambda _: self._set_stop())
-        self.pace.valueChanged.connect(state.set_steps_per_frame)
+        self.speed.valueChanged.connect(lambda p: state.set_steps_per_frame(speed_steps(p)))
+        self.speed_max.clicked.connect(lambda: self.speed.setValue(SPEED_MAX))
         self.seed.valueChanged.connect(lambda seed: state.update_settings(seed=seed))
         controller.runningChanged.connect(self._show_running)
         controller.notice.connect(self.show_message)
         state.settingsChanged.connect(self.show_settings)
+        state.paceChanged.connect(self.show_settings)
         state.structureChanged.connect(self.show_settings)
         state.targetChanged.connect(self.show_settings)
         self.show_settings()
@@ -208,12 +256,15 @@ class TrainingPanel(QWidget):
             stop=StopRule(
                 max_steps=self.stop_steps.value() if self.stop_steps_on.isChecked() else None,
                 loss_below=self.stop_loss.value() if self.stop_loss_on.isChecked() else None,
+                plateau_steps=PLATEAU_STEPS if self.stop_plateau.isChecked() else None,
             )
         )
 
     # -- showing the model ------------------------------------------------------------------
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, problem: bool = True) -> None:
+        """Why training stopped (plain) or what went wrong (in red)."""
         self.message.setText(text)
+        self.message.setStyleSheet("color: #d32f2f;" if problem else "")
         self.message.setVisible(bool(text))
 
     def _show_running(self, running: bool) -> None:
@@ -242,7 +293,8 @@ class TrainingPanel(QWidget):
             self.stop_loss,
             self.stop_steps_on,
             self.stop_steps,
-            self.pace,
+            self.stop_plateau,
+            self.speed,
             self.seed,
         )
         blockers = [QSignalBlocker(w) for w in widgets]
@@ -265,7 +317,9 @@ class TrainingPanel(QWidget):
         self.stop_steps_on.setChecked(stop.max_steps is not None)
         if stop.max_steps is not None:
             self.stop_steps.setValue(stop.max_steps)
-        self.pace.setValue(self.state.steps_per_frame)
+        self.stop_plateau.setChecked(stop.plateau_steps is not None)
+        self.speed.setValue(speed_position(self.state.steps_per_frame))
+        self.speed_label.setText(speed_text(self.state.steps_per_frame))
         self.seed.setValue(session.seed)
         del blockers
         self._show_step_note()

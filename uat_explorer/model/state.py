@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,20 @@ from uat_explorer.model.commands import (
 )
 from uat_explorer.model.derived import DerivedValues, evaluate, from_training
 
+DEFAULT_PACE = 2
+"""Steps per frame at start: Adam fits the opening sin(x) in ~600 steps, so at 60 frames
+a second the first fit unfolds over about five seconds, slow enough to watch."""
+
+
+@dataclass(frozen=True)
+class DivergedRun:
+    """Where a run blew up: its losses from ``restored_step`` (whose weights came back)
+    to the last finite one."""
+
+    steps: np.ndarray
+    losses: np.ndarray
+    restored_step: int
+
 
 class AppState(QObject):
     """Session, neuron identities, selection, solo, and the undo stack.
@@ -57,7 +71,8 @@ class AppState(QObject):
     targetChanged = Signal()  # the target or the domain
     selectionChanged = Signal()
     soloChanged = Signal()
-    settingsChanged = Signal()  # training settings
+    settingsChanged = Signal()  # training settings (saved with the session)
+    paceChanged = Signal()  # steps per frame: how training is watched (not saved)
     stepChanged = Signal()  # the training step count (and so the loss history)
     changed = Signal()  # after any change to the session: derived views refresh
     derivedChanged = Signal()  # loss, metrics, gradients may differ: read derived() again
@@ -69,12 +84,13 @@ class AppState(QObject):
         self._ids = itertools.count()
         self.undo_stack = QUndoStack(self)
         self.session = session or default_session()
-        self.ids = self.new_ids(self.network.size)
+        self._adopt_ids()
         self.selected: int | None = None
         self.solo: int | None = None
         self._training_data: tuple[np.ndarray, np.ndarray] | None = None
         self.history = LossHistory()
-        self.steps_per_frame = 0  # 0: as many as fit (a view setting, not saved)
+        self.steps_per_frame = DEFAULT_PACE  # 0: as many as fit (a view setting, not saved)
+        self.diverged_run: DivergedRun | None = None
         self.revision = 0  # bumped by every model change: training knows when to reload
         self._derived: DerivedValues | None = None
         self.changed.connect(self.derivedChanged)
@@ -115,6 +131,28 @@ class AppState(QObject):
 
     def new_ids(self, count: int) -> list[int]:
         return [next(self._ids) for _ in range(count)]
+
+    @property
+    def ids(self) -> list[int]:
+        """Each neuron's stable id, in network order; kept in the session, so a neuron's
+        colour survives save, open and crash recovery."""
+        ids = self.session.neuron_ids
+        assert ids is not None
+        return ids
+
+    @ids.setter
+    def ids(self, ids: list[int]) -> None:
+        self.session.neuron_ids = ids
+
+    def _adopt_ids(self) -> None:
+        """Use the session's ids if it has valid ones, else number its neurons afresh;
+        new ids always come after every id in use."""
+        ids = self.session.neuron_ids
+        if ids is None or len(ids) != self.network.size or len(set(ids)) != len(ids):
+            self.session.neuron_ids = self.new_ids(self.network.size)
+        else:
+            start = max(ids, default=-1) + 1
+            self._ids = itertools.count(max(start, next(self._ids)))
 
     # -- view-only state (not undoable, not saved) -------------------------------------
     def select(self, neuron_id: int | None) -> None:
@@ -296,18 +334,27 @@ class AppState(QObject):
         self.changed.emit()
 
     def set_steps_per_frame(self, steps: int) -> None:
+        """The pace of training (0: as fast as the machine goes): how it is watched, not
+        what is learnt, so it is not saved and does not mark the document modified."""
         if steps != self.steps_per_frame:
             self.steps_per_frame = steps
-            self.settingsChanged.emit()
+            self.paceChanged.emit()
+
+    def set_diverged_run(self, run: DivergedRun | None) -> None:
+        """The losses of a run that blew up (kept on the loss plot after the rollback)."""
+        if run is not None or self.diverged_run is not None:
+            self.diverged_run = run
+            self.stepChanged.emit()
 
     def reset(self, session: Session) -> None:
         """Start over with another session: new ids, an empty undo history."""
         self.aboutToEdit.emit()
         self.undo_stack.clear()
         self.history.clear()
+        self.diverged_run = None
         self._touch()  # training must reload: a different network, maybe the same size
         self.session = session
-        self.ids = self.new_ids(session.network.size)
+        self._adopt_ids()
         self._training_data = None
         self.targetChanged.emit()
         self._structure_changed()

@@ -13,6 +13,7 @@ from PySide6.QtCore import SignalInstance
 from uat_explorer.core import Network, Session, Target
 from uat_explorer.core.history import LossHistory
 from uat_explorer.model.derived import DerivedValues
+from uat_explorer.model.state import DivergedRun
 
 
 class ModelView(Protocol):
@@ -50,6 +51,9 @@ class ModelView(Protocol):
 
     @property
     def history(self) -> LossHistory: ...
+
+    @property
+    def diverged_run(self) -> DivergedRun | None: ...
 
     def index_of(self, neuron_id: int | None) -> int | None: ...
 

@@ -237,7 +237,7 @@ class FunctionPlot(ThemedPlot):
         solo = self.state.solo
         emphasised = neuron_id in (self.hovered, self.state.selected)
         item.setVisible(self.components_visible and not muted and solo in (None, neuron_id))
-        pen = QPen(neuron_color(neuron_id))
+        pen = QPen(neuron_color(neuron_id, self.colors.background))
         pen.setCosmetic(True)
         # 1 px: Qt's raster engine has a fast path for one-pixel lines; at 1.6 px the
         # general stroker made a training frame with 32 neurons ~50 % slower (measured).
@@ -286,6 +286,8 @@ class FunctionPlot(ThemedPlot):
     def apply_theme(self) -> None:
         colors = self.colors = plot_colors(self.palette())
         style_plot(self, colors)
+        if self.components:
+            self.restyle_components()  # neuron shades suit the background
         scale = self.line_scale
         dash = Qt.PenStyle.DashLine
         self.target_item.setPen(pg.mkPen(colors.target, width=2.2 * scale, style=dash))

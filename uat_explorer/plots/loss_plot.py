@@ -11,10 +11,13 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 from superqt.utils import qthrottled
 
 from uat_explorer.model.view import ModelView
+from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
 
 SMALLEST = 1e-300
 """Losses are clipped here for the log axis: a perfect fit has loss 0."""
+LARGEST = 1e300
+"""And here: the last finite loss of a diverged run can be near the float limit."""
 
 
 class LossPlot(ThemedPlot):
@@ -22,7 +25,7 @@ class LossPlot(ThemedPlot):
         self, state: ModelView, parent: QWidget | None = None, line_scale: float = 1.0
     ) -> None:
         self.line_scale = line_scale
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": DecadeAxis("left")})
         self.setObjectName("lossPlot")
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.state = state
@@ -43,6 +46,14 @@ class LossPlot(ThemedPlot):
         # every spike), without antialiasing. Measured: 25 ms a paint -> see bench_gui.
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
+        # A run that blew up stays in view (its weights were rolled back): the learner
+        # must see the loss explode to learn what too big a learning rate does.
+        self.diverged_curve = self.plot(name="diverged run", antialias=False)
+        self.restored_mark = pg.ScatterPlotItem(size=11, symbol="o")
+        self.restored_mark.setZValue(5)
+        self.addItem(self.restored_mark)
+        self.restored_label = pg.TextItem("weights restored here", anchor=(0, 1.2))
+        self.addItem(self.restored_label, ignoreBounds=True)
         self.threshold = pg.InfiniteLine(angle=0, movable=False)
         self.threshold.setZValue(-1)
         self.addItem(self.threshold)
@@ -67,6 +78,11 @@ class LossPlot(ThemedPlot):
 
     def refresh(self) -> None:
         steps, losses = self.state.history.arrays()
+        self._show_diverged_run()
+        run = self.state.diverged_run
+        if run is not None:
+            steps = np.concatenate([steps, run.steps])
+            losses = np.concatenate([losses, run.losses])
         self.hint.setVisible(steps.size == 0)
         if steps.size == 0:
             self.curve.setData([], [])
@@ -74,10 +90,25 @@ class LossPlot(ThemedPlot):
             self.follow, self._x_end, self._decades = True, 0.0, None
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
-        losses = np.maximum(losses, SMALLEST)
-        self.curve.setData(steps, losses)
+        kept = self.state.history.arrays()
+        self.curve.setData(kept[0], np.clip(kept[1], SMALLEST, LARGEST))
         if self.follow:
-            self._keep_in_view(int(steps[-1]), losses)
+            self._keep_in_view(int(steps.max()), np.clip(losses, SMALLEST, LARGEST))
+
+    def _show_diverged_run(self) -> None:
+        run = self.state.diverged_run
+        shown = run is not None and run.steps.size > 0
+        for item in (self.diverged_curve, self.restored_mark, self.restored_label):
+            item.setVisible(shown)
+        if run is None or not shown:
+            self.diverged_curve.setData([], [])
+            self.restored_mark.setData([], [])
+            return
+        losses = np.clip(run.losses, SMALLEST, LARGEST)
+        self.diverged_curve.setData(run.steps, losses)
+        restored = float(losses[np.argmin(np.abs(run.steps - run.restored_step))])
+        self.restored_mark.setData([run.restored_step], [math.log10(restored)])
+        self.restored_label.setPos(run.restored_step, math.log10(restored))
 
     def _keep_in_view(self, last_step: int, losses: np.ndarray) -> None:
         """Grow the range in jumps (x to 1.5 × the step, y by whole decades), so the axes
@@ -107,4 +138,8 @@ class LossPlot(ThemedPlot):
         self.curve.setPen(pg.mkPen(colors.output, width=2 * scale))
         dash = Qt.PenStyle.DashLine
         self.threshold.setPen(pg.mkPen(colors.target, width=1.2 * scale, style=dash))
+        self.diverged_curve.setPen(pg.mkPen(colors.diverged, width=2 * scale, style=dash))
+        self.restored_mark.setPen(pg.mkPen(colors.diverged, width=2 * scale))
+        self.restored_mark.setBrush(pg.mkBrush(colors.background))
+        self.restored_label.setColor(colors.diverged)
         self.hint.setColor(colors.foreground)

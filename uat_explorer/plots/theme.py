@@ -2,30 +2,68 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 
-# Tableau 10 without its blue, which is the output's colour.
-_NEURON_HEX = [
-    "#f28e2b",
-    "#e15759",
-    "#59a14f",
-    "#b07aa1",
-    "#76b7b2",
-    "#edc948",
-    "#ff9da7",
-    "#9c755f",
-    "#bcbd22",
-    "#bab0ac",
+# Okabe & Ito's colour-blind-safe hues (their blue is the output's, their black the
+# target's), plus Paul Tol's wine and teal for more neurons; each is darkened on light
+# backgrounds and lightened on dark ones until it stands out from the background by a
+# contrast ratio of at least MIN_CONTRAST (WCAG's ratio for lines and graphics is 3).
+_NEURON_HUES = [
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#882255",  # wine
+    "#44AA99",  # teal
 ]
+MIN_CONTRAST = 3.0
 
 
-def neuron_color(neuron_id: int) -> QColor:
-    """A neuron keeps its colour for life: the colour follows its id, not its position."""
-    return QColor(_NEURON_HEX[neuron_id % len(_NEURON_HEX)])
+def _luminance(color: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 (none) to 21 (black on white)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(hex_color: str, background: QColor) -> QColor:
+    """The same hue, darker or lighter until it reaches MIN_CONTRAST on ``background``."""
+    color = QColor(hex_color)
+    dark_background = background.lightness() < 128
+    hue, saturation, lightness, _ = color.getHslF()
+    while contrast(color, background) < MIN_CONTRAST and 0.02 < lightness < 0.98:
+        lightness += 0.02 if dark_background else -0.02
+        color = QColor.fromHslF(max(hue, 0.0), saturation, lightness)
+    return color
+
+
+def neuron_color(neuron_id: int, background: QColor | None = None) -> QColor:
+    """A neuron keeps its hue for life: it follows its id, not its position; the shade
+    suits the background (white if none is given)."""
+    base = background.rgb() if background is not None else 0xFFFFFFFF
+    return QColor(_shade(neuron_id % len(_NEURON_HUES), base))
+
+
+@functools.lru_cache(maxsize=256)
+def _shade(hue_index: int, background_rgb: int) -> int:
+    return readable(_NEURON_HUES[hue_index], QColor.fromRgb(background_rgb)).rgb()
 
 
 @dataclass(frozen=True)
@@ -36,6 +74,7 @@ class PlotColors:
     output: QColor
     error: QColor
     stroke: QColor
+    diverged: QColor
 
 
 def plot_colors(palette: QPalette) -> PlotColors:
@@ -49,6 +88,7 @@ def plot_colors(palette: QPalette) -> PlotColors:
         output=QColor("#6fa8ff" if dark else "#1f57b4"),
         error=QColor(255, 80, 80, 70 if dark else 55),
         stroke=QColor("#ffd54f" if dark else "#c2185b"),
+        diverged=QColor("#ff6e6e" if dark else "#c62828"),
     )
 
 

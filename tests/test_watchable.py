@@ -1,0 +1,198 @@
+"""Tried as a teacher would (issue 13): training you can watch, a diverged run that still
+shows what happened, and labels that stay readable at 1280 × 800."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+)
+
+from uat_explorer.core import OptimizerSpec, Session, SessionError, Target, Trainer, random_network
+from uat_explorer.core.session import default_session
+from uat_explorer.core.trainer import PLATEAU_STEPS, StopRule
+from uat_explorer.gui import MainWindow
+from uat_explorer.plots.log_axis import DecadeAxis
+from uat_explorer.plots.theme import MIN_CONTRAST, contrast, neuron_color
+
+
+@pytest.fixture
+def fresh(qtbot):
+    """The window as it opens for a teacher: default session, default pace."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.files.document.mark_saved(None)
+    w.close()
+
+
+def test_the_first_fit_unfolds_at_a_watchable_pace(qtbot, fresh):
+    assert fresh.state.steps_per_frame == 2
+    label = fresh.findChild(QLabel, "speedLabel").text()
+    assert label.startswith("2 steps a frame")
+    fresh.training.start()
+    qtbot.waitUntil(lambda: fresh.state.session.step >= 20, timeout=10_000)
+    fresh.training.pause()
+    assert fresh.state.session.step % 2 == 0  # two steps a frame, every frame
+
+
+def test_the_pace_is_not_part_of_the_document(fresh):
+    fresh.findChild(QSlider, "speedSlider").setValue(12)
+    assert fresh.state.steps_per_frame == 32
+    assert not fresh.files.document.modified  # how you watch, not what you save
+
+
+def test_max_is_one_click_away(fresh):
+    fresh.findChild(QToolButton, "maxSpeedButton").click()
+    assert fresh.state.steps_per_frame == 0
+    assert (
+        fresh.findChild(QSlider, "speedSlider").value()
+        == fresh.findChild(QSlider, "speedSlider").maximum()
+    )
+    assert fresh.findChild(QLabel, "speedLabel").text().startswith("Max")
+
+
+def test_plateau_stops_training_and_the_panel_says_why(qtbot, fresh):
+    check = fresh.findChild(QCheckBox, "stopPlateauCheck")
+    assert check.isChecked() and fresh.state.session.stop.plateau_steps == PLATEAU_STEPS
+    combo = fresh.findChild(QComboBox, "optimizerCombo")
+    combo.setCurrentIndex(combo.findData("sgd"))
+    combo.activated.emit(combo.currentIndex())
+    rate = fresh.findChild(QDoubleSpinBox, "learningRateSpin")
+    rate.setValue(1e-5)  # so slow that the loss cannot move by 1 %
+    fresh.findChild(QToolButton, "maxSpeedButton").click()
+    fresh.training.start()
+    message = fresh.findChild(QLabel, "trainingMessageLabel")
+    qtbot.waitUntil(lambda: not fresh.training.running, timeout=20_000)
+    assert message.isVisible()
+    assert message.text().startswith(f"Training stopped at step {fresh.state.session.step}:")
+    assert "stopped improving" in message.text()
+    assert "d32f2f" not in message.styleSheet()  # a stop is news, not an error
+    check.click()
+    assert fresh.state.session.stop.plateau_steps is None
+
+
+def test_the_plateau_rule_in_the_core():
+    domain = (-math.pi, math.pi)
+    x, t = Target.preset("sin").samples(domain, 50)
+    net = random_network(["sigmoid"] * 4, domain, seed=1)
+    trainer = Trainer(
+        net, x, t, optimizer=OptimizerSpec("sgd", 1e-6), stop=StopRule(plateau_steps=40)
+    )
+    report = trainer.run(10_000)
+    assert report.step == 40 and "stopped improving" in report.stopped
+    again = trainer.run(10_000)  # Train again: a whole new window of patience
+    assert again.step == 80
+
+
+def test_a_diverged_run_stays_on_the_loss_plot(qtbot, fresh):
+    combo = fresh.findChild(QComboBox, "optimizerCombo")
+    combo.setCurrentIndex(combo.findData("sgd"))
+    combo.activated.emit(combo.currentIndex())
+    fresh.findChild(QDoubleSpinBox, "learningRateSpin").setValue(3.0)
+    fresh.findChild(QToolButton, "maxSpeedButton").click()
+    fresh.training.start()
+    message = fresh.findChild(QLabel, "trainingMessageLabel")
+    qtbot.waitUntil(lambda: "diverged" in message.text(), timeout=20_000)
+    plot = fresh.loss_plot
+    plot.refresh()
+    xs, ys = plot.diverged_curve.getData()
+    run = fresh.state.diverged_run
+    assert run is not None and xs is not None and xs.size >= 5
+    assert xs[0] == run.restored_step == fresh.state.session.step
+    assert np.nanmax(ys) > 6  # the explosion itself: above 1e6 (the axis holds log10)
+    assert not plot.hint.isVisible()
+    mark = plot.restored_mark.getData()
+    assert mark[0].tolist() == [run.restored_step]
+    button = fresh.findChild(QPushButton, "trainButton")
+    button.click()  # training again clears the old run
+    qtbot.waitUntil(lambda: fresh.state.diverged_run is None, timeout=5_000)
+    fresh.training.pause()
+
+
+def test_log_axis_labels_decades_and_leaves_crowded_minor_ticks_blank(qtbot):
+    axis = DecadeAxis("left")
+    axis.setLogMode(False, True)
+    axis.resize(60, 120)
+    axis.setRange(-3, 0)  # three decades in 120 px: no room for minor labels
+    values = [-2.0, math.log10(0.02), math.log10(0.05), math.log10(0.09), -1.0]
+    strings = axis.logTickStrings(values, 1.0, 1.0)
+    assert strings[0] and strings[-1]
+    assert strings[1:4] == ["", "", ""]
+    axis.setRange(-2, -1)  # one decade in 120 px: 2× and 5× fit
+    strings = axis.logTickStrings(values, 1.0, 1.0)
+    assert strings[1] and strings[2] and not strings[3]
+
+
+def test_the_status_bar_fits_at_1280_or_drops_whole_fields(qtbot, fresh):
+    bar = fresh.statusBar()
+    fields = fresh.status.fields
+    fresh.status.show()
+    for label in fields:
+        if label.isVisibleTo(bar):
+            assert label.width() >= label.sizeHint().width(), label.objectName()
+    assert all(label.isVisibleTo(bar) for label in fields if label.text())
+    font = bar.font()
+    font.setPointSize(26)  # a projector-sized font: no longer room for every field
+    for label in fields:
+        label.setFont(font)
+    fresh.status.show()
+    qtbot.wait(50)
+    shown = [label for label in fields if label.isVisibleTo(bar)]
+    assert not fresh.findChild(QLabel, "errorLabel").isVisibleTo(bar)  # least important first
+    assert fresh.findChild(QLabel, "statusStepLabel") in shown
+    assert fresh.findChild(QLabel, "statusLossLabel") in shown
+    assert sum(label.sizeHint().width() for label in shown) <= bar.width()
+    assert all(label.width() >= label.sizeHint().width() for label in shown)
+    assert fresh.width() == 1280
+    assert "max |error|" in fresh.findChild(QLabel, "statusLossLabel").toolTip()
+
+
+def test_a_long_status_message_is_shortened_at_a_word(fresh):
+    fresh.show_message("word " * 200)
+    text = fresh.statusBar().currentMessage()
+    assert text.endswith("word…") and len(text) < 1000
+
+
+@pytest.mark.parametrize("background", ["#ffffff", "#1e1e1e", "#2b2b2b", "#f0f0f0"])
+def test_neuron_colours_stand_out_on_light_and_dark(background):
+    base = QColor(background)
+    colours = [neuron_color(i, base) for i in range(8)]
+    assert all(contrast(c, base) >= MIN_CONTRAST for c in colours)
+    assert len({c.name() for c in colours}) == 8
+
+
+def test_a_session_whose_app_field_is_wrong_is_refused():
+    data = default_session().to_dict()
+    data["app"] = ["uat-explorer"]
+    with pytest.raises(SessionError, match="'app'"):
+        Session.from_dict(data)
+
+
+def test_neurons_keep_their_colours_through_save_and_rescue(qtbot, fresh):
+    state = fresh.state
+    state.remove_neuron(0)
+    fresh.stack.add("tanh")
+    ids = list(state.ids)
+    assert ids != list(range(len(ids)))
+    rescued = Session.from_dict(state.session.to_dict())  # what an autosave holds
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.files.document.restore(rescued, None)
+    assert other.state.ids == ids
+    other.stack.add("sigmoid")
+    assert other.state.ids[-1] > max(ids)  # new neurons never take an old colour's id
+    other.files.document.mark_saved(None)
+    other.close()

@@ -1,0 +1,33 @@
+"""A log axis that labels decades, and minor ticks only where they have room.
+
+pyqtgraph labels every minor tick (2, 3, … 9) when fewer than a few decades show, and at
+an ordinary dock height "0.9 0.8 0.6 0.5 0.4" overlap into a block nobody can read.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+
+MINOR_LABELS = (2, 5)
+PIXELS_PER_LABELLED_DECADE = 110
+"""Below this, a decade has room for its own label only."""
+
+
+class DecadeAxis(pg.AxisItem):
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().logTickStrings(values, scale, spacing)
+        low, high = self.range
+        length = self.height() if self.orientation in ("left", "right") else self.width()
+        room = length / max(abs(high - low), 1e-9) >= PIXELS_PER_LABELLED_DECADE
+        pairs = zip(values, strings, strict=True)
+        return [text if _labelled(value, room) else "" for value, text in pairs]
+
+
+def _labelled(value: float, room: bool) -> bool:
+    """Whole decades always; 2× and 5× a decade when there is room."""
+    if abs(value - round(value)) < 1e-9:
+        return True
+    mantissa = round(10 ** (value - math.floor(value)), 6)
+    return room and mantissa in MINOR_LABELS
