@@ -147,3 +147,32 @@ def test_svg_renders_in_a_real_svg_renderer(capsys, tmp_path):
     run_cli(capsys, f"construct --target sin --export-svg {svg}")
     subprocess.run(["rsvg-convert", str(svg), "-o", str(png)], check=True, timeout=60)
     assert_not_blank(png)
+
+
+def test_render_draws_the_backprop_graph_and_writes_the_gradients(capsys, tmp_path):
+    session, png, svg, table = (tmp_path / n for n in ("s.json", "bp.png", "bp.svg", "g.csv"))
+    code, _, err = run_cli(
+        capsys, f"construct --target sin --neurons 6 --mode staircase --session-out {session}"
+    )
+    assert code == 0, err
+    code, out, err = run_cli(
+        capsys,
+        f"render --session {session} --backprop-png {png} --backprop-svg {svg}"
+        f" --gradients-csv {table} --sample 17 --scope batch --width 900 --height 500 --json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["exported"]["backprop_png"] == str(png)
+    assert_not_blank(png, (900, 500))
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    rows = list(csv.reader(table.open()))
+    assert rows[0] == ["parameter", "value", "dL/dp_sample", "dL/dp_batch", "update"]
+    assert [r[0] for r in rows[1:]] == [f"{p}{j}" for j in range(1, 7) for p in "wbv"] + ["c"]
+
+
+@pytest.mark.parametrize("bad", ["--sample 9999", "--sample -1", "--scope both"])
+def test_render_refuses_a_bad_sample_or_scope_in_one_line(capsys, tmp_path, bad):
+    session, png = tmp_path / "s.json", tmp_path / "bp.png"
+    run_cli(capsys, f"construct --target sin --neurons 4 --mode staircase --session-out {session}")
+    code, _, err = run_cli(capsys, f"render --session {session} --backprop-png {png} {bad}")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert not png.exists()

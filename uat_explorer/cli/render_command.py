@@ -5,25 +5,54 @@ from __future__ import annotations
 import argparse
 
 from uat_explorer.cli.common import print_summary, summary
-from uat_explorer.cli.exports import add_export_options, export_static
+from uat_explorer.cli.exports import (
+    add_export_options,
+    export_backprop,
+    export_static,
+    figure_options,
+)
 from uat_explorer.core import FitMetrics, InputError, Session
+from uat_explorer.core.backprop import check_scope
 
 
 def add_parser(commands) -> None:
     render = commands.add_parser("render", help="export figures and data of a saved session")
     render.add_argument("--session", metavar="FILE", required=True, help="the session to render")
     render.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    group = render.add_argument_group("backpropagation (one sample's computational graph)")
+    group.add_argument("--backprop-png", metavar="F", help="the graph, every value and gradient")
+    group.add_argument("--backprop-svg", metavar="F", help="the same graph as SVG")
+    group.add_argument("--gradients-csv", metavar="F", help="every parameter's gradient and update")
+    group.add_argument("--sample", type=int, help="which sample, 0-based (the middle one)")
+    group.add_argument(
+        "--scope", default="sample", help="sample: that sample's loss; batch: the training loss"
+    )
     add_export_options(render, gif=None)
     render.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not (args.export_png or args.export_svg or args.export_csv or args.export_params):
+    backprop = args.backprop_png or args.backprop_svg or args.gradients_csv
+    if not (
+        args.export_png or args.export_svg or args.export_csv or args.export_params or backprop
+    ):
         raise InputError(
-            "say what to export: --export-png, --export-svg, --export-csv or --export-params"
+            "say what to export: --export-png, --export-svg, --export-csv, --export-params,"
+            " --backprop-png, --backprop-svg or --gradients-csv"
         )
     session = Session.load(args.session)
+    if backprop:  # every setting is checked before anything is written
+        check_scope(args.scope)
+        figure_options(args)
+        count = session.training_data()[0].size
+        if args.sample is not None and not 0 <= args.sample < count:
+            raise InputError(
+                f"--sample {args.sample} does not exist: there are {count} samples"
+                f" (0 to {count - 1})"
+            )
     exported = export_static(session, args)
+    if backprop:
+        exported |= export_backprop(session, args)
     x, t = session.training_data()
     metrics = FitMetrics.of(session.network(x), t)
     output = summary(session, metrics, 0, 0.0) | {

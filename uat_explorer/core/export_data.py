@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,8 @@ def parameters(network: Network) -> dict[str, Any]:
     }
 
 
-def write_table(path: str | Path, header: list[str], rows: np.ndarray) -> None:
-    """CSV with a header row; integers stay integers; written atomically."""
+def write_table(path: str | Path, header: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV with a header row; integers stay integers, text stays text; written atomically."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -66,5 +67,7 @@ def write_parameters(path: str | Path, network: Network) -> None:
     atomic_write_text(path, json.dumps(parameters(network), indent=1, allow_nan=False) + "\n")
 
 
-def _cell(value: float) -> str:
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else f"{value:.10g}"

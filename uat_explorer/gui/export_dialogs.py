@@ -33,7 +33,9 @@ def _size_row(width: int, height: int) -> tuple[QSpinBox, QSpinBox, QHBoxLayout]
 class FigureDialog(QDialog):
     """Size, pixel scale and what to show; starts from what the window shows."""
 
-    def __init__(self, title: str, base: FigureOptions, vector: bool, parent: QWidget) -> None:
+    def __init__(
+        self, title: str, base: FigureOptions, vector: bool, parent: QWidget, curves: bool = True
+    ) -> None:
         super().__init__(parent, objectName="figureDialog")
         self.setWindowTitle(title)
         self.base = base
@@ -49,9 +51,10 @@ class FigureDialog(QDialog):
         form.addRow("Size", size)
         if not vector:
             form.addRow("Scale", self.scale)
-        form.addRow(self.components)
-        form.addRow(self.samples)
-        form.addRow(self.band)
+        if curves:  # what a function plot shows; other figures have no such choices
+            form.addRow(self.components)
+            form.addRow(self.samples)
+            form.addRow(self.band)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

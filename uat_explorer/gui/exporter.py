@@ -19,6 +19,7 @@ from uat_explorer.core.export_data import (
     write_parameters,
     write_table,
 )
+from uat_explorer.export.backprop import write_backprop, write_gradients
 from uat_explorer.export.figures import (
     FigureOptions,
     function_figure,
@@ -102,6 +103,32 @@ class Exporter(QObject):
     def parameters(self, path: str | Path) -> bool:
         network = self.state.network
         return self._write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
+
+    def _probe(self) -> tuple[int, str]:
+        """The sample and scope the Backprop panel shows (the middle sample if closed)."""
+        sample = self.state.probe_sample
+        if sample is None:
+            sample = self.state.training_data()[0].size // 2
+        return sample, self.state.probe_scope
+
+    def backprop(self, path: str | Path, options: FigureOptions) -> bool:
+        sample, scope = self._probe()
+        if Path(path).suffix.lower() == ".svg":
+            options = replace(options, scale=1.0)
+        return self._write(
+            path,
+            f"the backprop graph of sample {sample}",
+            lambda: write_backprop(self.state, path, sample, scope, options),
+        )
+
+    def gradients(self, path: str | Path) -> bool:
+        sample, scope = self._probe()
+        rate = self.state.session.optimizer.learning_rate
+        return self._write(
+            path,
+            "the gradient table (CSV)",
+            lambda: write_gradients(self.state, path, sample, scope, rate),
+        )
 
     def animation(
         self, path: str | Path, frames: int, steps: int, fps: float, options: FigureOptions

@@ -137,6 +137,22 @@ class FileActions(QObject):
         export.addSeparator()
         act(
             export,
+            "&Backprop Graph as PNG…",
+            lambda: self.export_backprop(svg=False),
+            tip="The computational graph of the chosen sample, every value and gradient",
+        )
+        act(export, "Backprop Graph as SV&G…", lambda: self.export_backprop(svg=True))
+        act(
+            export,
+            "&Gradient Table as CSV…",
+            lambda: self._export_file(
+                "gradients", "CSV files (*.csv)", "csv", self.exporter.gradients
+            ),
+            tip="Every parameter's value, gradient (sample and batch) and update",
+        )
+        export.addSeparator()
+        act(
+            export,
             "Training &Animation (GIF)…",
             self.export_animation,
             "Ctrl+Shift+G",
@@ -283,6 +299,17 @@ class FileActions(QObject):
         )
         if path:
             self.exporter.figure(path, dialog.options(), loss=loss, svg=svg)
+
+    def export_backprop(self, svg: bool) -> None:
+        title = "Backprop Graph as " + ("SVG" if svg else "PNG")
+        dialog = FigureDialog(title, FigureOptions(1400, 760), svg, self.window, curves=False)
+        if not dialog.exec():
+            return
+        suffix = "svg" if svg else "png"
+        kind = f"{'SVG' if svg else 'PNG'} images (*.{suffix})"
+        path = self._ask_save_path(f"Export {title}", kind, suffix, "export", f"backprop.{suffix}")
+        if path:
+            self.exporter.backprop(path, dialog.options())
 
     def _export_file(self, name: str, kind: str, suffix: str, write) -> None:
         path = self._ask_save_path(f"Export {name}", kind, suffix, "export", f"{name}.{suffix}")

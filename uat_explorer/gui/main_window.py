@@ -12,6 +12,7 @@ from uat_explorer.core.examples import EXAMPLES
 from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.targets import target_from_stroke
 from uat_explorer.gui.actions import add_action, add_toggle
+from uat_explorer.gui.backprop_panel import BackpropPanel
 from uat_explorer.gui.file_actions import FileActions
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.neuron_stack import NeuronStack
@@ -52,13 +53,14 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.help_menu = bar.addMenu("&Help")
         self._build_view_menu()
-        context = PanelContext(self.state, self.training)
+        context = PanelContext(self.state, self.training, self.plot)
         self.docks, panels = build_docks(self, context, self.view_menu)
         self.stack: NeuronStack = panels["neurons"]
         self.target_panel: TargetPanel = panels["target"]
         self.training_panel: TrainingPanel = panels["training"]
         self.loss_plot: LossPlot = panels["loss"]
         self.formula: FormulaView = panels["formula"]
+        self.backprop: BackpropPanel = panels["backprop"]
         self._default_layout()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
@@ -94,6 +96,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([docks["loss"]], [190], Qt.Orientation.Vertical)
         self.resizeDocks([docks["loss"], docks["formula"]], [520, 760], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["neurons"], docks["target"]], [360, 300], Qt.Orientation.Horizontal)
+        docks["backprop"].toggleViewAction().triggered.connect(self._backprop_opened)
+
+    def _backprop_opened(self, shown: bool) -> None:
+        """The backprop graph needs room: opened beside the formula, it takes the
+        formula's place as a tab in front, and the bottom row grows."""
+        dock, formula = self.docks["backprop"], self.docks["formula"]
+        if not shown or dock.isFloating():
+            return
+        if formula.isVisible() and not self.tabifiedDockWidgets(dock):
+            self.tabifyDockWidget(formula, dock)
+        dock.show()
+        dock.raise_()
+        self.resizeDocks([dock], [380], Qt.Orientation.Vertical)
 
     # -- menus --------------------------------------------------------------------------
     def _build_view_menu(self) -> None:
@@ -106,6 +121,14 @@ class MainWindow(QMainWindow):
             view, self, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P"
         )
         add_toggle(view, self, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
+        self.error_signal_action = add_toggle(
+            view, self, "Error Si&gnal", self.plot.set_error_signal_visible, False, "Ctrl+Shift+A"
+        )
+        self.error_signal_action.setObjectName("errorSignalAction")
+        self.error_signal_action.setStatusTip(
+            "Arrows at every sample: ∂ℓ/∂y, the error signal backprop sends back (the way"
+            " gradient descent pushes the output)"
+        )
         add_action(
             view,
             self,

@@ -24,7 +24,7 @@ from uat_explorer.plots.theme import neuron_color
 WEIGHT_SCALE = DialScale(1000.0, 8.0)
 BIAS_SCALE = DialScale(1000.0, 8.0)
 OUTPUT_SCALE = DialScale(10.0, 3.0)
-CARD_HEIGHT = 120
+CARD_HEIGHT = 136
 
 
 class NeuronCard(QFrame):
@@ -173,6 +173,13 @@ class NeuronCard(QFrame):
         s = neuron.step_position
         self.position.setText("s = —" if math.isnan(s) else f"s = {number(s)}")
         self.title.setEnabled(not neuron.muted)
+
+    def show_gradients(self, w: float, b: float, v: float, largest: float) -> None:
+        """The batch gradient's pull on each dial (nothing until the card is built)."""
+        if self.built:
+            self.w.show_gradient("w", w, largest)
+            self.b.show_gradient("b", b, largest)
+            self.v.show_gradient("v", v, largest)
 
     def show_solo(self, on: bool) -> None:
         self._solo = on

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from uat_explorer.core import ACTIVATIONS, MAX_NEURONS
 from uat_explorer.core.initialize import new_bump, new_neuron
@@ -101,6 +102,8 @@ class NeuronStack(QWidget):
         state.outputBiasChanged.connect(lambda: self.bias.set_value(state.network.c))
         state.selectionChanged.connect(self.show_selection)
         state.soloChanged.connect(self.show_solo)
+        self._gradients_throttled = qthrottled(self.show_gradients, 250, parent=self)
+        state.derivedChanged.connect(self._gradients_throttled)
         self.sync_cards()
         self.bias.set_value(state.network.c)
 
@@ -182,9 +185,30 @@ class NeuronStack(QWidget):
                 card.show_neuron(index, self.state.network.neuron(index))
 
     def _build_visible(self) -> None:
-        for card in self._in_view():
+        shown = self._in_view()
+        for card in shown:
             card.build()
             self._refresh(card)
+        if shown:
+            self.show_gradients(shown)
+
+    def show_gradients(self, cards: list[NeuronCard] | None = None) -> None:
+        """Each visible card's pull of gradient descent on its dials, from the cache."""
+        if not self.isVisible():
+            return
+        gradients = self.state.derived().gradients
+        flat = gradients.flat()
+        largest = float(abs(flat).max()) if flat.size else 0.0
+        for card in cards if cards is not None else self._in_view():
+            index = self.state.index_of(card.neuron_id)
+            if index is not None:
+                card.show_gradients(
+                    float(gradients.w[index]),
+                    float(gradients.b[index]),
+                    float(gradients.v[index]),
+                    largest,
+                )
+        self.bias.show_gradient("c", gradients.c, largest)
 
     def _build_batch(self) -> None:
         self._build_visible()
@@ -205,6 +229,7 @@ class NeuronStack(QWidget):
         super().showEvent(event)
         self.list_layout.activate()
         self._build_visible()
+        self.show_gradients()
 
     def show_neuron(self, index: int) -> None:
         self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uat_explorer.gui.backprop_panel import BackpropPanel
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.target_panel import TargetPanel
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.gui.training_panel import TrainingPanel
 from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
 
 Area = Qt.DockWidgetArea
@@ -35,10 +37,12 @@ Area = Qt.DockWidgetArea
 
 @dataclass(frozen=True)
 class PanelContext:
-    """What a panel may be built from: the model and the training it can drive."""
+    """What a panel may be built from: the model, the training it can drive, and the
+    function plot it may mark."""
 
     state: AppState
     training: TrainingController
+    plot: FunctionPlot
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,14 @@ PANELS: list[Panel] = [
     Panel("loss", "Loss", lambda c: LossPlot(c.state), Area.BottomDockWidgetArea),
     Panel("formula", "Formula", lambda c: FormulaView(c.state), Area.BottomDockWidgetArea),
     Panel("history", "History", _history, Area.RightDockWidgetArea, visible=False),
+    Panel(
+        "backprop",
+        "Backprop",
+        lambda c: BackpropPanel(c.state, c.training, c.plot),
+        Area.BottomDockWidgetArea,
+        shortcut="Ctrl+Shift+B",
+        visible=False,
+    ),
 ]
 
 

@@ -8,6 +8,8 @@ import time
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QDial, QDoubleSpinBox, QLabel, QVBoxLayout, QWidget
 
+from uat_explorer.core.formula import number
+
 DIAL_STEPS = 1000
 GESTURE_GAP = 0.8
 """Keyboard, wheel and spin-box edits less than this many seconds apart are one undo step."""
@@ -82,6 +84,10 @@ class ValueDial(QWidget):
         self.spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.spin.setMinimumWidth(64)
+        self.gradient = QLabel(
+            objectName=f"{name}GradLabel", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.gradient.setEnabled(False)
         for widget in (self, self.dial, self.spin, self.label):
             widget.setToolTip(tooltip)
         layout = QVBoxLayout(self)
@@ -90,6 +96,7 @@ class ValueDial(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.dial, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.spin)
+        layout.addWidget(self.gradient)
         self.dial.sliderPressed.connect(self._pressed)
         self.dial.sliderReleased.connect(self._released)
         self.dial.valueChanged.connect(self._dial_moved)
@@ -103,6 +110,24 @@ class ValueDial(QWidget):
         with QSignalBlocker(self.dial), QSignalBlocker(self.spin):
             self.dial.setValue(self.scale.position(value))
             self.spin.setValue(value)
+
+    def show_gradient(self, symbol: str, gradient: float, largest: float) -> None:
+        """Which way, and how hard, gradient descent would turn this dial: −∂L/∂p of the
+        training loss, as ▲ (up) or ▼ (down), one to three marks by its size against the
+        largest of all the parameters', with the number."""
+        step = -gradient
+        if not math.isfinite(step) or step == 0 or largest <= 0:
+            self.gradient.setText("·")
+            self.gradient.setToolTip(f"∂L/∂{symbol} = 0: descent leaves {symbol} where it is")
+            return
+        strength = 1 + (abs(step) >= 0.1 * largest) + (abs(step) >= 0.5 * largest)
+        arrow = ("▲" if step > 0 else "▼") * strength
+        self.gradient.setText(f"{arrow} {number(step, 2)}")
+        self.gradient.setToolTip(
+            f"Gradient descent would turn {symbol} {'up' if step > 0 else 'down'}:"
+            f" −∂L/∂{symbol} = {number(step, 4)} (the training loss). Turn it that way and"
+            " the loss falls."
+        )
 
     def _pressed(self) -> None:
         self._dragging = True

@@ -77,6 +77,7 @@ class AppState(QObject):
     changed = Signal()  # after any change to the session: derived views refresh
     derivedChanged = Signal()  # loss, metrics, gradients may differ: read derived() again
     aboutToEdit = Signal()  # an intent is about to change the model (training pauses)
+    probeChanged = Signal()  # the sample the backprop views look at
     message = Signal(str)  # something the person should read (a refused edit, a limit)
 
     def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
@@ -91,6 +92,8 @@ class AppState(QObject):
         self.history = LossHistory()
         self.steps_per_frame = DEFAULT_PACE  # 0: as many as fit (a view setting, not saved)
         self.diverged_run: DivergedRun | None = None
+        self.probe_sample: int | None = None  # the sample backprop is shown on, if any
+        self.probe_scope = "sample"  # backprop's loss: "sample" (ℓ of it) or "batch" (L)
         self.revision = 0  # bumped by every model change: training knows when to reload
         self._derived: DerivedValues | None = None
         self.changed.connect(self.derivedChanged)
@@ -170,6 +173,20 @@ class AppState(QObject):
             index = self.selected_index
             self.select_index(0 if index is None else (index + step) % size)
 
+    def set_probe_sample(self, index: int | None) -> None:
+        """Which sample the backprop views show (None: none is shown); clipped to the
+        samples there are."""
+        if index is not None:
+            index = max(0, min(index, self.training_data()[0].size - 1))
+        if index != self.probe_sample:
+            self.probe_sample = index
+            self.probeChanged.emit()
+
+    def set_probe_scope(self, scope: str) -> None:
+        if scope != self.probe_scope:
+            self.probe_scope = scope
+            self.probeChanged.emit()
+
     def set_solo(self, neuron_id: int | None) -> None:
         if neuron_id != self.solo:
             self.solo = neuron_id
@@ -239,6 +256,16 @@ class AppState(QObject):
             self.message.emit(f"A network may have at most {MAX_NEURONS} neurons.")
             return
         self.undo_stack.push(ReplaceNetwork(self, network, text, step=step))
+
+    def apply_gradient_step(self, gradients: Gradients, learning_rate: float, text: str) -> None:
+        """One step of gradient descent by hand, p ← p − lr·∂L/∂p for every parameter
+        (a muted neuron's gradient is 0, so it stays), as one undo step."""
+        network = self.network.copy()
+        network.w = network.w - learning_rate * gradients.w
+        network.b = network.b - learning_rate * gradients.b
+        network.v = network.v - learning_rate * gradients.v
+        network.c = network.c - learning_rate * gradients.c
+        self.replace_network(network, text)
 
     def record_training_run(self, before: Network, before_step: int) -> None:
         """A run already shown (weights and steps from ``before`` to now) becomes one undo
@@ -328,6 +355,7 @@ class AppState(QObject):
         data = replace(self.session, samples=check_samples(count)).training_data()
         self.session.samples = count
         self._training_data = data
+        self._clip_probe()
         self._invalidate()
         self.settingsChanged.emit()
         self.targetChanged.emit()
@@ -356,6 +384,7 @@ class AppState(QObject):
         self.session = session
         self._adopt_ids()
         self._training_data = None
+        self._clip_probe()
         self.targetChanged.emit()
         self._structure_changed()
         self.settingsChanged.emit()
@@ -367,6 +396,14 @@ class AppState(QObject):
             self.session.step = step
             self.history.truncate(step)
             self.stepChanged.emit()
+
+    def _clip_probe(self) -> None:
+        """The probed sample stays one that exists when the samples change."""
+        if self.probe_sample is not None:
+            last = self.training_data()[0].size - 1
+            if self.probe_sample > last:
+                self.probe_sample = last
+                self.probeChanged.emit()
 
     def _invalidate(self) -> None:
         """The derived values no longer hold (the loss or the samples changed)."""
@@ -418,6 +455,7 @@ class AppState(QObject):
         self.session.target = target
         self.session.domain = domain
         self._training_data = None
+        self._clip_probe()
         self.targetChanged.emit()
         self.changed.emit()
 

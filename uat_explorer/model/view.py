@@ -27,6 +27,7 @@ class ModelView(Protocol):
     settingsChanged: SignalInstance
     stepChanged: SignalInstance
     derivedChanged: SignalInstance
+    probeChanged: SignalInstance
 
     @property
     def session(self) -> Session: ...
@@ -54,6 +55,12 @@ class ModelView(Protocol):
 
     @property
     def diverged_run(self) -> DivergedRun | None: ...
+
+    @property
+    def probe_sample(self) -> int | None: ...
+
+    @property
+    def probe_scope(self) -> str: ...
 
     def index_of(self, neuron_id: int | None) -> int | None: ...
 

@@ -69,6 +69,7 @@ class _GroupLegendProxy(pg.PlotDataItem):
 
 class FunctionPlot(ThemedPlot):
     neuronClicked = Signal(int)
+    sampleClicked = Signal(int)  # a training sample's index
     componentsShown = Signal(bool)
 
     def __init__(
@@ -100,9 +101,27 @@ class FunctionPlot(ThemedPlot):
         self.legend = self.addLegend(offset=(10, 10))
         self.target_item = self.plot(name="target")
         self.output_item = self.plot(name="network output")
-        self.samples_item = pg.ScatterPlotItem(size=5)
+        self.samples_item = pg.ScatterPlotItem(size=5, hoverable=False)
         self.samples_item.setZValue(5)
+        self.samples_item.sigClicked.connect(self._sample_clicked)
         self.addItem(self.samples_item)
+        self.samples_forced = False  # the backprop panel shows the samples while open
+        # The sample backprop looks at: a vertical line at x_i, and t_i and y_i marked.
+        self.probe_line = pg.InfiniteLine(angle=90, movable=False)
+        self.probe_points = pg.ScatterPlotItem(size=11)
+        self.probe_label = pg.TextItem(anchor=(0, 1))
+        for item in (self.probe_line, self.probe_points, self.probe_label):
+            item.setZValue(12)
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
+        # The error signal: ∂L/∂y_i at every sample, an arrow the way descent pushes y.
+        self.error_visible = False
+        self.error_shafts = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
+        self.error_heads = pg.ScatterPlotItem(size=8)
+        for item in (self.error_shafts, self.error_heads):
+            item.setZValue(11)
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
         # The band fills between copies of the two curves, updated only while it shows:
         # a FillBetweenItem rebuilds its polygon on every change of its curves (2 ms a
         # dial tick, measured), hidden or not.
@@ -139,6 +158,8 @@ class FunctionPlot(ThemedPlot):
         state.targetChanged.connect(self.refresh_target)
         state.selectionChanged.connect(self.restyle_components)
         state.soloChanged.connect(self.restyle_components)
+        state.probeChanged.connect(self.show_probe)
+        state.derivedChanged.connect(self._derived_changed)
         self.apply_theme()
         self.refresh_target()
 
@@ -157,8 +178,8 @@ class FunctionPlot(ThemedPlot):
         if self.band_visible:
             self._band_target.setData(self.target_item.xData, self.target_item.yData)
         x, t = self.state.training_data()
-        self.samples_item.setData(x, t)
-        self.samples_item.setVisible(self.samples_visible or target.is_data)
+        self.samples_item.setData(x, t, data=list(range(x.size)))
+        self._show_samples()
         self.rebuild_components()
         self.fit_view()
 
@@ -267,7 +288,67 @@ class FunctionPlot(ThemedPlot):
 
     def set_samples_visible(self, visible: bool) -> None:
         self.samples_visible = visible
-        self.samples_item.setVisible(visible or self.state.target.is_data)
+        self._show_samples()
+
+    def force_samples(self, on: bool) -> None:
+        """Show the samples whatever the View menu says (while backprop needs them)."""
+        self.samples_forced = on
+        self._show_samples()
+
+    def _show_samples(self) -> None:
+        shown = self.samples_visible or self.samples_forced or self.state.target.is_data
+        self.samples_item.setVisible(shown)
+
+    def _sample_clicked(self, _item: object, points: list, _event: object = None) -> None:
+        if len(points):
+            self.sampleClicked.emit(int(points[0].data()))
+
+    # -- backprop: the probed sample and the error signal ---------------------------------
+    def _derived_changed(self) -> None:
+        if self.state.probe_sample is not None:
+            self.show_probe()
+        if self.error_visible:
+            self.show_error_signal()
+
+    def show_probe(self) -> None:
+        """Mark the sample backprop is shown on: x_i, t_i and y_i."""
+        index = self.state.probe_sample
+        shown = index is not None
+        for item in (self.probe_line, self.probe_points, self.probe_label):
+            item.setVisible(shown)
+        if index is None:
+            return
+        x, t = self.state.training_data()
+        if index >= x.size:
+            return
+        xi, ti = float(x[index]), float(t[index])
+        yi = float(self.state.network(np.array([xi]))[0])
+        self.probe_line.setValue(xi)
+        self.probe_points.setData([xi, xi], [ti, yi])
+        self.probe_label.setText(f"sample {index}: t = {ti:.4g}, y = {yi:.4g}")
+        self.probe_label.setPos(xi, max(ti, yi))
+
+    def set_error_signal_visible(self, visible: bool) -> None:
+        self.error_visible = visible
+        self.error_shafts.setVisible(visible)
+        self.error_heads.setVisible(visible)
+        if visible:
+            self.show_error_signal()
+
+    def show_error_signal(self) -> None:
+        """At every sample, an arrow from y_i the way gradient descent pushes it (−∂ℓ/∂y),
+        its length proportional to |∂ℓ/∂y|: the signal backprop sends back."""
+        trace = self.state.derived().trace
+        signal = -trace.dl_dy
+        biggest = float(np.max(np.abs(signal))) if signal.size else 0.0
+        low, high = self.view_box.viewRange()[1]
+        scale = 0.12 * (high - low) / biggest if biggest > 0 else 0.0
+        tips = trace.y + scale * signal
+        xs = np.repeat(trace.x, 2)
+        ys = np.column_stack([trace.y, tips]).reshape(-1)
+        self.error_shafts.setData(xs, ys)
+        symbols = ["t1" if s > 0 else "t" for s in signal]
+        self.error_heads.setData(trace.x, tips, symbol=symbols)
 
     def set_band_visible(self, visible: bool) -> None:
         """The shaded error between output and target (its curves follow only while shown)."""
@@ -295,5 +376,12 @@ class FunctionPlot(ThemedPlot):
         self.samples_item.setBrush(pg.mkBrush(colors.target))
         self.samples_item.setPen(None)
         self.band.setBrush(pg.mkBrush(colors.error))
+        self.probe_line.setPen(pg.mkPen(colors.foreground, width=1.2 * scale, style=dash))
+        self.probe_points.setPen(pg.mkPen(colors.foreground, width=1.5 * scale))
+        self.probe_points.setBrush(pg.mkBrush(colors.background))
+        self.probe_label.setColor(colors.foreground)
+        self.error_shafts.setPen(pg.mkPen(colors.diverged, width=1.4 * scale))
+        self.error_heads.setPen(None)
+        self.error_heads.setBrush(pg.mkBrush(colors.diverged))
         self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5 * scale))
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))
