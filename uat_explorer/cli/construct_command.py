@@ -15,7 +15,13 @@ from uat_explorer.cli.common import (
     save_session,
     summary,
 )
-from uat_explorer.cli.exports import add_export_options, export_static, figure_options, write_gif
+from uat_explorer.cli.exports import (
+    add_export_options,
+    check_exports,
+    export_static,
+    figure_options,
+    write_gif,
+)
 from uat_explorer.core import FitMetrics, Session, construct
 from uat_explorer.core.construct import MODES
 from uat_explorer.core.targets import check_samples
@@ -36,6 +42,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_exports(args)
     target = choose_target(args, None)
     domain = choose_domain(args, None, target)
     samples = check_samples(args.samples if args.samples is not None else DEFAULT_SAMPLES)

@@ -34,6 +34,17 @@ def figure_options(args: argparse.Namespace):
     return FigureOptions(args.width, args.height, args.scale, band=args.error_band)
 
 
+def check_exports(args: argparse.Namespace) -> None:
+    """Every export setting, checked before any training or any file is written."""
+    figures = args.export_png or args.export_svg or getattr(args, "export_gif", None)
+    if figures or getattr(args, "backprop_png", None) or getattr(args, "backprop_svg", None):
+        options = figure_options(args)
+        if getattr(args, "export_gif", None):
+            from uat_explorer.export.animation import check_animation
+
+            check_animation(args.gif_frames, args.gif_fps, options)
+
+
 def writing(path: str, write: Callable[[], None]) -> None:
     """Run a write; an OSError (no such folder, no permission, disk full) is bad input."""
     try:

@@ -19,7 +19,13 @@ from uat_explorer.cli.common import (
     save_session,
     summary,
 )
-from uat_explorer.cli.exports import add_export_options, export_static, figure_options, write_gif
+from uat_explorer.cli.exports import (
+    add_export_options,
+    check_exports,
+    export_static,
+    figure_options,
+    write_gif,
+)
 from uat_explorer.core import (
     ACTIVATIONS,
     LOSSES,
@@ -66,6 +72,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_exports(args)
     session = Session.load(args.session_in) if args.session_in else None
     target = choose_target(args, session)
     domain = choose_domain(args, session, target)

@@ -7,9 +7,9 @@ import argparse
 from uat_explorer.cli.common import print_summary, summary
 from uat_explorer.cli.exports import (
     add_export_options,
+    check_exports,
     export_backprop,
     export_static,
-    figure_options,
 )
 from uat_explorer.core import FitMetrics, InputError, Session
 from uat_explorer.core.backprop import check_scope
@@ -40,10 +40,10 @@ def run(args: argparse.Namespace) -> int:
             "say what to export: --export-png, --export-svg, --export-csv, --export-params,"
             " --backprop-png, --backprop-svg or --gradients-csv"
         )
+    check_exports(args)
     session = Session.load(args.session)
     if backprop:  # every setting is checked before anything is written
         check_scope(args.scope)
-        figure_options(args)
         count = session.training_data()[0].size
         if args.sample is not None and not 0 <= args.sample < count:
             raise InputError(

@@ -8,22 +8,36 @@ from pathlib import Path
 import numpy as np
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.files import read_regular
 from uat_explorer.core.targets import MAX_SAMPLES, Target
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_SEPARATOR = re.compile(r"\s*[,;\t]\s*|\s+")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
+
+
+def _delimiter(lines: list[str]) -> str | None:
+    """One delimiter for the whole file, so "0,5;1,2" (semicolons between columns,
+    decimal commas, as spreadsheets write in much of Europe) is never read as 0 and 5:
+    a semicolon anywhere wins, then a tab, then a comma; None means runs of spaces."""
+    sample = "\n".join(lines[:50])
+    for candidate in (";", "\t", ","):
+        if candidate in sample:
+            return candidate
+    return None
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    parts = line.split(delimiter) if delimiter else line.split()
+    fields = [f.strip().strip('"').strip("'") for f in parts]
+    if delimiter != ",":  # a comma inside a field can only be a decimal comma
+        fields = [f.replace(",", ".") if _DECIMAL_COMMA.match(f) else f for f in fields]
+    return fields
 
 
 def load_csv(path: str | Path) -> Target:
     """Read a CSV of (x, y) rows; the target is named after the file."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path.name}: the file is {size // 1024} kB; the limit is 10 MB")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    raw = read_regular(path, MAX_FILE_BYTES, "points file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -32,7 +46,8 @@ def load_csv(path: str | Path) -> Target:
 
 
 def parse_csv(text: str, name: str = "data") -> Target:
-    """Rows of numbers separated by commas, semicolons, tabs or spaces; '#' starts a comment.
+    """Rows of numbers separated by commas, semicolons, tabs or spaces (one kind per file;
+    with semicolons, tabs or spaces, decimal commas are read too); '#' starts a comment.
 
     The first row may be a header; if it names columns "x" and "y" those are used,
     otherwise the first two columns.
@@ -41,11 +56,11 @@ def parse_csv(text: str, name: str = "data") -> Target:
     xs: list[float] = []
     ys: list[float] = []
     first = True
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = [f.strip().strip('"').strip("'") for f in _SEPARATOR.split(line)]
+    lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
+    delimiter = _delimiter([line for _, line in lines])
+    for number, line in lines:
+        fields = _split(line, delimiter)
         if first:
             first = False
             if not _numeric(fields[0]):

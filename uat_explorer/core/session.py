@@ -17,7 +17,7 @@ import numpy as np
 from uat_explorer.core.activations import ACTIVATIONS
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.expression import ExpressionError, parse_expression
-from uat_explorer.core.files import atomic_write_text
+from uat_explorer.core.files import atomic_write_text, read_regular
 from uat_explorer.core.initialize import random_network
 from uat_explorer.core.losses import LOSSES
 from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
@@ -40,6 +40,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_SEED = 2**32 - 1
 MAX_STEPS = 10**12
 MAX_NEURON_ID = 2**31 - 1
+MAX_PARAMETER = 1e30
+"""The largest |w|, |b|, |v|, |c| a session holds: training runs in float32 (up to 3.4e38),
+and w·x must stay finite there for any x in the domain (|x| ≤ 1e6)."""
 
 
 class SessionError(InputError):
@@ -82,6 +85,9 @@ class Session:
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
+        """The session as JSON-ready data; a SessionError if a weight is beyond what a
+        session holds (so a save never writes a file that could not be opened again)."""
+        _check_representable(self.network)
         ids = (
             self.neuron_ids
             if self.neuron_ids and len(self.neuron_ids) == self.network.size
@@ -143,19 +149,19 @@ class Session:
         neurons = [
             Neuron(
                 activation=item.choice("activation", ACTIVATIONS),
-                w=item.number("w"),
-                b=item.number("b"),
-                v=item.number("v"),
+                w=item.number("w", -MAX_PARAMETER, MAX_PARAMETER),
+                b=item.number("b", -MAX_PARAMETER, MAX_PARAMETER),
+                v=item.number("v", -MAX_PARAMETER, MAX_PARAMETER),
                 muted=item.boolean("muted", default=False),
             )
             for item in neurons_field
         ]
-        network = Network.from_neurons(neurons, net.number("c"))
+        network = Network.from_neurons(neurons, net.number("c", -MAX_PARAMETER, MAX_PARAMETER))
         neuron_ids = _read_ids(neurons_field)
         low, high = root.pair("domain", MAX_DOMAIN)
         optimizer = root.child("optimizer")
         stop = root.child("stop", optional=True)
-        return cls(
+        session = cls(
             network=network,
             target=_read_target(root.child("target")),
             domain=(low, high),
@@ -176,6 +182,11 @@ class Session:
             step=root.integer("step", 0, MAX_STEPS),
             neuron_ids=neuron_ids,
         )
+        try:  # the same check everywhere: a target must be finite where it is sampled
+            session.training_data()
+        except InputError as error:
+            raise SessionError(f"target: {error}") from None
+        return session
 
     def save(self, path: str | Path) -> None:
         text = json.dumps(self.to_dict(), indent=1, allow_nan=False)
@@ -185,15 +196,9 @@ class Session:
     def load(cls, path: str | Path) -> Session:
         path = Path(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise SessionError(
-                    f"{path.name} is {size // (1024 * 1024)} MB; a session is at most"
-                    f" {MAX_FILE_BYTES // (1024 * 1024)} MB"
-                )
-            raw = path.read_bytes()
-        except OSError as error:
-            raise SessionError(f"cannot read {path}: {error.strerror or error}") from None
+            raw = read_regular(path, MAX_FILE_BYTES, "session")
+        except InputError as error:
+            raise SessionError(str(error)) from None
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -222,6 +227,19 @@ def default_session() -> Session:
         seed=DEFAULT_SEED,
         stop=StopRule(plateau_steps=PLATEAU_STEPS),
     )
+
+
+def _check_representable(network: Network) -> None:
+    for j, neuron in enumerate(network.neurons()):
+        for key in ("w", "b", "v"):
+            value = getattr(neuron, key)
+            if not (math.isfinite(value) and abs(value) <= MAX_PARAMETER):
+                raise SessionError(
+                    f"network.neurons[{j}].{key} is {value:g}, beyond the ±{MAX_PARAMETER:g}"
+                    " a session holds: undo the step that made it so, or reset the weights"
+                )
+    if not (math.isfinite(network.c) and abs(network.c) <= MAX_PARAMETER):
+        raise SessionError(f"network.c is {network.c:g}, beyond ±{MAX_PARAMETER:g}")
 
 
 def _read_ids(neurons: list[_Fields]) -> list[int] | None:

@@ -18,6 +18,19 @@ MAX_SAMPLES = 20_000
 """Training keeps three H × N buffers; at H = 256 this limit keeps them near 120 MB."""
 
 MAX_DOMAIN = 1e6
+MAX_VALUE = 1e100
+"""The largest |target value|: its square (the loss) must stay far from overflowing."""
+
+
+def check_values(values: Array, name: str) -> Array:
+    """Target values whose squares would overflow are refused, with the culprit named."""
+    largest = float(np.max(np.abs(values))) if values.size else 0.0
+    if largest > MAX_VALUE:
+        raise InputError(
+            f"{name} reaches {largest:.3g}; target values must lie within ±{MAX_VALUE:g}"
+            " (their squares would overflow); scale them down"
+        )
+    return values
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,7 @@ class Target(ABC):
             raise InputError(f"{name}: every value must be a finite number")
         if np.ptp(xs) == 0:
             raise InputError(f"{name}: the points need at least two different x values")
+        check_values(ys, f"{name}: y")
         order = np.argsort(xs, kind="stable")
         return DataTarget(name, xs[order], ys[order])
 
@@ -167,7 +181,7 @@ class FormulaTarget(Target):
         """Evenly spaced x; the values must be finite there, or an error names where not."""
         low, high = check_domain(domain)
         x = np.linspace(low, high, check_samples(count))
-        return x, self.expression.check_finite(x)
+        return x, check_values(self.expression.check_finite(x), repr(self.expression.text))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FormulaTarget):

@@ -230,15 +230,23 @@ class Trainer:
 
     def _divergence_message(self, step: int, loss: float, best_step: int, best: float) -> str:
         what = "NaN" if math.isnan(loss) else "infinite"
+        if not math.isfinite(best):  # never a finite loss: the weights themselves overflow
+            net = self._network
+            values = np.concatenate([net.w, net.b, net.v, [net.c]])
+            largest = float(np.max(np.abs(values))) if values.size else 0.0
+            return (
+                f"Training stopped at step {step}: the loss is {what} at the starting"
+                f" weights themselves (the largest is {largest:.3g}), so the numbers overflow"
+                " whatever the learning rate. Reset the weights or make them smaller."
+            )
         label = OPTIMIZER_LABELS[self.spec.name]
         advice = (
             f"the learning rate {self.spec.learning_rate:g} is too high for {label}"
             if self.optimizer.uses_learning_rate
             else "the weights are too large for the numbers to stay finite"
         )
-        return f"Training diverged at step {step}: the loss became {what}, so {advice}. " + (
-            f"The weights of step {best_step}, the lowest loss of this run ({best:.3g}),"
+        return (
+            f"Training diverged at step {step}: the loss became {what}, so {advice}."
+            f" The weights of step {best_step}, the lowest loss of this run ({best:.3g}),"
             " were restored."
-            if math.isfinite(best)
-            else "The weights it started from were restored."
         )

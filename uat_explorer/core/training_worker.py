@@ -56,6 +56,9 @@ class Job:
     optimizer: OptimizerSpec
     stop: StopRule
     step: int
+    revision: int = 0
+    """The window's model revision this job was made from; every reply carries it, so a
+    reply to an older job (a late one, after the neurons changed) is recognised and dropped."""
 
 
 @dataclass
@@ -76,6 +79,8 @@ class Progress:
     diverged: str | None = None
     diverged_run: tuple[np.ndarray, np.ndarray] | None = None
     """(steps, losses) of the stretch that blew up, when ``diverged`` is set."""
+    revision: int = 0
+    """The ``Job.revision`` these weights were trained from."""
 
 
 class _Worker:
@@ -90,6 +95,7 @@ class _Worker:
         self.first_step = 0
         self.last_sent = 0.0
         self.rate = (0, time.perf_counter())  # steps since "run", and when it came
+        self.revision = 0
 
     @property
     def busy(self) -> bool:
@@ -107,6 +113,7 @@ class _Worker:
             )
             self.report = self.trainer.run(0)
             self.losses, self.first_step = [], job.step
+            self.revision = job.revision
             return True
         trainer = self.trainer
         if trainer is None:
@@ -139,7 +146,9 @@ class _Worker:
             report = trainer.run(self.owed, seconds=CHUNK)
             self.owed -= report.steps_run
         elif self.pace:
-            report = trainer.run(self.pace)
+            # A frame's steps, but never much longer than a frame: a pause or a new job
+            # is heard between chunks, however large the network and the data.
+            report = trainer.run(self.pace, seconds=FRAME)
         else:
             report = trainer.run(10**9, seconds=CHUNK)
         self.report = report
@@ -170,6 +179,7 @@ class _Worker:
                 stopped=report.stopped,
                 diverged=report.diverged,
                 diverged_run=report.diverged_run,
+                revision=self.revision,
             )
         )
         self.losses = []

@@ -45,7 +45,7 @@ def record_fit(
     """Train a copy of the session, rendering a frame every ``steps_per_frame`` steps with
     the step count and MSE written on it; it ends early where training does (a stop rule,
     divergence). None if ``progress`` cancels."""
-    _check_frames(frames)
+    check_animation(frames, 15.0, options)
     if steps_per_frame < 1:
         raise InputError("there must be at least one training step between frames")
     state = AppState(session.copy())
@@ -86,9 +86,33 @@ def record_construction(
     return images
 
 
+MAX_GIF_MEMORY = 1536 * 1024 * 1024
+"""Frames are held as 4-byte pixels until the GIF is written: at most this much."""
+
+
 def _check_frames(frames: int) -> None:
     if not 2 <= frames <= MAX_FRAMES:
         raise InputError(f"an animation needs between 2 and {MAX_FRAMES} frames, got {frames}")
+
+
+def check_animation(frames: int, fps: float, options: FigureOptions) -> None:
+    """Everything about an animation that can be refused before any work: the frame
+    count, the speed, and the memory its frames would take."""
+    _check_frames(frames)
+    check_fps(fps)
+    pixels = round(options.width * options.scale) * round(options.height * options.scale)
+    need = frames * pixels * 4
+    if need > MAX_GIF_MEMORY:
+        raise InputError(
+            f"{frames} frames of {options.width} × {options.height} (scale {options.scale:g})"
+            f" would take {need / 2**30:.1f} GB of memory; the limit is"
+            f" {MAX_GIF_MEMORY / 2**30:.1f} GB: use fewer frames or a smaller size"
+        )
+
+
+def check_fps(fps: float) -> None:
+    if not 0.5 <= fps <= 50:
+        raise InputError(f"frames per second must be between 0.5 and 50, got {fps:g}")
 
 
 def _captioned(image: QImage, text: str) -> QImage:
@@ -107,8 +131,7 @@ def _captioned(image: QImage, text: str) -> QImage:
 def gif_bytes(images: list[QImage], fps: float) -> bytes:
     if not images:
         raise InputError("there are no frames to save")
-    if not 0.5 <= fps <= 50:
-        raise InputError(f"frames per second must be between 0.5 and 50, got {fps:g}")
+    check_fps(fps)
     frames = [
         fromqimage(image).convert("RGB").quantize(colors=255, method=Image.Quantize.MEDIANCUT)
         for image in images

@@ -8,13 +8,14 @@ session that crashed, while one whose lock is held belongs to another running wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 
 from uat_explorer.core import Session, SessionError
 from uat_explorer.core.files import atomic_write_text
@@ -39,40 +40,62 @@ class Rescue:
 
 
 class Autosaver(QObject):
+    """Writes the work every INTERVAL_MS. If the folder cannot be made, autosave is off
+    (``problem`` says why); a failed write is said once and retried at the next tick."""
+
+    failed = Signal(str)  # a sentence for the status bar, once per stretch of failures
+
     def __init__(self, state: AppState, document, parent=None) -> None:
         super().__init__(parent)
         self.state, self.document = state, document
         self.folder = autosave_folder()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.problem: str | None = None
+        self._failing = False
+        self._saved_revision = -1
         name = f"session-{uuid.uuid4().hex}"
         self.file = self.folder / f"{name}.json"
         self.lock = QLockFile(str(self.folder / f"{name}.lock"))
-        self.lock.tryLock(0)
-        self._saved_revision = -1
         self.timer = QTimer(self, interval=INTERVAL_MS)
         self.timer.timeout.connect(self.save)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.problem = (
+                f"Autosave is off: its folder {self.folder} cannot be made"
+                f" ({error.strerror or error}). Save your work with Ctrl+S."
+            )
+            return
+        self.lock.tryLock(0)
         self.timer.start()
 
     def save(self) -> None:
         """Write the work if it changed since the last autosave (and has unsaved edits)."""
+        if self.problem is not None:
+            return
         if not self.document.modified:
             self.discard()
             return
         if self.state.revision == self._saved_revision:
             return
-        record = {
-            "saved_at": time.time(),
-            "path": str(self.document.path) if self.document.path else None,
-            "session": self.state.session.to_dict(),
-        }
         try:
+            record = {
+                "saved_at": time.time(),
+                "path": str(self.document.path) if self.document.path else None,
+                "session": self.state.session.to_dict(),
+            }
             atomic_write_text(self.file, json.dumps(record, allow_nan=False))
-        except (OSError, ValueError):
-            return  # a full disk must not interrupt the work; the next tick retries
+        except (OSError, ValueError) as error:  # a full disk must not interrupt the work
+            if not self._failing:
+                self._failing = True
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                self.failed.emit(f"Autosave failed ({reason}); it will try again.")
+            return
+        self._failing = False
         self._saved_revision = self.state.revision
 
     def discard(self) -> None:
-        self.file.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.file.unlink(missing_ok=True)
         self._saved_revision = -1
 
     def close(self) -> None:
@@ -86,6 +109,7 @@ def rescues(own: Autosaver | None = None) -> list[Rescue]:
     """Autosaves of windows that crashed, newest first; unreadable ones are removed."""
     found = []
     folder = autosave_folder()
+    _remove_stale_locks(folder)
     for file in sorted(folder.glob("session-*.json")) if folder.is_dir() else []:
         if own is not None and file == own.file:
             continue
@@ -101,6 +125,23 @@ def rescues(own: Autosaver | None = None) -> list[Rescue]:
         except (OSError, ValueError, KeyError, TypeError, SessionError):
             file.unlink(missing_ok=True)
     return sorted(found, key=lambda r: r.saved_at, reverse=True)
+
+
+def _remove_stale_locks(folder: Path) -> None:
+    """Lock files of dead processes whose autosave is gone (a clean exit after a crash
+    of the lock's owner) block nothing, but they pile up."""
+    try:
+        locks = list(folder.glob("session-*.lock")) if folder.is_dir() else []
+    except OSError:
+        return
+    for path in locks:
+        if path.with_suffix(".json").exists():
+            continue
+        lock = QLockFile(str(path))
+        if lock.tryLock(0):  # its owner is dead (QLockFile knows)
+            lock.unlock()
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 def forget(rescue: Rescue) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from uat_explorer.core import Session
+from uat_explorer.core.files import absolute
 from uat_explorer.model.state import AppState
 
 MAX_RECENT = 8
@@ -91,7 +92,7 @@ class Document(QObject):
     def remember(self, path: Path) -> None:
         if self.preferences is None:
             return
-        paths = [str(path.resolve())] + [str(p) for p in self.recent() if p != path.resolve()]
+        paths = [str(absolute(path))] + [str(p) for p in self.recent() if p != absolute(path)]
         self.preferences.setValue("recentFiles", paths[:MAX_RECENT])
 
     def forget(self, path: Path | None = None) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from uat_explorer.core import InputError, default_session
+from uat_explorer.core.files import absolute
 from uat_explorer.export.figures import FigureOptions
 from uat_explorer.gui.actions import add_action
 from uat_explorer.gui.autosave import Autosaver, forget, rescues
@@ -58,6 +59,8 @@ class FileActions(QObject):
         # destroyed; "destroyed" comes before the children go, so stop listening then.
         window.destroyed.connect(lambda: self.document.changed.disconnect(self.show_title))
         self.exporter.done.connect(show_message)
+        if self.autosaver is not None:
+            self.autosaver.failed.connect(show_message)
         self.exporter.failed.connect(self._warn)
         self.show_title()
 
@@ -216,7 +219,7 @@ class FileActions(QObject):
         except InputError as error:
             self._warn(f"Could not open {path.name}: {error}")
             if not path.exists():
-                self.document.forget(path.resolve())
+                self.document.forget(absolute(path))
             return False
         self._remember_folder("session", path)
         self.show_message(f"Opened {path}")
@@ -247,10 +250,11 @@ class FileActions(QObject):
         self.pause()
         try:
             self.document.save(path)
-        except OSError as error:
+        except (OSError, InputError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             self._warn(
-                f"Could not save to {path}: {error.strerror or error}. Your work is"
-                " still here, and the previous file, if any, is unchanged."
+                f"Could not save to {path}: {reason}. Your work is still here, and the"
+                " previous file, if any, is unchanged."
             )
             return False
         self._remember_folder("session", path)
@@ -259,27 +263,33 @@ class FileActions(QObject):
 
     # -- crash safety --------------------------------------------------------------------
     def offer_rescue(self) -> bool:
-        """After a crash: offer the newest autosave back. True if it was restored."""
+        """After a crash: offer every orphaned autosave, newest first (two windows may have
+        crashed). Yes restores one into this window (the rest wait for the next launch),
+        Discard deletes it, No keeps it for later. Nothing is deleted unasked."""
+        if self.autosaver is not None and self.autosaver.problem:
+            self.show_message(self.autosaver.problem)
         found = rescues(self.autosaver)
-        if not found:
-            return False
-        newest = found[0]
-        when = datetime.datetime.fromtimestamp(newest.saved_at).strftime("%Y-%m-%d %H:%M")
-        name = newest.path.name if newest.path else "an unsaved session"
-        answer = QMessageBox.question(
-            self.window,
-            "Restore unsaved work?",
-            f"UAT Explorer did not close normally. Restore the work on {name} autosaved at {when}?",
-            Button.Yes | Button.No,
-            Button.Yes,
-        )
-        for rescue in found:
-            forget(rescue)
-        if answer != Button.Yes:
-            return False
-        self.document.restore(newest.session, newest.path)
-        self.show_message(f"Restored the work autosaved at {when}")
-        return True
+        for number, rescue in enumerate(found, start=1):
+            when = datetime.datetime.fromtimestamp(rescue.saved_at).strftime("%Y-%m-%d %H:%M")
+            name = rescue.path.name if rescue.path else "an unsaved session"
+            count = f" ({number} of {len(found)})" if len(found) > 1 else ""
+            answer = QMessageBox.question(
+                self.window,
+                "Restore unsaved work?",
+                f"UAT Explorer did not close normally{count}. Restore the work on {name}"
+                f" autosaved at {when}?\n\nYes restores it; Discard deletes it; No keeps it"
+                " for the next launch.",
+                Button.Yes | Button.No | Button.Discard,
+                Button.Yes,
+            )
+            if answer == Button.Discard:
+                forget(rescue)
+            elif answer == Button.Yes:
+                forget(rescue)
+                self.document.restore(rescue.session, rescue.path)
+                self.show_message(f"Restored the work autosaved at {when}")
+                return True
+        return False
 
     def close(self) -> None:
         if self.autosaver is not None:
@@ -350,7 +360,7 @@ class FileActions(QObject):
         return self._folders.get(kind, str(Path.home()))
 
     def _remember_folder(self, kind: str, path: Path) -> None:
-        folder = str(path.resolve().parent)
+        folder = str(absolute(path).parent)
         self._folders[kind] = folder
         if self.preferences is not None:
             self.preferences.setValue(f"folders/{kind}", folder)

@@ -18,6 +18,11 @@ from uat_explorer.core.training_worker import Job, Progress, WorkerProcess, star
 from uat_explorer.model.state import AppState, DivergedRun
 
 FRAME_MS = 16
+PAUSE_WAIT = 1.0
+"""Seconds a pause waits for the worker's last weights; a worker busy with one long step
+(or stopped) is then replaced, and the weights already shown are kept."""
+SILENCE = 5.0
+"""Seconds without a reply while training runs before the worker is taken for hung."""
 STEP_CHUNK = 10
 """What Step advances in Auto mode; otherwise it advances the steps-per-frame setting."""
 
@@ -38,6 +43,8 @@ class TrainingController(QObject):
         self._sent: dict[str, object] = {}
         self._run_start: tuple[Network, int] | None = None
         self._waiting = False  # an Advance not yet answered
+        self._job = -1  # the revision of the job the worker trains: replies to others are late
+        self._heard = time.monotonic()  # when the worker last replied
         self._timer = QTimer(self, interval=FRAME_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~55 Hz
         self._timer.timeout.connect(self.poll)
@@ -97,10 +104,11 @@ class TrainingController(QObject):
             session.optimizer,
             session.stop,
             session.step,
+            revision=self.state.revision,
         )
         if not (self._send("load", job) and self._send("pace", self.state.steps_per_frame)):
             return False
-        self._synced = self.state.revision
+        self._job = self._synced = self.state.revision
         self._sent = self._settings()
         return True
 
@@ -135,6 +143,7 @@ class TrainingController(QObject):
         if self._run_start is None:
             self._run_start = (self.state.network.copy(), self.state.session.step)
         if self._send("run"):
+            self._heard = time.monotonic()
             self._set_running(True)
             self._timer.start()
 
@@ -165,20 +174,30 @@ class TrainingController(QObject):
     def poll(self) -> None:
         """One frame: take every reply that arrived, show the newest."""
         self._drain(until_idle=False)
+        if self.running and time.monotonic() - self._heard > SILENCE:
+            self._worker_lost(f"the training process did not answer for {SILENCE:g} s")
 
     def _drain(self, until_idle: bool) -> None:
+        """Take the replies waiting; with ``until_idle``, wait (at most PAUSE_WAIT) for
+        the one that says the worker stopped. Replies to an older job are dropped."""
         replies: list[Progress] = []
-        deadline = time.monotonic() + 5.0
+        deadline = time.monotonic() + PAUSE_WAIT
         try:
             while self._conn is not None:
-                if not self._conn.poll(0.05 if until_idle else 0):
-                    if not until_idle or time.monotonic() > deadline:
+                if not self._conn.poll(0.02 if until_idle else 0):
+                    if not until_idle:
                         break
+                    if time.monotonic() > deadline:
+                        self._replace_busy_worker(replies)
+                        return
                     continue
                 reply = self._conn.recv()
+                self._heard = time.monotonic()
                 if isinstance(reply, tuple):
                     self._worker_lost(f"training failed: {reply[1].strip().splitlines()[-1]}")
                     return
+                if reply.revision != self._job:
+                    continue  # trained from weights that are no longer the model's
                 replies.append(reply)
                 if until_idle and not reply.running:
                     break
@@ -233,12 +252,33 @@ class TrainingController(QObject):
             self.running = running
             self.runningChanged.emit(running)
 
-    def _worker_lost(self, why: str) -> None:
+    def _replace_busy_worker(self, replies: list[Progress]) -> None:
+        """The worker did not stop in time (one long step, or it hangs): show what came,
+        keep the weights on screen, and start afresh next time. Never wait longer."""
+        if replies:
+            self._show(replies)
+        self._stop_worker()
+        self._finish_run()
+        self.notice.emit(
+            "Paused. The training process was still busy (one long step) or not answering,"
+            " so it was replaced; the weights shown are kept.",
+            False,
+        )
+
+    def _stop_worker(self) -> None:
         self._set_running(False)
         self._waiting = False
         self._timer.stop()
         if self._process is not None:
             self._process.kill()
+        if self._conn is not None:
+            self._conn.close()
         self._process = self._conn = None
-        self._synced = -1
+        self._synced = self._job = -1
+
+    def _worker_lost(self, why: str) -> None:
+        """The worker died or hangs: the weights it sent are the document's (the run so far
+        is one undo step, and autosaved), and a new worker starts at the next Train."""
+        self._stop_worker()
+        self._finish_run()
         self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.", True)

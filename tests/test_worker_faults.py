@@ -1,0 +1,106 @@
+"""A worker that dies, hangs or answers late never costs the window its work or its
+responsiveness (issue 14: F8, F9, F10)."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from uat_explorer.core import Network, Session, Target, random_network
+from uat_explorer.core.training_worker import Progress
+from uat_explorer.gui import MainWindow
+
+DOMAIN = (-math.pi, math.pi)
+
+
+@pytest.fixture
+def window(qtbot):
+    net = random_network(["sigmoid"] * 8, DOMAIN, seed=5)
+    w = MainWindow(Session(network=net, target=Target.preset("sin"), domain=DOMAIN, seed=5))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.state.set_steps_per_frame(0)
+    yield w
+    w.files.document.mark_saved(None)
+    w.close()
+
+
+def test_weights_from_a_killed_worker_belong_to_the_document(qtbot, window):
+    """F8: train, kill -9 the worker: the weights on screen are one undo step, modified."""
+    start = window.state.network.copy()
+    window.training.start()
+    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=20_000)
+    os.kill(window.training._process.pid, signal.SIGKILL)
+    message = window.findChild(QLabel, "trainingMessageLabel")
+    qtbot.waitUntil(lambda: "stopped" in message.text(), timeout=10_000)
+    assert window.files.document.modified
+    shown = window.state.network.copy()
+    assert shown != start
+    window.state.undo_stack.undo()
+    assert window.state.network == start
+    window.state.undo_stack.redo()
+    assert window.state.network == shown
+
+
+def test_a_stopped_worker_does_not_freeze_pause(qtbot, window):
+    """F9: a worker stopped with SIGSTOP: Pause returns, says so, keeps the weights, and
+    the next Train starts a new worker."""
+    window.training.start()
+    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=20_000)
+    pid = window.training._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    qtbot.wait(100)
+    window.training.pause()
+    assert not window.training.running and window.training._process is None
+    assert "replaced" in window.findChild(QLabel, "trainingMessageLabel").text()
+    step = window.state.session.step
+    window.training.start()
+    qtbot.waitUntil(lambda: window.state.session.step > step + 100, timeout=20_000)
+    window.training.pause()
+
+
+class _LateConnection:
+    """A pipe holding one reply trained from weights the window no longer has."""
+
+    def __init__(self, reply: Progress) -> None:
+        self.replies = [reply]
+
+    def poll(self, _timeout: float = 0) -> bool:
+        return bool(self.replies)
+
+    def recv(self) -> Progress:
+        return self.replies.pop()
+
+    def send(self, _command: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_late_reply_for_an_old_layout_is_dropped(window):
+    """F10: a reply for a 200-neuron job arriving after the network changed must not land."""
+    old = Network.from_neurons(window.state.network.neurons()[:3])
+    stale = Progress(
+        step=999,
+        network=old,
+        loss=0.1,
+        metrics=window.state.derived().metrics,
+        gradients=window.state.derived().gradients,
+        first_step=0,
+        losses=np.zeros(0),
+        running=False,
+        steps_per_second=0.0,
+        revision=window.training._job - 7,
+    )
+    window.training._conn = _LateConnection(stale)
+    before = window.state.network.copy()
+    window.training.poll()
+    assert window.state.network == before and window.state.session.step == 0
+    window.training._conn = None
