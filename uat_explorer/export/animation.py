@@ -30,7 +30,7 @@ MAX_FRAMES = 1000
 class Recording:
     """The frames, and the session as training left it (weights and step count)."""
 
-    images: list[QImage]
+    images: list[Image.Image]
     session: Session
     report: TrainReport
 
@@ -51,7 +51,7 @@ def record_fit(
     state = AppState(session.copy())
     trainer = state.session.trainer()
     report = trainer.run(0)
-    images: list[QImage] = []
+    images = FrameList()
     with function_figure(state, options) as plot:
         for index in range(frames):
             if index:
@@ -59,35 +59,53 @@ def record_fit(
                 state.apply_weights(trainer.network)
                 state.apply_step(trainer.step)
             caption = f"step {state.session.step}   MSE {number(report.metrics.mse)}"
-            images.append(_captioned(render(plot, options), caption))
+            images.add(_captioned(render(plot, options), caption))
             if progress is not None and not progress(index + 1, frames):
                 return None
             if report.stopped or report.diverged:
                 break
-    return Recording(images, state.session.copy(), report)
+    return Recording(images.frames, state.session.copy(), report)
 
 
 def record_construction(
     session: Session, count: int, mode: str, activation: str, options: FigureOptions
-) -> list[QImage]:
+) -> list[Image.Image]:
     """The construction growing: one frame per added step (staircase) or bump."""
     network = construct(session.target, session.domain, count, mode, activation)
     group = 2 if mode == "bumps" else 1
     state = AppState(session.copy())
     state.apply_network(Network.from_neurons([], network.c), [])
-    images = []
+    check_animation(count // group + 1, 15.0, options)
+    images = FrameList()
     with function_figure(state, options) as plot:
         for shown in range(0, count + 1, group):
             partial = Network.from_neurons(network.neurons()[:shown], network.c)
             state.apply_network(partial, list(range(shown)))
             plot.fit_view()
             caption = f"{shown} neurons   MSE {number(state.derived().metrics.mse)}"
-            images.append(_captioned(render(plot, options), caption))
-    return images
+            images.add(_captioned(render(plot, options), caption))
+    return images.frames
+
+
+class FrameList:
+    """Frames kept as they will be written: palette images (1 byte a pixel, a quarter of
+    a rendered frame), all in the first frame's 255 colours, so a long animation's
+    memory is known in advance (``check_animation``) and small."""
+
+    def __init__(self) -> None:
+        self.frames: list[Image.Image] = []
+
+    def add(self, image: QImage) -> None:
+        rgb = fromqimage(image).convert("RGB")
+        if not self.frames:
+            frame = rgb.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+        else:
+            frame = rgb.quantize(palette=self.frames[0], dither=Image.Dither.NONE)
+        self.frames.append(frame)
 
 
 MAX_GIF_MEMORY = 1536 * 1024 * 1024
-"""Frames are held as 4-byte pixels until the GIF is written: at most this much."""
+"""An animation's frames take 1 byte a pixel as kept, about 2 while the GIF is written."""
 
 
 def _check_frames(frames: int) -> None:
@@ -101,7 +119,7 @@ def check_animation(frames: int, fps: float, options: FigureOptions) -> None:
     _check_frames(frames)
     check_fps(fps)
     pixels = round(options.width * options.scale) * round(options.height * options.scale)
-    need = frames * pixels * 4
+    need = frames * pixels * 2
     if need > MAX_GIF_MEMORY:
         raise InputError(
             f"{frames} frames of {options.width} × {options.height} (scale {options.scale:g})"
@@ -128,14 +146,11 @@ def _captioned(image: QImage, text: str) -> QImage:
     return image
 
 
-def gif_bytes(images: list[QImage], fps: float) -> bytes:
-    if not images:
+def gif_bytes(frames: list[Image.Image], fps: float) -> bytes:
+    """The frames (from FrameList) as an animated GIF, looping."""
+    if not frames:
         raise InputError("there are no frames to save")
     check_fps(fps)
-    frames = [
-        fromqimage(image).convert("RGB").quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-        for image in images
-    ]
     buffer = io.BytesIO()
     frames[0].save(
         buffer,
@@ -148,5 +163,5 @@ def gif_bytes(images: list[QImage], fps: float) -> bytes:
     return buffer.getvalue()
 
 
-def write_gif(images: list[QImage], path: str | Path, fps: float = 15.0) -> None:
+def write_gif(images: list[Image.Image], path: str | Path, fps: float = 15.0) -> None:
     atomic_write_bytes(path, gif_bytes(images, fps))
