@@ -140,6 +140,32 @@ def sample_redraw_ms(turns: int = 60) -> tuple[float, float]:
     return statistics.median(graph), statistics.median(whole)
 
 
+def construct_ms() -> tuple[float, float, float]:
+    """Construct panel on sin(x): (ms to sweep N = 1 … 256, staircase; the same for steep
+    sigmoids; median ms of one rebuild at 256 neurons while the count slider is dragged)."""
+    window = window_with(6)
+    window.docks["construct"].toggleViewAction().trigger()
+    QApplication.processEvents()
+    panel = window.construct
+    sweeps = []
+    for mode in (0, 2):
+        panel.mode.setCurrentIndex(mode)
+        started = time.perf_counter()
+        panel.refresh_sweep()
+        sweeps.append(1000 * (time.perf_counter() - started))
+    panel.mode.setCurrentIndex(0)
+    panel.slider.setSliderDown(True)
+    times = []
+    for i in range(20):
+        started = time.perf_counter()
+        panel.slider.setValue(255 + i % 2)
+        QApplication.processEvents()
+        times.append(1000 * (time.perf_counter() - started))
+    panel.slider.setSliderDown(False)
+    close(window)
+    return sweeps[0], sweeps[1], statistics.median(times)
+
+
 def training_live(seconds: float = 5.0, backprop: bool = False) -> dict[str, float]:
     session = Session(
         network=random_network(["sigmoid"] * 32, DOMAIN, 0),
@@ -283,6 +309,13 @@ def main() -> int:
     print(
         f"  Backprop panel, another sample → graph redrawn: median {graph_ms:.1f} ms"
         f" (budget 16 ms); the whole window with table and plot marker: {whole_ms:.1f} ms"
+    )
+    staircase, sigmoids, rebuild = construct_ms()
+    ok &= max(staircase, sigmoids) <= 200
+    print(
+        f"  Construct: error for N = 1 … 256 in {staircase:.0f} ms (steps),"
+        f" {sigmoids:.0f} ms (steep sigmoids) (budget 200 ms); one rebuild at 256 neurons"
+        f" while dragging: median {rebuild:.0f} ms (budget 16 ms)"
     )
     launches = launch_to_window_seconds()
     if launches is None:

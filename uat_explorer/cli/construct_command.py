@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import time
+
+import numpy as np
 
 from uat_explorer.cli.common import (
     CLI_NEURONS,
@@ -21,9 +25,11 @@ from uat_explorer.cli.exports import (
     export_static,
     figure_options,
     write_gif,
+    writing,
 )
-from uat_explorer.core import FitMetrics, Session, construct
-from uat_explorer.core.construct import MODES
+from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
+from uat_explorer.core.construct import MODES, fitted_slope, smallest_count, sweep
+from uat_explorer.core.export_data import write_table
 from uat_explorer.core.targets import check_samples
 
 
@@ -35,21 +41,60 @@ def add_parser(commands) -> None:
     build.add_argument(
         "--activation", choices=["step", "sigmoid"], default="step", help="steps or steep sigmoids"
     )
+    build.add_argument(
+        "--steepness",
+        type=float,
+        default=1.0,
+        help="sigmoids mode: each rise this many sample spacings wide (1)",
+    )
+    build.add_argument(
+        "--sweep",
+        type=int,
+        nargs=2,
+        metavar=("A", "B"),
+        help="report the error for every N from A to B (the theorem, measured)",
+    )
+    build.add_argument(
+        "--epsilon", type=float, help="build the smallest N whose max |error| is at most this"
+    )
     build.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     build.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_export_options(build, gif="animate the construction, one step or bump a frame")
     build.set_defaults(handler=run)
 
 
+def _check_numbers(args: argparse.Namespace) -> None:
+    if args.sweep is not None:
+        low, high = args.sweep
+        if not 1 <= low <= high <= MAX_NEURONS:
+            raise InputError(f"--sweep A B needs 1 ≤ A ≤ B ≤ {MAX_NEURONS}, got {low} {high}")
+    if args.epsilon is not None and not (math.isfinite(args.epsilon) and args.epsilon > 0):
+        raise InputError(f"--epsilon must be a number > 0, got {args.epsilon}")
+    if not (math.isfinite(args.steepness) and args.steepness > 0):
+        raise InputError(f"--steepness must be a number > 0, got {args.steepness}")
+
+
 def run(args: argparse.Namespace) -> int:
     check_exports(args)
+    _check_numbers(args)
     target = choose_target(args, None)
     domain = choose_domain(args, None, target)
     samples = check_samples(args.samples if args.samples is not None else DEFAULT_SAMPLES)
+    base = Session(network=Network.from_neurons([]), target=target, domain=domain, samples=samples)
+    x, t = base.training_data()
+    spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
+    transition = args.steepness * spacing if args.mode == "sigmoids" else None
+    if args.sweep is not None:
+        return _sweep(args, base, x, t, transition)
     started = time.perf_counter()
-    network = construct(target, domain, args.neurons, args.mode, args.activation)
+    count, reached = args.neurons, None
+    if args.epsilon is not None:
+        points = sweep(target, domain, x, t, range(1, MAX_NEURONS + 1), args.mode, transition)
+        found = smallest_count(points, args.epsilon)
+        reached = found is not None
+        count = (found or min(points, key=lambda p: p.max_abs_error)).neurons
+    network = construct(target, domain, count, args.mode, args.activation, transition)
     result = Session(network=network, target=target, domain=domain, samples=samples)
-    x, t = result.training_data()
     metrics = FitMetrics.of(network(x), t)
     seconds = time.perf_counter() - started
     if args.session_out:
@@ -61,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
 
         ensure_application()
         images = record_construction(
-            result, args.neurons, args.mode, args.activation, figure_options(args)
+            result, count, args.mode, args.activation, figure_options(args), transition
         )
         write_gif(images, args)
         exported["gif"] = args.export_gif
@@ -70,5 +115,55 @@ def run(args: argparse.Namespace) -> int:
         "message": f"{args.mode} of {args.activation} neurons",
         "exported": exported,
     }
+    if reached is not None:
+        output |= {"epsilon": args.epsilon, "reached": reached}
+        if not reached:
+            output["message"] = (
+                f"no construction of at most {MAX_NEURONS} neurons reaches ε = {args.epsilon:g};"
+                f" the best has {count}"
+            )
     print_summary(output, args.json)
+    return 0
+
+
+def _sweep(
+    args: argparse.Namespace, base: Session, x: np.ndarray, t: np.ndarray, transition
+) -> int:
+    """The error of the construction for every N in A … B, as JSON, CSV and a figure."""
+    low, high = args.sweep
+    points = sweep(base.target, base.domain, x, t, range(low, high + 1), args.mode, transition)
+    exported: dict[str, str] = {}
+    if args.export_csv:
+        rows = [(p.neurons, p.max_abs_error, p.rmse) for p in points]
+        header = ["neurons", "max_abs_error", "rmse"]
+        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
+        exported["csv"] = args.export_csv
+    if args.export_png:
+        from uat_explorer.export.figures import write_error_plot
+        from uat_explorer.export.headless import ensure_application
+
+        ensure_application()
+        options = figure_options(args)
+        writing(args.export_png, lambda: write_error_plot(points, args.export_png, options))
+        exported["png"] = args.export_png
+    slope = fitted_slope(points)
+    result = {
+        "target": base.target.text,
+        "mode": args.mode,
+        "sweep": [
+            {"neurons": p.neurons, "max_abs_error": p.max_abs_error, "rmse": p.rmse} for p in points
+        ],
+        "slope": slope if math.isfinite(slope) else None,
+        "exported": exported,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("neurons  max |error|  rmse")
+        for p in points:
+            print(f"{p.neurons:7d}  {p.max_abs_error:11.4g}  {p.rmse:.4g}")
+        if math.isfinite(slope):
+            print(f"max error ∝ N^{slope:.2f}")
+        for kind, path in exported.items():
+            print(f"wrote       {path} ({kind})")
     return 0

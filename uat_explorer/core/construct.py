@@ -8,7 +8,9 @@ error of a smooth target.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +21,10 @@ from uat_explorer.core.targets import check_domain
 STEEPNESS = 200.0
 """w = STEEPNESS / slice width: a sigmoid's transition is then 2 % of a slice."""
 
-MODES = ("staircase", "bumps")
+MODES = ("staircase", "bumps", "sigmoids")
+"""Steps in a staircase, bumps (pairs of steps), or a staircase of steep sigmoids."""
+SIGMOID_SPAN = 4.0
+"""A sigmoid rises from 12 % to 88 % while z crosses [−2, 2]: 4/w wide in x."""
 
 
 def construct(
@@ -28,11 +33,22 @@ def construct(
     count: int,
     mode: str = "staircase",
     activation: str = "step",
+    transition: float | None = None,
 ) -> Network:
-    """A network of ``count`` step (or steep sigmoid) neurons approximating ``target``."""
+    """A network of ``count`` step (or steep sigmoid) neurons approximating ``target``.
+
+    Mode "sigmoids" is the staircase made of sigmoids whose transitions are
+    ``transition`` wide in x (a person picks it as a number of sample spacings)."""
     low, high = check_domain(domain)
     if mode not in MODES:
         raise InputError(f"unknown construction {mode!r} (known: {', '.join(MODES)})")
+    if mode == "sigmoids":
+        if transition is None or not (math.isfinite(transition) and transition > 0):
+            raise InputError(f"a sigmoid's transition width must be > 0, got {transition!r}")
+        network = construct(target, domain, count, "staircase", "sigmoid")
+        network.w[:] = SIGMOID_SPAN / transition
+        network.b[:] = -network.w * _staircase_edges(low, high, count)
+        return network
     least = 2 if mode == "bumps" else 1
     if not least <= count <= MAX_NEURONS:
         raise InputError(f"{mode} needs between {least} and {MAX_NEURONS} neurons, got {count}")
@@ -54,3 +70,65 @@ def construct(
         c = 0.0
     w = np.full(count, STEEPNESS / width)
     return Network(w=w, b=-w * positions, v=v, c=c, activations=[activation] * count)
+
+
+def _staircase_edges(low: float, high: float, count: int) -> np.ndarray:
+    """Where a staircase of ``count`` steps switches: the inner edges of count+1 slices."""
+    width = (high - low) / (count + 1)
+    return low + width * np.arange(1, count + 1)
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    neurons: int
+    max_abs_error: float
+    rmse: float
+
+
+def sweep(
+    target: Callable[[np.ndarray], np.ndarray],
+    domain: tuple[float, float],
+    x: np.ndarray,
+    t: np.ndarray,
+    counts: range,
+    mode: str = "staircase",
+    transition: float | None = None,
+) -> list[SweepPoint]:
+    """The construction's error on the samples (x, t) for every neuron count in
+    ``counts`` (bumps: the even ones). Steps and bumps are piecewise constant, so each
+    count costs one search over the samples, not a forward pass."""
+    low, high = check_domain(domain)
+    points = []
+    for count in counts:
+        if mode == "bumps" and count % 2:
+            continue
+        if mode == "sigmoids":
+            y = construct(target, domain, count, mode, transition=transition)(x)
+        else:
+            slices = count + 1 if mode == "staircase" else count // 2
+            width = (high - low) / slices
+            edges = low + width * np.arange(1, slices)
+            heights = np.asarray(target(low + width * (np.arange(slices) + 0.5)), float)
+            y = heights[np.searchsorted(edges, x, side="right")]
+        with np.errstate(all="ignore"):
+            error = np.abs(y - t)
+        points.append(SweepPoint(count, float(error.max()), float(np.sqrt(np.mean(error * error)))))
+    return points
+
+
+def fitted_slope(points: list[SweepPoint]) -> float:
+    """The exponent k of max error ≈ a·N^k, fitted on the second half of the counts (the
+    first few are far from their asymptote). Nan with fewer than 3 usable points."""
+    usable = [p for p in points[len(points) // 2 :] if p.max_abs_error > 0]
+    if len(usable) < 3:
+        return math.nan
+    n = np.log([p.neurons for p in usable])
+    e = np.log([p.max_abs_error for p in usable])
+    return float(np.polyfit(n, e, 1)[0])
+
+
+def smallest_count(points: list[SweepPoint], epsilon: float) -> SweepPoint | None:
+    """The first count whose max |error| is at most ``epsilon``, if any."""
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise InputError(f"ε must be a number > 0, got {epsilon!r}")
+    return next((p for p in points if p.max_abs_error <= epsilon), None)

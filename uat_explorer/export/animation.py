@@ -68,10 +68,15 @@ def record_fit(
 
 
 def record_construction(
-    session: Session, count: int, mode: str, activation: str, options: FigureOptions
+    session: Session,
+    count: int,
+    mode: str,
+    activation: str,
+    options: FigureOptions,
+    transition: float | None = None,
 ) -> list[Image.Image]:
     """The construction growing: one frame per added step (staircase) or bump."""
-    network = construct(session.target, session.domain, count, mode, activation)
+    network = construct(session.target, session.domain, count, mode, activation, transition)
     group = 2 if mode == "bumps" else 1
     state = AppState(session.copy())
     state.apply_network(Network.from_neurons([], network.c), [])

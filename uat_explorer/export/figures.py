@@ -142,3 +142,17 @@ def svg_bytes(plot) -> bytes:
 
 def write_svg(plot, path: str | Path) -> None:
     atomic_write_bytes(path, svg_bytes(plot))
+
+
+def write_error_plot(points: list, path: str | Path, options: FigureOptions) -> None:
+    """The construction's error against N (a sweep), as a PNG."""
+    from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
+
+    plot = ErrorVsNeuronsPlot(line_scale=options.scale)
+    with _laid_out(plot, options):
+        plot.show_sweep(points)
+        plot.grab()  # one paint sizes the axes to their labels (0.001 is wider than 0.5)
+        QApplication.processEvents()
+        image = render(plot, options)
+    assert image is not None
+    write_png(image, path)

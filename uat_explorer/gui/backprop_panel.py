@@ -135,19 +135,18 @@ class BackpropPanel(QWidget):
     def scope_name(self) -> str:
         return SCOPES[self.scope.currentText()]
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.state.probe_sample is None:
-            self.state.set_probe_sample(self.state.training_data()[0].size // 2)
-        self.plot.force_samples(True)
-        self.refresh()
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        if not self.window().isHidden():
+    def set_active(self, active: bool) -> None:
+        """The panel came into view (its dock shown, or its tab raised) or left it: the
+        plot marks the sample and shows the points only while the panel is seen."""
+        if active:
+            if self.state.probe_sample is None:
+                self.state.set_probe_sample(self.state.training_data()[0].size // 2)
+            self.plot.force_samples(True)
+            self.refresh()
+        else:
             self.plot.force_samples(False)
             self.state.set_probe_sample(None)
-        self.play.setChecked(False)
+            self.play.setChecked(False)
 
     # -- showing ------------------------------------------------------------------------------
     def refresh(self) -> None:

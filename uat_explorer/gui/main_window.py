@@ -13,10 +13,11 @@ from uat_explorer.core.initialize import new_seed
 from uat_explorer.core.targets import target_from_stroke
 from uat_explorer.gui.actions import add_action, add_toggle
 from uat_explorer.gui.backprop_panel import BackpropPanel
+from uat_explorer.gui.construct_panel import ConstructPanel
 from uat_explorer.gui.file_actions import FileActions
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.neuron_stack import NeuronStack
-from uat_explorer.gui.panels import PanelContext, build_docks
+from uat_explorer.gui.panels import PANELS, PanelContext, build_docks
 from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.status_bar import StatusFields
 from uat_explorer.gui.target_panel import TargetPanel
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.loss_plot: LossPlot = panels["loss"]
         self.formula: FormulaView = panels["formula"]
         self.backprop: BackpropPanel = panels["backprop"]
+        self.construct: ConstructPanel = panels["construct"]
+        self.docks["backprop"].visibilityChanged.connect(self.backprop.set_active)
         self._default_layout()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
@@ -96,15 +99,20 @@ class MainWindow(QMainWindow):
         self.resizeDocks([docks["loss"]], [190], Qt.Orientation.Vertical)
         self.resizeDocks([docks["loss"], docks["formula"]], [520, 760], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["neurons"], docks["target"]], [360, 300], Qt.Orientation.Horizontal)
-        docks["backprop"].toggleViewAction().triggered.connect(self._backprop_opened)
+        for panel in PANELS:
+            if panel.wide:
+                docks[panel.name].toggleViewAction().triggered.connect(
+                    lambda shown, name=panel.name: self._open_wide(name, shown)
+                )
 
-    def _backprop_opened(self, shown: bool) -> None:
-        """The backprop graph needs room: opened beside the formula, it takes the
-        formula's place as a tab in front, and the bottom row grows."""
-        dock, formula = self.docks["backprop"], self.docks["formula"]
+    def _open_wide(self, name: str, shown: bool) -> None:
+        """A panel that needs room (the backprop graph, the construction's plot): opened
+        beside the formula, it takes the formula's place as a tab in front, and the bottom
+        row grows."""
+        dock, formula = self.docks[name], self.docks["formula"]
         if not shown or dock.isFloating():
             return
-        if formula.isVisible() and not self.tabifiedDockWidgets(dock):
+        if formula.toggleViewAction().isChecked() and not self.tabifiedDockWidgets(dock):
             self.tabifyDockWidget(formula, dock)
         dock.show()
         dock.raise_()

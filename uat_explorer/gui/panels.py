@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.gui.backprop_panel import BackpropPanel
+from uat_explorer.gui.construct_panel import ConstructPanel
 from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.target_panel import TargetPanel
@@ -55,6 +56,8 @@ class Panel:
     visible: bool = True
     scroll: bool = False
     """Tall forms scroll rather than squeeze their rows into each other."""
+    wide: bool = False
+    """Needs width: opened, it takes the formula's place as a tab in front."""
 
 
 def _history(context: PanelContext) -> QWidget:
@@ -83,6 +86,16 @@ PANELS: list[Panel] = [
         Area.BottomDockWidgetArea,
         shortcut="Ctrl+Shift+B",
         visible=False,
+        wide=True,
+    ),
+    Panel(
+        "construct",
+        "Construct",
+        lambda c: ConstructPanel(c.state),
+        Area.BottomDockWidgetArea,
+        shortcut="Ctrl+Shift+K",
+        visible=False,
+        wide=True,
     ),
 ]
 

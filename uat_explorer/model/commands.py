@@ -127,17 +127,36 @@ class ReplaceNetwork(QUndoCommand):
         applied: bool = False,
         step: int | None = None,
         before_step: int | None = None,
+        gesture: object = None,
     ) -> None:
         super().__init__(text)
         self.state = state
+        self.gesture = gesture
         self.step = step
         self.before_step = state.session.step if before_step is None else before_step
         self.before = (before or state.network).copy()
         self.before_ids = list(state.ids)
         self.after = network.copy()
-        same_layout = network.activations == self.before.activations
-        self.after_ids = self.before_ids if same_layout else state.new_ids(network.size)
+        # Neurons keep their ids (colours, cards, curves) as far as the two layouts agree:
+        # a construction dragged from 255 to 256 neurons adds one card, not 256.
+        kept = 0
+        for old, new in zip(self.before.activations, network.activations, strict=False):
+            if old != new:
+                break
+            kept += 1
+        self.after_ids = self.before_ids[:kept] + state.new_ids(network.size - kept)
         self._skip = applied
+
+    def id(self) -> int:
+        return 4 if self.gesture is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """One drag (of the construction's neuron count) is one undo step."""
+        if not isinstance(other, ReplaceNetwork) or other.gesture != self.gesture:
+            return False
+        self.after, self.after_ids = other.after, other.after_ids
+        self.setText(other.text())
+        return True
 
     def redo(self) -> None:
         if self._skip:

@@ -249,13 +249,16 @@ class AppState(QObject):
         if index is not None:
             self.edit_neuron(index, muted=not self.network.muted[index])
 
-    def replace_network(self, network: Network, text: str, step: int | None = None) -> None:
-        """Swap in a whole new network (randomize, an example, a fit) as one undo step."""
+    def replace_network(
+        self, network: Network, text: str, step: int | None = None, gesture: object = None
+    ) -> None:
+        """Swap in a whole new network (randomize, an example, a fit) as one undo step;
+        replacements with the same ``gesture`` (one drag) merge into one."""
         self.aboutToEdit.emit()
         if network.size > MAX_NEURONS:
             self.message.emit(f"A network may have at most {MAX_NEURONS} neurons.")
             return
-        self.undo_stack.push(ReplaceNetwork(self, network, text, step=step))
+        self.undo_stack.push(ReplaceNetwork(self, network, text, step=step, gesture=gesture))
 
     def apply_gradient_step(self, gradients: Gradients, learning_rate: float, text: str) -> None:
         """One step of gradient descent by hand, p ← p − lr·∂L/∂p for every parameter
@@ -491,13 +494,18 @@ class AppState(QObject):
         self.history.extend(first_step, losses)
 
     def _structure_changed(self) -> None:
-        """Neurons came or went: a selection or solo of a neuron now gone is dropped."""
-        if self.selected not in self.ids:
+        """Neurons came or went: a selection or solo of a neuron now gone is dropped (and
+        only then said: views redraw for the new structure anyway)."""
+        dropped_selection = self.selected is not None and self.selected not in self.ids
+        dropped_solo = self.solo is not None and self.solo not in self.ids
+        if dropped_selection:
             self.selected = None
-        if self.solo not in self.ids:
+        if dropped_solo:
             self.solo = None
         self.structureChanged.emit()
-        self.selectionChanged.emit()
-        self.soloChanged.emit()
+        if dropped_selection:
+            self.selectionChanged.emit()
+        if dropped_solo:
+            self.soloChanged.emit()
         self.outputBiasChanged.emit()
         self.changed.emit()

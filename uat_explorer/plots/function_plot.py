@@ -221,8 +221,8 @@ class FunctionPlot(ThemedPlot):
                 )
                 self.addItem(item, ignoreBounds=True)
                 self.components[neuron_id] = item
+        self._styled_muted = None  # refresh_network restyles every curve, once
         self.refresh_network()
-        self.restyle_components()
 
     def refresh_network(self) -> None:
         network = self.state.network
@@ -258,7 +258,12 @@ class FunctionPlot(ThemedPlot):
         solo = self.state.solo
         emphasised = neuron_id in (self.hovered, self.state.selected)
         item.setVisible(self.components_visible and not muted and solo in (None, neuron_id))
-        pen = QPen(neuron_color(neuron_id, self.colors.background))
+        color = neuron_color(neuron_id, self.colors.background)
+        style = (color.rgb(), emphasised)
+        if getattr(item, "uat_style", None) == style:
+            return  # restyling 256 curves for a new structure: only those that change
+        item.uat_style = style
+        pen = QPen(color)
         pen.setCosmetic(True)
         # 1 px: Qt's raster engine has a fast path for one-pixel lines; at 1.6 px the
         # general stroker made a training frame with 32 neurons ~50 % slower (measured).

@@ -16,6 +16,16 @@ PIXELS_PER_LABELLED_DECADE = 110
 
 
 class DecadeAxis(pg.AxisItem):
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        """pyqtgraph's ticks, without repeating a whole decade among the minor ones (two
+        labels in one place made it drop the decade's own)."""
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        majors = {round(v) for spacing, values in levels if spacing for v in values}
+        return [
+            (spacing, [v for v in values if spacing or round(v, 9) not in majors])
+            for spacing, values in levels
+        ]
+
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         strings = super().logTickStrings(values, scale, spacing)
         low, high = self.range

@@ -1,0 +1,142 @@
+"""The theorem, measured: the construction's error against N, for every ε an N (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox
+
+from uat_explorer.cli import main
+from uat_explorer.core import PRESETS, Target, construct
+from uat_explorer.core.construct import fitted_slope, smallest_count, sweep
+
+
+def samples(name: str, count: int = 200):
+    target = Target.preset(name)
+    domain = PRESETS[name].domain
+    x, t = target.samples(domain, count)
+    return target, domain, x, t
+
+
+@pytest.mark.parametrize("name", ["sin", "parabola", "nielsen"])
+def test_staircase_error_falls_about_as_one_over_n(name):
+    target, domain, x, t = samples(name)
+    points = sweep(target, domain, x, t, range(1, 257))
+    assert -1.3 < fitted_slope(points) < -0.8
+    worst = [p.max_abs_error for p in points]
+    assert max(worst[200:]) < min(worst[:20])  # falls in the long run
+
+
+def test_the_sweep_is_what_the_built_network_does():
+    target, domain, x, t = samples("sin")
+    points = sweep(target, domain, x, t, range(1, 40))
+    for count in (1, 7, 23, 39):
+        y = construct(target, domain, count)(x)
+        assert points[count - 1].max_abs_error == pytest.approx(np.abs(y - t).max(), rel=1e-12)
+
+
+@pytest.mark.parametrize("epsilon", [0.1, 0.05, 0.01])
+def test_epsilon_finds_the_smallest_n(epsilon):
+    target, domain, x, t = samples("parabola")
+    points = sweep(target, domain, x, t, range(1, 257))
+    found = smallest_count(points, epsilon)
+    assert found is not None and found.max_abs_error <= epsilon
+    if found.neurons > 1:
+        assert points[found.neurons - 2].max_abs_error > epsilon  # N − 1 misses
+
+
+def test_steep_sigmoids_turn_into_steps():
+    target, domain, x, t = samples("sin")
+    spacing = x[1] - x[0]
+    soft = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=8 * spacing)
+    sharp = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=0.05 * spacing)
+    steps = sweep(target, domain, x, t, range(20, 21))
+    assert sharp[0].max_abs_error == pytest.approx(steps[0].max_abs_error, rel=0.05)
+    assert soft[0].rmse != pytest.approx(steps[0].rmse, rel=0.05)
+
+
+def open_panel(window):
+    window.docks["construct"].toggleViewAction().trigger()
+    return window.construct
+
+
+def test_panel_items_and_find_n(window):
+    panel = open_panel(window)
+    combo = window.findChild(QComboBox, "constructModeCombo")
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Staircase (steps)",
+        "Bumps (pairs of steps)",
+        "Steep sigmoids",
+    ]
+    assert panel.plot.objectName() == "errorVsNeuronsPlot"
+    panel.epsilon.setValue(0.05)
+    window.findChild(QPushButton, "findNButton").click()
+    text = window.findChild(QLabel, "constructResultLabel").text()
+    x, t = window.state.training_data()
+    expected = smallest_count(
+        sweep(window.state.target, window.state.domain, x, t, range(1, 257)), 0.05
+    )
+    assert text == (
+        f"N = {expected.neurons} neurons reach max |error| "
+        f"{text.split('max |error| ')[1].split(' ≤')[0]} ≤ ε = 0.05"
+    )
+    assert window.state.network.size == expected.neurons
+    assert "N^−1.0" in panel.plot.slope_text.toPlainText()
+
+
+def test_a_jump_in_the_target_is_explained(window):
+    window.state.set_target(Target.from_text("step(x - 0.3137) + x"), (-1.0, 1.0))
+    panel = open_panel(window)
+    panel.epsilon.setValue(0.001)
+    panel.find_n()
+    text = window.findChild(QLabel, "constructResultLabel").text()
+    assert text.startswith("No construction with at most 256 neurons reaches ε = 0.001")
+    assert "continuous" in text
+
+
+def test_dragging_the_count_is_one_undo_step_and_leaves_no_stale_cards(window):
+    open_panel(window)
+    slider = window.findChild(QSlider, "constructCountSlider")
+    before = window.state.network.copy()
+    depth = window.state.undo_stack.count()
+    slider.setSliderDown(True)
+    for count in [*range(1, 257, 15), 256, *range(256, 0, -25), 3]:
+        slider.setValue(count)
+    slider.setSliderDown(False)
+    assert window.state.undo_stack.count() == depth + 1
+    assert window.state.network.size == 3 == len(window.stack.cards)
+    assert window.findChild(QSpinBox, "constructCountSpin").value() == 3
+    window.state.undo_stack.undo()
+    assert window.state.network == before
+
+
+def run_cli(capsys, command: str):
+    code = main(shlex.split(command))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_sweep_and_epsilon(capsys):
+    code, out, _ = run_cli(capsys, "construct --target sin --sweep 1 64 --mode staircase --json")
+    data = json.loads(out)
+    assert code == 0 and [p["neurons"] for p in data["sweep"]] == list(range(1, 65))
+    code, out, _ = run_cli(capsys, "construct --target sin --epsilon 0.05 --mode staircase --json")
+    result = json.loads(out)
+    assert result["reached"] and result["max_abs_error"] <= 0.05
+    code, out, _ = run_cli(
+        capsys,
+        f"construct --target sin --sweep {result['neurons'] - 1} {result['neurons'] - 1}"
+        " --mode staircase --json",
+    )
+    assert json.loads(out)["sweep"][0]["max_abs_error"] > 0.05  # N − 1 misses
+
+
+@pytest.mark.parametrize(
+    "bad", ["--sweep 5 2", "--sweep 0 3", "--sweep 1 300", "--epsilon 0", "--epsilon -1"]
+)
+def test_cli_refuses_bad_ranges_in_one_line(capsys, bad):
+    code, _, err = run_cli(capsys, f"construct --target sin {bad}")
+    assert code == 2 and len(err.strip().splitlines()) == 1
