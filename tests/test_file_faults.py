@@ -266,29 +266,3 @@ def test_stale_locks_of_dead_processes_are_cleaned():
     rescues()
     assert not stale.exists() and (folder / "session-alive.lock").exists()
     held.unlock()
-
-
-def test_a_big_figure_is_painted_in_bands_that_add_up_to_the_whole(window, monkeypatch):
-    """F13: painted band by band (the window draws in between), the same pixels."""
-    from uat_explorer.export import figures
-
-    options = figures.FigureOptions(600, 400)
-    with figures.function_figure(window.state, options) as plot:
-        whole = figures.render(plot, options)
-        monkeypatch.setattr(figures, "BAND_PIXELS", 600 * 37)
-        steps = []
-        banded = figures.render(plot, options, lambda done, total: steps.append(total) or True)
-    assert len(steps) == 11  # 400 rows, 37 a band
-    assert banded.constBits().tobytes() == whole.constBits().tobytes()
-
-
-def test_cancelling_a_big_export_writes_nothing(window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QProgressDialog
-
-    from uat_explorer.export.figures import FigureOptions
-
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
-    path = tmp_path / "big.png"
-    assert not window.files.exporter.figure(path, FigureOptions(3000, 2000))
-    assert not path.exists()
-    assert "cancelled" in window.statusBar().currentMessage()

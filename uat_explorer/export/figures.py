@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,16 +79,8 @@ def _laid_out(widget, options: FigureOptions):
         widget.deleteLater()
 
 
-BAND_PIXELS = 2_000_000
-"""A big figure is painted in bands of about this many pixels, reporting between them."""
-
-
-def render(
-    plot, options: FigureOptions, progress: Callable[[int, int], bool] | None = None
-) -> QImage | None:
-    """The plot's scene painted into an image of width × scale by height × scale pixels,
-    band by band; ``progress(done, total)`` is called between bands and returns False to
-    cancel (then None). A 12,000-pixel figure never holds the event loop for seconds.
+def render(plot, options: FigureOptions) -> QImage:
+    """The plot's scene painted into an image of width × scale by height × scale pixels.
 
     The scene, not the widget: QWidget.render of a QGraphicsView into a high-DPI image
     draws only a quadrant with text twice too large (seen with Qt 6.10).
@@ -102,23 +94,11 @@ def render(
         )
     image.setDevicePixelRatio(scale)
     image.fill(plot.backgroundBrush().color())
-    source = plot.mapToScene(plot.viewport().rect()).boundingRect()
-    target = QRectF(0, 0, options.width, options.height)
-    rows = max(1, BAND_PIXELS // max(width, 1))  # device pixels per band
-    bands = -(-height // rows)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    try:
-        for band in range(bands):
-            top, bottom = band * rows / scale, min(height, (band + 1) * rows) / scale
-            painter.save()
-            painter.setClipRect(QRectF(0, top, options.width, bottom - top))
-            plot.scene().render(painter, target, source)
-            painter.restore()
-            if progress is not None and not progress(band + 1, bands):
-                return None
-    finally:
-        painter.end()
+    source = plot.mapToScene(plot.viewport().rect()).boundingRect()
+    plot.scene().render(painter, QRectF(0, 0, options.width, options.height), source)
+    painter.end()
     return image
 
 
@@ -154,5 +134,4 @@ def write_error_plot(points: list, path: str | Path, options: FigureOptions) -> 
         plot.grab()  # one paint sizes the axes to their labels (0.001 is wider than 0.5)
         QApplication.processEvents()
         image = render(plot, options)
-    assert image is not None
     write_png(image, path)

@@ -6,8 +6,6 @@ disk) is a clear message, and the session itself is never touched.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,10 +30,6 @@ from uat_explorer.export.figures import (
 )
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
-
-
-class _CancelledError(Exception):
-    """The person cancelled a long export."""
 
 
 class Exporter(QObject):
@@ -87,38 +81,11 @@ class Exporter(QObject):
                 if svg:
                     write_svg(plot, path)
                     return
-                with self._progress(f"Rendering the {what}…") as step:
-                    image = render(plot, options, step)
-                if image is None:
-                    raise _CancelledError
+                image = render(plot, options)
                 write_png(image, path)
                 del image  # hundreds of MB for a big figure: gone before anything else
 
-        try:
-            return self._write(path, what, write)
-        except _CancelledError:
-            self.done.emit("Export cancelled: nothing was written")
-            return False
-
-    @contextlib.contextmanager
-    def _progress(self, text: str) -> Iterator[Callable[[int, int], bool]]:
-        """A progress dialog (shown only if the work takes a while) with Cancel; the
-        window keeps drawing between the steps."""
-        dialog = QProgressDialog(text, "Cancel", 0, 100, self.window)
-        dialog.setObjectName("exportProgress")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-
-        def step(done: int, total: int) -> bool:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            QApplication.processEvents()
-            return not dialog.wasCanceled()
-
-        try:
-            yield step
-        finally:
-            dialog.close()
+        return self._write(path, what, write)
 
     def copy_figure(self) -> None:
         screen = self.window.screen()
