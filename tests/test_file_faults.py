@@ -266,3 +266,38 @@ def test_stale_locks_of_dead_processes_are_cleaned():
     rescues()
     assert not stale.exists() and (folder / "session-alive.lock").exists()
     held.unlock()
+
+
+def test_a_big_png_is_painted_by_another_process(window, tmp_path, monkeypatch):
+    """F13: the window keeps drawing; the figure is the window's own plot."""
+    from PySide6.QtGui import QImage
+
+    from uat_explorer.export.figures import FigureOptions
+    from uat_explorer.gui import exporter
+
+    monkeypatch.setattr(exporter, "OFFLINE_PIXELS", 1000)
+    path = tmp_path / "big.png"
+    assert window.files.exporter.figure(path, FigureOptions(300, 200, 2.0))
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (600, 400)
+    assert "Exported" in window.statusBar().currentMessage()
+
+
+def test_cancelling_a_big_png_stops_its_process_and_writes_nothing(window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from uat_explorer.export.figures import FigureOptions
+    from uat_explorer.gui import exporter
+
+    monkeypatch.setattr(exporter, "OFFLINE_PIXELS", 1000)
+
+    def click_cancel():
+        dialog = window.findChild(QProgressDialog, "exportProgress")
+        dialog.findChild(QPushButton).click()  # as a person would
+
+    QTimer.singleShot(100, click_cancel)
+    path = tmp_path / "big.png"
+    assert not window.files.exporter.figure(path, FigureOptions(6000, 6000))
+    assert not path.exists()
+    assert "cancelled" in window.statusBar().currentMessage()
