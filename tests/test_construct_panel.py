@@ -140,3 +140,29 @@ def test_cli_sweep_and_epsilon(capsys):
 def test_cli_refuses_bad_ranges_in_one_line(capsys, bad):
     code, _, err = run_cli(capsys, f"construct --target sin {bad}")
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_compare_with_training_plots_what_few_trained_neurons_reach(qtbot, window):
+    """Real worker process: LM at N = 2 … 64 from 3 seeds, best kept, with progress."""
+    panel = open_panel(window)
+    button = window.findChild(QPushButton, "compareTrainingButton")
+    button.click()
+    qtbot.waitUntil(lambda: not button.isChecked(), timeout=60_000)
+    xs, ys = panel.plot.trained.getData()
+    assert len(xs) == 6 and panel.plot.trained.isVisible()
+    errors = dict(zip(np.round(10**xs).astype(int), 10**ys, strict=True))
+    x, t = window.state.training_data()
+    construction = sweep(window.state.target, window.state.domain, x, t, range(8, 9))[0]
+    assert errors[8] < construction.max_abs_error / 10  # far fewer neurons for the error
+    assert not panel.comparison.running
+
+
+def test_compare_with_training_can_be_cancelled(qtbot, window):
+    panel = open_panel(window)
+    button = window.findChild(QPushButton, "compareTrainingButton")
+    button.click()
+    assert panel.comparison.running
+    process = panel.comparison._process
+    button.click()
+    assert not panel.comparison.running and not process.alive()
+    assert "cancelled" in window.findChild(QLabel, "constructResultLabel").text()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -24,6 +25,7 @@ from uat_explorer.core import MAX_NEURONS, InputError
 from uat_explorer.core.construct import SweepPoint, construct, smallest_count, sweep
 from uat_explorer.core.formula import number
 from uat_explorer.gui.scientific_spin import ScientificSpinBox
+from uat_explorer.gui.training_comparison import TrainingComparison
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 
@@ -75,10 +77,20 @@ class ConstructPanel(QWidget):
         self.epsilon.setToolTip("The tolerance ε on max |error| over the samples")
         self.find = QPushButton("Find N", objectName="findNButton")
         self.find.setToolTip("Build the smallest construction whose max |error| is at most ε")
+        self.compare = QPushButton("Compare with training", objectName="compareTrainingButton")
+        self.compare.setCheckable(True)
+        self.compare.setToolTip(
+            "Train networks of 2, 4, … 64 sigmoid neurons (Levenberg–Marquardt, 3 seeds, best"
+            " kept) in the background and plot the error they reach: training needs far fewer"
+            " neurons than the construction for the same error. Click again to cancel."
+        )
+        self.compare_progress = QProgressBar(objectName="compareTrainingProgress")
+        self.compare_progress.setVisible(False)
+        self.comparison = TrainingComparison(self)
         self.result = QLabel(objectName="constructResultLabel", wordWrap=True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plot = ErrorVsNeuronsPlot()
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(220)
         note = QLabel(PROMISE, objectName="constructPromiseLabel", wordWrap=True)
         note.setEnabled(False)
 
@@ -98,6 +110,10 @@ class ConstructPanel(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(form)
         layout.addWidget(self.result)
+        compare = QHBoxLayout()
+        compare.addWidget(self.compare)
+        compare.addWidget(self.compare_progress, 1)
+        layout.addLayout(compare)
         layout.addWidget(self.plot, 1)
         layout.addWidget(note)
 
@@ -111,6 +127,10 @@ class ConstructPanel(QWidget):
         self.build.clicked.connect(lambda: self.build_count(self.count.value()))
         self.find.clicked.connect(self.find_n)
         self.epsilon.valueChanged.connect(lambda value: self.plot.show_epsilon(value))
+        self.compare.toggled.connect(self._compare_toggled)
+        self.comparison.progressed.connect(self._compare_progressed)
+        self.comparison.finished.connect(self._compare_finished)
+        self.comparison.failed.connect(self._compare_failed)
         state.targetChanged.connect(self._sweep_soon)
         state.settingsChanged.connect(self._sweep_soon)
         self._mode_changed()
@@ -216,6 +236,40 @@ class ConstructPanel(QWidget):
             widget.blockSignals(True)
             widget.setValue(count)
             widget.blockSignals(False)
+
+    # -- training, for comparison ----------------------------------------------------------------
+    def _compare_toggled(self, on: bool) -> None:
+        if not on:
+            if self.comparison.running:
+                self.comparison.cancel()
+                self.result.setText("Comparison cancelled.")
+            self.compare_progress.setVisible(False)
+            return
+        x, t = self.state.training_data()
+        self.compare_progress.setRange(0, 1)
+        self.compare_progress.setValue(0)
+        self.compare_progress.setVisible(True)
+        self.result.setText("Training networks of 2 … 64 neurons in the background…")
+        self.comparison.start(x, t, self.state.domain)
+
+    def _compare_progressed(self, done: int, total: int) -> None:
+        self.compare_progress.setRange(0, total)
+        self.compare_progress.setValue(done)
+
+    def _compare_finished(self, results: list[tuple[int, float]]) -> None:
+        self.plot.show_training(results)
+        self.compare.setChecked(False)
+        if results:
+            fewest = min(results, key=lambda r: r[1])
+            self.result.setText(
+                f"Trained, {fewest[0]} neurons reach max |error| {number(fewest[1])}; the"
+                " diamonds show each N. Training places its neurons; the construction"
+                " spaces them evenly, so it needs many more."
+            )
+
+    def _compare_failed(self, why: str) -> None:
+        self.compare.setChecked(False)
+        self.result.setText(why)
 
     # -- the measurement -----------------------------------------------------------------------
     def refresh_sweep(self) -> None:

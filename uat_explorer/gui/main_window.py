@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
         self.files.close()
         self.training.shutdown()
+        self.construct.comparison.cancel()  # no training process outlives the window
         super().closeEvent(event)
 
     def show_shortcuts(self) -> None:

@@ -95,6 +95,7 @@ PANELS: list[Panel] = [
         Area.BottomDockWidgetArea,
         shortcut="Ctrl+Shift+K",
         visible=False,
+        scroll=True,
         wide=True,
     ),
 ]

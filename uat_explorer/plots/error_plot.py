@@ -36,6 +36,9 @@ class ErrorVsNeuronsPlot(ThemedPlot):
         self.addItem(self.marker)
         self.slope_text = pg.TextItem(anchor=(0, 0))
         self.addItem(self.slope_text, ignoreBounds=True)
+        self.trained = pg.ScatterPlotItem(size=10, symbol="d", name="trained (LM, best of 3)")
+        self.addItem(self.trained)  # named: the legend lists it
+        self.trained.setVisible(False)
         self.epsilon_line = pg.InfiniteLine(angle=0, movable=False)
         self.epsilon_line.setVisible(False)
         self.addItem(self.epsilon_line)
@@ -63,6 +66,13 @@ class ErrorVsNeuronsPlot(ThemedPlot):
         self.slope_text.setPos(low_x, high_y)
         self.show_current(current)
 
+    def show_training(self, results: list[tuple[int, float]]) -> None:
+        """The error training reaches with N neurons, beside the construction's."""
+        kept = [(n, e) for n, e in results if e > 0 and math.isfinite(e)]
+        self.trained.setVisible(bool(kept))
+        if kept:
+            self.trained.setData([math.log10(n) for n, _ in kept], [math.log10(e) for _, e in kept])
+
     def show_current(self, current: int | None) -> None:
         self.marker.setVisible(current is not None and current > 0)
         if current:
@@ -86,3 +96,5 @@ class ErrorVsNeuronsPlot(ThemedPlot):
             pg.mkPen(colors.foreground, width=1 * scale, style=Qt.PenStyle.DotLine)
         )
         self.slope_text.setColor(colors.foreground)
+        self.trained.setPen(pg.mkPen(colors.foreground, width=1 * scale))
+        self.trained.setBrush(pg.mkBrush(colors.diverged))
