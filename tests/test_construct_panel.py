@@ -166,3 +166,21 @@ def test_compare_with_training_can_be_cancelled(qtbot, window):
     button.click()
     assert not panel.comparison.running and not process.alive()
     assert "cancelled" in window.findChild(QLabel, "constructResultLabel").text()
+
+
+def test_neuron_curves_wait_for_the_release_and_then_catch_up(window):
+    """While the count is dragged only the output follows (256 curves cost ~40 ms a tick);
+    on release every neuron curve shows the network it belongs to."""
+    open_panel(window)
+    slider = window.findChild(QSlider, "constructCountSlider")
+    plot = window.plot
+    slider.setSliderDown(True)
+    assert not plot.components_visible
+    for count in (40, 80, 120):
+        slider.setValue(count)
+    slider.setSliderDown(False)
+    assert plot.components_visible
+    network = window.state.network
+    last = plot.components[window.state.ids[-1]]
+    expected = network.contribution(network.size - 1, plot.x_fine)[::5]
+    np.testing.assert_allclose(last.yData, expected)

@@ -61,15 +61,18 @@ class Trace:
             self.a = np.empty_like(self.z)
             self.slope = np.empty_like(self.z)
             spacing = sample_spacing(self.x)
-            for j, name in enumerate(net.activations):
+            kinds = np.array(net.activations)
+            for name in set(net.activations):  # one block of rows per activation
                 act = ACTIVATIONS[name]
-                act.value(self.z[j], self.a[j])
+                rows = np.flatnonzero(kinds == name)
+                z = self.z[rows]
+                a = act.value(z, np.empty_like(z))
+                self.a[rows] = a
                 if act.surrogate:
-                    temp = float(surrogate_temperature(net.w[j : j + 1], spacing)[0])
-                    act.slope(self.z[j] / temp, self.a[j], self.slope[j])
-                    self.slope[j] /= temp
+                    temp = surrogate_temperature(net.w[rows], spacing)[:, None]
+                    self.slope[rows] = act.slope(z / temp, a, np.empty_like(z)) / temp
                 else:
-                    act.slope(self.z[j], self.a[j], self.slope[j])
+                    self.slope[rows] = act.slope(z, a, np.empty_like(z))
             self.v_live = net.v * self.live
             self.y = net.c + self.v_live @ self.a
             self.residual = self.y - self.t

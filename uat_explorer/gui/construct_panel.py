@@ -28,6 +28,7 @@ from uat_explorer.gui.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.training_comparison import TrainingComparison
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
+from uat_explorer.plots.function_plot import FunctionPlot
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -42,9 +43,12 @@ PROMISE = (
 
 
 class ConstructPanel(QWidget):
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: AppState, plot: FunctionPlot | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, objectName="constructPanel")
-        self.state = state
+        self.state, self.function_plot = state, plot
+        self._curves_before_drag: bool | None = None
         self.points: list[SweepPoint] = []
         self._drags = itertools.count(1)
         self._drag: int | None = None
@@ -68,7 +72,10 @@ class ConstructPanel(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="constructCountSlider")
         self.slider.setRange(1, MAX_NEURONS)
         self.slider.setValue(10)
-        self.slider.setToolTip("Drag: the construction is rebuilt live (one drag, one undo step)")
+        self.slider.setToolTip(
+            "Drag: the construction is rebuilt live (one drag, one undo step); the neuron"
+            " curves come back when you let go"
+        )
         self.build = QPushButton("Build", objectName="constructButton")
         self.build.setToolTip("Replace the network by the construction for this target")
         self.epsilon = ScientificSpinBox(1e-6, 10.0)
@@ -191,10 +198,19 @@ class ConstructPanel(QWidget):
         self.plot.show_current(count)
 
     def _drag_started(self) -> None:
+        """A drag rebuilds the network at every tick: the output curve follows, while
+        the neuron curves (up to 256) wait for the release."""
         self._drag = next(self._drags)
+        plot = self.function_plot
+        if plot is not None:
+            self._curves_before_drag = plot.components_visible
+            plot.set_components_visible(False)
 
     def _drag_ended(self) -> None:
         self._drag = None
+        if self.function_plot is not None and self._curves_before_drag is not None:
+            self.function_plot.set_components_visible(self._curves_before_drag)
+            self._curves_before_drag = None
 
     def _slid(self, count: int) -> None:
         self.count.blockSignals(True)

@@ -91,7 +91,7 @@ PANELS: list[Panel] = [
     Panel(
         "construct",
         "Construct",
-        lambda c: ConstructPanel(c.state),
+        lambda c: ConstructPanel(c.state, c.plot),
         Area.BottomDockWidgetArea,
         shortcut="Ctrl+Shift+K",
         visible=False,

@@ -77,6 +77,7 @@ class FunctionPlot(ThemedPlot):
     ) -> None:
         self.line_scale = line_scale  # exports at 2× scale draw lines 2× as wide
         self.components_visible = True
+        self._components_stale = False
         self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
         self.samples_visible = False
@@ -227,13 +228,22 @@ class FunctionPlot(ThemedPlot):
     def refresh_network(self) -> None:
         network = self.state.network
         self.parts_fine = network.forward(self.x_fine)[1]
-        coarse = self.parts_fine[:, ::COMPONENT_STRIDE]
-        for index, neuron_id in enumerate(self.state.ids):
-            self.components[neuron_id].setData(self.x_coarse, coarse[index])
+        self._components_stale = True
+        self._draw_components()
         muted = tuple(network.muted)
         if muted != self._styled_muted:  # styles change with mutes, not with every frame
             self.restyle_components()
         self.update_output()
+
+    def _draw_components(self) -> None:
+        """Hidden neuron curves are not fed (256 of them cost ~40 ms in pyqtgraph's
+        bookkeeping): they catch up when shown again."""
+        if not (self.components_visible and self._components_stale):
+            return
+        coarse = self.parts_fine[:, ::COMPONENT_STRIDE]
+        for index, neuron_id in enumerate(self.state.ids):
+            self.components[neuron_id].setData(self.x_coarse, coarse[index])
+        self._components_stale = False
 
     def update_neuron(self, index: int) -> None:
         network = self.state.network
@@ -272,6 +282,11 @@ class FunctionPlot(ThemedPlot):
         item.setZValue(6 if emphasised else 1)
 
     def restyle_components(self) -> None:
+        if not self.components_visible:  # hidden: one pass hides them, no per-curve work
+            for item in self.components.values():
+                item.setVisible(False)
+            self._styled_muted = tuple(self.state.network.muted)
+            return
         self._styled_muted = tuple(self.state.network.muted)
         for index in range(len(self.state.ids)):
             self._style_component(index)
@@ -288,6 +303,7 @@ class FunctionPlot(ThemedPlot):
     def set_components_visible(self, visible: bool) -> None:
         if visible != self.components_visible:
             self.components_visible = visible
+            self._draw_components()
             self.restyle_components()
             self.componentsShown.emit(visible)
 
