@@ -184,3 +184,17 @@ def test_neuron_curves_wait_for_the_release_and_then_catch_up(window):
     last = plot.components[window.state.ids[-1]]
     expected = network.contribution(network.size - 1, plot.x_fine)[::5]
     np.testing.assert_allclose(last.yData, expected)
+
+
+def test_cards_catch_up_once_at_the_end_of_a_drag(window):
+    """Cards are rebuilt once when the drag ends, not at every tick of it."""
+    open_panel(window)
+    slider = window.findChild(QSlider, "constructCountSlider")
+    built = []
+    window.stack.sync_cards = lambda original=window.stack.sync_cards: (built.append(1), original())
+    slider.setSliderDown(True)
+    for count in range(20, 60, 5):
+        slider.setValue(count)
+    assert built == [] and window.state.network.size == 55
+    slider.setSliderDown(False)
+    assert built == [1] and len(window.stack.cards) == 55

@@ -28,7 +28,6 @@ from uat_explorer.gui.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.training_comparison import TrainingComparison
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
-from uat_explorer.plots.function_plot import FunctionPlot
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -43,12 +42,9 @@ PROMISE = (
 
 
 class ConstructPanel(QWidget):
-    def __init__(
-        self, state: AppState, plot: FunctionPlot | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="constructPanel")
-        self.state, self.function_plot = state, plot
-        self._curves_before_drag: bool | None = None
+        self.state = state
         self.points: list[SweepPoint] = []
         self._drags = itertools.count(1)
         self._drag: int | None = None
@@ -198,19 +194,14 @@ class ConstructPanel(QWidget):
         self.plot.show_current(count)
 
     def _drag_started(self) -> None:
-        """A drag rebuilds the network at every tick: the output curve follows, while
-        the neuron curves (up to 256) wait for the release."""
+        """A drag rebuilds the network at every tick: the output follows, while the
+        cards and neuron curves (up to 256) catch up at the release."""
         self._drag = next(self._drags)
-        plot = self.function_plot
-        if plot is not None:
-            self._curves_before_drag = plot.components_visible
-            plot.set_components_visible(False)
+        self.state.set_live_rebuild(True)
 
     def _drag_ended(self) -> None:
         self._drag = None
-        if self.function_plot is not None and self._curves_before_drag is not None:
-            self.function_plot.set_components_visible(self._curves_before_drag)
-            self._curves_before_drag = None
+        self.state.set_live_rebuild(False)
 
     def _slid(self, count: int) -> None:
         self.count.blockSignals(True)

@@ -96,7 +96,9 @@ class NeuronStack(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.scroll, 1)
 
-        state.structureChanged.connect(self.sync_cards)
+        state.structureChanged.connect(self._structure_changed)
+        state.liveRebuildChanged.connect(self._live_rebuild)
+        self._behind = False  # cards wait for the end of a live rebuild
         state.neuronChanged.connect(self.show_neuron)
         state.weightsChanged.connect(self.show_all)
         state.outputBiasChanged.connect(lambda: self.bias.set_value(state.network.c))
@@ -147,6 +149,17 @@ class NeuronStack(QWidget):
         card.clicked.connect(self.state.select)
         return card
 
+    def _structure_changed(self) -> None:
+        if self.state.live_rebuild:
+            self._behind = True  # 256 cards per drag tick would cost tens of ms
+            return
+        self.sync_cards()
+
+    def _live_rebuild(self, on: bool) -> None:
+        if not on and self._behind:
+            self._behind = False
+            self.sync_cards()
+
     def sync_cards(self) -> None:
         """Match the cards to the network's neurons: create, drop and reorder as needed."""
         ids = self.state.ids
@@ -194,7 +207,7 @@ class NeuronStack(QWidget):
 
     def show_gradients(self, cards: list[NeuronCard] | None = None) -> None:
         """Each visible card's pull of gradient descent on its dials, from the cache."""
-        if not self.isVisible():
+        if not self.isVisible() or self._behind:
             return
         gradients = self.state.derived().gradients
         flat = gradients.flat()
@@ -235,6 +248,8 @@ class NeuronStack(QWidget):
         self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))
 
     def show_all(self) -> None:
+        if self._behind:
+            return
         """New values for every card; only those in view redraw now, the others when
         they come into view (a training frame would otherwise go on hidden dials)."""
         for card in self.cards.values():

@@ -91,7 +91,7 @@ PANELS: list[Panel] = [
     Panel(
         "construct",
         "Construct",
-        lambda c: ConstructPanel(c.state, c.plot),
+        lambda c: ConstructPanel(c.state),
         Area.BottomDockWidgetArea,
         shortcut="Ctrl+Shift+K",
         visible=False,

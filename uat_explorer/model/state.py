@@ -78,6 +78,7 @@ class AppState(QObject):
     derivedChanged = Signal()  # loss, metrics, gradients may differ: read derived() again
     aboutToEdit = Signal()  # an intent is about to change the model (training pauses)
     probeChanged = Signal()  # the sample the backprop views look at
+    liveRebuildChanged = Signal(bool)  # a drag rebuilds the network at every tick
     message = Signal(str)  # something the person should read (a refused edit, a limit)
 
     def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
@@ -94,6 +95,7 @@ class AppState(QObject):
         self.diverged_run: DivergedRun | None = None
         self.probe_sample: int | None = None  # the sample backprop is shown on, if any
         self.probe_scope = "sample"  # backprop's loss: "sample" (ℓ of it) or "batch" (L)
+        self.live_rebuild = False
         self.revision = 0  # bumped by every model change: training knows when to reload
         self._derived: DerivedValues | None = None
         self.changed.connect(self.derivedChanged)
@@ -181,6 +183,14 @@ class AppState(QObject):
         if index != self.probe_sample:
             self.probe_sample = index
             self.probeChanged.emit()
+
+    def set_live_rebuild(self, on: bool) -> None:
+        """A gesture (dragging the construction's neuron count) replaces the network at
+        every tick: views may let their per-neuron parts (cards, curves) catch up at the
+        end, as long as the output itself follows."""
+        if on != self.live_rebuild:
+            self.live_rebuild = on
+            self.liveRebuildChanged.emit(on)
 
     def set_probe_scope(self, scope: str) -> None:
         if scope != self.probe_scope:

@@ -28,6 +28,7 @@ class ModelView(Protocol):
     stepChanged: SignalInstance
     derivedChanged: SignalInstance
     probeChanged: SignalInstance
+    liveRebuildChanged: SignalInstance
 
     @property
     def session(self) -> Session: ...

@@ -160,6 +160,8 @@ class FunctionPlot(ThemedPlot):
         state.selectionChanged.connect(self.restyle_components)
         state.soloChanged.connect(self.restyle_components)
         state.probeChanged.connect(self.show_probe)
+        state.liveRebuildChanged.connect(self._live_rebuild)
+        self._curves_before_rebuild: bool | None = None
         state.derivedChanged.connect(self._derived_changed)
         self.apply_theme()
         self.refresh_target()
@@ -323,6 +325,16 @@ class FunctionPlot(ThemedPlot):
     def _sample_clicked(self, _item: object, points: list, _event: object = None) -> None:
         if len(points):
             self.sampleClicked.emit(int(points[0].data()))
+
+    def _live_rebuild(self, on: bool) -> None:
+        """During a live rebuild only the output follows; the neuron curves (up to 256,
+        ~40 ms a tick in pyqtgraph's bookkeeping) come back at the end."""
+        if on:
+            self._curves_before_rebuild = self.components_visible
+            self.set_components_visible(False)
+        elif self._curves_before_rebuild is not None:
+            self.set_components_visible(self._curves_before_rebuild)
+            self._curves_before_rebuild = None
 
     # -- backprop: the probed sample and the error signal ---------------------------------
     def _derived_changed(self) -> None:
