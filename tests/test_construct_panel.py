@@ -198,3 +198,16 @@ def test_cards_catch_up_once_at_the_end_of_a_drag(window):
     assert built == [] and window.state.network.size == 55
     slider.setSliderDown(False)
     assert built == [1] and len(window.stack.cards) == 55
+
+
+@pytest.mark.parametrize("rise", [0.05, 1.0, 50.0])
+def test_the_fast_sigmoid_sweep_is_the_built_network(rise):
+    """The sweep skips saturated sigmoids; it must equal the network it describes."""
+    target, domain, x, t = samples("nielsen", 300)
+    transition = rise * (x[1] - x[0])
+    points = sweep(target, domain, x, t, range(1, 129), "sigmoids", transition=transition)
+    for count in (1, 2, 9, 64, 128):
+        y = construct(target, domain, count, "sigmoids", transition=transition)(x)
+        assert points[count - 1].max_abs_error == pytest.approx(
+            np.abs(y - t).max(), rel=1e-9, abs=1e-12
+        )

@@ -103,7 +103,7 @@ def sweep(
         if mode == "bumps" and count % 2:
             continue
         if mode == "sigmoids":
-            y = construct(target, domain, count, mode, transition=transition)(x)
+            y = _sigmoid_staircase(target, low, high, count, x, transition)
         else:
             slices = count + 1 if mode == "staircase" else count // 2
             width = (high - low) / slices
@@ -114,6 +114,46 @@ def sweep(
             error = np.abs(y - t)
         points.append(SweepPoint(count, float(error.max()), float(np.sqrt(np.mean(error * error)))))
     return points
+
+
+SATURATED = 36.0
+"""Beyond |z| = 36 a sigmoid equals its step to within 1e-16."""
+
+
+def _sigmoid_staircase(
+    target: Callable[[np.ndarray], np.ndarray],
+    low: float,
+    high: float,
+    count: int,
+    x: np.ndarray,
+    transition: float | None,
+) -> np.ndarray:
+    """The "sigmoids" construction on x without a forward pass over every neuron: the
+    staircase of steps, plus each sigmoid's difference from its step, which only the few
+    edges within 36/w of a sample contribute (exact to 1e-16; 20,000 samples in a
+    fraction of a second instead of seconds)."""
+    if transition is None or not (math.isfinite(transition) and transition > 0):
+        raise InputError(f"a sigmoid's transition width must be > 0, got {transition!r}")
+    slices = count + 1
+    width = (high - low) / slices
+    edges = low + width * np.arange(1, slices)
+    heights = np.asarray(target(low + width * (np.arange(slices) + 0.5)), float)
+    jumps = np.diff(heights)
+    w = SIGMOID_SPAN / transition
+    below = np.searchsorted(edges, x, side="right")  # edges at or left of each sample
+    y = heights[below].copy()
+    reach = math.ceil(SATURATED / (w * width)) + 1
+    if 2 * reach >= count:  # soft sigmoids overlap everywhere: the plain sum is cheaper
+        return construct(target, (low, high), count, "sigmoids", transition=transition)(x)
+    with np.errstate(all="ignore"):
+        for offset in range(-reach, reach):
+            k = below + offset
+            valid = (k >= 0) & (k < count)
+            kk = np.clip(k, 0, count - 1)
+            z = w * (x - edges[kk])
+            sigmoid = 0.5 * (1.0 + np.tanh(0.5 * z))
+            y += np.where(valid, jumps[kk] * (sigmoid - (z >= 0)), 0.0)
+    return y
 
 
 def fitted_slope(points: list[SweepPoint]) -> float:
