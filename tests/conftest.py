@@ -75,3 +75,23 @@ def window(qtbot):
     w.show()
     w.state.set_steps_per_frame(0)  # tests train at Max; test_teaching checks the default
     return w
+
+
+@pytest.fixture
+def sine_window(qtbot):
+    """8 sigmoid neurons from seed 5 on sin(x), training at Max (thousands of steps, quickly);
+    at the end it closes, and no training process may be left behind."""
+    from uat_explorer.core import Session
+    from uat_explorer.gui import MainWindow
+
+    domain = (-math.pi, math.pi)
+    net = random_network(["sigmoid"] * 8, domain, seed=5)
+    w = MainWindow(Session(network=net, target=Target.preset("sin"), domain=domain, seed=5))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.state.set_steps_per_frame(0)
+    yield w
+    w.files.document.mark_saved(None)
+    w.close()
+    assert w.training._process is None

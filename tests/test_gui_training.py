@@ -15,26 +15,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
-    QToolButton,
 )
 
-from uat_explorer.core import Session, Target, random_network
-from uat_explorer.gui import MainWindow
+from uat_explorer.core import random_network
 
 DOMAIN = (-math.pi, math.pi)
 
 
 @pytest.fixture
-def window(qtbot):
-    net = random_network(["sigmoid"] * 8, DOMAIN, seed=5)
-    w = MainWindow(Session(network=net, target=Target.preset("sin"), domain=DOMAIN, seed=5))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    w.findChild(QToolButton, "maxSpeedButton").click()  # thousands of steps, quickly
-    yield w
-    w.close()
-    assert w.training._process is None  # no worker left behind
+def window(sine_window):
+    return sine_window
 
 
 def button(window, name):

@@ -11,24 +11,15 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from uat_explorer.core import Network, Session, Target, random_network
+from uat_explorer.core import Network
 from uat_explorer.core.training_worker import Progress
-from uat_explorer.gui import MainWindow
 
 DOMAIN = (-math.pi, math.pi)
 
 
 @pytest.fixture
-def window(qtbot):
-    net = random_network(["sigmoid"] * 8, DOMAIN, seed=5)
-    w = MainWindow(Session(network=net, target=Target.preset("sin"), domain=DOMAIN, seed=5))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    w.state.set_steps_per_frame(0)
-    yield w
-    w.files.document.mark_saved(None)
-    w.close()
+def window(sine_window):
+    return sine_window
 
 
 def test_weights_from_a_killed_worker_belong_to_the_document(qtbot, window):

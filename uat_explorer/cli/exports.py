@@ -89,17 +89,14 @@ def write_gif(images, args: argparse.Namespace) -> None:
     writing(args.export_gif, lambda: write(images, args.export_gif, args.gif_fps))
 
 
-def export_backprop(session: Session, args: argparse.Namespace) -> dict[str, str]:
+def export_backprop(session: Session, args: argparse.Namespace, sample: int) -> dict[str, str]:
     """The backprop graph (PNG, SVG) and the gradient table (CSV) of one sample."""
-    from uat_explorer.core.backprop import check_sample
     from uat_explorer.export.backprop import write_backprop, write_gradients
     from uat_explorer.export.headless import ensure_application
     from uat_explorer.model.state import AppState
 
     ensure_application()
     state = AppState(session.copy())
-    trace = state.derived().trace
-    sample = trace.size // 2 if args.sample is None else check_sample(trace, args.sample)
     written: dict[str, str] = {}
     options = figure_options(args)
     for key, path in (("backprop_png", args.backprop_png), ("backprop_svg", args.backprop_svg)):

@@ -12,7 +12,7 @@ from uat_explorer.cli.exports import (
     export_static,
 )
 from uat_explorer.core import FitMetrics, InputError, Session
-from uat_explorer.core.backprop import check_scope
+from uat_explorer.core.backprop import check_sample, check_scope, middle_sample
 
 
 def add_parser(commands) -> None:
@@ -45,14 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if backprop:  # every setting is checked before anything is written
         check_scope(args.scope)
         count = session.training_data()[0].size
-        if args.sample is not None and not 0 <= args.sample < count:
-            raise InputError(
-                f"--sample {args.sample} does not exist: there are {count} samples"
-                f" (0 to {count - 1})"
-            )
+        sample = middle_sample(count) if args.sample is None else check_sample(args.sample, count)
     exported = export_static(session, args)
     if backprop:
-        exported |= export_backprop(session, args)
+        exported |= export_backprop(session, args, sample)
     x, t = session.training_data()
     metrics = FitMetrics.of(session.network(x), t)
     output = summary(session, metrics, 0, 0.0) | {

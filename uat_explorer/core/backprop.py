@@ -94,13 +94,18 @@ class Graph:
         return list(reversed(self.forward_order()))
 
 
-def check_sample(trace: Trace, sample: int) -> int:
-    if not 0 <= sample < trace.size:
+def check_sample(sample: int, count: int) -> int:
+    """A sample index (0-based) among ``count`` samples, or an InputError saying so."""
+    if not 0 <= sample < count:
         raise InputError(
-            f"sample {sample} does not exist: there are {trace.size} samples (0 to"
-            f" {trace.size - 1})"
+            f"sample {sample} does not exist: there are {count} samples (0 to {count - 1})"
         )
     return sample
+
+
+def middle_sample(count: int) -> int:
+    """The sample shown when nobody chose one: the middle of the domain."""
+    return count // 2
 
 
 def check_scope(scope: str) -> str:
@@ -137,7 +142,7 @@ def _parameter_chain(
 def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None) -> Graph:
     """The graph of sample ``sample`` under ``scope``. With more than MAX_ROWS neurons,
     only neuron ``focus`` (or the first unmuted one) gets a row of its own."""
-    i = check_sample(trace, sample)
+    i = check_sample(sample, trace.size)
     scope = check_scope(scope)
     net = trace.network
     size = net.size
@@ -447,7 +452,7 @@ def gradient_rows(
 ) -> list[tuple[str, float, float, float, float]]:
     """One row per parameter in card order (w1, b1, v1, w2, …, c): its value, ∂L/∂p of
     the sample's loss and of the batch loss, and the update −lr·∂L/∂p for ``scope``."""
-    i = check_sample(trace, sample)
+    i = check_sample(sample, trace.size)
     scope = check_scope(scope)
     net = trace.network
     per_sample = trace.sample_gradients(i).flat()

@@ -40,42 +40,58 @@ def construct(
     Mode "sigmoids" is the staircase made of sigmoids whose transitions are
     ``transition`` wide in x (a person picks it as a number of sample spacings)."""
     low, high = check_domain(domain)
-    if mode not in MODES:
-        raise InputError(f"unknown construction {mode!r} (known: {', '.join(MODES)})")
+    _check_mode(mode)
     if mode == "sigmoids":
-        if transition is None or not (math.isfinite(transition) and transition > 0):
-            raise InputError(f"a sigmoid's transition width must be > 0, got {transition!r}")
+        steepness = SIGMOID_SPAN / _check_transition(transition)
         network = construct(target, domain, count, "staircase", "sigmoid")
-        network.w[:] = SIGMOID_SPAN / transition
-        network.b[:] = -network.w * _staircase_edges(low, high, count)
+        network.w[:] = steepness
+        network.b[:] = -steepness * _levels(target, low, high, count + 1)[1]
         return network
     least = 2 if mode == "bumps" else 1
     if not least <= count <= MAX_NEURONS:
         raise InputError(f"{mode} needs between {least} and {MAX_NEURONS} neurons, got {count}")
     if mode == "bumps" and count % 2:
         raise InputError(f"bumps come in pairs of steps: use an even number, not {count}")
-    slices = count + 1 if mode == "staircase" else count // 2
-    width = (high - low) / slices
-    edges = low + width * np.arange(slices + 1)
-    heights = np.asarray(target(edges[:-1] + width / 2), dtype=np.float64)
+    width, inner, heights = _levels(target, low, high, _slices(mode, count))
     if not np.isfinite(heights).all():
         raise InputError("the target is not finite everywhere on the domain")
     if mode == "staircase":
-        positions, v, c = edges[1:-1], np.diff(heights), float(heights[0])
+        positions, v, c = inner, np.diff(heights), float(heights[0])
     else:
-        ends = edges[1:].copy()
-        ends[-1] = high + width / 2
-        positions = np.column_stack([edges[:-1], ends]).reshape(-1)
+        starts = np.concatenate([[low], inner])
+        ends = np.concatenate([inner, [high + width / 2]])
+        positions = np.column_stack([starts, ends]).reshape(-1)
         v = np.column_stack([heights, -heights]).reshape(-1)
         c = 0.0
     w = np.full(count, STEEPNESS / width)
     return Network(w=w, b=-w * positions, v=v, c=c, activations=[activation] * count)
 
 
-def _staircase_edges(low: float, high: float, count: int) -> np.ndarray:
-    """Where a staircase of ``count`` steps switches: the inner edges of count+1 slices."""
-    width = (high - low) / (count + 1)
-    return low + width * np.arange(1, count + 1)
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise InputError(f"unknown construction {mode!r} (known: {', '.join(MODES)})")
+
+
+def _check_transition(transition: float | None) -> float:
+    if transition is None or not (math.isfinite(transition) and transition > 0):
+        raise InputError(f"a sigmoid's transition width must be > 0, got {transition!r}")
+    return transition
+
+
+def _slices(mode: str, count: int) -> int:
+    """A staircase of N steps has N + 1 levels; N bump neurons make N / 2 bumps."""
+    return count // 2 if mode == "bumps" else count + 1
+
+
+def _levels(
+    target: Callable[[np.ndarray], np.ndarray], low: float, high: float, slices: int
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """``slices`` equal slices of [low, high]: their width, the inner edges between them,
+    and the target's value at the middle of each (the level a construction holds there)."""
+    width = (high - low) / slices
+    inner = low + width * np.arange(1, slices)
+    heights = np.asarray(target(low + width * (np.arange(slices) + 0.5)), dtype=np.float64)
+    return width, inner, heights
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,7 @@ def sweep(
     ``counts`` (bumps: the even ones). Steps and bumps are piecewise constant, so each
     count costs one search over the samples, not a forward pass."""
     low, high = check_domain(domain)
+    _check_mode(mode)
     points = []
     for count in counts:
         if mode == "bumps" and count % 2:
@@ -105,11 +122,8 @@ def sweep(
         if mode == "sigmoids":
             y = _sigmoid_staircase(target, low, high, count, x, transition)
         else:
-            slices = count + 1 if mode == "staircase" else count // 2
-            width = (high - low) / slices
-            edges = low + width * np.arange(1, slices)
-            heights = np.asarray(target(low + width * (np.arange(slices) + 0.5)), float)
-            y = heights[np.searchsorted(edges, x, side="right")]
+            _, inner, heights = _levels(target, low, high, _slices(mode, count))
+            y = heights[np.searchsorted(inner, x, side="right")]
         with np.errstate(all="ignore"):
             error = np.abs(y - t)
         points.append(SweepPoint(count, float(error.max()), float(np.sqrt(np.mean(error * error)))))
@@ -134,14 +148,9 @@ def _sigmoid_staircase(
     staircase of steps, plus each sigmoid's difference from its step, which only the few
     edges within 36/w of a sample contribute (exact to 1e-16; 20,000 samples in a
     fraction of a second instead of seconds)."""
-    if transition is None or not (math.isfinite(transition) and transition > 0):
-        raise InputError(f"a sigmoid's transition width must be > 0, got {transition!r}")
-    slices = count + 1
-    width = (high - low) / slices
-    edges = low + width * np.arange(1, slices)
-    heights = np.asarray(target(low + width * (np.arange(slices) + 0.5)), float)
+    w = SIGMOID_SPAN / _check_transition(transition)
+    width, edges, heights = _levels(target, low, high, count + 1)
     jumps = np.diff(heights)
-    w = SIGMOID_SPAN / transition
     below = np.searchsorted(edges, x, side="right")  # edges at or left of each sample
     y = heights[below].copy()
     reach = math.ceil(SATURATED / (w * width)) + 1

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
-from uat_explorer.core.backprop import Graph, build_graph, fmt, gradient_rows
+from uat_explorer.core.backprop import Graph, build_graph, fmt, gradient_rows, middle_sample
 from uat_explorer.gui.gradient_table import GradientTable
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -140,7 +140,7 @@ class BackpropPanel(QWidget):
         plot marks the sample and shows the points only while the panel is seen."""
         if active:
             if self.state.probe_sample is None:
-                self.state.set_probe_sample(self.state.training_data()[0].size // 2)
+                self.state.set_probe_sample(middle_sample(self.state.training_data()[0].size))
             self.plot.force_samples(True)
             self.refresh()
         else:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Q
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from uat_explorer.core import InputError
+from uat_explorer.core.backprop import middle_sample
 from uat_explorer.core.export_data import (
     curves_table,
     loss_table,
@@ -170,7 +171,7 @@ class Exporter(QObject):
         """The sample and scope the Backprop panel shows (the middle sample if closed)."""
         sample = self.state.probe_sample
         if sample is None:
-            sample = self.state.training_data()[0].size // 2
+            sample = middle_sample(self.state.training_data()[0].size)
         return sample, self.state.probe_scope
 
     def backprop(self, path: str | Path, options: FigureOptions) -> bool:

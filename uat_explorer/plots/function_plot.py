@@ -78,6 +78,7 @@ class FunctionPlot(ThemedPlot):
         self.line_scale = line_scale  # exports at 2× scale draw lines 2× as wide
         self.components_visible = True
         self._components_stale = False
+        self._curves_before_rebuild: bool | None = None  # shown before a live rebuild
         self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
         self.samples_visible = False
@@ -161,7 +162,6 @@ class FunctionPlot(ThemedPlot):
         state.soloChanged.connect(self.restyle_components)
         state.probeChanged.connect(self.show_probe)
         state.liveRebuildChanged.connect(self._live_rebuild)
-        self._curves_before_rebuild: bool | None = None
         state.derivedChanged.connect(self._derived_changed)
         self.apply_theme()
         self.refresh_target()

@@ -77,10 +77,11 @@ class LossPlot(ThemedPlot):
         self.show_threshold()
 
     def refresh(self) -> None:
-        steps, losses = self.state.history.arrays()
+        kept_steps, kept_losses = self.state.history.arrays()
         self._show_diverged_run()
         run = self.state.diverged_run
-        if run is not None:
+        steps, losses = kept_steps, kept_losses
+        if run is not None:  # the view spans the run that blew up too
             steps = np.concatenate([steps, run.steps])
             losses = np.concatenate([losses, run.losses])
         self.hint.setVisible(steps.size == 0)
@@ -90,8 +91,7 @@ class LossPlot(ThemedPlot):
             self.follow, self._x_end, self._decades = True, 0.0, None
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
-        kept = self.state.history.arrays()
-        self.curve.setData(kept[0], np.clip(kept[1], SMALLEST, LARGEST))
+        self.curve.setData(kept_steps, np.clip(kept_losses, SMALLEST, LARGEST))
         if self.follow:
             self._keep_in_view(int(steps.max()), np.clip(losses, SMALLEST, LARGEST))
 
