@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -48,3 +50,9 @@ def drag(widget: QWidget, points: list[tuple[float, float]]) -> None:
     for x, y in points[1:]:
         send(QEvent.Type.MouseMove, x, y, held)
     send(QEvent.Type.MouseButtonRelease, *points[-1], Qt.MouseButton.NoButton)
+
+
+def rows_of(path) -> list[list[str]]:
+    """A CSV file's rows, the file closed again."""
+    with open(path, newline="") as f:
+        return list(csv.reader(f))

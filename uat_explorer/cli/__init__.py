@@ -1,4 +1,5 @@
-"""The `uat-explorer` command: the window, or headless `fit`, `construct` and `render`.
+"""The `uat-explorer` command: the window, or headless `fit`, `construct`, `render`,
+`landscape` and `compare`.
 
 Exit codes: 0 success; 2 bad input (one line on stderr); 1 anything unexpected.
 """
@@ -11,18 +12,30 @@ import traceback
 from collections.abc import Sequence
 
 from uat_explorer import __version__
-from uat_explorer.cli import construct_command, fit_command, render_command
+from uat_explorer.cli import (
+    compare_command,
+    construct_command,
+    fit_command,
+    landscape_command,
+    render_command,
+)
 from uat_explorer.cli.common import Parser
 from uat_explorer.core import InputError
 from uat_explorer.core.threads import pin_blas_to_one_thread
 
-COMMANDS = {"fit": fit_command, "construct": construct_command, "render": render_command}
+COMMANDS = {
+    "fit": fit_command,
+    "construct": construct_command,
+    "render": render_command,
+    "landscape": landscape_command,
+    "compare": compare_command,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="uat-explorer",
-        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render} ...",
+        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare} ...",
         description="With no command, opens the window (and FILE, a session .json or a"
         " target .csv, if given). The commands run headless.",
     )

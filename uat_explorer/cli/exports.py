@@ -22,16 +22,22 @@ def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None
         group.add_argument("--export-gif", metavar="F", help=gif)
         group.add_argument("--gif-frames", type=int, default=60, help="frames (60)")
         group.add_argument("--gif-fps", type=float, default=15.0, help="frames per second (15)")
+    add_size_options(group)
+    group.add_argument("--error-band", action="store_true", help="shade the error in figures")
+
+
+def add_size_options(group) -> None:
     group.add_argument("--width", type=int, default=1000, help="figure width in pixels (1000)")
     group.add_argument("--height", type=int, default=620, help="figure height in pixels (620)")
     group.add_argument("--scale", type=float, default=1.0, help="pixel scale, e.g. 2 (1)")
-    group.add_argument("--error-band", action="store_true", help="shade the error in figures")
 
 
 def figure_options(args: argparse.Namespace):
     from uat_explorer.export.figures import FigureOptions
 
-    return FigureOptions(args.width, args.height, args.scale, band=args.error_band)
+    return FigureOptions(
+        args.width, args.height, args.scale, band=getattr(args, "error_band", False)
+    )
 
 
 def check_exports(args: argparse.Namespace) -> None:
@@ -111,4 +117,18 @@ def export_backprop(session: Session, args: argparse.Namespace, sample: int) -> 
             lambda: write_gradients(state, args.gradients_csv, sample, args.scope, rate),
         )
         written["gradients_csv"] = args.gradients_csv
+    return written
+
+
+def export_figures(args: argparse.Namespace, draw: Callable[[str, bool], None]) -> dict[str, str]:
+    """--export-png and --export-svg of a command's own figure: ``draw(path, svg)``."""
+    written: dict[str, str] = {}
+    for kind in ("png", "svg"):
+        path = getattr(args, f"export_{kind}")
+        if path:
+            from uat_explorer.export.headless import ensure_application
+
+            ensure_application()
+            writing(path, lambda path=path, kind=kind: draw(path, kind == "svg"))
+            written[kind] = path
     return written

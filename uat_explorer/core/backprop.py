@@ -21,6 +21,7 @@ from uat_explorer.core.activations import ACTIVATIONS
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.formula import number
 from uat_explorer.core.losses import HUBER_DELTA, loss_by_name
+from uat_explorer.core.parameters import parameter_names, parameter_values
 from uat_explorer.core.trace import Trace
 
 SCOPES = ("sample", "batch")
@@ -457,8 +458,8 @@ def gradient_rows(
     net = trace.network
     per_sample = trace.sample_gradients(i).flat()
     batch = trace.gradients.flat()
-    values = np.append(np.column_stack([net.w, net.b, net.v]).reshape(-1), net.c)
-    names = [f"{p}{j + 1}" for j in range(net.size) for p in "wbv"] + ["c"]
+    values = parameter_values(net)
+    names = parameter_names(net.size)
     chosen = per_sample if scope == "sample" else batch
     return [
         (

@@ -67,6 +67,8 @@ class TrainReport:
     diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
     """After a divergence: (steps, losses) from the restored step to the last finite loss,
     the stretch in which the loss blew up (thinned like the loss history)."""
+    diverged_step: int | None = None
+    """The step whose loss was NaN or infinite, when the run diverged."""
 
 
 class Trainer:
@@ -199,8 +201,9 @@ class Trainer:
                 diverged_loss = final_loss
         self.history.extend(first, losses[:n])
         self._plateau_mark = (mark_step, mark_loss)
-        diverged = diverged_run = None
+        diverged = diverged_run = diverged_step = None
         if diverged_loss is not None:
+            diverged_step = step
             diverged = self._divergence_message(step, diverged_loss, best_step, best_loss)
             run_steps, run_losses = self.history.arrays()
             keep = run_steps >= best_step
@@ -226,6 +229,7 @@ class Trainer:
             diverged=diverged,
             losses=losses[: max(0, min(n, step - first + 1))].copy(),
             diverged_run=diverged_run,
+            diverged_step=diverged_step,
         )
 
     def _divergence_message(self, step: int, loss: float, best_step: int, best: float) -> str:

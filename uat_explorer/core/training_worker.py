@@ -13,6 +13,7 @@ Replies out: Progress after each frame's work, or ("error", text) if something b
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import secrets
 import socket
@@ -80,6 +81,8 @@ class Progress:
     diverged: str | None = None
     diverged_run: tuple[np.ndarray, np.ndarray] | None = None
     """(steps, losses) of the stretch that blew up, when ``diverged`` is set."""
+    diverged_step: int | None = None
+    """The step whose loss was not finite, when ``diverged`` is set."""
     revision: int = 0
     """The ``Job.revision`` these weights were trained from."""
 
@@ -180,6 +183,7 @@ class _Worker:
                 stopped=report.stopped,
                 diverged=report.diverged,
                 diverged_run=report.diverged_run,
+                diverged_step=report.diverged_step,
                 revision=self.revision,
             )
         )
@@ -187,7 +191,9 @@ class _Worker:
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once
-            self.report = replace(report, stopped=None, diverged=None, diverged_run=None)
+            self.report = replace(
+                report, stopped=None, diverged=None, diverged_run=None, diverged_step=None
+            )
 
 
 def serve(conn: Connection) -> None:
@@ -247,13 +253,18 @@ class WorkerProcess:
 
 _LAUNCH = (
     "import sys; from uat_explorer.core.training_worker import connect_and_serve;"
-    " connect_and_serve(int(sys.argv[1]))"
+    " connect_and_serve(int(sys.argv[1]), sys.argv[2])"
 )
+SERVERS = {
+    "train": ("uat_explorer.core.training_worker", "serve"),
+    "race": ("uat_explorer.core.race_worker", "serve_race"),
+}
+"""What a worker process can be: the window's training, or a race of learning rates."""
 CONNECT_SECONDS = 30.0
 """A worker that has not called back by then is not coming (a broken install)."""
 
 
-def start_worker() -> tuple[WorkerProcess, Connection]:
+def start_worker(role: str = "train") -> tuple[WorkerProcess, Connection]:
     """Launch ``serve`` in a fresh interpreter that connects back over localhost.
 
     One path for Linux, macOS and Windows: a listening socket on 127.0.0.1, a child
@@ -268,7 +279,7 @@ def start_worker() -> tuple[WorkerProcess, Connection]:
         server.settimeout(0.1)
         port = server.getsockname()[1]
         process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(port)], stdin=subprocess.PIPE
+            [sys.executable, "-c", _LAUNCH, str(port), role], stdin=subprocess.PIPE
         )
         assert process.stdin is not None
         process.stdin.write(key)
@@ -295,13 +306,25 @@ def start_worker() -> tuple[WorkerProcess, Connection]:
     return WorkerProcess(process), conn
 
 
-def connect_and_serve(port: int) -> None:
+def close_worker(process: WorkerProcess | None, conn: Connection | None) -> None:
+    """Ask a worker to quit, and kill it if it has not within a second."""
+    if conn is not None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            conn.send(("quit",))
+        conn.close()
+    if process is not None and not process.wait(1):
+        process.kill()
+
+
+def connect_and_serve(port: int, role: str = "train") -> None:
     """The worker's side: read the key from stdin, call the window back, serve."""
+    module, function = SERVERS[role]
+    server = getattr(importlib.import_module(module), function)
     key = sys.stdin.buffer.read(32)
     conn = Client(("127.0.0.1", port), authkey=key)
     with socket.socket(fileno=os.dup(conn.fileno())) as same:
         _no_delay(same)
-    serve(conn)
+    server(conn)
 
 
 def _no_delay(sock: socket.socket) -> None:

@@ -16,8 +16,10 @@ from uat_explorer.gui.backprop_panel import BackpropPanel
 from uat_explorer.gui.construct_panel import ConstructPanel
 from uat_explorer.gui.file_actions import FileActions
 from uat_explorer.gui.formula_view import FormulaView
+from uat_explorer.gui.landscape_panel import LandscapePanel
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.panels import PANELS, PanelContext, build_docks
+from uat_explorer.gui.race_window import RaceWindow
 from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.status_bar import StatusFields
 from uat_explorer.gui.target_panel import TargetPanel
@@ -63,6 +65,9 @@ class MainWindow(QMainWindow):
         self.formula: FormulaView = panels["formula"]
         self.backprop: BackpropPanel = panels["backprop"]
         self.construct: ConstructPanel = panels["construct"]
+        self.landscape: LandscapePanel = panels["landscape"]
+        self.compare_window: RaceWindow | None = None
+        self.training_panel.compare.clicked.connect(self.show_compare)
         self.docks["backprop"].visibilityChanged.connect(self.backprop.set_active)
         self._default_layout()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
@@ -246,6 +251,16 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+R",
             "A new seed, and its initial weights",
         )
+        training.addSeparator()
+        add_action(
+            training,
+            self,
+            "&Compare Learning Rates…",
+            self.show_compare,
+            "Ctrl+Shift+O",
+            "Race copies of the network under several learning rates or optimizers",
+            "compareAction",
+        )
 
         for example in EXAMPLES:
             add_action(
@@ -268,6 +283,15 @@ class MainWindow(QMainWindow):
         add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
 
     # -- actions -----------------------------------------------------------------------
+    def show_compare(self) -> RaceWindow:
+        """The race window, made on first use (it starts a process only when run)."""
+        if self.compare_window is None:
+            self.compare_window = RaceWindow(self.state, self.training, self)
+        self.compare_window.show()
+        self.compare_window.raise_()
+        self.compare_window.activateWindow()
+        return self.compare_window
+
     def load_example(self, name: str) -> None:
         example = next(e for e in EXAMPLES if e.name == name)
         self.state.load_session(example.build(), f"Example: {example.title}")
@@ -324,6 +348,9 @@ class MainWindow(QMainWindow):
         self.files.close()
         self.training.shutdown()
         self.construct.comparison.cancel()  # no training process outlives the window
+        if self.compare_window is not None:
+            self.compare_window.runner.stop()
+            self.compare_window.close()
         super().closeEvent(event)
 
     def show_shortcuts(self) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from uat_explorer.gui.backprop_panel import BackpropPanel
 from uat_explorer.gui.construct_panel import ConstructPanel
 from uat_explorer.gui.formula_view import FormulaView
+from uat_explorer.gui.landscape_panel import LandscapePanel
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.target_panel import TargetPanel
 from uat_explorer.gui.training_controller import TrainingController
@@ -96,6 +97,15 @@ PANELS: list[Panel] = [
         shortcut="Ctrl+Shift+K",
         visible=False,
         scroll=True,
+        wide=True,
+    ),
+    Panel(
+        "landscape",
+        "Landscape",
+        lambda c: LandscapePanel(c.state, c.training),
+        Area.BottomDockWidgetArea,
+        shortcut="Ctrl+Shift+L",
+        visible=False,
         wide=True,
     ),
 ]

@@ -3,7 +3,6 @@ a few seeds at N = 2, 4, … 64, in a worker process of its own, never on the GU
 
 from __future__ import annotations
 
-import contextlib
 from multiprocessing.connection import Connection
 
 import numpy as np
@@ -12,7 +11,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from uat_explorer.core.initialize import random_network
 from uat_explorer.core.optimizers import OptimizerSpec
 from uat_explorer.core.trainer import StopRule
-from uat_explorer.core.training_worker import Job, Progress, WorkerProcess, start_worker
+from uat_explorer.core.training_worker import (
+    Job,
+    Progress,
+    WorkerProcess,
+    close_worker,
+    start_worker,
+)
 
 COUNTS = (2, 4, 8, 16, 32, 64)
 SEEDS = (0, 1, 2)
@@ -57,12 +62,7 @@ class TrainingComparison(QObject):
 
     def cancel(self) -> None:
         self._timer.stop()
-        if self._conn is not None:
-            with contextlib.suppress(OSError, BrokenPipeError):
-                self._conn.send(("quit",))
-            self._conn.close()
-        if self._process is not None and not self._process.wait(1):
-            self._process.kill()
+        close_worker(self._process, self._conn)
         self._process = self._conn = None
 
     def _send_next(self) -> None:

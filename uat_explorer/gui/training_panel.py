@@ -169,12 +169,18 @@ class TrainingPanel(QWidget):
         self.seed = QSpinBox(objectName="seedSpin", keyboardTracking=False)
         self.seed.setRange(0, min(MAX_SEED, 2**31 - 1))
         self.seed.setToolTip("The seed of the initial weights: Reset uses it")
+        self.compare = QPushButton("Compare learning rates…", objectName="compareButton")
+        self.compare.setToolTip(
+            "Race copies of this network from the same weights under several learning"
+            " rates or optimizers, side by side (Ctrl+Shift+O)"
+        )
 
         buttons = QGridLayout()
         buttons.addWidget(self.train, 0, 0, 1, 2)
         buttons.addWidget(self.step, 0, 2)
         buttons.addWidget(self.reset, 1, 0)
         buttons.addWidget(self.new_seed, 1, 1, 1, 2)
+        buttons.addWidget(self.compare, 2, 0, 1, 3)
         neurons = QHBoxLayout()
         neurons.addWidget(self.count)
         neurons.addWidget(self.kind, 1)

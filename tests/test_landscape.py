@@ -1,0 +1,279 @@
+"""The loss landscape: the numbers (core), the panel (window) and the command line."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+from gui_helpers import rows_of
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
+
+from uat_explorer.cli import main
+from uat_explorer.core import Network, Session, Target, random_network, trace
+from uat_explorer.core.landscape import Landscape, default_range
+from uat_explorer.core.parameters import parameter_names, with_parameters
+
+X = np.linspace(-3, 3, 120)
+T = np.sin(X)
+
+
+def net6() -> Network:
+    return random_network(["sigmoid", "tanh", "relu", "sigmoid", "tanh", "relu"], (-3, 3), 2)
+
+
+def test_the_grid_minimum_of_two_output_weights_is_their_least_squares_solution():
+    net = net6()
+    land = Landscape(net, X, T, "mse", ["v1", "v2"])
+    xs, ys = np.linspace(-4, 4, 201), np.linspace(-4, 4, 201)
+    grid = land.grid(xs, ys)
+    _, parts = net.forward(X)
+    rest = net(X) - parts[0] - parts[1]
+    a = np.column_stack([parts[0] / net.v[0], parts[1] / net.v[1]])
+    best, *_ = np.linalg.lstsq(a, T - rest, rcond=None)
+    row, column = np.unravel_index(np.argmin(grid), grid.shape)
+    cell = xs[1] - xs[0]
+    assert abs(xs[column] - best[0]) <= cell and abs(ys[row] - best[1]) <= cell
+
+
+@pytest.mark.parametrize("loss", ["mse", "mae", "huber"])
+@pytest.mark.parametrize("names", [["v1", "v2"], ["w1", "b1"], ["w2", "c"], ["b3", "v3"]])
+def test_every_grid_point_is_the_loss_of_that_network(names, loss):
+    net = net6()
+    land = Landscape(net, X, T, loss, names)
+    xs, ys = np.linspace(-1.5, 2.5, 7), np.linspace(-2, 1, 5)
+    grid = land.grid(xs, ys)
+    for i in (0, 3, 6):
+        for k in (0, 2, 4):
+            moved = with_parameters(net, {names[0]: xs[i], names[1]: ys[k]})
+            assert grid[k, i] == pytest.approx(trace(moved, X, T, loss).loss, rel=1e-9, abs=1e-12)
+
+
+def test_a_slice_is_the_loss_along_one_parameter_and_its_slope_the_gradient():
+    net = net6()
+    land = Landscape(net, X, T, "mse", ["w2"])
+    h = 1e-5
+    value = net.w[1]
+    left, right = land.curve([value - h, value + h])
+    expected = trace(net, X, T, "mse").gradients.w[1]
+    assert (right - left) / (2 * h) == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_step_neurons_weight_gives_a_flat_landscape_with_jumps_and_no_warnings():
+    net = Network([2.0], [0.5], [1.0], activations=["step"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grid = Landscape(net, X, T, "mse", ["w1", "b1"]).grid(
+            np.linspace(-4, 4, 50), np.linspace(-4, 4, 50)
+        )
+    assert np.isfinite(grid).all() and np.unique(np.round(grid, 12)).size > 1
+
+
+def test_a_muted_neuron_gives_a_flat_landscape():
+    net = net6()
+    net.muted[:] = True
+    grid = Landscape(net, X, T, "mse", ["v1", "w1"]).grid(np.linspace(-2, 2, 9), [0.0, 1.0])
+    assert np.ptp(grid) == 0
+
+
+def test_the_default_range_is_the_value_plus_minus_max_2_or_twice_it():
+    assert default_range(0.5) == (-1.5, 2.5)
+    assert default_range(-3.0) == (-9.0, 3.0)
+
+
+# -- the panel --------------------------------------------------------------------------
+def open_landscape(qtbot, window):
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Landscape")
+    assert action.shortcut().toString() == "Ctrl+Shift+L"
+    action.trigger()
+    panel = window.landscape
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.losses.size > 0 and panel._job is None)
+    return panel
+
+
+def test_the_panel_opens_on_v1_v2_over_the_default_range(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    combos = [window.findChild(QComboBox, n) for n in ("landscapeXCombo", "landscapeYCombo")]
+    assert [c.currentText() for c in combos] == ["v1", "v2"]
+    names = parameter_names(window.state.network.size)
+    assert [combos[0].itemText(i) for i in range(combos[0].count())] == names
+    net = window.state.network
+    assert panel.losses.shape == (100, 100)
+    low, high = default_range(net.v[0])
+    assert panel.xs[0] == pytest.approx(low) and panel.xs[-1] == pytest.approx(high)
+    x, t = window.state.training_data()
+    expected = Landscape(net, x, t, window.state.session.loss, ["v1", "v2"]).grid(
+        panel.xs, panel.ys
+    )
+    np.testing.assert_allclose(panel.losses, expected, rtol=1e-12)
+    assert "the surface moves" in window.findChild(QLabel, "landscapeNoteLabel").text()
+
+
+def test_one_parameter_mode_draws_the_tangent_with_the_cached_gradient(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    panel.mode.setCurrentText("One parameter")
+    panel.x_combo.setCurrentText("w1")
+    qtbot.waitUntil(lambda: panel._job is None and panel.losses.ndim == 1)
+    xs, ys = panel.plot.tangent.getData()
+    slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+    assert slope == pytest.approx(window.state.derived().gradients.w[0], rel=1e-9)
+    rate = window.state.session.optimizer.learning_rate
+    landed_x = panel.plot.next_point.data["x"][0]
+    assert landed_x == pytest.approx(window.state.network.w[0] - rate * slope)
+
+
+def test_step_moves_only_the_shown_parameter_and_undoes(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    panel.mode.setCurrentText("One parameter")
+    before = window.state.network.copy()
+    grad = window.state.derived().gradients.v[0]
+    rate = window.state.session.optimizer.learning_rate
+    window.findChild(QPushButton, "landscapeStepButton").click()
+    after = window.state.network
+    assert after.v[0] == pytest.approx(before.v[0] - rate * grad)
+    np.testing.assert_array_equal(after.w, before.w)
+    np.testing.assert_array_equal(after.v[1:], before.v[1:])
+    window.state.undo_stack.undo()
+    assert window.state.network == before
+
+
+def test_a_click_sets_both_parameters_and_a_drag_is_one_undo_step(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    stack = window.state.undo_stack
+    count = stack.count()
+    panel._picked(0.5, -0.25, "click")
+    assert (window.state.network.v[0], window.state.network.v[1]) == (0.5, -0.25)
+    assert stack.count() == count + 1
+    for phase, (x, y) in zip(
+        ["start", "move", "move", "finish"],
+        [(1, 1), (1.2, 1), (1.4, 0.9), (1.5, 0.8)],
+        strict=True,
+    ):
+        panel._picked(x, y, phase)
+    assert stack.count() == count + 2
+    assert (window.state.network.v[0], window.state.network.v[1]) == (1.5, 0.8)
+    stack.undo()
+    assert (window.state.network.v[0], window.state.network.v[1]) == (0.5, -0.25)
+    # moving the shown parameters moves the point, not the surface: nothing recomputed
+    assert panel._job is None
+
+
+def test_training_draws_a_path_and_reset_clears_it(qtbot, sine_window):
+    window = sine_window
+    panel = open_landscape(qtbot, window)
+    window.training.start()
+    qtbot.waitUntil(lambda: len(panel._path) > 5, timeout=10_000)
+    window.training.pause()
+    xs, ys = panel.plot.path.getData()
+    assert xs.size == len(panel._path)
+    assert (xs[-1], ys[-1]) == (window.state.network.v[0], window.state.network.v[1])
+    window.findChild(QPushButton, "resetButton").click()
+    shown = panel.plot.path.getData()[0]
+    assert panel._path == [] and (shown is None or shown.size == 0)
+
+
+def test_the_landscape_exports_png_svg_and_csv(qtbot, window, tmp_path):
+    panel = open_landscape(qtbot, window)
+    for kind in ("png", "svg", "csv"):
+        assert panel.export.export(kind, str(tmp_path / f"l.{kind}"))
+    rows = rows_of(tmp_path / "l.csv")
+    assert rows[0] == ["v1", "v2", "loss"] and len(rows) == 1 + 100 * 100
+    assert (tmp_path / "l.png").read_bytes()[:4] == b"\x89PNG"
+    assert not panel.export.export("csv", str(tmp_path / "no" / "such" / "l.csv"))
+    assert "Could not write" in window.findChild(QLabel, "landscapeMessageLabel").text()
+
+
+def test_a_data_target_and_a_muted_network_show_without_trouble(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    window.state.set_target(Target.from_points(np.linspace(0, 1, 30), np.linspace(0, 1, 30) ** 2))
+    for j in range(window.state.network.size):
+        window.state.edit_neuron(j, muted=True)
+    qtbot.waitUntil(lambda: panel._job is None)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel._job is None)
+    assert np.ptp(panel.losses) == 0
+    assert "muted" in window.findChild(QLabel, "landscapeNoteLabel").text()
+
+
+# -- the command line -------------------------------------------------------------------
+@pytest.fixture
+def session_file(tmp_path):
+    path = tmp_path / "s.json"
+    Session(network=net6(), target=Target.preset("sin"), domain=(-3, 3), samples=120).save(path)
+    return path
+
+
+def test_cli_landscape_writes_the_grid(capsys, session_file, tmp_path):
+    out = tmp_path / "grid.csv"
+    code = main(
+        [
+            "landscape",
+            "--session",
+            str(session_file),
+            "--params",
+            "v1",
+            "v2",
+            "--grid",
+            "11",
+            "--range",
+            "-1",
+            "1",
+            "-2",
+            "2",
+            "--export-csv",
+            str(out),
+            "--json",
+        ]
+    )
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    rows = rows_of(out)
+    assert rows[0] == ["v1", "v2", "loss"] and len(rows) == 1 + 121
+    assert [float(v) for v in rows[1]][:2] == [-1.0, -2.0]
+    assert result["lowest_loss"] == pytest.approx(min(float(r[2]) for r in rows[1:]))
+
+
+def test_cli_landscape_one_parameter_is_a_slice(capsys, session_file, tmp_path):
+    out = tmp_path / "slice.csv"
+    assert (
+        main(
+            ["landscape", "--session", str(session_file), "--params", "c", "--export-csv", str(out)]
+        )
+        == 0
+    )
+    rows = rows_of(out)
+    assert rows[0] == ["c", "loss"] and len(rows) == 102
+
+
+@pytest.mark.parametrize(
+    "extra, says",
+    [
+        (["--params", "v9"], "unknown parameter 'v9'"),
+        (["--params", "v1", "--range", "2", "1"], "the first smaller"),
+        (["--params", "v1", "--grid", "0"], "2 to 1000"),
+        (["--params", "v1", "--grid", "1001"], "2 to 1000"),
+        (["--params", "v1", "v1"], "two different"),
+        (["--params", "v1", "v2", "c"], "one or two"),
+    ],
+)
+def test_cli_landscape_refuses_bad_input_in_one_line(capsys, session_file, extra, says):
+    assert main(["landscape", "--session", str(session_file), *extra]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1
+
+
+def test_the_panel_runs_in_bands(qtbot, window):
+    """The surface arrives between events: no single band is the whole 200 × 200 grid."""
+    panel = open_landscape(qtbot, window)
+    window.state.set_samples(2000)
+    panel.grid_combo.setCurrentText("200 × 200")
+    QApplication.processEvents()
+    bands = list(
+        Landscape(window.state.network, *window.state.training_data(), "mse", ["v1", "v2"]).bands(
+            np.zeros(200), np.zeros(200)
+        )
+    )
+    assert len(bands) > 1
+    qtbot.waitUntil(lambda: panel._job is None and panel.losses.shape == (200, 200))

@@ -1,0 +1,129 @@
+"""The race's loss curves on one log scale: which learning rate crawls, which bounces,
+which blows up (a cross where it diverged), and the target loss as a dashed line."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from uat_explorer.core.race import RaceRun
+from uat_explorer.plots.log_axis import DecadeAxis
+from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
+from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors
+
+
+def run_color(index: int, plot: pg.PlotWidget):
+    """The k-th run's colour: the neuron palette, shaded for this background."""
+    return neuron_color(index, plot_colors(plot.palette()).background)
+
+
+class RaceLossPlot(ThemedPlot):
+    def __init__(self, parent: QWidget | None = None, line_scale: float = 1.0) -> None:
+        super().__init__(parent, axisItems={"left": DecadeAxis("left")})
+        self.setObjectName("compareLossPlot")
+        self.line_scale = line_scale
+        self.setLogMode(x=False, y=True)
+        self.showGrid(x=True, y=True, alpha=0.15)
+        self.setLabel("bottom", "step")
+        self.setLabel("left", "loss")
+        self.getAxis("left").enableAutoSIPrefix(False)
+        self.addLegend(offset=(-10, 10))
+        self.curves: list[pg.PlotDataItem] = []
+        self.crosses = pg.ScatterPlotItem(symbol="x", size=14 * line_scale)
+        self.crosses.setZValue(5)
+        self.addItem(self.crosses)
+        self.target = pg.InfiniteLine(angle=0, movable=False)
+        self.addItem(self.target)
+        self.runs: list[RaceRun] = []
+        self.themed = True
+        self.apply_theme()
+
+    def show_runs(self, runs: list[RaceRun]) -> None:
+        if len(runs) != len(self.curves) or [r.label for r in runs] != [r.label for r in self.runs]:
+            self._rebuild(runs)
+        self.runs = runs
+        spots = []
+        low, high, last_step = math.inf, -math.inf, 10
+        for run in runs:
+            steps, losses = run.history.arrays()
+            if steps.size:
+                low = min(low, float(np.log10(np.clip(losses.min(), SMALLEST, LARGEST))))
+                high = max(high, float(np.log10(np.clip(losses[0], SMALLEST, LARGEST))))
+                last_step = max(last_step, int(steps[-1]))
+        # Up to 1000 × the starting loss: a run that blows up leaves through the top
+        # (a cross marks where) instead of squashing the others into a line.
+        top = high + 3
+        for k, (run, curve) in enumerate(zip(runs, self.curves, strict=True)):
+            steps, losses = run.history.arrays()
+            curve.setData(steps, np.clip(losses, SMALLEST, LARGEST))
+            if run.diverged_step is not None and steps.size:
+                last = min(float(np.log10(np.clip(losses[-1], SMALLEST, LARGEST))), top)
+                spots.append({"pos": (steps[-1], last), "pen": self._pen(k, 2.5)})
+        self.crosses.setData(spots)
+        if runs:
+            level = runs[0].target_loss
+            self.target.setValue(math.log10(level))
+            low = min(low, math.log10(level))
+        if math.isfinite(low) and math.isfinite(high):
+            self.setRange(
+                xRange=(0, last_step), yRange=(math.floor(low), math.ceil(top)), padding=0.02
+            )
+
+    def _rebuild(self, runs: list[RaceRun]) -> None:
+        for curve in self.curves:
+            self.removeItem(curve)
+        self.curves = []
+        for k, run in enumerate(runs):
+            curve = self.plot(name=run.label, pen=self._pen(k, 2), antialias=True)
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves.append(curve)
+
+    def _pen(self, index: int, width: float):
+        return pg.mkPen(run_color(index, self), width=width * self.line_scale)
+
+    def apply_theme(self) -> None:
+        super().apply_theme()
+        colors = plot_colors(self.palette())
+        dash = Qt.PenStyle.DashLine
+        self.target.setPen(pg.mkPen(colors.target, width=1.2 * self.line_scale, style=dash))
+        for k, curve in enumerate(self.curves):
+            curve.setPen(self._pen(k, 2))
+
+
+class RunFitPlot(ThemedPlot):
+    """One run's network against the target: what its loss means as a curve."""
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"compareFunctionPlot{index}")
+        self.index = index
+        self.setMinimumSize(140, 110)
+        self.hideAxis("left")
+        self.getPlotItem().setMenuEnabled(False)
+        self.target = self.plot(antialias=True)
+        self.fit = self.plot(antialias=True)
+        self.themed = True
+        self.apply_theme()
+
+    def show_fit(self, x: np.ndarray, t: np.ndarray, y: np.ndarray | None, title: str) -> None:
+        self.setTitle(title, size="8pt")
+        self.target.setData(x, t)
+        if y is None:
+            self.fit.setData([], [])
+        else:
+            self.fit.setData(x, np.clip(y, -LARGEST, LARGEST))
+        low, high = float(np.min(t)), float(np.max(t))
+        pad = 0.25 * (high - low or 1.0)
+        self.setYRange(low - pad, high + pad, padding=0)
+        self.setXRange(float(x[0]), float(x[-1]), padding=0.02)
+
+    def apply_theme(self) -> None:
+        super().apply_theme()
+        colors = plot_colors(self.palette())
+        self.target.setPen(pg.mkPen(colors.target, width=1, style=Qt.PenStyle.DotLine))
+        self.fit.setPen(pg.mkPen(run_color(self.index, self), width=2))
