@@ -277,3 +277,16 @@ def test_the_panel_runs_in_bands(qtbot, window):
     )
     assert len(bands) > 1
     qtbot.waitUntil(lambda: panel._job is None and panel.losses.shape == (200, 200))
+
+
+def test_contour_segments_end_on_the_level_of_a_smooth_surface():
+    from uat_explorer.plots.contours import contour_segments
+
+    xs = np.linspace(-2, 2, 81)
+    ys = np.linspace(-1, 3, 61)
+    f = lambda x, y: (x - 0.3) ** 2 + 2 * (y - x) ** 2  # noqa: E731
+    grid = f(*np.meshgrid(xs, ys))
+    x, y = contour_segments(xs, ys, grid, 1.0)
+    assert x.size > 100 and x.size % 2 == 0
+    np.testing.assert_allclose(f(x, y), 1.0, atol=0.01)
+    assert contour_segments(xs, ys, grid, -1.0)[0].size == 0

@@ -313,6 +313,7 @@ class LandscapePanel(QWidget):
     def _show_point(self) -> None:
         if not self.names or self.losses.size == 0:
             return
+        self.plot.set_path(np.array(self._path)[:, :2] if self._path else np.zeros((0, 2)))
         net = self.state.network
         values = [parameter_value(net, n) for n in self.names]
         grads = self._gradient()
@@ -369,8 +370,7 @@ class LandscapePanel(QWidget):
         self._path.append((values[0], values[1], self.state.session.step))
         if len(self._path) > MAX_PATH:
             self._path = self._path[::2]
-        self.plot.set_path(np.array(self._path)[:, :2])
-        self._refresh_soon()
+        self._refresh_soon()  # drawn with the point, at most 4 times a second
 
     def _running_changed(self, running: bool) -> None:
         if running:

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QWidget
 
+from uat_explorer.plots.contours import contour_segments
 from uat_explorer.plots.theme import ThemedPlot, plot_colors
 
 CONTOURS = 9
@@ -80,11 +81,9 @@ class LandscapePlot(ThemedPlot):
             colorMap=self.colormap, interactive=False, label="log₁₀ L", width=14
         )
         self.bar.setImageItem(self.image, insert_in=self.getPlotItem())
-        self.contours: list[pg.IsocurveItem] = []
-        for _ in range(CONTOURS):
-            contour = pg.IsocurveItem(level=0.0, axisOrder="row-major")
-            contour.setParentItem(self.image)
-            self.contours.append(contour)
+        self.contours = pg.PlotDataItem(connect="pairs", antialias=True)
+        self.contours.setZValue(-5)
+        self.addItem(self.contours)
         self.curve = self.plot(antialias=True)
         self.tangent = self.plot(antialias=True)
         self.path = self.plot(antialias=True, symbol="o", symbolSize=4)
@@ -118,14 +117,14 @@ class LandscapePlot(ThemedPlot):
         self.point.setPen(pg.mkPen(step_color, width=1.5))
         self.next_point.setPen(pg.mkPen(step_color, width=2.5 * scale))
         self.next_point.setBrush(pg.mkBrush(step_color))
-        for contour in self.contours:
-            contour.setPen(pg.mkPen(255, 255, 255, 110, width=1 * scale))
+        self.contours.setPen(pg.mkPen(255, 255, 255, 110, width=1 * scale))
 
     def set_mode(self, dimensions: int, names: list[str]) -> None:
         """2: heat map over names[0] (across) and names[1] (up); 1: loss along names[0]."""
         self.mode = dimensions
         two = dimensions == 2
         self.image.setVisible(two)
+        self.contours.setVisible(two)
         self.bar.setVisible(two)
         self.curve.setVisible(not two)
         self.tangent.setVisible(not two)
@@ -146,10 +145,17 @@ class LandscapePlot(ThemedPlot):
         dy = (ys[-1] - ys[0]) / max(1, ys.size - 1)
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * xs.size, dy * ys.size))
         flat = high - low <= 1e-9
-        for k, contour in enumerate(self.contours):
-            contour.setVisible(not flat)
-            if not flat:
-                contour.setData(levels, level=low + (high - low) * (k + 1) / (CONTOURS + 1))
+        self.contours.setVisible(not flat)
+        if flat:
+            self.contours.setData([], [])
+            return
+        pieces = [
+            contour_segments(xs, ys, levels, low + (high - low) * (k + 1) / (CONTOURS + 1))
+            for k in range(CONTOURS)
+        ]
+        self.contours.setData(
+            np.concatenate([x for x, _ in pieces]), np.concatenate([y for _, y in pieces])
+        )
 
     def show_curve(self, xs: np.ndarray, losses: np.ndarray) -> None:
         finite = np.isfinite(losses)
