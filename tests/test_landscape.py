@@ -166,8 +166,13 @@ def test_training_draws_a_path_and_reset_clears_it(qtbot, sine_window):
     window.training.start()
     qtbot.waitUntil(lambda: len(panel._path) > 5, timeout=10_000)
     window.training.pause()
+
+    def drawn():  # the path is drawn with the point, a few times a second
+        xs = panel.plot.path.getData()[0]
+        return xs is not None and xs.size == len(panel._path)
+
+    qtbot.waitUntil(drawn)
     xs, ys = panel.plot.path.getData()
-    assert xs.size == len(panel._path)
     assert (xs[-1], ys[-1]) == (window.state.network.v[0], window.state.network.v[1])
     window.findChild(QPushButton, "resetButton").click()
     shown = panel.plot.path.getData()[0]

@@ -8,6 +8,8 @@ import sys
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from uat_explorer.cli.common import (
     CLI_NEURONS,
     DEFAULT_SAMPLES,
@@ -39,8 +41,10 @@ from uat_explorer.core import (
     TrainReport,
     random_network,
 )
+from uat_explorer.core.batches import check_batch_size
 from uat_explorer.core.session import MAX_SEED
 from uat_explorer.core.targets import check_samples
+from uat_explorer.core.training_history import TrainingHistory
 
 DEFAULT_STEPS = 1000
 DEFAULT_OPTIMIZER = "lm"
@@ -62,6 +66,12 @@ def add_parser(commands) -> None:
     fit.add_argument("--steps", type=int, help=f"steps to run ({DEFAULT_STEPS}; 0 evaluates)")
     fit.add_argument("--seed", type=int, help="seed of the initial weights (0)")
     fit.add_argument("--stop-mse", type=float, help="stop as soon as the MSE is at most this")
+    fit.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="B",
+        help="samples per step (mini-batches, shuffled each epoch from the seed; full batch)",
+    )
     fit.add_argument(
         "--session-in", metavar="FILE", help="start from a saved session (flags override)"
     )
@@ -107,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
         seed=seed,
         step=step,
     )
-    fit.training_data()  # a formula that is not finite on the domain fails here, before work
+    x, _ = fit.training_data()  # a target not finite on the domain fails here, before work
+    fit.batch_size = _batch_size(args, session, optimizer, x.size)
     started = time.perf_counter()
     if getattr(args, "export_gif", None):
         result, report = _record(fit, steps, args)
@@ -127,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
         "learning_rate": optimizer.learning_rate,
         "loss": report.loss,
         "loss_name": loss,
+        "batch_size": fit.batch_size or x.size,
+        "epochs": (result.step - step) * (fit.batch_size or x.size) / x.size,
         "exported": exported,
     }
     print_summary(output, args.json)
@@ -136,15 +149,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(fit: Session, steps: int) -> tuple[Session, TrainReport]:
-    trainer = fit.trainer()
+    trainer = fit.trainer(record=True)
     report = trainer.run(0)
+    history = TrainingHistory(loss=trainer.history)
     progress = ProgressLine(PROGRESS_AFTER)
     while report.stopped is None and report.diverged is None and trainer.step < fit.step + steps:
         report = trainer.run(fit.step + steps - trainer.step, seconds=0.25)
+        if report.timeline is not None:
+            history.timeline.extend(report.timeline)
+        if report.epoch_losses is not None:
+            for step, loss in zip(*report.epoch_losses, strict=True):
+                history.epochs.extend(int(step), np.array([loss]))
         done = trainer.step - fit.step
         progress.update(f"fit: step {done}/{steps}  mse {report.metrics.mse:.3e}")
     progress.finish()
-    return replace(fit, network=trainer.network, step=trainer.step), report
+    history.truncate(trainer.step)  # a rollback forgets the steps after it
+    done = replace(fit, network=trainer.network, step=trainer.step)
+    done.history = history
+    return done, report
+
+
+def _batch_size(
+    args: argparse.Namespace, session: Session | None, optimizer: OptimizerSpec, samples: int
+) -> int | None:
+    size = args.batch_size if args.batch_size is not None else (session and session.batch_size)
+    if args.batch_size is not None and not optimizer.uses_learning_rate:
+        raise InputError(
+            "Levenberg–Marquardt is full batch only: use --optimizer sgd, momentum or adam"
+            " with --batch-size"
+        )
+    return check_batch_size(size or None, samples) if optimizer.uses_learning_rate else None
 
 
 def _record(fit: Session, steps: int, args: argparse.Namespace) -> tuple[Session, TrainReport]:

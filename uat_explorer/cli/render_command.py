@@ -10,6 +10,8 @@ from uat_explorer.cli.exports import (
     check_exports,
     export_backprop,
     export_static,
+    figure_options,
+    writing,
 )
 from uat_explorer.core import FitMetrics, InputError, Session
 from uat_explorer.core.backprop import check_sample, check_scope, middle_sample
@@ -27,6 +29,9 @@ def add_parser(commands) -> None:
     group.add_argument(
         "--scope", default="sample", help="sample: that sample's loss; batch: the training loss"
     )
+    render.add_argument(
+        "--timeline-png", metavar="F", help="the saved D/W/A/G timeline of training as PNG"
+    )
     add_export_options(render, gif=None)
     render.set_defaults(handler=run)
 
@@ -34,11 +39,16 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     backprop = args.backprop_png or args.backprop_svg or args.gradients_csv
     if not (
-        args.export_png or args.export_svg or args.export_csv or args.export_params or backprop
+        args.export_png
+        or args.export_svg
+        or args.export_csv
+        or args.export_params
+        or backprop
+        or args.timeline_png
     ):
         raise InputError(
             "say what to export: --export-png, --export-svg, --export-csv, --export-params,"
-            " --backprop-png, --backprop-svg or --gradients-csv"
+            " --backprop-png, --backprop-svg, --gradients-csv or --timeline-png"
         )
     check_exports(args)
     session = Session.load(args.session)
@@ -49,6 +59,14 @@ def run(args: argparse.Namespace) -> int:
     exported = export_static(session, args)
     if backprop:
         exported |= export_backprop(session, args, sample)
+    if args.timeline_png:
+        from uat_explorer.export.headless import ensure_application
+        from uat_explorer.export.timeline import write_timeline_png
+
+        ensure_application()
+        options = figure_options(args)
+        writing(args.timeline_png, lambda: write_timeline_png(session, args.timeline_png, options))
+        exported["timeline"] = args.timeline_png
     x, t = session.training_data()
     metrics = FitMetrics.of(session.network(x), t)
     output = summary(session, metrics, 0, 0.0) | {

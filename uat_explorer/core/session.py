@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from uat_explorer.core.activations import ACTIVATIONS
+from uat_explorer.core.batches import check_batch_size
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.expression import ExpressionError, parse_expression
 from uat_explorer.core.files import atomic_write_text, read_regular
@@ -31,8 +32,11 @@ from uat_explorer.core.targets import (
     Target,
 )
 from uat_explorer.core.trainer import PLATEAU_STEPS, StopRule, Trainer
+from uat_explorer.core.training_history import TrainingHistory
 
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
+"""Version 1 had no batch size and no history; it still opens."""
 STARTING_NEURONS = 6
 """What the window opens with: few enough to see each one, enough to fit sin(x)."""
 DEFAULT_SEED = 1
@@ -65,13 +69,29 @@ class Session:
     neuron_ids: list[int] | None = None
     """Each neuron's identity (its colour follows it), saved so it lives on across
     save, open and crash recovery; None: the window numbers them afresh."""
+    batch_size: int | None = None
+    """Samples per step of stochastic gradient descent; None: every step uses all."""
+    history: TrainingHistory = field(default_factory=TrainingHistory, compare=False)
+    """The loss curve and timeline so far (shared by copies: it only grows by training)."""
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.target.samples(self.domain, self.samples)
 
-    def trainer(self) -> Trainer:
+    def trainer(self, record: bool = False) -> Trainer:
+        """A trainer for this session; ``record``: keep the W/A/G rows of every step."""
         x, t = self.training_data()
-        return Trainer(self.network, x, t, self.loss, self.optimizer, self.stop, self.step)
+        return Trainer(
+            self.network,
+            x,
+            t,
+            self.loss,
+            self.optimizer,
+            self.stop,
+            self.step,
+            self.batch_size,
+            self.seed,
+            record,
+        )
 
     def copy(self) -> Session:
         ids = None if self.neuron_ids is None else list(self.neuron_ids)
@@ -124,6 +144,8 @@ class Session:
             },
             "seed": self.seed,
             "step": self.step,
+            "batch_size": self.batch_size,
+            "history": self.history.to_dict(),
         }
 
     @classmethod
@@ -137,7 +159,7 @@ class Session:
         version = root.get("version")
         if version is None:
             raise SessionError("not a UAT Explorer session: it has no 'version' field")
-        if version != VERSION:
+        if version not in READABLE:
             newer = isinstance(version, int) and version > VERSION
             raise SessionError(
                 f"version: this file is version {version!r}"
@@ -182,10 +204,21 @@ class Session:
             step=root.integer("step", 0, MAX_STEPS),
             neuron_ids=neuron_ids,
         )
+        if version >= 2:
+            session.batch_size = root.integer("batch_size", 1, MAX_SAMPLES, optional=True)
+            if "history" in root.data:
+                try:
+                    session.history = TrainingHistory.from_dict(root.get("history"))
+                except InputError as error:
+                    raise SessionError(str(error)) from None
         try:  # the same check everywhere: a target must be finite where it is sampled
-            session.training_data()
+            x, _ = session.training_data()
         except InputError as error:
             raise SessionError(f"target: {error}") from None
+        try:
+            session.batch_size = check_batch_size(session.batch_size, x.size)
+        except InputError as error:
+            raise SessionError(f"batch_size: {error}") from None
         return session
 
     def save(self, path: str | Path) -> None:

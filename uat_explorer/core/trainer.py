@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from uat_explorer.core.batches import BatchSchedule
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.fitproblem import FitProblem
 from uat_explorer.core.gradients import Gradients
@@ -17,6 +18,7 @@ from uat_explorer.core.losses import loss_by_name
 from uat_explorer.core.metrics import FitMetrics
 from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
+from uat_explorer.core.timeline import StepRecorder, TimelineRows
 
 Array = NDArray[np.floating]
 
@@ -69,6 +71,10 @@ class TrainReport:
     the stretch in which the loss blew up (thinned like the loss history)."""
     diverged_step: int | None = None
     """The step whose loss was NaN or infinite, when the run diverged."""
+    epoch_losses: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
+    """Mini-batches: (step, full-batch loss) at the end of each epoch completed here."""
+    timeline: TimelineRows | None = None
+    """With ``record`` on: W, G and A of every step of this run (card order)."""
 
 
 class Trainer:
@@ -89,8 +95,12 @@ class Trainer:
         optimizer: OptimizerSpec | None = None,
         stop: StopRule | None = None,
         step: int = 0,
+        batch_size: int | None = None,
+        seed: int = 0,
+        record: bool = False,
     ) -> None:
         self._network = network.copy()
+        self.batch_size, self.seed, self.record = batch_size, seed, record
         self.x = np.asarray(x, dtype=np.float64)
         self.t = np.asarray(t, dtype=np.float64)
         self.loss_name = loss_by_name(loss).name
@@ -103,6 +113,22 @@ class Trainer:
     def _build(self) -> None:
         dtype = self.spec.working_dtype()
         self.problem = FitProblem(self._network, self.x, self.t, self.loss_name, dtype)
+        self.schedule: BatchSchedule | None = None
+        self.batch_problem = self.problem
+        # A batch as large as the data is the full batch (the data may have shrunk under
+        # a running worker before its batch size did); LM is full batch only.
+        size = (
+            self.batch_size
+            if self.batch_size is not None and self.batch_size < self.x.size
+            else None
+        )
+        if size is not None and self.spec.uses_learning_rate:
+            self.schedule = BatchSchedule(self.x.size, size, self.seed)
+            self.batch_problem = FitProblem(
+                self._network, self.x[:size], self.t[:size], self.loss_name, dtype
+            )
+            self.batch_problem.spacing = self.problem.spacing  # the step surrogate's width
+            self._xs, self._ts = self.problem.x, self.problem.t
         self.theta = self.problem.pack(self._network)
         self.optimizer = self.spec.build(self.problem.n_params, dtype)
         self._best = self.theta.copy()
@@ -136,6 +162,17 @@ class Trainer:
         self.loss_name = loss_by_name(loss).name
         self._build()
 
+    def set_batches(self, batch_size: int | None, seed: int) -> None:
+        """Another batch size rebuilds the optimizer; another seed only reshuffles."""
+        if batch_size == self.batch_size:
+            self.seed = seed
+            if self.schedule is not None:
+                self.schedule = BatchSchedule(self.x.size, self.schedule.size, seed)
+            return
+        self._sync_network()
+        self.batch_size, self.seed = batch_size, seed
+        self._build()
+
     def set_data(self, x: ArrayLike, t: ArrayLike) -> None:
         self._sync_network()
         self.x = np.asarray(x, dtype=np.float64)
@@ -156,6 +193,15 @@ class Trainer:
             self._losses = np.empty(max(budget, 2 * self._losses.size))
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
+        schedule, batch = self.schedule, self.batch_problem
+        recorder = StepRecorder(theta.size, problem.hidden) if self.record else None
+        lm_grad = (
+            np.empty_like(theta)
+            if recorder is not None and not optimizer.uses_learning_rate
+            else None
+        )
+        epoch_steps: list[int] = []
+        epoch_losses: list[float] = []
         best, backup = self._best, self._backup
         best_loss, best_step = self._best_loss, self._best_step
         patience = self.stop.plateau_steps
@@ -165,12 +211,29 @@ class Trainer:
         with np.errstate(all="ignore"):
             while n < budget:
                 np.copyto(backup, theta)
-                loss = optimizer.step(problem, theta)
+                if schedule is not None:
+                    chosen = schedule.indices(step)
+                    np.take(self._xs, chosen, out=batch.x)
+                    np.take(self._ts, chosen, out=batch.t)
+                loss = optimizer.step(batch, theta)
                 if not math.isfinite(loss):
                     diverged_loss = loss
                     break
                 losses[n] = loss
+                if recorder is not None:
+                    if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
+                        batch.loss_and_grad(backup, lm_grad)
+                    recorder.add(
+                        step, backup, optimizer.grad if lm_grad is None else lm_grad, batch._a
+                    )
                 n += 1
+                if (
+                    schedule is not None
+                    and (step + 1) * schedule.size // schedule.samples
+                    > step * schedule.size // schedule.samples
+                ):
+                    epoch_steps.append(step + 1)
+                    epoch_losses.append(problem.loss(theta))
                 if mark_loss == math.inf:
                     mark_loss = loss  # the plateau window starts at the first loss seen
                 if loss < best_loss:
@@ -230,6 +293,22 @@ class Trainer:
             losses=losses[: max(0, min(n, step - first + 1))].copy(),
             diverged_run=diverged_run,
             diverged_step=diverged_step,
+            epoch_losses=self._epochs_until(epoch_steps, epoch_losses, step),
+            timeline=None
+            if recorder is None
+            else recorder.rows(self._network, problem.index, below=step),
+        )
+
+    def _epochs_until(
+        self, steps: list[int], losses: list[float], step: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None:
+        """The epoch-end losses up to ``step`` (a rollback forgets the later ones)."""
+        if self.schedule is None:
+            return None
+        kept = [(s, v) for s, v in zip(steps, losses, strict=True) if s <= step]
+        return (
+            np.array([s for s, _ in kept], dtype=np.int64),
+            np.array([v for _, v in kept], dtype=np.float64),
         )
 
     def _divergence_message(self, step: int, loss: float, best_step: int, best: float) -> str:

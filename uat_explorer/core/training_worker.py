@@ -6,6 +6,7 @@ while the window only draws. Everything here is plain Python and numpy.
 
 Commands in (tuples): ("load", Job), ("run",), ("pause",), ("advance", n),
 ("optimizer", OptimizerSpec), ("loss", name), ("stop", StopRule), ("data", x, t),
+("batches", batch_size or None, seed),
 ("pace", steps_per_frame or 0), ("quit",).
 Replies out: Progress after each frame's work, or ("error", text) if something broke.
 """
@@ -38,6 +39,7 @@ from uat_explorer.core.metrics import FitMetrics
 from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OptimizerSpec
 from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.timeline import TimelineRows, joined_rows
 from uat_explorer.core.trainer import StopRule, Trainer, TrainReport
 
 FRAME = 1 / 60
@@ -61,6 +63,8 @@ class Job:
     revision: int = 0
     """The window's model revision this job was made from; every reply carries it, so a
     reply to an older job (a late one, after the neurons changed) is recognised and dropped."""
+    batch_size: int | None = None
+    seed: int = 0
 
 
 @dataclass
@@ -85,6 +89,10 @@ class Progress:
     """The step whose loss was not finite, when ``diverged`` is set."""
     revision: int = 0
     """The ``Job.revision`` these weights were trained from."""
+    epoch_losses: tuple[np.ndarray, np.ndarray] | None = None
+    """Mini-batches: (step, full-batch loss) at each epoch's end since the last reply."""
+    timeline: TimelineRows | None = None
+    """W, G and A of every step since the last reply."""
 
 
 class _Worker:
@@ -96,6 +104,8 @@ class _Worker:
         self.owed = 0  # steps still owed to an "advance"
         self.pace = 0  # steps per frame; 0 = as many as fit in half a frame
         self.losses: list[np.ndarray] = []
+        self.rows: list[TimelineRows] = []
+        self.epochs: list[tuple[np.ndarray, np.ndarray]] = []
         self.first_step = 0
         self.last_sent = 0.0
         self.rate = (0, time.perf_counter())  # steps since "run", and when it came
@@ -113,10 +123,20 @@ class _Worker:
         if kind == "load":
             job: Job = args[0]
             self.trainer = Trainer(
-                job.network, job.x, job.t, job.loss, job.optimizer, job.stop, job.step
+                job.network,
+                job.x,
+                job.t,
+                job.loss,
+                job.optimizer,
+                job.stop,
+                job.step,
+                job.batch_size,
+                job.seed,
+                record=True,
             )
             self.report = self.trainer.run(0)
             self.losses, self.first_step = [], job.step
+            self.rows, self.epochs = [], []
             self.revision = job.revision
             return True
         trainer = self.trainer
@@ -138,6 +158,8 @@ class _Worker:
             trainer.stop = args[0]
         elif kind == "data":
             trainer.set_data(*args)
+        elif kind == "batches":
+            trainer.set_batches(*args)
         elif kind == "pace":
             self.pace = int(args[0])
         return True
@@ -157,6 +179,10 @@ class _Worker:
             report = trainer.run(10**9, seconds=CHUNK)
         self.report = report
         self.losses.append(report.losses)
+        if report.timeline is not None:
+            self.rows.append(report.timeline)
+        if report.epoch_losses is not None:
+            self.epochs.append(report.epoch_losses)
         self.rate = (self.rate[0] + report.steps_run, self.rate[1])
         if report.stopped or report.diverged or report.steps_run == 0:
             self.running, self.owed = False, 0
@@ -185,15 +211,25 @@ class _Worker:
                 diverged_run=report.diverged_run,
                 diverged_step=report.diverged_step,
                 revision=self.revision,
+                epoch_losses=_joined_epochs(self.epochs),
+                timeline=joined_rows(self.rows),
             )
         )
-        self.losses = []
+        self.losses, self.rows, self.epochs = [], [], []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once
             self.report = replace(
                 report, stopped=None, diverged=None, diverged_run=None, diverged_step=None
             )
+
+
+def _joined_epochs(
+    parts: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    if not parts:
+        return None
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def serve(conn: Connection) -> None:

@@ -40,11 +40,14 @@ def add_toggle(
     text: str,
     slot: Callable[[bool], object],
     checked: bool,
-    keys: str,
+    keys: str | None = None,
+    tip: str = "",
 ) -> QAction:
     """A checkable action calling ``slot(on)``."""
     action = QAction(text, owner, checkable=True, checked=checked)
-    action.setShortcut(QKeySequence(keys))
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    action.setStatusTip(tip)
     action.toggled.connect(slot)
     menu.addAction(action)
     return action

@@ -33,7 +33,7 @@ from uat_explorer.core.parameters import (
     with_parameters,
 )
 from uat_explorer.export.landscape import write_landscape_csv
-from uat_explorer.gui.plot_export import PlotExportButton
+from uat_explorer.gui.plot_export import ExportButton, plot_exports
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.landscape_plot import LandscapePlot
@@ -76,10 +76,9 @@ class LandscapePanel(QWidget):
         self.note = QLabel(objectName="landscapeNoteLabel", wordWrap=True)
         self.message = QLabel(objectName="landscapeMessageLabel", wordWrap=True)
         self.plot = LandscapePlot(picked=self._picked)
-        self.export = PlotExportButton(
+        self.export = ExportButton(
             "loss landscape",
-            lambda: self.plot,
-            self._write_csv,
+            plot_exports("loss landscape", lambda: self.plot, self._write_csv),
             self._say,
             object_name="landscapeExportButton",
         )

@@ -23,6 +23,7 @@ from uat_explorer.gui.race_window import RaceWindow
 from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.status_bar import StatusFields
 from uat_explorer.gui.target_panel import TargetPanel
+from uat_explorer.gui.timeline_panel import TimelinePanel
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.gui.training_panel import TrainingPanel
 from uat_explorer.model.state import AppState
@@ -66,7 +67,9 @@ class MainWindow(QMainWindow):
         self.backprop: BackpropPanel = panels["backprop"]
         self.construct: ConstructPanel = panels["construct"]
         self.landscape: LandscapePanel = panels["landscape"]
+        self.timeline: TimelinePanel = panels["timeline"]
         self.compare_window: RaceWindow | None = None
+        self._add_loss_toggles()
         self.training_panel.compare.clicked.connect(self.show_compare)
         self.docks["backprop"].visibilityChanged.connect(self.backprop.set_active)
         self._default_layout()
@@ -124,6 +127,33 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [380], Qt.Orientation.Vertical)
 
     # -- menus --------------------------------------------------------------------------
+    def _add_loss_toggles(self) -> None:
+        """Mini-batches make each step's loss noisy: show it, the loss at each epoch's
+        end (over every sample), or both."""
+        view = self.view_menu
+        view.addSeparator()
+        self.loss_steps_action = add_toggle(
+            view,
+            self,
+            "Loss per &Step",
+            lambda on: self._show_loss_series(),
+            True,
+            tip="The loss of every step (with mini-batches: of that step's batch)",
+        )
+        self.loss_epochs_action = add_toggle(
+            view,
+            self,
+            "Loss per E&poch",
+            lambda on: self._show_loss_series(),
+            True,
+            tip="Mini-batches: the loss over every sample at the end of each epoch",
+        )
+
+    def _show_loss_series(self) -> None:
+        self.loss_plot.set_series(
+            self.loss_steps_action.isChecked(), self.loss_epochs_action.isChecked()
+        )
+
     def _build_view_menu(self) -> None:
         view = self.view_menu
         self.show_components = add_toggle(

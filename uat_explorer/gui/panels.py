@@ -28,6 +28,7 @@ from uat_explorer.gui.formula_view import FormulaView
 from uat_explorer.gui.landscape_panel import LandscapePanel
 from uat_explorer.gui.neuron_stack import NeuronStack
 from uat_explorer.gui.target_panel import TargetPanel
+from uat_explorer.gui.timeline_panel import TimelinePanel
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.gui.training_panel import TrainingPanel
 from uat_explorer.model.state import AppState
@@ -105,6 +106,15 @@ PANELS: list[Panel] = [
         lambda c: LandscapePanel(c.state, c.training),
         Area.BottomDockWidgetArea,
         shortcut="Ctrl+Shift+L",
+        visible=False,
+        wide=True,
+    ),
+    Panel(
+        "timeline",
+        "Timeline",
+        lambda c: TimelinePanel(c.state, c.training, c.plot),
+        Area.BottomDockWidgetArea,
+        shortcut="Ctrl+Shift+T",
         visible=False,
         wide=True,
     ),

@@ -1,61 +1,107 @@
-"""An Export button for a panel's plot: the figure as shown (PNG at twice the pixels, or
-SVG) and the numbers behind it (CSV). Every panel's figure can leave the app this way."""
+"""An Export button for a panel: its figure as shown (PNG at twice the pixels, SVG) and
+the numbers behind it (CSV). Every panel's figure can leave the app this way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
 
 from uat_explorer.core import InputError
-from uat_explorer.export.figures import FigureOptions, render, write_png, write_svg
+from uat_explorer.core.files import atomic_write_bytes
+from uat_explorer.export.figures import FigureOptions, png_bytes, render, write_png, write_svg
 
 KINDS = {"png": "PNG images (*.png)", "svg": "SVG images (*.svg)", "csv": "CSV files (*.csv)"}
 
 
-class PlotExportButton(QToolButton):
-    """``plot()`` gives the plot to draw; ``write_csv(path)`` writes its table; ``said``
-    hears "Exported … to …" or what went wrong (text, is_problem)."""
+@dataclass(frozen=True)
+class Export:
+    """One menu entry: its label, the file's kind (png, svg, csv), a default file name
+    and how to write it."""
+
+    label: str
+    kind: str
+    name: str
+    write: Callable[[str], None]
+
+
+def plot_exports(
+    name: str, plot: Callable[[], pg.PlotWidget], write_csv: Callable[[str], None]
+) -> list[Export]:
+    """A pyqtgraph plot as PNG and SVG, and its table as CSV."""
+
+    def png(path: str) -> None:
+        shown = plot()
+        options = FigureOptions(max(shown.width(), 16), max(shown.height(), 16), 2.0)
+        write_png(render(shown, options), path)
+
+    stem = name.replace(" ", "-")
+    return [
+        Export("PNG image…", "png", f"{stem}.png", png),
+        Export("SVG image…", "svg", f"{stem}.svg", lambda path: write_svg(plot(), path)),
+        Export("CSV table…", "csv", f"{stem}.csv", write_csv),
+    ]
+
+
+def widget_png(widget: QWidget, path: str) -> None:
+    """A composite widget (several plots) as shown."""
+    atomic_write_bytes(path, png_bytes(widget.grab().toImage()))
+
+
+def widget_svg(widget: QWidget, path: str) -> None:
+    """A composite widget painted into SVG (vector lines and text)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(widget.width(), widget.height()))
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    painter = QPainter(generator)
+    widget.render(painter)
+    painter.end()
+    atomic_write_bytes(path, bytes(data.data()))
+
+
+class ExportButton(QToolButton):
+    """``said`` hears "Exported … to …" or what went wrong (text, is_problem)."""
 
     def __init__(
         self,
         name: str,
-        plot: Callable[[], pg.PlotWidget],
-        write_csv: Callable[[str], None],
+        exports: list[Export],
         said: Callable[[str, bool], None],
         parent: QWidget | None = None,
         object_name: str = "",
     ) -> None:
         super().__init__(parent, text="Export", objectName=object_name)
-        self.name, self.plot, self.write_csv, self.said = name, plot, write_csv, said
+        self.name, self.exports, self.said = name, exports, said
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolTip(f"Save the {name} as an image (PNG, SVG) or its numbers (CSV)")
         menu = QMenu(self)
-        for kind, label in (("png", "PNG image…"), ("svg", "SVG image…"), ("csv", "CSV table…")):
-            menu.addAction(label, lambda kind=kind: self.ask(kind))
+        for entry in exports:
+            menu.addAction(entry.label, lambda entry=entry: self.ask(entry))
         self.setMenu(menu)
 
-    def ask(self, kind: str) -> None:
-        default = str(Path.home() / f"{self.name.replace(' ', '-')}.{kind}")
-        dialog = QFileDialog(self.window(), f"Export the {self.name}", default, KINDS[kind])
+    def ask(self, entry: Export) -> None:
+        default = str(Path.home() / entry.name)
+        dialog = QFileDialog(self.window(), f"Export the {self.name}", default, KINDS[entry.kind])
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix(kind)
+        dialog.setDefaultSuffix(entry.kind)
         if dialog.exec() and dialog.selectedFiles():
-            self.export(kind, dialog.selectedFiles()[0])
+            self.export(entry.label, dialog.selectedFiles()[0])
 
-    def export(self, kind: str, path: str) -> bool:
+    def export(self, label_or_kind: str, path: str) -> bool:
+        """Write the entry with this label (or the first of this kind) to ``path``."""
+        entry = next(e for e in self.exports if label_or_kind in (e.label, e.kind))
         try:
-            if kind == "csv":
-                self.write_csv(path)
-            else:
-                plot = self.plot()
-                if kind == "svg":
-                    write_svg(plot, path)
-                else:
-                    options = FigureOptions(max(plot.width(), 16), max(plot.height(), 16), 2.0)
-                    write_png(render(plot, options), path)
+            entry.write(path)
         except OSError as error:
             self.said(f"Could not write {path}: {error.strerror or error}.", True)
             return False

@@ -30,7 +30,7 @@ from uat_explorer.core.export_data import write_table
 from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 from uat_explorer.core.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
-from uat_explorer.gui.plot_export import PlotExportButton
+from uat_explorer.gui.plot_export import ExportButton, plot_exports
 from uat_explorer.gui.race_runner import RaceRunner
 from uat_explorer.gui.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.training_controller import TrainingController
@@ -94,10 +94,9 @@ class RaceWindow(QWidget):
         self.keep.setToolTip("Put the selected run's weights into the document (one undo step)")
         self.status = QLabel(objectName="compareStatusLabel", wordWrap=True)
         self.plot = RaceLossPlot()
-        self.export = PlotExportButton(
+        self.export = ExportButton(
             "comparison",
-            lambda: self.plot,
-            self._write_csv,
+            plot_exports("comparison", lambda: self.plot, self._write_csv),
             self._say,
             object_name="compareExportButton",
         )

@@ -27,6 +27,11 @@ class StatusFields(QObject):
         super().__init__(bar)
         self.bar, self.state, self.training = bar, state, training
         self.step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
+        self.epoch = QLabel(
+            objectName="statusEpochLabel",
+            toolTip="Mini-batches: the epoch (one pass over the samples) and the batch in it"
+            " that the next step uses",
+        )
         self.loss = QLabel(
             objectName="statusLossLabel", toolTip="The training loss at the current weights"
         )
@@ -39,7 +44,7 @@ class StatusFields(QObject):
         self.speed = QLabel(
             objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
         )
-        self.fields = (self.step, self.loss, self.error, self.fit, self.speed)
+        self.fields = (self.step, self.epoch, self.loss, self.error, self.fit, self.speed)
         self.drop_order = (self.error, self.fit, self.speed)
         for label in self.fields:
             bar.addPermanentWidget(label)
@@ -47,6 +52,7 @@ class StatusFields(QObject):
         self._throttled = qthrottled(self.show, 100, parent=self)
         state.derivedChanged.connect(self._throttled)
         state.stepChanged.connect(self._throttled)
+        state.settingsChanged.connect(self._throttled)
         training.runningChanged.connect(lambda _: self.show())
         # The last frame of a run shows at once, not a throttle interval later.
         training.progressed.connect(lambda progress: None if progress.running else self.show())
@@ -58,6 +64,13 @@ class StatusFields(QObject):
         derived = state.derived()
         metrics = derived.metrics
         self.step.setText(f"step {state.session.step}")
+        schedule = state.batch_schedule()
+        if schedule is None:
+            self.epoch.setText("")
+        else:
+            epoch, batch = schedule.position(state.session.step)
+            self.epoch.setText(f"epoch {epoch} · batch {batch} of {schedule.batches_per_epoch}")
+        self.epoch.setVisible(bool(self.epoch.text()))
         self.loss.setText(f"loss {number(derived.loss)} ({state.session.loss})")
         self.error.setText(
             f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"

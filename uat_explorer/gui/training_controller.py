@@ -105,6 +105,8 @@ class TrainingController(QObject):
             session.stop,
             session.step,
             revision=self.state.revision,
+            batch_size=session.batch_size,
+            seed=session.seed,
         )
         if not (self._send("load", job) and self._send("pace", self.state.steps_per_frame)):
             return False
@@ -120,6 +122,8 @@ class TrainingController(QObject):
             "stop": session.stop,
             "data": self.state.training_data(),
             "pace": self.state.steps_per_frame,
+            # the seed shuffles mini-batches; with full batches it means nothing here
+            "batches": (session.batch_size, session.seed if session.batch_size else 0),
         }
 
     def _send_settings(self) -> None:
@@ -131,7 +135,7 @@ class TrainingController(QObject):
             old = self._sent.get(key)
             if value is old or (key != "data" and value == old):
                 continue
-            arguments = value if key == "data" else (value,)
+            arguments = value if key in ("data", "batches") else (value,)
             if self._send(key, *arguments):
                 self._sent[key] = value
 
@@ -214,6 +218,10 @@ class TrainingController(QObject):
         state = self.state
         for reply in replies:
             state.record_losses(reply.first_step, reply.losses)
+            if reply.epoch_losses is not None:
+                state.record_epochs(*reply.epoch_losses)
+            if reply.timeline is not None:
+                state.record_timeline(reply.timeline)
         last = replies[-1]
         self.last = last
         state.apply_training_frame(last.network, last.step, last.loss, last.metrics, last.gradients)

@@ -129,6 +129,10 @@ class TrainingPanel(QWidget):
         for name, loss in LOSSES.items():
             self.loss.addItem(loss.label, name)
         self.loss.setToolTip("What training minimises")
+        self.batch = QSpinBox(objectName="batchSizeSpin", keyboardTracking=False)
+        self.batch.setSpecialValueText("Full batch")
+        self.batch.setRange(0, MAX_SAMPLES)
+        self.batch.setGroupSeparatorShown(True)
         self.samples = QSpinBox(objectName="samplesSpin", keyboardTracking=False)
         self.samples.setRange(2, MAX_SAMPLES)
         self.samples.setToolTip(
@@ -199,6 +203,7 @@ class TrainingPanel(QWidget):
         form.addRow("Learning rate", rate)
         form.addRow("Loss", self.loss)
         form.addRow("Samples", self.samples)
+        form.addRow("Batch size", self.batch)
         form.addRow(self.stop_loss_on, self.stop_loss)
         form.addRow(self.stop_steps_on, self.stop_steps)
         form.addRow(self.stop_plateau)
@@ -222,6 +227,7 @@ class TrainingPanel(QWidget):
         self.rate.valueChanged.connect(lambda _: self._set_optimizer())
         self.loss.activated.connect(lambda _: state.update_settings(loss=self.loss.currentData()))
         self.samples.valueChanged.connect(self._set_samples)
+        self.batch.valueChanged.connect(self._set_batch)
         for widget in (self.stop_loss_on, self.stop_steps_on, self.stop_plateau):
             widget.toggled.connect(lambda _: self._set_stop())
         self.stop_loss.valueChanged.connect(lambda _: self._set_stop())
@@ -249,6 +255,12 @@ class TrainingPanel(QWidget):
 
     def _rate_slid(self, position: int) -> None:
         self.rate.setValue(log_value(position, LR_LOW, LR_POSITIONS, LR_DECADES))
+
+    def _set_batch(self, size: int) -> None:
+        try:
+            self.state.set_batch_size(size or None)
+        except InputError as error:
+            self.show_message(str(error))
 
     def _set_samples(self, count: int) -> None:
         try:
@@ -295,6 +307,7 @@ class TrainingPanel(QWidget):
             self.rate_slider,
             self.loss,
             self.samples,
+            self.batch,
             self.stop_loss_on,
             self.stop_loss,
             self.stop_steps_on,
@@ -316,6 +329,17 @@ class TrainingPanel(QWidget):
         self.loss.setCurrentIndex(self.loss.findData(session.loss))
         self.samples.setValue(session.samples)
         self.samples.setEnabled(not session.target.is_data)
+        count = self.state.training_data()[0].size
+        self.batch.setMaximum(count)
+        self.batch.setValue(session.batch_size or 0)
+        self.batch.setEnabled(uses_rate)
+        self.batch.setToolTip(
+            "Samples per step of stochastic gradient descent: each epoch shuffles the"
+            " samples (from the seed) and walks through them a batch a step. Full batch:"
+            " every step uses every sample."
+            if uses_rate
+            else "Levenberg–Marquardt solves with every sample at once: it is full batch only."
+        )
         stop = session.stop
         self.stop_loss_on.setChecked(stop.loss_below is not None)
         if stop.loss_below is not None:

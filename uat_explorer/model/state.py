@@ -28,10 +28,12 @@ from uat_explorer.core import (
     default_session,
     random_network,
 )
+from uat_explorer.core.batches import BatchSchedule, check_batch_size
 from uat_explorer.core.gradients import Gradients
 from uat_explorer.core.history import LossHistory
 from uat_explorer.core.initialize import resize_network
 from uat_explorer.core.targets import check_domain, check_samples
+from uat_explorer.core.timeline import Timeline, TimelineRows
 from uat_explorer.model.commands import (
     EditNeuron,
     EditOutputBias,
@@ -90,7 +92,6 @@ class AppState(QObject):
         self.selected: int | None = None
         self.solo: int | None = None
         self._training_data: tuple[np.ndarray, np.ndarray] | None = None
-        self.history = LossHistory()
         self.steps_per_frame = DEFAULT_PACE  # 0: as many as fit (a view setting, not saved)
         self.diverged_run: DivergedRun | None = None
         self.probe_sample: int | None = None  # the sample backprop is shown on, if any
@@ -104,6 +105,27 @@ class AppState(QObject):
     @property
     def network(self) -> Network:
         return self.session.network
+
+    @property
+    def history(self) -> LossHistory:
+        """The loss at every step (thinned), kept in the session."""
+        return self.session.history.loss
+
+    @property
+    def epoch_history(self) -> LossHistory:
+        """Mini-batches: the full-batch loss at each epoch's end."""
+        return self.session.history.epochs
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.session.history.timeline
+
+    def batch_schedule(self) -> BatchSchedule | None:
+        """Which samples each step uses (None: all of them, every step; LM is full batch)."""
+        size = self.session.batch_size
+        if size is None or not self.session.optimizer.uses_learning_rate:
+            return None
+        return BatchSchedule(self.training_data()[0].size, size, self.session.seed)
 
     @property
     def target(self) -> Target:
@@ -369,6 +391,7 @@ class AppState(QObject):
         self.session.samples = count
         self._training_data = data
         self._clip_probe()
+        self._clip_batch()
         self._invalidate()
         self.settingsChanged.emit()
         self.targetChanged.emit()
@@ -391,7 +414,6 @@ class AppState(QObject):
         """Start over with another session: new ids, an empty undo history."""
         self.aboutToEdit.emit()
         self.undo_stack.clear()
-        self.history.clear()
         self.diverged_run = None
         self._touch()  # training must reload: a different network, maybe the same size
         self.session = session
@@ -407,7 +429,7 @@ class AppState(QObject):
         """Set the step count; going back forgets the loss history from there on."""
         if step != self.session.step:
             self.session.step = step
-            self.history.truncate(step)
+            self.session.history.truncate(step)
             self.stepChanged.emit()
 
     def _clip_probe(self) -> None:
@@ -417,6 +439,13 @@ class AppState(QObject):
             if self.probe_sample > last:
                 self.probe_sample = last
                 self.probeChanged.emit()
+
+    def _clip_batch(self) -> None:
+        """A batch as large as the samples (or larger) is the full batch."""
+        size = self.session.batch_size
+        if size is not None and size >= self.training_data()[0].size:
+            self.session.batch_size = None
+            self.settingsChanged.emit()
 
     def _invalidate(self) -> None:
         """The derived values no longer hold (the loss or the samples changed)."""
@@ -469,6 +498,7 @@ class AppState(QObject):
         self.session.domain = domain
         self._training_data = None
         self._clip_probe()
+        self._clip_batch()
         self.targetChanged.emit()
         self.changed.emit()
 
@@ -502,6 +532,21 @@ class AppState(QObject):
     def record_losses(self, first_step: int, losses: np.ndarray) -> None:
         """The loss of every step from ``first_step`` on, for the loss curve."""
         self.history.extend(first_step, losses)
+
+    def record_epochs(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        """Full-batch losses at epochs' ends (steps need not be consecutive)."""
+        for step, loss in zip(steps.tolist(), losses.tolist(), strict=True):
+            self.epoch_history.extend(step, np.array([loss]))
+
+    def record_timeline(self, rows: TimelineRows) -> None:
+        self.timeline.extend(rows)
+
+    def set_batch_size(self, size: int | None) -> None:
+        """None: full batch. Raises InputError (nothing changes) beyond the samples."""
+        size = check_batch_size(size, self.training_data()[0].size)
+        if size != self.session.batch_size:
+            self.session.batch_size = size
+            self.settingsChanged.emit()
 
     def _structure_changed(self) -> None:
         """Neurons came or went: a selection or solo of a neuron now gone is dropped (and

@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import SignalInstance
 
 from uat_explorer.core import Network, Session, Target
+from uat_explorer.core.batches import BatchSchedule
 from uat_explorer.core.history import LossHistory
 from uat_explorer.model.derived import DerivedValues
 from uat_explorer.model.state import DivergedRun
@@ -55,6 +56,9 @@ class ModelView(Protocol):
     def history(self) -> LossHistory: ...
 
     @property
+    def epoch_history(self) -> LossHistory: ...
+
+    @property
     def diverged_run(self) -> DivergedRun | None: ...
 
     @property
@@ -66,5 +70,7 @@ class ModelView(Protocol):
     def index_of(self, neuron_id: int | None) -> int | None: ...
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def batch_schedule(self) -> BatchSchedule | None: ...
 
     def derived(self) -> DerivedValues: ...

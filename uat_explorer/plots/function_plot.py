@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPen
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
+from uat_explorer.core.network import Network
 from uat_explorer.core.targets import DataTarget
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
@@ -116,6 +117,14 @@ class FunctionPlot(ThemedPlot):
             item.setZValue(12)
             item.setVisible(False)
             self.addItem(item, ignoreBounds=True)
+        # D: the samples the last step learnt from, while training in mini-batches.
+        self.batch_points = pg.ScatterPlotItem(size=10, symbol="o")
+        self.batch_points.setZValue(9)
+        self.addItem(self.batch_points, ignoreBounds=True)
+        # A step of the past (scrubbed on the timeline), as a ghost of the output.
+        self.ghost = pg.PlotCurveItem()
+        self.ghost.setZValue(7)
+        self.addItem(self.ghost, ignoreBounds=True)
         # The error signal: ∂L/∂y_i at every sample, an arrow the way descent pushes y.
         self.error_visible = False
         self.error_shafts = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
@@ -163,6 +172,8 @@ class FunctionPlot(ThemedPlot):
         state.probeChanged.connect(self.show_probe)
         state.liveRebuildChanged.connect(self._live_rebuild)
         state.derivedChanged.connect(self._derived_changed)
+        state.stepChanged.connect(self.show_batch)
+        state.settingsChanged.connect(self.show_batch)
         self.apply_theme()
         self.refresh_target()
 
@@ -361,6 +372,24 @@ class FunctionPlot(ThemedPlot):
         self.probe_label.setText(f"sample {index}: t = {ti:.4g}, y = {yi:.4g}")
         self.probe_label.setPos(xi, max(ti, yi))
 
+    def show_batch(self) -> None:
+        """The samples of the last step (mini-batches only): where SGD looked this time."""
+        schedule = self.state.batch_schedule()
+        step = self.state.session.step
+        if schedule is None or step == 0:
+            self.batch_points.setData([], [])
+            return
+        x, t = self.state.training_data()
+        chosen = schedule.indices(step - 1)
+        self.batch_points.setData(x[chosen], t[chosen])
+
+    def show_ghost(self, network: Network | None) -> None:
+        """A past network's output, dashed (None: hide it)."""
+        if network is None:
+            self.ghost.setData([], [])
+            return
+        self.ghost.setData(self.x_fine, network(self.x_fine))
+
     def set_error_signal_visible(self, visible: bool) -> None:
         self.error_visible = visible
         self.error_shafts.setVisible(visible)
@@ -417,4 +446,9 @@ class FunctionPlot(ThemedPlot):
         self.error_heads.setPen(None)
         self.error_heads.setBrush(pg.mkBrush(colors.diverged))
         self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5 * scale))
+        self.batch_points.setPen(pg.mkPen(colors.foreground, width=0.8 * scale))
+        self.batch_points.setBrush(pg.mkBrush(colors.data))
+        ghost = QColor(colors.output)
+        ghost.setAlpha(140)
+        self.ghost.setPen(pg.mkPen(ghost, width=2.5 * scale, style=Qt.PenStyle.DotLine))
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))

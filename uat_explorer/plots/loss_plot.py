@@ -46,6 +46,10 @@ class LossPlot(ThemedPlot):
         # every spike), without antialiasing. Measured: 25 ms a paint -> see bench_gui.
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
+        # Mini-batches: each step's loss is one batch's (noisy); the full-batch loss at
+        # each epoch's end is the smooth truth underneath.
+        self.epoch_curve = self.plot(name="loss per epoch (all samples)", symbol="o", symbolSize=5)
+        self.show_steps = self.show_epochs = True
         # A run that blew up stays in view (its weights were rolled back): the learner
         # must see the loss explode to learn what too big a learning rate does.
         self.diverged_curve = self.plot(name="diverged run", antialias=False)
@@ -76,7 +80,19 @@ class LossPlot(ThemedPlot):
         self.refresh()
         self.show_threshold()
 
+    def set_series(self, steps: bool, epochs: bool) -> None:
+        """Which curves show: the loss of every step, the loss at each epoch's end."""
+        self.show_steps, self.show_epochs = steps, epochs
+        self.curve.setVisible(steps)
+        self.refresh()
+
     def refresh(self) -> None:
+        epoch_steps, epoch_losses = self.state.epoch_history.arrays()
+        shown = self.show_epochs and epoch_steps.size > 0
+        self.epoch_curve.setVisible(shown)
+        self.epoch_curve.setData(
+            epoch_steps if shown else [], np.clip(epoch_losses, SMALLEST, LARGEST) if shown else []
+        )
         kept_steps, kept_losses = self.state.history.arrays()
         self._show_diverged_run()
         run = self.state.diverged_run
@@ -136,6 +152,9 @@ class LossPlot(ThemedPlot):
         style_plot(self, colors)
         scale = self.line_scale
         self.curve.setPen(pg.mkPen(colors.output, width=2 * scale))
+        self.epoch_curve.setPen(pg.mkPen(colors.foreground, width=1.5 * scale))
+        self.epoch_curve.setSymbolBrush(pg.mkBrush(colors.data))
+        self.epoch_curve.setSymbolPen(pg.mkPen(colors.foreground, width=0.8 * scale))
         dash = Qt.PenStyle.DashLine
         self.threshold.setPen(pg.mkPen(colors.target, width=1.2 * scale, style=dash))
         self.diverged_curve.setPen(pg.mkPen(colors.diverged, width=2 * scale, style=dash))

@@ -75,6 +75,8 @@ class PlotColors:
     error: QColor
     stroke: QColor
     diverged: QColor
+    data: QColor
+    """D, the samples a step learns from: yellow, as in the D/W/A/G diagram."""
 
 
 def plot_colors(palette: QPalette) -> PlotColors:
@@ -89,6 +91,7 @@ def plot_colors(palette: QPalette) -> PlotColors:
         error=QColor(255, 80, 80, 70 if dark else 55),
         stroke=QColor("#ffd54f" if dark else "#c2185b"),
         diverged=QColor("#ff6e6e" if dark else "#c62828"),
+        data=QColor("#f2c14e" if dark else "#c99a00"),
     )
 
 

@@ -1,0 +1,341 @@
+"""The D/W/A/G diagram of learning, over time: four lanes sharing one step axis.
+
+D, the data each step learns from (yellow, as in the diagram: it comes from outside the
+network); W, every weight; A, every neuron's mean |activation| (W reacting to D); G,
+every gradient (how W changes itself to reduce the error on D). Stored rows are resampled
+onto at most ``COLUMNS`` columns of the visible steps, so drawing costs the same after a
+million steps as after a hundred.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from uat_explorer.core.batches import BatchSchedule
+from uat_explorer.core.parameters import parameter_names
+from uat_explorer.core.timeline import Timeline, TimelineRows
+from uat_explorer.plots.theme import ThemedPlot
+
+COLUMNS = 800
+"""Columns drawn across the visible steps: about one per pixel of a wide dock."""
+SAMPLE_BINS = 64
+"""Rows of the D lane: samples grouped by index."""
+GRADIENT_DECADES = 6
+"""G's colour covers this many decades of |g| below the largest."""
+
+LANES = {
+    "D": ("#e0b000", "data: the samples each step learns from (they come from outside)"),
+    "W": ("#1f77b4", "weights: every dial, w1 b1 v1 … c (blue −, red +)"),
+    "A": ("#2ca02c", "activations: each neuron's mean |a| (W reacting to D)"),
+    "G": ("#d62728", "gradients: how W changes to reduce the error on D (log |g|, signed)"),
+}
+
+
+DATA_COLORS = pg.ColorMap([0.0, 1.0], [(245, 245, 240), (224, 176, 0)])
+"""D: unused samples pale, used ones the diagram's yellow."""
+
+
+@dataclass
+class LiveRow:
+    """The current step, not yet stored: the weights now and the cache's gradient."""
+
+    step: int
+    rows: TimelineRows
+
+
+class DiagramLegend(QWidget):
+    """D and W feed A, A gives G, G makes the next W: the post's diagram, small."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="timelineDiagram")
+        self.setFixedSize(150, 150)
+        self.setToolTip(
+            "D (data) and W (weights) give A (activations: the forward pass); A and D give"
+            " G (gradients: backpropagation); G changes W for the next step. D′, D″: other"
+            " samples arrive over time."
+        )
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        spots = {
+            "D": QPointF(30, 28),
+            "W": QPointF(120, 28),
+            "A": QPointF(75, 75),
+            "G": QPointF(75, 125),
+        }
+        text = self.palette().color(self.foregroundRole())
+        pen = QPen(text, 1.6)
+        painter.setPen(pen)
+        for start, end in (("D", "A"), ("W", "A"), ("A", "G")):
+            _arrow(painter, spots[start], spots[end], 15)
+        path = QPainterPath(spots["G"] + QPointF(15, 0))
+        path.cubicTo(QPointF(140, 125), QPointF(145, 70), spots["W"] + QPointF(5, 15))
+        painter.drawPath(path)
+        _arrow(painter, QPointF(128, 52), spots["W"] + QPointF(3, 15), 0)
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        painter.setFont(font)
+        for letter, centre in spots.items():
+            color = QColor(LANES[letter][0])
+            painter.setPen(QPen(color.darker(130), 2))
+            painter.setBrush(color.lighter(170) if letter != "D" else QColor("#ffe680"))
+            painter.drawEllipse(centre, 14, 14)
+            painter.setPen(QColor("#202020"))
+            painter.drawText(
+                QRectF(centre.x() - 14, centre.y() - 14, 28, 28),
+                Qt.AlignmentFlag.AlignCenter,
+                letter + ("′" if letter == "D" else ""),
+            )
+        painter.end()
+
+
+def _arrow(painter: QPainter, start: QPointF, end: QPointF, inset: float) -> None:
+    """A line from ``start`` to ``end`` (stopping ``inset`` short of both) with a head."""
+    dx, dy = end.x() - start.x(), end.y() - start.y()
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    a = QPointF(start.x() + ux * inset, start.y() + uy * inset)
+    b = QPointF(end.x() - ux * inset, end.y() - uy * inset)
+    painter.drawLine(a, b)
+    for turn in (0.45, -0.45):
+        c, s = math.cos(turn), math.sin(turn)
+        back = QPointF(b.x() - 8 * (ux * c - uy * s), b.y() - 8 * (uy * c + ux * s))
+        painter.drawLine(b, back)
+
+
+class LanePlot(ThemedPlot):
+    """One lane: images of (rows × columns), one per layout segment, over steps."""
+
+    clicked = Signal(float)  # the step clicked
+
+    def __init__(self, letter: str, name: str, colormap: str | pg.ColorMap) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.letter = letter
+        self.colormap = pg.colormap.get(colormap) if isinstance(colormap, str) else colormap
+        self.images: list[pg.ImageItem] = []
+        self.breaks: list[pg.InfiniteLine] = []
+        self.getViewBox().invertY(True)
+        self.getViewBox().setMouseEnabled(x=True, y=False)
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        self.setMinimumHeight(70)
+        self.getAxis("left").setWidth(46)
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)
+        self.cursor.setZValue(20)
+        self.cursor.setVisible(False)
+        self.addItem(self.cursor, ignoreBounds=True)
+        color = LANES[letter][0]
+        self.setLabel("left", f"<b style='color:{color}; font-size:13pt'>{letter}</b>")
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self.themed = True
+        self.apply_theme()
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self.getViewBox().mapSceneToView(event.scenePos())
+        self.clicked.emit(point.x())
+
+    def show_blocks(
+        self,
+        blocks: list[tuple[float, float, np.ndarray]],
+        levels: tuple[float, float],
+        rows: int,
+        names: list[str] | None,
+    ) -> None:
+        """Each block: (first step, last step, image rows × columns)."""
+        while len(self.images) < len(blocks):
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setColorMap(self.colormap)
+            self.addItem(image)
+            self.images.append(image)
+        for image, block in zip(self.images, blocks + [None] * len(self.images), strict=False):
+            if block is None:
+                image.setVisible(False)
+                continue
+            first, last, data = block
+            image.setVisible(True)
+            image.setImage(data, autoLevels=False, levels=levels)
+            image.setRect(QRectF(first, 0, max(last - first, 1.0), data.shape[0]))
+        for line in self.breaks:
+            self.removeItem(line)
+        self.breaks = []
+        for first, _, _ in blocks[1:]:
+            line = pg.InfiniteLine(
+                first, angle=90, pen=pg.mkPen("#888", width=2, style=Qt.PenStyle.DashLine)
+            )
+            self.addItem(line, ignoreBounds=True)
+            self.breaks.append(line)
+        self.setYRange(0, max(rows, 1), padding=0)
+        axis = self.getAxis("left")
+        if names:
+            every = max(1, math.ceil(len(names) / 6))
+            axis.setTicks([[(k + 0.5, n) for k, n in enumerate(names) if k % every == 0], []])
+        else:
+            axis.setTicks(None)
+
+
+class TimelineView(QWidget):
+    """The four lanes, the diagram, and the current step's activation matrix."""
+
+    stepClicked = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="timelineView")
+        self.data = LanePlot("D", "timelineDataPlot", DATA_COLORS)
+        self.weights = LanePlot("W", "timelineWeightsPlot", "CET-D1")
+        self.activity = LanePlot("A", "timelineActivationsPlot", "viridis")
+        self.gradients = LanePlot("G", "timelineGradientsPlot", "CET-D1")
+        self.lanes = [self.data, self.weights, self.activity, self.gradients]
+        self.matrix = ThemedPlot(objectName="timelineActivationMatrix")
+        self.matrix.setMenuEnabled(False)
+        self.matrix.hideButtons()
+        self.matrix.setTitle("A now: neurons × samples", size="8pt")
+        self.matrix.getViewBox().invertY(True)
+        self.matrix_image = pg.ImageItem(axisOrder="row-major")
+        self.matrix_image.setColorMap(pg.colormap.get("viridis"))
+        self.matrix.addItem(self.matrix_image)
+        self.matrix.setMaximumWidth(220)
+        self.diagram = DiagramLegend()
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(4)
+        layout.setVerticalSpacing(0)
+        layout.addWidget(self.diagram, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        for row, (lane, letter) in enumerate(zip(self.lanes, "DWAG", strict=True)):
+            legend = QLabel(f"<b style='color:{LANES[letter][0]}'>{letter}</b> {LANES[letter][1]}")
+            legend.setObjectName(f"timelineLegend{letter}")
+            legend.setWordWrap(True)
+            layout.addWidget(legend, 2 * row, 1)
+            layout.addWidget(lane, 2 * row + 1, 1)
+            lane.clicked.connect(self.stepClicked)
+            if lane is not self.data:
+                lane.setXLink(self.data)
+        layout.addWidget(self.matrix, 4, 2, 3, 1)
+        for row, stretch in ((1, 1), (3, 3), (5, 2), (7, 3)):
+            layout.setRowStretch(row, stretch)
+        layout.setColumnStretch(1, 1)
+        self.gradients.setLabel("bottom", "step")
+        for lane in (self.data, self.weights, self.activity):
+            lane.hideAxis("bottom")  # one step axis, under G
+        self.matrix.themed = True
+        self.matrix.apply_theme()
+
+    def set_cursor(self, step: float | None) -> None:
+        for lane in self.lanes:
+            lane.cursor.setVisible(step is not None)
+            if step is not None:
+                lane.cursor.setValue(step)
+
+    def show_timeline(
+        self,
+        timeline: Timeline,
+        live: LiveRow | None,
+        schedule: BatchSchedule | None,
+        samples: int,
+        matrix: np.ndarray | None,
+        steps: tuple[float, float] | None = None,
+    ) -> None:
+        """Draw the stored rows (and the live one) over ``steps`` (None: all of them)."""
+        segments = list(timeline.segments)
+        if live is not None:
+            if segments and segments[-1].layout == live.rows.layout:
+                last = segments[-1]
+                segments[-1] = TimelineRows(
+                    np.append(last.steps, live.step),
+                    np.vstack([last.weights, live.rows.weights]),
+                    np.vstack([last.gradients, live.rows.gradients]),
+                    np.vstack([last.activity, live.rows.activity]),
+                    last.layout,
+                )
+            else:
+                segments.append(live.rows)
+        segments = [s for s in segments if s.size]
+        if not segments:
+            for lane in self.lanes:
+                lane.show_blocks([], (0, 1), 1, None)
+            return
+        first = float(segments[0].steps[0])
+        last = float(segments[-1].steps[-1])
+        low, high = steps if steps is not None else (first, last)
+        low, high = max(low, first), min(high, last)
+        if high < low:
+            low, high = first, last
+        columns = _columns(low, high)
+        w_blocks, g_blocks, a_blocks, d_blocks = [], [], [], []
+        w_top = max(float(np.percentile(np.abs(s.weights), 99)) for s in segments) or 1.0
+        g_top = max(float(np.abs(s.gradients).max()) for s in segments)
+        a_top = max(float(s.activity.max()) for s in segments) or 1.0
+        for k, segment in enumerate(segments):
+            end = float(segments[k + 1].steps[0]) if k + 1 < len(segments) else math.inf
+            mine = columns[(columns >= segment.steps[0]) & (columns < end)]
+            if mine.size == 0:
+                continue
+            pick = np.searchsorted(segment.steps, mine, side="right") - 1
+            pick = np.clip(pick, 0, segment.size - 1)
+            span = (float(mine[0]), float(mine[-1]) + 1.0)
+            w_blocks.append((*span, segment.weights[pick].T))
+            g_blocks.append((*span, _signed_log(segment.gradients[pick].T, g_top)))
+            a_blocks.append((*span, segment.activity[pick].T))
+            d_blocks.append((*span, _data_image(mine, schedule, samples)))
+        size = len(segments[-1].layout[0])
+        names = parameter_names(size)
+        neurons = [f"{j + 1}" for j in range(size)]
+        self.data.show_blocks(d_blocks, (0, 1), min(samples, SAMPLE_BINS), None)
+        self.weights.show_blocks(w_blocks, (-w_top, w_top), 3 * size + 1, names)
+        self.activity.show_blocks(a_blocks, (0, a_top), size, neurons)
+        self.gradients.show_blocks(g_blocks, (-1, 1), 3 * size + 1, names)
+        self.data.setXRange(low, high + 1, padding=0.01)
+        self.data.getAxis("left").setTicks(
+            [[(0, "0"), (min(samples, SAMPLE_BINS), f"{samples - 1}")], []]
+        )
+        if matrix is not None and matrix.size:
+            self.matrix_image.setImage(
+                np.abs(matrix),
+                autoLevels=False,
+                levels=(0, max(float(np.abs(matrix).max()), 1e-12)),
+            )
+            self.matrix.setRange(
+                xRange=(0, matrix.shape[1]), yRange=(0, matrix.shape[0]), padding=0
+            )
+
+
+def _columns(low: float, high: float) -> np.ndarray:
+    """The steps drawn: every step when few, else COLUMNS evenly spaced (the last one
+    always ``high``)."""
+    start, end = math.floor(low), math.ceil(high)
+    if end - start + 1 <= COLUMNS:
+        return np.arange(start, end + 1, dtype=np.int64)
+    return np.unique(np.round(np.linspace(start, end, COLUMNS)).astype(np.int64))
+
+
+def _signed_log(gradients: np.ndarray, top: float) -> np.ndarray:
+    """sign(g)·(log₁₀|g| above ``top``/10⁶, scaled to 0 … 1): gradients span decades."""
+    if top <= 0:
+        return np.zeros_like(gradients)
+    with np.errstate(divide="ignore"):
+        magnitude = (np.log10(np.abs(gradients)) - math.log10(top)) / GRADIENT_DECADES + 1
+    return np.sign(gradients) * np.clip(magnitude, 0, 1)
+
+
+def _data_image(steps: np.ndarray, schedule: BatchSchedule | None, samples: int) -> np.ndarray:
+    """(bins × columns): the share of each bin of samples that step used."""
+    bins = min(samples, SAMPLE_BINS)
+    if schedule is None:
+        return np.ones((bins, steps.size), np.float32)
+    image = np.zeros((bins, steps.size), np.float32)
+    per_bin = np.bincount(np.arange(samples) * bins // samples, minlength=bins)
+    for column, step in enumerate(steps.tolist()):
+        used = schedule.indices(step) * bins // samples
+        image[:, column] = np.bincount(used, minlength=bins) / per_bin
+    return image
