@@ -172,13 +172,17 @@ def _train(fit: Session, steps: int) -> tuple[Session, TrainReport]:
 def _batch_size(
     args: argparse.Namespace, session: Session | None, optimizer: OptimizerSpec, samples: int
 ) -> int | None:
-    size = args.batch_size if args.batch_size is not None else (session and session.batch_size)
-    if args.batch_size is not None and not optimizer.uses_learning_rate:
-        raise InputError(
-            "Levenberg–Marquardt is full batch only: use --optimizer sgd, momentum or adam"
-            " with --batch-size"
-        )
-    return check_batch_size(size or None, samples) if optimizer.uses_learning_rate else None
+    """--batch-size, else the session's; LM trains full batch only."""
+    if args.batch_size is not None:
+        if not optimizer.uses_learning_rate:
+            raise InputError(
+                "Levenberg–Marquardt is full batch only: use --optimizer sgd, momentum or adam"
+                " with --batch-size"
+            )
+        return check_batch_size(args.batch_size, samples)
+    if session is None or session.batch_size is None or not optimizer.uses_learning_rate:
+        return None
+    return check_batch_size(min(session.batch_size, samples), samples)
 
 
 def _record(fit: Session, steps: int, args: argparse.Namespace) -> tuple[Session, TrainReport]:

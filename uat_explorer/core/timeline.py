@@ -23,7 +23,8 @@ from uat_explorer.core.network import Network
 from uat_explorer.core.parameters import parameter_values
 
 RECENT = 2000
-"""Steps kept at full resolution."""
+"""Steps kept at full resolution (thinning runs every RECENT // 2 new rows, so up to
+that many more wait for it)."""
 OLDER = 2048
 """Thinned rows kept before them (k doubles whenever there would be more)."""
 SAVED_ROWS = 2048
@@ -293,7 +294,9 @@ class Timeline:
             every *= 2
         segments = []
         for s in self.segments:
-            keep = s.take(slice(None, None, every)) if every > 1 else s
+            chosen = np.arange(s.size) % every == 0
+            chosen[-1] = True  # the latest row of each layout is always kept
+            keep = s.take(chosen) if every > 1 else s
             segments.append(
                 {
                     "activations": list(s.layout[0]),

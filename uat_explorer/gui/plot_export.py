@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
@@ -64,7 +64,7 @@ def widget_svg(widget: QWidget, path: str) -> None:
     generator.setSize(QSize(widget.width(), widget.height()))
     generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
     painter = QPainter(generator)
-    widget.render(painter)
+    widget.render(painter, QPoint())
     painter.end()
     atomic_write_bytes(path, bytes(data.data()))
 
