@@ -34,8 +34,15 @@ from uat_explorer.core.threads import pin_blas_to_one_thread
 from uat_explorer.gui import MainWindow
 
 DOMAIN = (-3.14159, 3.14159)
-PANEL_SETS: tuple[tuple[str, ...], ...] = ((), ("backprop",), ("landscape",))
-"""Training is measured with the default docks, then with each teaching panel open."""
+PANEL_SETS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("backprop",),
+    ("landscape",),
+    ("timeline",),
+    ("backprop", "landscape", "timeline", "construct"),
+)
+"""Training is measured with the default docks, with each teaching panel open, and with
+every panel open at once."""
 
 
 def window_with(neurons: int) -> MainWindow:
@@ -137,6 +144,40 @@ def _gaps_while(busy, seconds_cap: float = 30.0) -> float:
     probe.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     return 1000 * max(gaps, default=0.0)
+
+
+def timeline_memory(steps: int = 1_000_000, neurons: int = 32) -> tuple[float, float, float]:
+    """A million steps of H = 32 recorded into the timeline in frames of 100 rows: (MB
+    held, seconds to take them all, MB of the session file that saves them)."""
+    import tempfile
+
+    from uat_explorer.core.timeline import Timeline, TimelineRows
+
+    width = 3 * neurons + 1
+    layout = (("sigmoid",) * neurons, (False,) * neurons)
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(100, width)).astype(np.float32)
+    activity = rng.random((100, neurons)).astype(np.float32)
+    timeline = Timeline()
+    started = time.perf_counter()
+    for first in range(0, steps, 100):
+        steps_here = np.arange(first, first + 100, dtype=np.int64)
+        timeline.extend(TimelineRows(steps_here, weights, weights, activity, layout))
+    seconds = time.perf_counter() - started
+    session = Session(
+        network=random_network(["sigmoid"] * neurons, DOMAIN, 0),
+        target=Target.preset("sin"),
+        domain=DOMAIN,
+        step=steps,
+    )
+    session.history.timeline = timeline
+    for first in range(0, steps, 10_000):
+        session.history.loss.extend(first, np.linspace(1.0, 0.1, 10_000))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "long.json"
+        session.save(path)
+        size = path.stat().st_size
+    return timeline.nbytes() / 2**20, seconds, size / 2**20
 
 
 def landscape_ms() -> dict[str, float]:
@@ -369,6 +410,12 @@ def main() -> int:
     print(
         f"  Backprop panel, another sample → graph redrawn: median {graph_ms:.1f} ms"
         f" (budget 16 ms); the whole window with table and plot marker: {whole_ms:.1f} ms"
+    )
+    held, seconds, saved = timeline_memory()
+    ok &= held < 50 and saved <= 5
+    print(
+        f"  Timeline, 1,000,000 steps of H = 32: {held:.1f} MB held (budget 50 MB), taken"
+        f" in {seconds:.1f} s; the session file {saved:.2f} MB (budget 5 MB)"
     )
     land = landscape_ms()
     ok &= land["v1_v2"] <= 100 and land["gap"] <= 50

@@ -33,6 +33,7 @@ from uat_explorer.core.parameters import (
     with_parameters,
 )
 from uat_explorer.export.landscape import write_landscape_csv
+from uat_explorer.gui.notice import NoticeLabel
 from uat_explorer.gui.plot_export import ExportButton, plot_exports
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -74,12 +75,12 @@ class LandscapePanel(QWidget):
             " with the Training panel's learning rate (one undo step)"
         )
         self.note = QLabel(objectName="landscapeNoteLabel", wordWrap=True)
-        self.message = QLabel(objectName="landscapeMessageLabel", wordWrap=True)
+        self.message = NoticeLabel("landscapeMessageLabel")
         self.plot = LandscapePlot(picked=self._picked)
         self.export = ExportButton(
             "loss landscape",
             plot_exports("loss landscape", lambda: self.plot, self._write_csv),
-            self._say,
+            self.message.say,
             object_name="landscapeExportButton",
         )
 
@@ -100,7 +101,6 @@ class LandscapePanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addWidget(self.plot, 1)
-        self.message.hide()
 
         self.names: list[str] = []
         self.xs = self.ys = self.losses = np.zeros(0)
@@ -335,7 +335,9 @@ class LandscapePanel(QWidget):
             for n, g in zip(self.names, self._gradient(), strict=True)
         }
         if not all(math.isfinite(v) for v in moved.values()):
-            self._say("That step would leave the numbers: make the learning rate smaller.", True)
+            self.message.say(
+                "That step would leave the numbers: make the learning rate smaller.", True
+            )
             return
         self.state.replace_network(
             with_parameters(net, moved), f"Step along {', '.join(self.names)}"
@@ -386,11 +388,6 @@ class LandscapePanel(QWidget):
         self._restart()
 
     # -- messages and exports --------------------------------------------------------------
-    def _say(self, text: str, problem: bool) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #d32f2f;" if problem else "")
-        self.message.show()
-        QTimer.singleShot(8000, self.message.hide)
 
     def _write_csv(self, path: str) -> None:
         write_landscape_csv(path, self.names, self.xs, self.ys, self.losses)

@@ -38,7 +38,7 @@ from uat_explorer.model.state import AppState
 from uat_explorer.plots.race_plot import RaceLossPlot, RunFitPlot
 
 RUNS = 4
-COLUMNS = ["Run", "Final loss", "Reached target at step", "Diverged"]
+COLUMNS = ["Optimizer", "Learning rate", "Final loss", "Reached target at step", "Diverged"]
 
 
 class RaceWindow(QWidget):
@@ -229,7 +229,9 @@ class RaceWindow(QWidget):
             diverged = (
                 "" if run.diverged_step is None else f"diverged at step {run.diverged_step:,}"
             )
-            for column, text in enumerate((run.label, loss, reached, diverged)):
+            rate = f"{run.spec.learning_rate:g}" if run.spec.uses_learning_rate else "—"
+            cells = (run.spec.label, rate, loss, reached, diverged)
+            for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if 0 <= selected < len(runs):
             self.table.selectRow(selected)

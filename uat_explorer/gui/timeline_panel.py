@@ -8,7 +8,7 @@ step shows that step's network as a ghost on the function plot; Esc or Live retu
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
 from superqt.utils import qdebounced, qthrottled
@@ -17,6 +17,7 @@ from uat_explorer.core.export_data import write_table
 from uat_explorer.core.network import Network
 from uat_explorer.core.parameters import parameter_names
 from uat_explorer.core.timeline import Timeline, TimelineRows, now_row
+from uat_explorer.gui.notice import NoticeLabel
 from uat_explorer.gui.plot_export import Export, ExportButton, widget_png, widget_svg
 from uat_explorer.gui.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -81,8 +82,7 @@ class TimelinePanel(QWidget):
         self.scrub = QLabel(objectName="timelineScrubLabel")
         self.scrub.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel(objectName="timelineNoteLabel", wordWrap=True)
-        self.message = QLabel(objectName="timelineMessageLabel", wordWrap=True)
-        self.message.hide()
+        self.message = NoticeLabel("timelineMessageLabel")
         self.export = ExportButton(
             "timeline",
             [
@@ -91,7 +91,7 @@ class TimelinePanel(QWidget):
                 Export("Weights history (CSV)…", "csv", "weights.csv", self._csv("weights")),
                 Export("Gradients history (CSV)…", "csv", "gradients.csv", self._csv("gradients")),
             ],
-            self._say,
+            self.message.say,
             object_name="timelineExportButton",
         )
         top = QHBoxLayout()
@@ -200,9 +200,3 @@ class TimelinePanel(QWidget):
             write_table(path, header, rows)
 
         return write
-
-    def _say(self, text: str, problem: bool) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #d32f2f;" if problem else "")
-        self.message.show()
-        QTimer.singleShot(8000, self.message.hide)
