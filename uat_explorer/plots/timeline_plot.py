@@ -211,7 +211,7 @@ class TimelineView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.diagram, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.diagram, 0, 0, 8, 1, Qt.AlignmentFlag.AlignTop)
         for row, (lane, letter) in enumerate(zip(self.lanes, "DWAG", strict=True)):
             legend = QLabel(f"<b style='color:{LANES[letter][0]}'>{letter}</b> {LANES[letter][1]}")
             legend.setObjectName(f"timelineLegend{letter}")
