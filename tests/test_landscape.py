@@ -295,3 +295,18 @@ def test_contour_segments_end_on_the_level_of_a_smooth_surface():
     assert x.size > 100 and x.size % 2 == 0
     np.testing.assert_allclose(f(x, y), 1.0, atol=0.01)
     assert contour_segments(xs, ys, grid, -1.0)[0].size == 0
+
+
+def test_the_same_parameter_twice_or_no_neurons_is_said_not_drawn(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    panel.y_combo.setCurrentText("v1")
+    note = window.findChild(QLabel, "landscapeNoteLabel")
+    assert "two different parameters" in note.text() and panel._job is None
+    window.state.set_neuron_count(0, "sigmoid")
+    assert [panel.x_combo.itemText(i) for i in range(panel.x_combo.count())] == ["c"]
+    assert "only c" in note.text()
+    panel.mode.setCurrentText("One parameter")
+    qtbot.waitUntil(lambda: panel._job is None and panel.losses.size == 400)
+    window.docks["timeline"].toggleViewAction().trigger()  # the timeline copes too
+    window.timeline.refresh()
+    assert window.timeline.view.weights.images[0].image.shape[0] == 1  # c alone

@@ -74,15 +74,16 @@ def history_after(steps: int, size: int = 32) -> TrainingHistory:
     return history
 
 
-def test_a_session_after_a_million_steps_saves_under_5_mb_and_reopens(tmp_path):
+@pytest.mark.parametrize("neurons", [32, 256])
+def test_a_session_after_a_million_steps_saves_under_5_mb_and_reopens(tmp_path, neurons):
     session = Session(
-        network=random_network(["sigmoid"] * 32, (-3, 3), 0),
+        network=random_network(["sigmoid"] * neurons, (-3, 3), 0),
         target=Target.preset("sin"),
         domain=(-3, 3),
         step=1_000_000,
         batch_size=10,
     )
-    session.history = history_after(1_000_000)
+    session.history = history_after(1_000_000, neurons)
     path = tmp_path / "long.json"
     session.save(path)
     assert path.stat().st_size <= 5 * 2**20

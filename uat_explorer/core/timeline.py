@@ -28,8 +28,11 @@ that many more wait for it)."""
 OLDER = 2048
 """Thinned rows kept before them (k doubles whenever there would be more)."""
 SAVED_ROWS = 2048
-"""Rows a session file keeps: 2048 × (2·97 + 32) float32 for H = 32 is about 2.5 MB of
-text, so a saved lesson stays a reasonable file whatever the run's length."""
+"""Rows a session file keeps at most: 2048 × (2·97 + 32) float32 for H = 32 is about
+2.5 MB of text, so a saved lesson stays a reasonable file whatever the run's length."""
+SAVED_BYTES = 3_000_000
+"""And at most this many bytes of numbers (4 MB of base64): wide networks keep fewer
+rows (about 400 for H = 256), so saving and autosaving stay quick."""
 
 F32 = NDArray[np.float32]
 
@@ -289,6 +292,10 @@ class Timeline:
     def to_dict(self, rows: int = SAVED_ROWS) -> dict[str, Any]:
         """At most ``rows`` rows, thinned evenly by step, as base64 little-endian arrays."""
         total = self.rows
+        widest = max(
+            (s.weights.shape[1] * 2 + s.activity.shape[1] for s in self.segments), default=1
+        )
+        rows = min(rows, max(16, SAVED_BYTES // (4 * widest + 8)))
         every = 1
         while total and total / every > rows:
             every *= 2

@@ -172,7 +172,9 @@ class LandscapePanel(QWidget):
     # -- computing, in bands -------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.refresh()
+        # After the event, not inside it: PySide aborts on an exception raised in an
+        # event handler, where a slot's exception is only reported.
+        QTimer.singleShot(0, self.refresh)
 
     def _surface_key(self) -> tuple[object, ...]:
         """Everything the surface depends on: every parameter but the shown ones (moving
@@ -200,6 +202,16 @@ class LandscapePanel(QWidget):
         if not self.isVisible() or len(self.names) != self.dimensions:
             return
         if any(name not in parameter_names(self.state.network.size) for name in self.names):
+            return
+        if self.dimensions == 2 and self.names[0] == self.names[1]:
+            self.note.setText(
+                f"Choose two different parameters: across and up are both {self.names[0]}."
+                if self.state.network.size
+                else "With no neurons there is only c: choose One parameter."
+            )
+            self.plot.image.clear()
+            self.plot.contours.setData([], [])
+            self.losses = np.zeros(0)
             return
         key = self._surface_key()
         if key != self._key:

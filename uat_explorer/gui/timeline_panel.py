@@ -8,7 +8,7 @@ step shows that step's network as a ghost on the function plot; Esc or Live retu
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
 from superqt.utils import qdebounced, qthrottled
@@ -132,7 +132,9 @@ class TimelinePanel(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.refresh()
+        # After the event, not inside it: PySide aborts on an exception raised in an
+        # event handler, where a slot's exception is only reported.
+        QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
         """Redraw the lanes (only while shown): stored rows plus now."""
