@@ -142,6 +142,13 @@ class RaceWindow(QWidget):
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(lambda why: self._say(why, True))
         self.reset_configs()
+        self._say(
+            "Choose up to four settings and press Run: each trains a copy of the current"
+            " network from the same weights for the same number of steps.",
+            False,
+        )
+        for fit in self.fits:
+            fit.hide()  # until there is a run to show
 
     # -- settings ------------------------------------------------------------------------
     def reset_configs(self) -> None:
