@@ -292,3 +292,16 @@ def test_cli_render_draws_a_saved_timeline(capsys, tmp_path):
     capsys.readouterr()
     assert main(["render", "--session", str(bare), "--timeline-png", str(out)]) == 2
     assert "no timeline yet" in capsys.readouterr().err
+
+
+def test_heavy_hidden_panels_are_built_when_first_shown(qtbot, window):
+    """The window opens without building the landscape and the timeline (~190 ms)."""
+    from uat_explorer.gui.landscape_panel import LandscapePanel
+    from uat_explorer.gui.timeline_panel import TimelinePanel
+
+    for name, kind in (("timeline", TimelinePanel), ("landscape", LandscapePanel)):
+        dock = window.docks[name]
+        assert not isinstance(dock.widget(), kind)
+        dock.toggleViewAction().trigger()
+        QApplication.processEvents()
+        assert isinstance(dock.widget(), kind) and dock.widget() is window.panels[name]

@@ -66,8 +66,7 @@ class MainWindow(QMainWindow):
         self.formula: FormulaView = panels["formula"]
         self.backprop: BackpropPanel = panels["backprop"]
         self.construct: ConstructPanel = panels["construct"]
-        self.landscape: LandscapePanel = panels["landscape"]
-        self.timeline: TimelinePanel = panels["timeline"]
+        self.panels = panels
         self.compare_window: RaceWindow | None = None
         self._add_loss_toggles()
         self.training_panel.compare.clicked.connect(self.show_compare)
@@ -311,6 +310,14 @@ class MainWindow(QMainWindow):
             "Every shortcut in one list",
         )
         add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
+
+    @property
+    def landscape(self) -> LandscapePanel:
+        return self.panels["landscape"]  # type: ignore[return-value]
+
+    @property
+    def timeline(self) -> TimelinePanel:
+        return self.panels["timeline"]  # type: ignore[return-value]
 
     # -- actions -----------------------------------------------------------------------
     def show_compare(self) -> RaceWindow:

@@ -60,6 +60,8 @@ class Panel:
     """Tall forms scroll rather than squeeze their rows into each other."""
     wide: bool = False
     """Needs width: opened, it takes the formula's place as a tab in front."""
+    lazy: bool = False
+    """Built when first shown (hidden at start, and heavy to build)."""
 
 
 def _history(context: PanelContext) -> QWidget:
@@ -108,6 +110,7 @@ PANELS: list[Panel] = [
         shortcut="Ctrl+Shift+L",
         visible=False,
         wide=True,
+        lazy=True,
     ),
     Panel(
         "timeline",
@@ -117,27 +120,64 @@ PANELS: list[Panel] = [
         shortcut="Ctrl+Shift+T",
         visible=False,
         wide=True,
+        lazy=True,
     ),
 ]
 
 
+class PanelContents:
+    """The panels' own widgets by name. A lazy panel is built the first time its dock
+    shows, or the first time it is asked for here: the window opens without paying for
+    panels nobody has opened yet."""
+
+    def __init__(self, context: PanelContext) -> None:
+        self.context = context
+        self._built: dict[str, QWidget] = {}
+        self._pending: dict[str, tuple[Panel, QDockWidget]] = {}
+
+    def __getitem__(self, name: str) -> QWidget:
+        if name in self._pending:
+            panel, dock = self._pending.pop(name)
+            _fill(dock, panel, self._build(panel))
+        return self._built[name]
+
+    def _build(self, panel: Panel) -> QWidget:
+        content = self._built[panel.name] = panel.factory(self.context)
+        return content
+
+    def add(self, panel: Panel, dock: QDockWidget) -> None:
+        if not panel.lazy:
+            _fill(dock, panel, self._build(panel))
+            return
+        self._pending[panel.name] = (panel, dock)
+        dock.setWidget(QWidget())  # an empty stand-in until it is first shown
+        dock.visibilityChanged.connect(lambda shown, name=panel.name: self._shown(name, shown))
+
+    def _shown(self, name: str, shown: bool) -> None:
+        if shown:
+            self[name]  # builds it the first time
+
+
+def _fill(dock: QDockWidget, panel: Panel, content: QWidget) -> None:
+    if panel.scroll:
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        dock.setWidget(scroll)
+    else:
+        dock.setWidget(content)
+
+
 def build_docks(
     window: QMainWindow, context: PanelContext, view_menu: QMenu, panels: list[Panel] = PANELS
-) -> tuple[dict[str, QDockWidget], dict[str, QWidget]]:
+) -> tuple[dict[str, QDockWidget], PanelContents]:
     """One dock per panel, in registry order, each with a View-menu toggle; returns the
-    docks and the panels' own widgets, by name."""
+    docks and the panels' own widgets (built now, or when first shown), by name."""
     docks: dict[str, QDockWidget] = {}
-    contents: dict[str, QWidget] = {}
+    contents = PanelContents(context)
     for panel in panels:
         dock = QDockWidget(panel.title, window, objectName=f"{panel.name}Dock")
-        content = contents[panel.name] = panel.factory(context)
-        if panel.scroll:
-            scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setWidget(content)
-            dock.setWidget(scroll)
-        else:
-            dock.setWidget(content)
+        contents.add(panel, dock)
         window.addDockWidget(panel.area, dock)
         toggle = dock.toggleViewAction()
         if panel.shortcut:
