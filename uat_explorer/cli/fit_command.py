@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "export_gif", None):
         result, report = _record(fit, steps, args)
     else:
-        result, report = _train(fit, steps)
+        # The timeline costs time every step; it is kept only when the session is saved.
+        result, report = _train(fit, steps, record=bool(args.session_out))
     seconds = time.perf_counter() - started
     if args.session_out:
         save_session(result, args.session_out)
@@ -148,8 +149,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(fit: Session, steps: int) -> tuple[Session, TrainReport]:
-    trainer = fit.trainer(record=True)
+def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport]:
+    trainer = fit.trainer(record=record)
     report = trainer.run(0)
     history = TrainingHistory(loss=trainer.history)
     progress = ProgressLine(PROGRESS_AFTER)
