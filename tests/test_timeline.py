@@ -305,3 +305,19 @@ def test_heavy_hidden_panels_are_built_when_first_shown(qtbot, window):
         dock.toggleViewAction().trigger()
         QApplication.processEvents()
         assert isinstance(dock.widget(), kind) and dock.widget() is window.panels[name]
+
+
+def test_a_new_batch_size_starts_a_segment_whose_d_lane_shows_its_batches(qtbot, sine_window):
+    window = sine_window
+    panel = open_timeline(qtbot, window)
+    window.training.step()  # full batch
+    window.findChild(QSpinBox, "batchSizeSpin").setValue(50)
+    window.training.step()
+    segments = window.state.timeline.segments
+    assert [s.batch for s in segments] == [0, 50]
+    panel.refresh()
+    full, mini = (image.image for image in panel.view.data.images[:2])
+    assert (full == 1).all()  # every sample, every step
+    assert np.allclose(mini.mean(axis=0), 50 / 200, atol=0.05)  # a quarter of them
+    again = Session.from_dict(json.loads(json.dumps(window.state.session.to_dict())))
+    assert [s.batch for s in again.history.timeline.segments] == [0, 50]

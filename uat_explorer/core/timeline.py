@@ -47,6 +47,8 @@ class TimelineRows:
     gradients: F32
     activity: F32
     layout: tuple[tuple[str, ...], tuple[bool, ...]]
+    batch: int = 0
+    """The batch size the steps trained with (0: full batch): which samples D shows."""
 
     @property
     def size(self) -> int:
@@ -59,6 +61,7 @@ class TimelineRows:
             self.gradients[keep],
             self.activity[keep],
             self.layout,
+            self.batch,
         )
 
 
@@ -75,10 +78,13 @@ def joined_rows(parts: list[TimelineRows]) -> TimelineRows | None:
         np.concatenate([p.gradients for p in parts]),
         np.concatenate([p.activity for p in parts]),
         parts[-1].layout,
+        parts[-1].batch,
     )
 
 
-def now_row(network: Network, gradients: np.ndarray, a: np.ndarray, step: int) -> TimelineRows:
+def now_row(
+    network: Network, gradients: np.ndarray, a: np.ndarray, step: int, batch: int = 0
+) -> TimelineRows:
     """The current step as a row: the weights now, the true gradient ``gradients`` (card
     order) and the activations ``a`` (H × samples) of a forward pass."""
     activity = np.abs(a).mean(axis=1) if network.size else np.zeros(0)
@@ -88,6 +94,7 @@ def now_row(network: Network, gradients: np.ndarray, a: np.ndarray, step: int) -
         np.asarray(gradients, np.float32)[None, :],
         np.where(network.muted, 0.0, activity)[None, :].astype(np.float32),
         layout_of(network),
+        batch,
     )
 
 
@@ -127,7 +134,7 @@ class StepRecorder:
         np.dot(self._abs, self._mean, out=self._act[n])
         self.n += 1
 
-    def rows(self, network: Network, index: np.ndarray, below: int) -> TimelineRows:
+    def rows(self, network: Network, index: np.ndarray, below: int, batch: int) -> TimelineRows:
         """The rows of steps before ``below`` (a rollback forgets the rest), card order."""
         keep = self._steps[: self.n] < below
         n = int(keep.sum())
@@ -147,7 +154,12 @@ class StepRecorder:
         activity[:, index] = self._act[: self.n][keep]
         self.n = 0
         return TimelineRows(
-            self._steps[: keep.size][keep].copy(), weights, gradients, activity, layout_of(network)
+            self._steps[: keep.size][keep].copy(),
+            weights,
+            gradients,
+            activity,
+            layout_of(network),
+            batch,
         )
 
 
@@ -156,7 +168,7 @@ class _Segment:
     those rows only."""
 
     def __init__(self, rows: TimelineRows) -> None:
-        self.layout = rows.layout
+        self.layout, self.batch = rows.layout, rows.batch
         self.n = 0
         self._steps = np.empty(0, np.int64)
         self._weights = np.empty((0, rows.weights.shape[1]), np.float32)
@@ -173,6 +185,7 @@ class _Segment:
             self._gradients[:n],
             self._activity[:n],
             self.layout,
+            self.batch,
         )
 
     def append(self, rows: TimelineRows) -> None:
@@ -241,7 +254,8 @@ class Timeline:
         last = self.last_step
         if last is not None and rows.steps[0] <= last:
             self.truncate(int(rows.steps[0]))
-        if self._segments and self._segments[-1].layout == rows.layout:
+        end = self._segments[-1] if self._segments else None
+        if end is not None and (end.layout, end.batch) == (rows.layout, rows.batch):
             self._segments[-1].append(rows)
         else:
             self._segments.append(_Segment(rows))
@@ -308,6 +322,7 @@ class Timeline:
                 {
                     "activations": list(s.layout[0]),
                     "muted": list(s.layout[1]),
+                    "batch": s.batch,
                     "steps": encode_array(keep.steps.astype("<i8")),
                     "weights": encode_array(keep.weights.astype("<f4")),
                     "gradients": encode_array(keep.gradients.astype("<f4")),
@@ -338,6 +353,9 @@ class Timeline:
                 isinstance(m, bool) for m in muted
             ):
                 raise InputError(f"{name}: activations must be names and muted true or false")
+            batch = item.get("batch", 0)
+            if isinstance(batch, bool) or not isinstance(batch, int) or batch < 0:
+                raise InputError(f"{name}.batch must be a whole number ≥ 0 (0: full batch)")
             size = len(acts)
             steps = decode_array(item, "steps", name, "<i8", 1)
             count = steps.size
@@ -376,6 +394,7 @@ class Timeline:
                         gradients.astype(np.float32),
                         activity.astype(np.float32),
                         (tuple(acts), tuple(muted)),
+                        batch,
                     )
                 )
         return timeline

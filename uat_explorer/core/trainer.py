@@ -296,7 +296,12 @@ class Trainer:
             epoch_losses=self._epochs_until(epoch_steps, epoch_losses, step),
             timeline=None
             if recorder is None
-            else recorder.rows(self._network, problem.index, below=step),
+            else recorder.rows(
+                self._network,
+                problem.index,
+                below=step,
+                batch=self.schedule.size if self.schedule is not None else 0,
+            ),
         )
 
     def _epochs_until(

@@ -15,19 +15,17 @@ from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 
 def write_timeline_png(session: Session, path: str | Path, options: FigureOptions) -> None:
     if session.history.timeline.rows == 0:
-        raise InputError("this session has no timeline yet: train it in the window first")
+        raise InputError(
+            "this session has no timeline yet: train it in the window, or with fit --session-out"
+        )
     x, t = session.training_data()
     done = trace(session.network, x, t, session.loss)
-    live = LiveRow(
-        session.step, now_row(session.network, done.gradients.flat(), done.a, session.step)
-    )
-    schedule = None
-    if session.batch_size is not None and session.optimizer.uses_learning_rate:
-        from uat_explorer.core.batches import BatchSchedule
-
-        schedule = BatchSchedule(x.size, session.batch_size, session.seed)
+    size = session.batch_size if session.optimizer.uses_learning_rate else None
+    batch = size if size is not None and size < x.size else 0
+    row = now_row(session.network, done.gradients.flat(), done.a, session.step, batch)
+    live = LiveRow(session.step, row)
     view = TimelineView()
     with _laid_out(view, options):
-        view.show_timeline(session.history.timeline, live, schedule, x.size, done.a)
+        view.show_timeline(session.history.timeline, live, session.seed, x.size, done.a)
         image = view.grab().toImage()
     atomic_write_bytes(path, png_bytes(image))

@@ -43,7 +43,11 @@ def network_of(rows: TimelineRows, index: int) -> Network:
 def live_row(state: AppState) -> LiveRow:
     """Now: the current weights, the cache's gradient and mean |activation|."""
     derived, step = state.derived(), state.session.step
-    return LiveRow(step, now_row(state.network, derived.gradients.flat(), derived.trace.a, step))
+    schedule = state.batch_schedule()
+    batch = schedule.size if schedule is not None else 0
+    return LiveRow(
+        step, now_row(state.network, derived.gradients.flat(), derived.trace.a, step, batch)
+    )
 
 
 def history_table(timeline: Timeline, which: str) -> tuple[list[str], list[list[object]]]:
@@ -148,7 +152,7 @@ class TimelinePanel(QWidget):
             steps = (low, high)
         matrix = state.derived().trace.a if state.network.size else None
         x = state.training_data()[0]
-        self.view.show_timeline(state.timeline, live, state.batch_schedule(), x.size, matrix, steps)
+        self.view.show_timeline(state.timeline, live, state.session.seed, x.size, matrix, steps)
         schedule = state.batch_schedule()
         batches = (
             "every step uses every sample (full batch)"

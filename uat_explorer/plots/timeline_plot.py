@@ -242,7 +242,7 @@ class TimelineView(QWidget):
         self,
         timeline: Timeline,
         live: LiveRow | None,
-        schedule: BatchSchedule | None,
+        seed: int,
         samples: int,
         matrix: np.ndarray | None,
         steps: tuple[float, float] | None = None,
@@ -250,14 +250,18 @@ class TimelineView(QWidget):
         """Draw the stored rows (and the live one) over ``steps`` (None: all of them)."""
         segments = list(timeline.segments)
         if live is not None:
-            if segments and segments[-1].layout == live.rows.layout:
-                last = segments[-1]
+            last = segments[-1] if segments else None
+            if last is not None and (last.layout, last.batch) == (
+                live.rows.layout,
+                live.rows.batch,
+            ):
                 segments[-1] = TimelineRows(
                     np.append(last.steps, live.step),
                     np.vstack([last.weights, live.rows.weights]),
                     np.vstack([last.gradients, live.rows.gradients]),
                     np.vstack([last.activity, live.rows.activity]),
                     last.layout,
+                    last.batch,
                 )
             else:
                 segments.append(live.rows)
@@ -288,6 +292,9 @@ class TimelineView(QWidget):
             w_blocks.append((*span, segment.weights[pick].T))
             g_blocks.append((*span, _signed_log(segment.gradients[pick].T, g_top)))
             a_blocks.append((*span, segment.activity[pick].T))
+            schedule = (
+                BatchSchedule(samples, segment.batch, seed) if 0 < segment.batch < samples else None
+            )
             d_blocks.append((*span, self.data_columns.image(mine, schedule, samples)))
         size = len(segments[-1].layout[0])
         names = parameter_names(size)
