@@ -310,3 +310,49 @@ def test_the_same_parameter_twice_or_no_neurons_is_said_not_drawn(qtbot, window)
     window.docks["timeline"].toggleViewAction().trigger()  # the timeline copes too
     window.timeline.refresh()
     assert window.timeline.view.weights.images[0].image.shape[0] == 1  # c alone
+
+
+def test_real_mouse_drags_on_the_map_set_the_two_weights_in_one_undo_step(qtbot, window):
+    from gui_helpers import drag
+    from PySide6.QtCore import QPointF
+
+    panel = open_landscape(qtbot, window)
+    plot = panel.plot
+    view = plot.getViewBox()
+
+    def widget_point(x: float, y: float) -> tuple[float, float]:
+        point = plot.mapFromScene(view.mapViewToScene(QPointF(x, y)))
+        return point.x(), point.y()
+
+    (x0, x1), (y0, y1) = view.viewRange()
+    start = ((x0 + x1) / 2, (y0 + y1) / 2)
+    end = (x0 + 0.7 * (x1 - x0), y0 + 0.3 * (y1 - y0))
+    count = window.state.undo_stack.count()
+    path = [widget_point(*start)]
+    path += [
+        widget_point(start[0] + k * (end[0] - start[0]) / 5, start[1] + k * (end[1] - start[1]) / 5)
+        for k in range(1, 6)
+    ]
+    drag(plot.viewport(), path)
+    net = window.state.network
+    cell = (x1 - x0) / plot.width() * 3
+    assert net.v[0] == pytest.approx(end[0], abs=cell) and net.v[1] == pytest.approx(
+        end[1], abs=cell * 2
+    )
+    assert window.state.undo_stack.count() == count + 1
+
+
+def test_a_real_click_on_the_map_sets_the_two_weights(qtbot, window):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    panel = open_landscape(qtbot, window)
+    plot, view = panel.plot, panel.plot.getViewBox()
+    (x0, x1), (y0, y1) = view.viewRange()
+    target = (x0 + 0.25 * (x1 - x0), y0 + 0.75 * (y1 - y0))
+    point = plot.mapFromScene(view.mapViewToScene(QPointF(*target)))
+    QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
+    net = window.state.network
+    tolerance = 2 * (x1 - x0) / plot.width()
+    assert net.v[0] == pytest.approx(target[0], abs=tolerance)
+    assert net.v[1] == pytest.approx(target[1], abs=2 * (y1 - y0) / plot.height())
