@@ -321,3 +321,24 @@ def test_a_new_batch_size_starts_a_segment_whose_d_lane_shows_its_batches(qtbot,
     assert np.allclose(mini.mean(axis=0), 50 / 200, atol=0.05)  # a quarter of them
     again = Session.from_dict(json.loads(json.dumps(window.state.session.to_dict())))
     assert [s.batch for s in again.history.timeline.segments] == [0, 50]
+
+
+def test_a_real_click_on_a_lane_scrubs_to_that_step(qtbot, sine_window):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    window = sine_window
+    panel = open_timeline(qtbot, window)
+    window.training.start()
+    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=10_000)
+    window.training.pause()
+    panel.refresh()
+    lane = panel.view.weights
+    view = lane.getViewBox()
+    (x0, x1), (y0, y1) = view.viewRange()
+    point = lane.mapFromScene(view.mapViewToScene(QPointF(x0 + 0.4 * (x1 - x0), (y0 + y1) / 2)))
+    QTest.mouseClick(lane.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
+    assert panel.scrubbed is not None
+    assert abs(panel.scrubbed - (x0 + 0.4 * (x1 - x0))) <= 2 + (x1 - x0) / lane.width() * 2
+    QTest.keyClick(panel, Qt.Key.Key_Escape)
+    assert panel.scrubbed is None
