@@ -305,7 +305,8 @@ class LandscapePanel(QWidget):
             rate += f" ({spec.label} uses no learning rate; the step shown is plain descent)"
         if self.dimensions == 2:
             lines.append(
-                f"● the weights now, → one step −lr·∇ ({rate}), red: the path of training."
+                f"● the weights now, → one step −lr·∇ ({rate}; dashed: longer than the step,"
+                " to show its direction), red: the path of training."
                 " Click or drag to set them; wheel zooms, middle-drag pans."
             )
         else:

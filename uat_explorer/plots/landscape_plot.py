@@ -16,6 +16,8 @@ from uat_explorer.plots.theme import ThemedPlot, plot_colors
 
 CONTOURS = 9
 COLORMAP = "viridis"
+MIN_ARROW = 18
+"""Pixels: a shorter step is drawn this long (dashed), so its direction shows."""
 FLOOR = 1e-12
 """log₁₀ of a loss below this is drawn as this: a perfect fit has loss 0."""
 
@@ -181,11 +183,28 @@ class LandscapePlot(ThemedPlot):
             self.tangent.setData(px, point[1] + slope * (px - point[0]))
 
     def _aim_arrow(self, point: tuple[float, ...], following: tuple[float, ...]) -> None:
+        """The step −lr·∇ as an arrow. A step shorter than MIN_ARROW pixels is drawn that
+        long, dashed: the direction still shows, and the dash says it is not to scale."""
         view = self.getViewBox()
         start = view.mapViewToScene(QPointF(*point))
         end = view.mapViewToScene(QPointF(*following))
         moved = end - start
-        self.arrow.setVisible((moved.x() ** 2 + moved.y() ** 2) > 4)
+        length = math.hypot(moved.x(), moved.y())
+        self.arrow.setVisible(length > 0)
+        if length == 0:
+            return
+        short = length < MIN_ARROW * self.line_scale
+        if short:
+            tip = view.mapSceneToView(start + moved * (MIN_ARROW * self.line_scale / length))
+            following = (tip.x(), tip.y())
+            self.step_line.setData([point[0], following[0]], [point[1], following[1]])
+        pen = self.step_line.opts["pen"]
+        pen = pg.mkPen(
+            pen.color(),
+            width=pen.widthF(),
+            style=Qt.PenStyle.DashLine if short else Qt.PenStyle.SolidLine,
+        )
+        self.step_line.setPen(pen)
         # ArrowItem's angle 0 points left; angles turn clockwise on screen (y down).
         self.arrow.setStyle(angle=math.degrees(math.atan2(-moved.y(), -moved.x())))
         self.arrow.setPos(*following)
