@@ -123,6 +123,8 @@ class Landscape:
     def _band(self, px: Array, py: Array, across: Array | None) -> Array:
         if across is None:  # both parameters of one neuron: its term over the whole band
             (k1, j), (k2, _) = self.where
+            if "v" in (k1, k2) and not self.network.muted[j]:
+                return self._output_weight_band(px, py)
             first, second = np.meshgrid(px, py)
             term = self._term(j, {k1: first, k2: second})
             return self._mean_loss(self.rest + term)
@@ -138,6 +140,25 @@ class Landscape:
                 cross += np.einsum("ij,ij->i", across, across)[None, :] / n
                 return np.maximum(cross, 0.0)
             return self._mean_loss(down[:, None, :] + across[None, :, :])
+
+    def _output_weight_band(self, px: Array, py: Array) -> Array:
+        """v and w (or b) of one neuron: the term is v·act(…), so the activation is
+        computed once per value of the other parameter, not once per grid point."""
+        (k1, j), (k2, _) = self.where
+        vs, others, other = (px, py, k2) if k1 == "v" else (py, px, k1)
+        a = self._term(j, {"v": np.ones(1), other: others})  # (len(others), N)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.loss.name == "mse":
+                # mean((r + v·a)²) = mean(r²) + 2v·r·a/N + v²·mean(a²)
+                n = self.x.size
+                ra = a @ self.rest * (2.0 / n)
+                aa = np.einsum("ij,ij->i", a, a) / n
+                table = float(self.rest @ self.rest) / n + np.multiply.outer(vs, ra)
+                table += np.multiply.outer(vs * vs, aa)  # (len(vs), len(others))
+                table = np.maximum(table, 0.0)
+            else:
+                table = self._mean_loss(self.rest + vs[:, None, None] * a[None, :, :])
+        return table if k1 != "v" else table.T
 
     def grid(self, xs: ArrayLike, ys: ArrayLike) -> Array:
         """(len(ys), len(xs)) losses, rows along the second parameter."""
