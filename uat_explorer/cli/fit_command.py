@@ -8,8 +8,6 @@ import sys
 import time
 from dataclasses import replace
 
-import numpy as np
-
 from uat_explorer.cli.common import (
     CLI_NEURONS,
     DEFAULT_SAMPLES,
@@ -159,8 +157,7 @@ def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport
         if report.timeline is not None:
             history.timeline.extend(report.timeline)
         if report.epoch_losses is not None:
-            for step, loss in zip(*report.epoch_losses, strict=True):
-                history.epochs.extend(int(step), np.array([loss]))
+            history.epochs.add(*report.epoch_losses)
         done = trainer.step - fit.step
         progress.update(f"fit: step {done}/{steps}  mse {report.metrics.mse:.3e}")
     progress.finish()

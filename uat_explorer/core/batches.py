@@ -66,10 +66,10 @@ class BatchSchedule:
         epoch, offset = divmod(step * self.size, self.samples)
         return epoch + 1, offset // self.size + 1
 
+    def ends_epoch(self, step: int) -> bool:
+        """Whether step ``step`` completes an epoch: (step+1)·B crosses a multiple of N."""
+        return (step + 1) * self.size // self.samples > step * self.size // self.samples
+
     def epoch_ends(self, first: int, last: int) -> NDArray[np.int64]:
-        """Steps in first … last after which an epoch is complete (step k ends one when
-        (k+1)·B crosses a multiple of N)."""
-        steps = np.arange(first, last + 1, dtype=np.int64)
-        done = (steps + 1) * self.size // self.samples
-        before = steps * self.size // self.samples
-        return steps[done > before]
+        """Steps in first … last after which an epoch is complete."""
+        return np.array([s for s in range(first, last + 1) if self.ends_epoch(s)], np.int64)

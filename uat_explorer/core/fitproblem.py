@@ -115,6 +115,11 @@ class FitProblem:
     def loss(self, theta: Array) -> float:
         return self.forward(theta)
 
+    @property
+    def activations(self) -> Array:
+        """act(z) of every row on every sample, from the last forward pass."""
+        return self._a
+
     def _slopes(self, theta: Array) -> Array:
         """d act/dz for every row, from the buffers the last forward pass filled."""
         z, a, d = self._z, self._a, self._d

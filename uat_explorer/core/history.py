@@ -37,9 +37,15 @@ class LossHistory:
 
     def extend(self, first_step: int, losses: np.ndarray) -> None:
         """Record losses for steps first_step, first_step + 1, ..."""
+        self.add(np.arange(first_step, first_step + losses.size, dtype=np.int64), losses)
+
+    def add(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        """Record losses at rising ``steps`` after the last one (not necessarily
+        consecutive: epoch ends, or an already thinned run)."""
         if losses.size == 0:
             return
-        steps = np.arange(first_step, first_step + losses.size, dtype=np.int64)
+        steps = np.asarray(steps, dtype=np.int64)
+        losses = np.asarray(losses)
         keep = steps % self.stride == 0
         self._steps = np.concatenate([self._steps, steps[keep]])
         self._losses = np.concatenate([self._losses, losses[keep].astype(np.float64)])

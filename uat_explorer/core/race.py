@@ -84,11 +84,10 @@ class RaceRun:
         self.diverged_step = step
         if run is None:
             return
-        last = self.history.arrays()[0]
-        after = int(last[-1]) if last.size else -1
-        for s, value in zip(*run, strict=True):
-            if s > after:
-                self.history.extend(int(s), np.array([value]))
+        steps, losses = run
+        recorded = self.history.arrays()[0]
+        later = steps > (recorded[-1] if recorded.size else -1)
+        self.history.add(steps[later], losses[later])
 
     def update(
         self,

@@ -128,7 +128,6 @@ class Trainer:
                 self._network, self.x[:size], self.t[:size], self.loss_name, dtype
             )
             self.batch_problem.spacing = self.problem.spacing  # the step surrogate's width
-            self._xs, self._ts = self.problem.x, self.problem.t
         self.theta = self.problem.pack(self._network)
         self.optimizer = self.spec.build(self.problem.n_params, dtype)
         self._best = self.theta.copy()
@@ -213,8 +212,8 @@ class Trainer:
                 np.copyto(backup, theta)
                 if schedule is not None:
                     chosen = schedule.indices(step)
-                    np.take(self._xs, chosen, out=batch.x)
-                    np.take(self._ts, chosen, out=batch.t)
+                    np.take(problem.x, chosen, out=batch.x)
+                    np.take(problem.t, chosen, out=batch.t)
                 loss = optimizer.step(batch, theta)
                 if not math.isfinite(loss):
                     diverged_loss = loss
@@ -223,15 +222,10 @@ class Trainer:
                 if recorder is not None:
                     if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
                         batch.loss_and_grad(backup, lm_grad)
-                    recorder.add(
-                        step, backup, optimizer.grad if lm_grad is None else lm_grad, batch._a
-                    )
+                    used = optimizer.grad if lm_grad is None else lm_grad
+                    recorder.add(step, backup, used, batch.activations)
                 n += 1
-                if (
-                    schedule is not None
-                    and (step + 1) * schedule.size // schedule.samples
-                    > step * schedule.size // schedule.samples
-                ):
+                if schedule is not None and schedule.ends_epoch(step):
                     epoch_steps.append(step + 1)
                     epoch_losses.append(problem.loss(theta))
                 if mark_loss == math.inf:

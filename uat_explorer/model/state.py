@@ -535,8 +535,7 @@ class AppState(QObject):
 
     def record_epochs(self, steps: np.ndarray, losses: np.ndarray) -> None:
         """Full-batch losses at epochs' ends (steps need not be consecutive)."""
-        for step, loss in zip(steps.tolist(), losses.tolist(), strict=True):
-            self.epoch_history.extend(step, np.array([loss]))
+        self.epoch_history.add(steps, losses)
 
     def record_timeline(self, rows: TimelineRows) -> None:
         self.timeline.extend(rows)
