@@ -38,6 +38,12 @@ def parse_parameter(name: str, size: int) -> tuple[str, int]:
     return match.group(1), int(match.group(2)) - 1
 
 
+def parameter_index(name: str, size: int) -> int:
+    """Where ``name`` stands in card order ([w1, b1, v1, …, c]: ``Gradients.flat``)."""
+    kind, j = parse_parameter(name, size)
+    return 3 * size if kind == "c" else 3 * j + "wbv".index(kind)
+
+
 def parameter_value(network: Network, name: str) -> float:
     kind, j = parse_parameter(name, network.size)
     return network.c if kind == "c" else float(getattr(network, kind)[j])

@@ -27,9 +27,11 @@ from superqt.utils import qdebounced, qthrottled
 
 from uat_explorer.core.landscape import BAND_ELEMENTS, Landscape, default_range
 from uat_explorer.core.parameters import (
+    parameter_index,
     parameter_names,
     parameter_value,
     parameter_values,
+    parse_parameter,
     with_parameters,
 )
 from uat_explorer.export.landscape import write_landscape_csv
@@ -181,9 +183,8 @@ class LandscapePanel(QWidget):
         those moves the point, not the surface), the samples, the loss and the grid."""
         net = self.state.network
         values = parameter_values(net)
-        names = parameter_names(net.size)
         for name in self.names:
-            values[names.index(name)] = 0.0
+            values[parameter_index(name, net.size)] = 0.0
         x_range, y_range = self.plot.viewRange()
         return (
             values.tobytes(),
@@ -289,7 +290,8 @@ class LandscapePanel(QWidget):
     def _describe(self, losses: np.ndarray) -> None:
         held = "every other parameter held where it is"
         net = self.state.network
-        muted = [n for n in self.names if n != "c" and net.muted[int(n[1:]) - 1]]
+        held_by = [parse_parameter(n, net.size)[1] for n in self.names]
+        muted = [n for n, j in zip(self.names, held_by, strict=True) if j >= 0 and net.muted[j]]
         lines = [
             f"Training loss over {' and '.join(self.names)}, {held}. While training, the"
             " surface moves because the other weights move."
@@ -317,10 +319,9 @@ class LandscapePanel(QWidget):
 
     # -- the point, the step, the path ---------------------------------------------------
     def _gradient(self) -> list[float]:
-        net = self.state.network
+        size = self.state.network.size
         flat = self.state.derived().gradients.flat()
-        names = parameter_names(net.size)
-        return [float(flat[names.index(n)]) for n in self.names]
+        return [float(flat[parameter_index(n, size)]) for n in self.names]
 
     def _show_point(self) -> None:
         if not self.names or self.losses.size == 0:
