@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from uat_explorer.core.activations import ACTIVATIONS
-from uat_explorer.core.batches import check_batch_size
+from uat_explorer.core.batches import BatchSchedule, check_batch_size
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.expression import ExpressionError, parse_expression
 from uat_explorer.core.files import atomic_write_text, read_regular
@@ -76,6 +76,14 @@ class Session:
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.target.samples(self.domain, self.samples)
+
+    def batch_schedule(self, samples: int) -> BatchSchedule | None:
+        """Which of the ``samples`` each step uses; None: all of them, every step (the
+        full batch, and always for Levenberg–Marquardt)."""
+        size = self.batch_size
+        if size is None or size >= samples or not self.optimizer.uses_learning_rate:
+            return None
+        return BatchSchedule(samples, size, self.seed)
 
     def trainer(self, record: bool = False) -> Trainer:
         """A trainer for this session; ``record``: keep the W/A/G rows of every step."""

@@ -20,8 +20,8 @@ def write_timeline_png(session: Session, path: str | Path, options: FigureOption
         )
     x, t = session.training_data()
     done = trace(session.network, x, t, session.loss)
-    size = session.batch_size if session.optimizer.uses_learning_rate else None
-    batch = size if size is not None and size < x.size else 0
+    schedule = session.batch_schedule(x.size)
+    batch = schedule.size if schedule is not None else 0
     row = now_row(session.network, done.gradients.flat(), done.a, session.step, batch)
     live = LiveRow(session.step, row)
     view = TimelineView()

@@ -27,7 +27,6 @@ from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.export_data import write_table
-from uat_explorer.core.network import Network
 from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 from uat_explorer.core.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
 from uat_explorer.gui.plot_export import ExportButton, plot_exports
@@ -51,7 +50,6 @@ class RaceWindow(QWidget):
         self.resize(1100, 760)
         self.state, self.training = state, training
         self.runner = RaceRunner(self)
-        self.start_network: Network | None = None
 
         configs = QGridLayout()
         configs.addWidget(QLabel("Optimizer"), 0, 1)
@@ -192,9 +190,8 @@ class RaceWindow(QWidget):
             return False
         self.training.pause()  # two cores: the race gets one of them to itself
         x, t = self.state.training_data()
-        self.start_network = self.state.network.copy()
         started = self.runner.start(
-            self.start_network,
+            self.state.network,
             x,
             t,
             self.state.session.loss,

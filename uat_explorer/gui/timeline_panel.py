@@ -16,7 +16,7 @@ from superqt.utils import qdebounced, qthrottled
 from uat_explorer.core.export_data import write_table
 from uat_explorer.core.network import Network
 from uat_explorer.core.parameters import parameter_names
-from uat_explorer.core.timeline import Timeline, TimelineRows, now_row
+from uat_explorer.core.timeline import RECENT, Timeline, TimelineRows, now_row
 from uat_explorer.gui.notice import NoticeLabel
 from uat_explorer.gui.plot_export import Export, ExportButton, widget_png, widget_svg
 from uat_explorer.gui.training_controller import TrainingController
@@ -161,7 +161,11 @@ class TimelinePanel(QWidget):
             f" {schedule.batches_per_epoch} batches an epoch"
         )
         stride = state.timeline.stride
-        kept = "every step" if stride == 1 else f"the last 2,000 steps, and every {stride}th before"
+        kept = (
+            "every step"
+            if stride == 1
+            else f"the last {RECENT:,} steps, and every {stride}th before"
+        )
         self.note.setText(
             f"D: {batches}. Shown: {kept}. Click a step to see its network on the plot."
         )

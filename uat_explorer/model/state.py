@@ -122,10 +122,7 @@ class AppState(QObject):
 
     def batch_schedule(self) -> BatchSchedule | None:
         """Which samples each step uses (None: all of them, every step; LM is full batch)."""
-        size = self.session.batch_size
-        if size is None or not self.session.optimizer.uses_learning_rate:
-            return None
-        return BatchSchedule(self.training_data()[0].size, size, self.session.seed)
+        return self.session.batch_schedule(self.training_data()[0].size)
 
     @property
     def target(self) -> Target:

@@ -120,7 +120,6 @@ class LanePlot(ThemedPlot):
     def __init__(self, letter: str, name: str, colormap: str | pg.ColorMap) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.letter = letter
         self.colormap = pg.colormap.get(colormap) if isinstance(colormap, str) else colormap
         self.images: list[pg.ImageItem] = []
         self.breaks: list[pg.InfiniteLine] = []
