@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from uat_explorer.core import OptimizerSpec, StopRule, Target, Trainer, random_network
-from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 DOMAIN = (-math.pi, math.pi)
 TARGET = Target.preset("sines")

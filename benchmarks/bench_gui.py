@@ -30,7 +30,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import MAX_NEURONS, Session, Target, random_network
-from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 from uat_explorer.gui import MainWindow
 
 DOMAIN = (-3.14159, 3.14159)
@@ -151,7 +151,7 @@ def timeline_memory(steps: int = 1_000_000, neurons: int = 32) -> tuple[float, f
     held, seconds to take them all, MB of the session file that saves them)."""
     import tempfile
 
-    from uat_explorer.core.timeline import Timeline, TimelineRows
+    from uat_explorer.core.training.timeline import Timeline, TimelineRows
 
     width = 3 * neurons + 1
     layout = (("sigmoid",) * neurons, (False,) * neurons)
@@ -184,7 +184,7 @@ def landscape_ms() -> dict[str, float]:
     """The loss landscape, H = 32, N = 200, 200 × 200: the grid computed (median ms, over
     v1, v2 and over w1, b1, one neuron's two parameters), and the panel's longest
     event-loop gap while it computes the w1, b1 surface band by band."""
-    from uat_explorer.core.landscape import Landscape
+    from uat_explorer.core.teaching.landscape import Landscape
 
     session = Session(
         network=random_network(["sigmoid"] * 32, DOMAIN, 0),

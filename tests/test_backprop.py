@@ -8,7 +8,7 @@ import pytest
 from test_trace import central_differences, random_case
 
 from uat_explorer.core import InputError, trace
-from uat_explorer.core.backprop import MAX_ROWS, build_graph, gradient_rows
+from uat_explorer.core.teaching.backprop import MAX_ROWS, build_graph, gradient_rows
 
 SMOOTH_MIX = ["sigmoid", "tanh", "relu", "sigmoid"]
 

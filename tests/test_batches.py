@@ -9,9 +9,9 @@ import pytest
 
 from uat_explorer.cli import main
 from uat_explorer.core import OptimizerSpec, Trainer, random_network
-from uat_explorer.core.activations import ACTIVATIONS
-from uat_explorer.core.batches import BatchSchedule, check_batch_size
-from uat_explorer.core.parameters import parameter_values
+from uat_explorer.core.nn.activations import ACTIVATIONS
+from uat_explorer.core.nn.parameters import parameter_values
+from uat_explorer.core.training.batches import BatchSchedule, check_batch_size
 
 X = np.linspace(-3, 3, 100)
 T = np.sin(X)

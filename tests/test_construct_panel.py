@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox
 
 from uat_explorer.cli import main
 from uat_explorer.core import PRESETS, Target, construct
-from uat_explorer.core.construct import fitted_slope, smallest_count, sweep
+from uat_explorer.core.teaching.construct import fitted_slope, smallest_count, sweep
 
 
 def samples(name: str, count: int = 200):

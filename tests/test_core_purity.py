@@ -26,8 +26,8 @@ def _imports(path: Path) -> list[str]:
 
 def test_no_core_module_imports_qt():
     offenders = [
-        f"{path.name} imports {name}"
-        for path in sorted(CORE.glob("*.py"))
+        f"{path.relative_to(CORE)} imports {name}"
+        for path in sorted(CORE.rglob("*.py"))
         for name in _imports(path)
         if name.split(".")[0] in FORBIDDEN or name.startswith(FORBIDDEN)
     ]

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel
 
 import uat_explorer.model.derived as derived_module
 from uat_explorer.core import trace
-from uat_explorer.core.formula import number
+from uat_explorer.core.nn.formula import number
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from uat_explorer.core import InputError, Session, SessionError, default_session, parse_csv
 from uat_explorer.core.files import STALE_TEMP_SECONDS, atomic_write_text
 from uat_explorer.gui import MainWindow
-from uat_explorer.gui.autosave import autosave_folder, rescues
+from uat_explorer.gui.files.autosave import autosave_folder, rescues
 
 CLI = [sys.executable, "-m", "uat_explorer"]
 
@@ -218,7 +218,9 @@ def test_an_unwritable_app_data_folder_turns_autosave_off_not_the_app(qtbot, mon
     """F12"""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setattr("uat_explorer.gui.autosave.autosave_folder", lambda: blocker / "autosave")
+    monkeypatch.setattr(
+        "uat_explorer.gui.files.autosave.autosave_folder", lambda: blocker / "autosave"
+    )
     w = MainWindow(persistent=True)
     qtbot.addWidget(w)
     assert w.files.autosaver.problem and "Autosave is off" in w.files.autosaver.problem
@@ -238,7 +240,7 @@ def test_a_failing_autosave_says_so_once_and_retries(qtbot, monkeypatch):
     def full(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("uat_explorer.gui.autosave.atomic_write_text", full)
+    monkeypatch.setattr("uat_explorer.gui.files.autosave.atomic_write_text", full)
     for value in (2.0, 3.0):
         w.state.edit_neuron(0, w=value)
         w.files.autosaver.save()
@@ -273,7 +275,7 @@ def test_a_big_png_is_painted_by_another_process(window, tmp_path, monkeypatch):
     from PySide6.QtGui import QImage
 
     from uat_explorer.export.figures import FigureOptions
-    from uat_explorer.gui import exporter
+    from uat_explorer.gui.files import exporter
 
     monkeypatch.setattr(exporter, "OFFLINE_PIXELS", 1000)
     path = tmp_path / "big.png"
@@ -288,7 +290,7 @@ def test_cancelling_a_big_png_stops_its_process_and_writes_nothing(window, tmp_p
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from uat_explorer.export.figures import FigureOptions
-    from uat_explorer.gui import exporter
+    from uat_explorer.gui.files import exporter
 
     monkeypatch.setattr(exporter, "OFFLINE_PIXELS", 1000)
 

@@ -3,7 +3,7 @@ import math
 import pytest
 
 from uat_explorer.core import Network, Neuron
-from uat_explorer.core.formula import network_formula, neuron_formula, number
+from uat_explorer.core.nn.formula import network_formula, neuron_formula, number
 
 
 @pytest.mark.parametrize(

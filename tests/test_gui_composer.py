@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.core import MAX_NEURONS, Network, Neuron, Session, Target, default_session
-from uat_explorer.core.examples import EXAMPLES
+from uat_explorer.core.io.examples import EXAMPLES
 from uat_explorer.gui import MainWindow
-from uat_explorer.gui.neuron_card import WEIGHT_SCALE
+from uat_explorer.gui.widgets.neuron_card import WEIGHT_SCALE
 
 
 def assert_plot_matches_core(window: MainWindow) -> None:
@@ -287,7 +287,7 @@ def test_the_neuron_limit_is_stated_not_frozen(qtbot):
 
 
 def test_shortcuts_are_listed(window):
-    from uat_explorer.gui.shortcuts_dialog import shortcut_rows
+    from uat_explorer.gui.widgets.shortcuts_dialog import shortcut_rows
 
     keys = {(action, keys) for _, action, keys in shortcut_rows(window.menuBar())}
     assert ("Undo", "Ctrl+Z") in keys

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPush
 from uat_explorer.core import OptimizerSpec, Session, StopRule, Target
 from uat_explorer.export.figures import FigureOptions
 from uat_explorer.gui import MainWindow
-from uat_explorer.gui.autosave import autosave_folder
+from uat_explorer.gui.files.autosave import autosave_folder
 
 
 def edit_everything(w: MainWindow) -> None:
@@ -209,7 +209,7 @@ def test_an_unwritable_export_says_so(window, tmp_path, dialogs):
 
 
 def test_figure_dialog_starts_from_the_screen(window):
-    from uat_explorer.gui.export_dialogs import FigureDialog
+    from uat_explorer.gui.widgets.export_dialogs import FigureDialog
 
     base = window.files.exporter.on_screen()
     dialog = FigureDialog("Export", base, False, window)

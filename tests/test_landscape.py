@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
 
 from uat_explorer.cli import main
 from uat_explorer.core import Network, Session, Target, random_network, trace
-from uat_explorer.core.landscape import Landscape, default_range
-from uat_explorer.core.parameters import parameter_names, with_parameters
+from uat_explorer.core.nn.parameters import parameter_names, with_parameters
+from uat_explorer.core.teaching.landscape import Landscape, default_range
 
 X = np.linspace(-3, 3, 120)
 T = np.sin(X)

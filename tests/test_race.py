@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from uat_explorer.cli import main
 from uat_explorer.core import OptimizerSpec, Session, StopRule, Target, Trainer, random_network
-from uat_explorer.core.race import race, race_specs, race_table
+from uat_explorer.core.teaching.race import race, race_specs, race_table
 
 X = np.linspace(-3, 3, 100)
 T = np.sin(X)

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSpinBox
 
 from uat_explorer.cli import main
 from uat_explorer.core import OptimizerSpec, Session, SessionError, Target, random_network
-from uat_explorer.core.parameters import parameter_values
-from uat_explorer.core.timeline import OLDER, RECENT, Timeline, TimelineRows
-from uat_explorer.core.training_history import TrainingHistory
+from uat_explorer.core.nn.parameters import parameter_values
+from uat_explorer.core.training.history import TrainingHistory
+from uat_explorer.core.training.timeline import OLDER, RECENT, Timeline, TimelineRows
 from uat_explorer.plots.timeline_plot import _signed_log
 
 
@@ -221,7 +221,7 @@ def test_clicking_a_step_shows_its_network_and_esc_returns(qtbot, sine_window, t
     assert panel.scrubbed == at
     x = panel.plot.x_fine
     row = segment.weights[len(segment.steps) // 2]
-    from uat_explorer.gui.timeline_panel import network_of
+    from uat_explorer.gui.panels.timeline_panel import network_of
 
     np.testing.assert_allclose(
         panel.plot.ghost.getData()[1], network_of(segment, len(segment.steps) // 2)(x)
@@ -296,8 +296,8 @@ def test_cli_render_draws_a_saved_timeline(capsys, tmp_path):
 
 def test_heavy_hidden_panels_are_built_when_first_shown(qtbot, window):
     """The window opens without building the landscape and the timeline (~190 ms)."""
-    from uat_explorer.gui.landscape_panel import LandscapePanel
-    from uat_explorer.gui.timeline_panel import TimelinePanel
+    from uat_explorer.gui.panels.landscape_panel import LandscapePanel
+    from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
     for name, kind in (("timeline", TimelinePanel), ("landscape", LandscapePanel)):
         dock = window.docks[name]

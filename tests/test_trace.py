@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from uat_explorer.core import FitProblem, Network, trace
-from uat_explorer.core.losses import loss_by_name
+from uat_explorer.core.nn.losses import loss_by_name
 
 MIXES = [
     ["sigmoid", "tanh", "relu", "sigmoid"],

@@ -12,7 +12,7 @@ from uat_explorer.core import (
     random_network,
     trace,
 )
-from uat_explorer.core.history import LossHistory
+from uat_explorer.core.training.loss_history import LossHistory
 
 
 @pytest.mark.parametrize(

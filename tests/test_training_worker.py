@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
-from uat_explorer.core.training_worker import Job, Progress, start_worker
+from uat_explorer.core.workers.training import Job, Progress, start_worker
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_the_worker_exits_when_its_pipe_closes():
 
 KILLED_PARENT = """
 import os, signal, sys
-from uat_explorer.core.training_worker import start_worker
+from uat_explorer.core.workers.training import start_worker
 process, conn = start_worker()  # no __main__ guard: the launch must not re-run this script
 print(process.pid, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)

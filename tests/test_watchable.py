@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.core import OptimizerSpec, Session, SessionError, Target, Trainer, random_network
-from uat_explorer.core.session import default_session
-from uat_explorer.core.trainer import PLATEAU_STEPS, StopRule
+from uat_explorer.core.io.session import default_session
+from uat_explorer.core.training.trainer import PLATEAU_STEPS, StopRule
 from uat_explorer.gui import MainWindow
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.theme import MIN_CONTRAST, contrast, neuron_color

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from uat_explorer.core import Network
-from uat_explorer.core.training_worker import Progress
+from uat_explorer.core.workers.training import Progress
 
 DOMAIN = (-math.pi, math.pi)
 

@@ -13,22 +13,22 @@ from collections.abc import Sequence
 
 from uat_explorer import __version__
 from uat_explorer.cli import (
-    compare_command,
     construct_command,
     fit_command,
     landscape_command,
+    race_command,
     render_command,
 )
 from uat_explorer.cli.common import Parser
 from uat_explorer.core import InputError
-from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 COMMANDS = {
     "fit": fit_command,
     "construct": construct_command,
     "render": render_command,
     "landscape": landscape_command,
-    "compare": compare_command,
+    "compare": race_command,
 }
 
 

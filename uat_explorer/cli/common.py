@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, load_csv
-from uat_explorer.core.targets import check_domain
+from uat_explorer.core.targets.target import check_domain
 
 DEFAULT_DOMAIN = (-math.pi, math.pi)
 CLI_NEURONS = 16

@@ -28,9 +28,9 @@ from uat_explorer.cli.exports import (
     writing,
 )
 from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
-from uat_explorer.core.construct import MODES, fitted_slope, smallest_count, sweep
-from uat_explorer.core.export_data import write_table
-from uat_explorer.core.targets import check_samples
+from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.targets.target import check_samples
+from uat_explorer.core.teaching.construct import MODES, fitted_slope, smallest_count, sweep
 
 
 def add_parser(commands) -> None:

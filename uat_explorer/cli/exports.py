@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from uat_explorer.core import InputError, Session
-from uat_explorer.core.export_data import curves_table, write_parameters, write_table
+from uat_explorer.core.io.export_data import curves_table, write_parameters, write_table
 
 
 def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None:

@@ -39,10 +39,10 @@ from uat_explorer.core import (
     TrainReport,
     random_network,
 )
-from uat_explorer.core.batches import check_batch_size
-from uat_explorer.core.session import MAX_SEED
-from uat_explorer.core.targets import check_samples
-from uat_explorer.core.training_history import TrainingHistory
+from uat_explorer.core.io.session import MAX_SEED
+from uat_explorer.core.targets.target import check_samples
+from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.history import TrainingHistory
 
 DEFAULT_STEPS = 1000
 DEFAULT_OPTIMIZER = "lm"

@@ -9,8 +9,8 @@ import numpy as np
 
 from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
 from uat_explorer.core import InputError, Session
-from uat_explorer.core.landscape import Landscape, check_grid, check_range, default_range
-from uat_explorer.core.parameters import parameter_value, parse_parameter
+from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
+from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_range, default_range
 
 
 def add_parser(commands) -> None:

@@ -14,7 +14,7 @@ from uat_explorer.cli.exports import (
     writing,
 )
 from uat_explorer.core import FitMetrics, InputError, Session
-from uat_explorer.core.backprop import check_sample, check_scope, middle_sample
+from uat_explorer.core.teaching.backprop import check_sample, check_scope, middle_sample
 
 
 def add_parser(commands) -> None:

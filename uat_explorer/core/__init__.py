@@ -1,21 +1,21 @@
 """The model and everything that trains it: pure numpy, no Qt (a test enforces it)."""
 
-from uat_explorer.core.activations import ACTIVATIONS, Activation, activation
-from uat_explorer.core.construct import construct
-from uat_explorer.core.datafile import load_csv, parse_csv
 from uat_explorer.core.errors import InputError
-from uat_explorer.core.expression import Expression, ExpressionError, parse_expression
-from uat_explorer.core.fitproblem import FitProblem
-from uat_explorer.core.gradients import Gradients
-from uat_explorer.core.initialize import new_seed, random_network
-from uat_explorer.core.losses import LOSSES
-from uat_explorer.core.metrics import FitMetrics
-from uat_explorer.core.network import MAX_NEURONS, Network, Neuron
-from uat_explorer.core.optimizers import OPTIMIZER_LABELS, OPTIMIZERS, OptimizerSpec
-from uat_explorer.core.session import Session, SessionError, default_session
-from uat_explorer.core.targets import MAX_SAMPLES, PRESETS, DataTarget, FormulaTarget, Target
-from uat_explorer.core.trace import Trace, trace
-from uat_explorer.core.trainer import StopRule, Trainer, TrainReport
+from uat_explorer.core.io.session import Session, SessionError, default_session
+from uat_explorer.core.nn.activations import ACTIVATIONS, Activation, activation
+from uat_explorer.core.nn.gradients import Gradients
+from uat_explorer.core.nn.initialize import new_seed, random_network
+from uat_explorer.core.nn.losses import LOSSES
+from uat_explorer.core.nn.metrics import FitMetrics
+from uat_explorer.core.nn.network import MAX_NEURONS, Network, Neuron
+from uat_explorer.core.targets.datafile import load_csv, parse_csv
+from uat_explorer.core.targets.expression import Expression, ExpressionError, parse_expression
+from uat_explorer.core.targets.target import MAX_SAMPLES, PRESETS, DataTarget, FormulaTarget, Target
+from uat_explorer.core.teaching.construct import construct
+from uat_explorer.core.teaching.trace import Trace, trace
+from uat_explorer.core.training.fitproblem import FitProblem
+from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OPTIMIZERS, OptimizerSpec
+from uat_explorer.core.training.trainer import StopRule, Trainer, TrainReport
 
 __all__ = [
     "ACTIVATIONS",

@@ -15,8 +15,8 @@ from PySide6.QtGui import QFont, QImage, QPainter
 from uat_explorer.core import Network, Session, construct
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
-from uat_explorer.core.formula import number
-from uat_explorer.core.trainer import TrainReport
+from uat_explorer.core.nn.formula import number
+from uat_explorer.core.training.trainer import TrainReport
 from uat_explorer.export.figures import FigureOptions, function_figure, render
 from uat_explorer.model.state import AppState
 

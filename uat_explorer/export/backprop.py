@@ -9,9 +9,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from uat_explorer.core.backprop import build_graph, gradient_rows
-from uat_explorer.core.export_data import write_table
 from uat_explorer.core.files import atomic_write_bytes
+from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.teaching.backprop import build_graph, gradient_rows
 from uat_explorer.export.figures import FigureOptions, png_bytes
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.backprop_graph import BackpropGraphView

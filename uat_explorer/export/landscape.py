@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from uat_explorer.core.export_data import write_table
+from uat_explorer.core.io.export_data import write_table
 from uat_explorer.export.figures import FigureOptions, _laid_out, render, write_png, write_svg
 from uat_explorer.plots.landscape_plot import LandscapePlot
 

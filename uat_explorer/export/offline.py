@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from uat_explorer.core.session import Session
+from uat_explorer.core.io.session import Session
 from uat_explorer.export.figures import FigureOptions, function_figure, render, write_png
 
 LAUNCH = "from uat_explorer.export.offline import main; main()"

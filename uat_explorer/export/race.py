@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uat_explorer.core.race import RaceRun
+from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.export.figures import FigureOptions, _laid_out, render, write_png, write_svg
 from uat_explorer.plots.race_plot import RaceLossPlot
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
-from uat_explorer.core.session import Session
-from uat_explorer.core.timeline import now_row
-from uat_explorer.core.trace import trace
+from uat_explorer.core.io.session import Session
+from uat_explorer.core.teaching.trace import trace
+from uat_explorer.core.training.timeline import now_row
 from uat_explorer.export.figures import FigureOptions, _laid_out, png_bytes
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 

@@ -7,7 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer import __version__
-from uat_explorer.core.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 
 def run_app(path: str | None = None) -> int:

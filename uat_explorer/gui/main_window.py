@@ -8,24 +8,24 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from uat_explorer import __version__
 from uat_explorer.core import ACTIVATIONS, InputError, Session, default_session
-from uat_explorer.core.examples import EXAMPLES
-from uat_explorer.core.initialize import new_seed
-from uat_explorer.core.targets import target_from_stroke
-from uat_explorer.gui.actions import add_action, add_toggle
-from uat_explorer.gui.backprop_panel import BackpropPanel
-from uat_explorer.gui.construct_panel import ConstructPanel
-from uat_explorer.gui.file_actions import FileActions
-from uat_explorer.gui.formula_view import FormulaView
-from uat_explorer.gui.landscape_panel import LandscapePanel
-from uat_explorer.gui.neuron_stack import NeuronStack
-from uat_explorer.gui.panels import PANELS, PanelContext, build_docks
-from uat_explorer.gui.race_window import RaceWindow
-from uat_explorer.gui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
-from uat_explorer.gui.status_bar import StatusFields
-from uat_explorer.gui.target_panel import TargetPanel
-from uat_explorer.gui.timeline_panel import TimelinePanel
-from uat_explorer.gui.training_controller import TrainingController
-from uat_explorer.gui.training_panel import TrainingPanel
+from uat_explorer.core.io.examples import EXAMPLES
+from uat_explorer.core.nn.initialize import new_seed
+from uat_explorer.core.targets.target import target_from_stroke
+from uat_explorer.gui.files.file_actions import FileActions
+from uat_explorer.gui.panels.backprop_panel import BackpropPanel
+from uat_explorer.gui.panels.construct_panel import ConstructPanel
+from uat_explorer.gui.panels.formula_view import FormulaView
+from uat_explorer.gui.panels.landscape_panel import LandscapePanel
+from uat_explorer.gui.panels.neuron_stack import NeuronStack
+from uat_explorer.gui.panels.race_window import RaceWindow
+from uat_explorer.gui.panels.registry import PANELS, PanelContext, build_docks
+from uat_explorer.gui.panels.target_panel import TargetPanel
+from uat_explorer.gui.panels.timeline_panel import TimelinePanel
+from uat_explorer.gui.panels.training_panel import TrainingPanel
+from uat_explorer.gui.widgets.actions import add_action, add_toggle
+from uat_explorer.gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+from uat_explorer.gui.widgets.status_bar import StatusFields
+from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot

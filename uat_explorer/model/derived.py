@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from uat_explorer.core.gradients import Gradients
-from uat_explorer.core.metrics import FitMetrics
-from uat_explorer.core.network import Network
-from uat_explorer.core.trace import Trace, trace
+from uat_explorer.core.nn.gradients import Gradients
+from uat_explorer.core.nn.metrics import FitMetrics
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.teaching.trace import Trace, trace
 
 
 class DerivedValues:

@@ -28,12 +28,12 @@ from uat_explorer.core import (
     default_session,
     random_network,
 )
-from uat_explorer.core.batches import BatchSchedule, check_batch_size
-from uat_explorer.core.gradients import Gradients
-from uat_explorer.core.history import LossHistory
-from uat_explorer.core.initialize import resize_network
-from uat_explorer.core.targets import check_domain, check_samples
-from uat_explorer.core.timeline import Timeline, TimelineRows
+from uat_explorer.core.nn.gradients import Gradients
+from uat_explorer.core.nn.initialize import resize_network
+from uat_explorer.core.targets.target import check_domain, check_samples
+from uat_explorer.core.training.batches import BatchSchedule, check_batch_size
+from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.timeline import Timeline, TimelineRows
 from uat_explorer.model.commands import (
     EditNeuron,
     EditOutputBias,

@@ -11,8 +11,8 @@ import numpy as np
 from PySide6.QtCore import SignalInstance
 
 from uat_explorer.core import Network, Session, Target
-from uat_explorer.core.batches import BatchSchedule
-from uat_explorer.core.history import LossHistory
+from uat_explorer.core.training.batches import BatchSchedule
+from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.model.derived import DerivedValues
 from uat_explorer.model.state import DivergedRun
 

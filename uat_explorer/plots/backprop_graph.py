@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.core.backprop import Graph, Node, fmt
+from uat_explorer.core.teaching.backprop import Graph, Node, fmt
 from uat_explorer.plots.theme import neuron_color, plot_colors
 
 COLUMN = 146

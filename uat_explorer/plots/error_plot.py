@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from uat_explorer.core.construct import SweepPoint, fitted_slope
+from uat_explorer.core.teaching.construct import SweepPoint, fitted_slope
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
 

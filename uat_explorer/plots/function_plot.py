@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
-from uat_explorer.core.network import Network
-from uat_explorer.core.targets import DataTarget
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.targets.target import DataTarget
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
 

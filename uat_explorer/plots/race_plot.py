@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from uat_explorer.core.race import RaceRun
+from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
 from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors

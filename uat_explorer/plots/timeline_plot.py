@@ -18,9 +18,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from uat_explorer.core.batches import BatchSchedule
-from uat_explorer.core.parameters import parameter_names
-from uat_explorer.core.timeline import Timeline, TimelineRows
+from uat_explorer.core.nn.parameters import parameter_names
+from uat_explorer.core.training.batches import BatchSchedule
+from uat_explorer.core.training.timeline import Timeline, TimelineRows
 from uat_explorer.plots.theme import ThemedPlot
 
 COLUMNS = 800

@@ -1,0 +1,94 @@
+"""`uat-explorer compare`: race learning rates (or optimizers) from a session's weights."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
+from uat_explorer.core import OPTIMIZERS, InputError, Session
+from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.teaching.race import (
+    DEFAULT_RATES,
+    check_race_steps,
+    race,
+    race_specs,
+    race_table,
+)
+
+
+def add_parser(commands) -> None:
+    compare = commands.add_parser(
+        "compare", help="train copies of a session's network under several learning rates"
+    )
+    compare.add_argument("--session", metavar="FILE", required=True, help="the session")
+    compare.add_argument(
+        "--lr",
+        type=float,
+        nargs="+",
+        default=list(DEFAULT_RATES),
+        metavar="RATE",
+        help="learning rates, one run each (0.001 0.01 0.1 1)",
+    )
+    compare.add_argument(
+        "--optimizer",
+        nargs="+",
+        metavar="NAME",
+        help=f"one for every run or one per rate: {', '.join(OPTIMIZERS)} (the session's)",
+    )
+    compare.add_argument("--steps", type=int, default=2000, help="steps per run (2000)")
+    compare.add_argument(
+        "--target-loss",
+        type=float,
+        help="report when each run first reached this loss (the session's stop loss, or 0.001)",
+    )
+    compare.add_argument("--export-csv", metavar="F", help="step, then each run's loss")
+    compare.add_argument("--export-png", metavar="F", help="the loss curves as PNG")
+    compare.add_argument("--export-svg", metavar="F", help="the same as SVG")
+    compare.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_size_options(compare.add_argument_group("figure size"))
+    compare.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    check_race_steps(args.steps)
+    if args.export_png or args.export_svg:
+        options = figure_options(args)
+    session = Session.load(args.session)
+    specs = race_specs(args.optimizer or [session.optimizer.name], args.lr)
+    target = args.target_loss
+    if target is None:
+        target = session.stop.loss_below or 1e-3
+    if not (math.isfinite(target) and target >= 0):
+        raise InputError(f"--target-loss must be a number ≥ 0, got {target}")
+    x, t = session.training_data()
+    runs = race(session.network, x, t, session.loss, specs, args.steps, target)
+    exported: dict[str, str] = {}
+    if args.export_csv:
+        header, rows = race_table(runs)
+        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
+        exported["csv"] = args.export_csv
+    if args.export_png or args.export_svg:
+        from uat_explorer.export.race import write_race_figure
+
+        exported |= export_figures(
+            args, lambda path, svg: write_race_figure(path, runs, options, svg=svg)
+        )
+    result = {
+        "steps": args.steps,
+        "target_loss": target,
+        "runs": [run.to_dict() for run in runs],
+        "exported": exported,
+    }
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"race        {len(runs)} runs of {args.steps:,} steps, target loss {target:g}")
+    for run in runs:
+        reached = "never" if run.reached_step is None else f"step {run.reached_step:,}"
+        note = "" if run.diverged_step is None else f"  diverged at step {run.diverged_step:,}"
+        print(f"{run.label:28s} final loss {run.final_loss:<10.4g} target: {reached}{note}")
+    for kind, path in exported.items():
+        print(f"wrote       {path} ({kind})")
+    return 0

@@ -1,0 +1,1 @@
+"""Sessions on disk, tables and parameters for export, and the built-in examples."""

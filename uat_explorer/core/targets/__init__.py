@@ -1,0 +1,1 @@
+"""What the network fits: formulas, sampled points, files of points."""

@@ -1,0 +1,159 @@
+"""Learning rates (and optimizers) raced: copies of one network trained from the same
+weights for the same number of steps, so the loss curves differ only by the setting.
+
+Too big a rate and the loss bounces or blows up; too small and it crawls. The record of
+each run is built the same way whether the steps come from ``race`` here or from a
+worker process streaming them to the window.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.trainer import StopRule, Trainer
+
+MAX_RUNS = 8
+"""More curves than this on one plot cannot be told apart."""
+DEFAULT_RATES = (0.001, 0.01, 0.1, 1.0)
+DEFAULT_TARGET_LOSS = 1e-3
+
+
+def race_specs(optimizers: list[str], rates: list[float]) -> list[OptimizerSpec]:
+    """One run per learning rate; one optimizer for all of them, or one each."""
+    if not rates:
+        raise InputError("give at least one learning rate")
+    if len(rates) > MAX_RUNS:
+        raise InputError(f"at most {MAX_RUNS} runs can be raced, got {len(rates)}")
+    if len(optimizers) not in (1, len(rates)):
+        raise InputError(
+            f"give one optimizer for every run or one per learning rate"
+            f" ({len(rates)}), got {len(optimizers)}"
+        )
+    names = optimizers * len(rates) if len(optimizers) == 1 else optimizers
+    return [OptimizerSpec(name, rate) for name, rate in zip(names, rates, strict=True)]
+
+
+def check_race_steps(steps: int) -> int:
+    if not 1 <= steps <= 10_000_000:
+        raise InputError(f"the step budget must be between 1 and 10,000,000, got {steps}")
+    return steps
+
+
+@dataclass
+class RaceRun:
+    """One configuration's run: its loss curve, and when it reached the target loss or
+    diverged."""
+
+    spec: OptimizerSpec
+    target_loss: float
+    history: LossHistory = field(default_factory=LossHistory)
+    reached_step: int | None = None
+    diverged_step: int | None = None
+    final_loss: float = math.nan
+    network: Network | None = None
+    done: bool = False
+
+    @property
+    def label(self) -> str:
+        if not self.spec.uses_learning_rate:
+            return self.spec.label
+        return f"{self.spec.label}, lr {self.spec.learning_rate:g}"
+
+    def record(self, first_step: int, losses: NDArray[np.floating]) -> None:
+        """The loss of every step from ``first_step`` on (straight from the trainer)."""
+        if losses.size == 0:
+            return
+        if self.reached_step is None:
+            below = np.flatnonzero(losses <= self.target_loss)
+            if below.size:
+                self.reached_step = first_step + int(below[0])
+        self.history.extend(first_step, losses)
+
+    def record_divergence(
+        self, step: int, run: tuple[NDArray[np.int64], NDArray[np.float64]] | None
+    ) -> None:
+        """Keep the stretch that blew up on the curve: that is the lesson."""
+        self.diverged_step = step
+        if run is None:
+            return
+        steps, losses = run
+        recorded = self.history.arrays()[0]
+        later = steps > (recorded[-1] if recorded.size else -1)
+        self.history.add(steps[later], losses[later])
+
+    def update(
+        self,
+        first_step: int,
+        losses: NDArray[np.floating],
+        loss: float,
+        network: Network,
+        done: bool,
+        diverged_step: int | None = None,
+        diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
+    ) -> None:
+        """New steps of this run, from a trainer's report or a worker's reply."""
+        self.record(first_step, losses)
+        if diverged_step is not None:
+            self.record_divergence(diverged_step, diverged_run)
+        self.final_loss, self.network, self.done = float(loss), network, done
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "optimizer": self.spec.name,
+            "lr": self.spec.learning_rate,
+            "final_loss": self.final_loss,
+            "reached_step": self.reached_step,
+            "diverged_step": self.diverged_step,
+        }
+
+
+def race_stop(steps: int) -> StopRule:
+    """Every run gets the whole budget: no plateau stop, no stop at the target loss."""
+    return StopRule(max_steps=steps)
+
+
+def race(
+    network: Network,
+    x: ArrayLike,
+    t: ArrayLike,
+    loss: str,
+    specs: list[OptimizerSpec],
+    steps: int,
+    target_loss: float = DEFAULT_TARGET_LOSS,
+) -> list[RaceRun]:
+    """Train a copy of ``network`` under each spec for ``steps`` steps, one after another;
+    every run counts its steps from 0."""
+    check_race_steps(steps)
+    runs = []
+    for spec in specs:
+        trainer = Trainer(network, x, t, loss, spec, race_stop(steps))
+        run = RaceRun(spec, target_loss)
+        report = trainer.run(steps)
+        run.update(
+            0,
+            report.losses,
+            report.loss,
+            trainer.network,
+            True,
+            report.diverged_step,
+            report.diverged_run,
+        )
+        runs.append(run)
+    return runs
+
+
+def race_table(runs: list[RaceRun]) -> tuple[list[str], list[list[object]]]:
+    """step, then each run's loss at that step ("" where the run has none): for CSV."""
+    curves = [dict(zip(*(a.tolist() for a in run.history.arrays()), strict=True)) for run in runs]
+    steps = sorted(set().union(*curves)) if curves else []
+    header = ["step"] + [run.label for run in runs]
+    rows = [[step] + [curve.get(step, "") for curve in curves] for step in steps]
+    return header, rows

@@ -1,0 +1,1 @@
+"""Training: the hot path, optimizers, mini-batches, and what a run remembers."""

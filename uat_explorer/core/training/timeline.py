@@ -1,0 +1,400 @@
+"""The D/W/A/G history of training: weights W, gradients G and mean activations A at
+every step (D, the samples a step used, follows from the batch schedule and is never
+stored).
+
+The trainer records rows into a ``StepRecorder`` in its own parameter order; the window
+keeps them in a ``Timeline``: the latest ``RECENT`` steps at full resolution and older
+ones thinned to every k-th step, k doubling as needed, so a million steps of H = 32
+take a few megabytes. A change of the network's layout (neurons added, removed, muted)
+starts a new segment, whose rows have their own length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.nn.parameters import parameter_values
+from uat_explorer.core.training.loss_history import decode_array, encode_array
+
+RECENT = 2000
+"""Steps kept at full resolution (thinning runs every RECENT // 2 new rows, so up to
+that many more wait for it)."""
+OLDER = 2048
+"""Thinned rows kept before them (k doubles whenever there would be more)."""
+SAVED_ROWS = 2048
+"""Rows a session file keeps at most: 2048 × (2·97 + 32) float32 for H = 32 is about
+2.5 MB of text, so a saved lesson stays a reasonable file whatever the run's length."""
+SAVED_BYTES = 3_000_000
+"""And at most this many bytes of numbers (4 MB of base64): wide networks keep fewer
+rows (about 400 for H = 256), so saving and autosaving stay quick."""
+
+F32 = NDArray[np.float32]
+
+
+@dataclass
+class TimelineRows:
+    """Consecutive rows of one layout, in card order: weights and gradients as
+    [w1, b1, v1, …, c] (3H + 1 columns), activity one column per neuron."""
+
+    steps: NDArray[np.int64]
+    weights: F32
+    gradients: F32
+    activity: F32
+    layout: tuple[tuple[str, ...], tuple[bool, ...]]
+    batch: int = 0
+    """The batch size the steps trained with (0: full batch): which samples D shows."""
+
+    @property
+    def size(self) -> int:
+        return int(self.steps.size)
+
+    def take(self, keep: NDArray[np.bool_] | slice) -> TimelineRows:
+        return TimelineRows(
+            self.steps[keep],
+            self.weights[keep],
+            self.gradients[keep],
+            self.activity[keep],
+            self.layout,
+            self.batch,
+        )
+
+
+def joined_rows(parts: list[TimelineRows]) -> TimelineRows | None:
+    """Consecutive rows of one layout as one block (None if there are none)."""
+    parts = [p for p in parts if p.size]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return TimelineRows(
+        np.concatenate([p.steps for p in parts]),
+        np.concatenate([p.weights for p in parts]),
+        np.concatenate([p.gradients for p in parts]),
+        np.concatenate([p.activity for p in parts]),
+        parts[-1].layout,
+        parts[-1].batch,
+    )
+
+
+def now_row(
+    network: Network, gradients: np.ndarray, a: np.ndarray, step: int, batch: int = 0
+) -> TimelineRows:
+    """The current step as a row: the weights now, the true gradient ``gradients`` (card
+    order) and the activations ``a`` (H × samples) of a forward pass."""
+    activity = np.abs(a).mean(axis=1) if network.size else np.zeros(0)
+    return TimelineRows(
+        np.array([step], np.int64),
+        parameter_values(network)[None, :].astype(np.float32),
+        np.asarray(gradients, np.float32)[None, :],
+        np.where(network.muted, 0.0, activity)[None, :].astype(np.float32),
+        layout_of(network),
+        batch,
+    )
+
+
+def layout_of(network: Network) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    return tuple(network.activations), tuple(bool(m) for m in network.muted)
+
+
+class StepRecorder:
+    """Rows in a FitProblem's order (its unmuted rows, θ = [w, b, v, c]), grown as
+    needed; ``rows(network, index)`` turns them into card order."""
+
+    def __init__(self, n_params: int, hidden: int) -> None:
+        self.n = 0
+        self._steps = np.empty(256, np.int64)
+        self._theta = np.empty((256, n_params), np.float32)
+        self._grad = np.empty((256, n_params), np.float32)
+        self._act = np.empty((256, hidden), np.float32)
+        self._abs = np.empty((0, 0), np.float32)
+        self._mean = np.empty(0, np.float32)
+
+    def add(self, step: int, theta: np.ndarray, grad: np.ndarray, activations: np.ndarray) -> None:
+        if self.n == self._steps.size:
+            grow = self._steps.size
+            self._steps = np.concatenate([self._steps, np.empty(grow, np.int64)])
+            self._theta, self._grad, self._act = (
+                np.concatenate([a, np.empty_like(a)]) for a in (self._theta, self._grad, self._act)
+            )
+        n = self.n
+        self._steps[n] = step
+        self._theta[n] = theta
+        self._grad[n] = grad
+        if self._abs.shape != activations.shape:
+            self._abs = np.empty(activations.shape, np.float32)
+            self._mean = np.full(activations.shape[1], 1 / activations.shape[1], np.float32)
+        # mean |a| per neuron as a mat-vec: a quarter of np.mean(np.abs(a), axis=1)'s time
+        np.abs(activations, out=self._abs)
+        np.dot(self._abs, self._mean, out=self._act[n])
+        self.n += 1
+
+    def rows(self, network: Network, index: np.ndarray, below: int, batch: int) -> TimelineRows:
+        """The rows of steps before ``below`` (a rollback forgets the rest), card order."""
+        keep = self._steps[: self.n] < below
+        n = int(keep.sum())
+        size, h = network.size, index.size
+        weights = np.empty((n, 3 * size + 1), np.float32)
+        static = np.append(
+            np.column_stack([network.w, network.b, network.v]).reshape(-1), network.c
+        )
+        weights[:] = static  # muted neurons keep their values
+        gradients = np.zeros_like(weights)
+        activity = np.zeros((n, size), np.float32)
+        theta, grad = self._theta[: self.n][keep], self._grad[: self.n][keep]
+        for k in range(3):
+            weights[:, 3 * index + k] = theta[:, k * h : (k + 1) * h]
+            gradients[:, 3 * index + k] = grad[:, k * h : (k + 1) * h]
+        weights[:, -1], gradients[:, -1] = theta[:, 3 * h], grad[:, 3 * h]
+        activity[:, index] = self._act[: self.n][keep]
+        self.n = 0
+        return TimelineRows(
+            self._steps[: keep.size][keep].copy(),
+            weights,
+            gradients,
+            activity,
+            layout_of(network),
+            batch,
+        )
+
+
+class _Segment:
+    """One layout's rows in buffers with room to grow: appending a frame's rows copies
+    those rows only."""
+
+    def __init__(self, rows: TimelineRows) -> None:
+        self.layout, self.batch = rows.layout, rows.batch
+        self.n = 0
+        self._steps = np.empty(0, np.int64)
+        self._weights = np.empty((0, rows.weights.shape[1]), np.float32)
+        self._gradients = np.empty((0, rows.gradients.shape[1]), np.float32)
+        self._activity = np.empty((0, rows.activity.shape[1]), np.float32)
+        self.append(rows)
+
+    @property
+    def rows(self) -> TimelineRows:
+        n = self.n
+        return TimelineRows(
+            self._steps[:n],
+            self._weights[:n],
+            self._gradients[:n],
+            self._activity[:n],
+            self.layout,
+            self.batch,
+        )
+
+    def append(self, rows: TimelineRows) -> None:
+        need = self.n + rows.size
+        if need > self._steps.size:
+            room = max(need, 2 * self._steps.size, 256)
+            self._steps, self._weights, self._gradients, self._activity = (
+                _grown(a, self.n, room)
+                for a in (self._steps, self._weights, self._gradients, self._activity)
+            )
+        end = self.n + rows.size
+        self._steps[self.n : end] = rows.steps
+        self._weights[self.n : end] = rows.weights
+        self._gradients[self.n : end] = rows.gradients
+        self._activity[self.n : end] = rows.activity
+        self.n = end
+
+    def keep(self, keep: NDArray[np.bool_]) -> None:
+        """Keep only the rows marked (in place, order kept)."""
+        count = int(keep.sum())
+        for a in (self._steps, self._weights, self._gradients, self._activity):
+            a[:count] = a[: self.n][keep]
+        self.n = count
+
+
+def _grown(array: np.ndarray, used: int, room: int) -> np.ndarray:
+    grown = np.empty((room, *array.shape[1:]), array.dtype)
+    grown[:used] = array[:used]
+    return grown
+
+
+class Timeline:
+    """Segments of rows; the last RECENT steps full, older thinned to every k-th step."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self._segments: list[_Segment] = []
+        self.stride = 1
+        self._pending = 0  # rows added since the last thinning
+
+    @property
+    def segments(self) -> list[TimelineRows]:
+        """Each layout's rows, oldest first (views: read, do not keep across changes)."""
+        return [s.rows for s in self._segments]
+
+    @property
+    def rows(self) -> int:
+        return sum(s.n for s in self._segments)
+
+    @property
+    def last_step(self) -> int | None:
+        return int(self._segments[-1].rows.steps[-1]) if self._segments else None
+
+    def nbytes(self) -> int:
+        return sum(
+            a.nbytes
+            for s in self._segments
+            for a in (s._steps, s._weights, s._gradients, s._activity)
+        )
+
+    def extend(self, rows: TimelineRows) -> None:
+        if rows.size == 0:
+            return
+        last = self.last_step
+        if last is not None and rows.steps[0] <= last:
+            self.truncate(int(rows.steps[0]))
+        end = self._segments[-1] if self._segments else None
+        if end is not None and (end.layout, end.batch) == (rows.layout, rows.batch):
+            self._segments[-1].append(rows)
+        else:
+            self._segments.append(_Segment(rows))
+        self._pending += rows.size
+        if self._pending > RECENT // 2:
+            self._thin()
+
+    def _thin(self) -> None:
+        """Keep every stride-th step older than the last RECENT; double the stride while
+        more than OLDER such rows would remain."""
+        self._pending = 0
+        last = self.last_step
+        if last is None:
+            return
+        cutoff = last - RECENT
+        while True:
+            older = 0
+            for s in self._segments:
+                steps = s.rows.steps
+                older += int(((steps <= cutoff) & (steps % self.stride == 0)).sum())
+            if older <= OLDER:
+                break
+            self.stride *= 2
+        for s in self._segments:
+            steps = s.rows.steps
+            s.keep((steps > cutoff) | (steps % self.stride == 0))
+        self._segments = [s for s in self._segments if s.n]
+
+    def truncate(self, step: int) -> None:
+        """Forget ``step`` and everything after: training went back to it."""
+        for s in self._segments:
+            s.keep(s.rows.steps < step)
+        self._segments = [s for s in self._segments if s.n]
+
+    def row_at(self, step: int) -> tuple[TimelineRows, int] | None:
+        """The segment and row index of the stored step nearest to ``step``."""
+        best = None
+        for segment in self.segments:
+            i = int(np.clip(np.searchsorted(segment.steps, step), 0, segment.size - 1))
+            for j in (i - 1, i):
+                if 0 <= j < segment.size:
+                    distance = abs(int(segment.steps[j]) - step)
+                    if best is None or distance < best[0]:
+                        best = (distance, segment, j)
+        return None if best is None else (best[1], best[2])
+
+    # -- files -----------------------------------------------------------------------------
+    def to_dict(self, rows: int = SAVED_ROWS) -> dict[str, Any]:
+        """At most ``rows`` rows, thinned evenly by step, as base64 little-endian arrays."""
+        total = self.rows
+        widest = max(
+            (s.weights.shape[1] * 2 + s.activity.shape[1] for s in self.segments), default=1
+        )
+        rows = min(rows, max(16, SAVED_BYTES // (4 * widest + 8)))
+        every = 1
+        while total and total / every > rows:
+            every *= 2
+        segments = []
+        for s in self.segments:
+            chosen = np.arange(s.size) % every == 0
+            chosen[-1] = True  # the latest row of each layout is always kept
+            keep = s.take(chosen) if every > 1 else s
+            segments.append(
+                {
+                    "activations": list(s.layout[0]),
+                    "muted": list(s.layout[1]),
+                    "batch": s.batch,
+                    "steps": encode_array(keep.steps.astype("<i8")),
+                    "weights": encode_array(keep.weights.astype("<f4")),
+                    "gradients": encode_array(keep.gradients.astype("<f4")),
+                    "activity": encode_array(keep.activity.astype("<f4")),
+                }
+            )
+        return {"stride": self.stride, "segments": segments}
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str) -> Timeline:
+        """Raises InputError naming the field (``where`` is the path to ``data``)."""
+        timeline = cls()
+        if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+            raise InputError(f"{where}.segments must be a list")
+        stride = data.get("stride", 1)
+        if not isinstance(stride, int) or stride < 1:
+            raise InputError(f"{where}.stride must be a whole number ≥ 1")
+        timeline.stride = stride
+        previous = -1
+        for i, item in enumerate(data["segments"]):
+            name = f"{where}.segments[{i}]"
+            if not isinstance(item, dict):
+                raise InputError(f"{name} must be an object")
+            acts, muted = item.get("activations"), item.get("muted")
+            if not (isinstance(acts, list) and isinstance(muted, list) and len(acts) == len(muted)):
+                raise InputError(f"{name}: activations and muted must be lists of one length")
+            if not all(isinstance(a, str) for a in acts) or not all(
+                isinstance(m, bool) for m in muted
+            ):
+                raise InputError(f"{name}: activations must be names and muted true or false")
+            batch = item.get("batch", 0)
+            if isinstance(batch, bool) or not isinstance(batch, int) or batch < 0:
+                raise InputError(f"{name}.batch must be a whole number ≥ 0 (0: full batch)")
+            size = len(acts)
+            steps = decode_array(item, "steps", name, "<i8", 1)
+            count = steps.size
+            weights = (
+                decode_array(item, "weights", name, "<f4", 3 * size + 1).reshape(count, -1)
+                if count
+                else np.zeros((0, 3 * size + 1), np.float32)
+            )
+            gradients = (
+                decode_array(item, "gradients", name, "<f4", 3 * size + 1).reshape(count, -1)
+                if count
+                else np.zeros_like(weights)
+            )
+            activity = (
+                decode_array(item, "activity", name, "<f4", size).reshape(count, -1)
+                if count
+                else np.zeros((0, size), np.float32)
+            )
+            for field, array, width in (
+                ("weights", weights, 3 * size + 1),
+                ("gradients", gradients, 3 * size + 1),
+                ("activity", activity, size),
+            ):
+                if array.shape != (count, width):
+                    raise InputError(f"{name}.{field} must hold {count} rows of {width} numbers")
+                if not np.isfinite(array).all():
+                    raise InputError(f"{name}.{field} holds a number that is not finite")
+            if count and (steps[0] <= previous or np.any(np.diff(steps) <= 0) or steps[0] < 0):
+                raise InputError(f"{name}.steps must rise, from 0 on, across segments")
+            if count:
+                previous = int(steps[-1])
+                timeline.extend(
+                    TimelineRows(
+                        steps.astype(np.int64),
+                        weights.astype(np.float32),
+                        gradients.astype(np.float32),
+                        activity.astype(np.float32),
+                        (tuple(acts), tuple(muted)),
+                        batch,
+                    )
+                )
+        return timeline

@@ -1,0 +1,101 @@
+"""The race, in a process of its own: every run advances a slice at a time in turn, so
+the curves grow together on screen, and the window only draws.
+
+In: ("race", RaceJob), then ("quit",) at any time. Out: RaceProgress for each run at
+frame rate, ("finished",) when every run is done, or ("error", text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.teaching.race import race_stop
+from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.trainer import Trainer
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
+
+
+@dataclass
+class RaceJob:
+    network: Network
+    x: np.ndarray
+    t: np.ndarray
+    loss: str
+    specs: list[OptimizerSpec]
+    steps: int
+
+
+@dataclass
+class RaceProgress:
+    """Run ``index``: the loss of each step from ``first_step`` on, its weights now, and,
+    once ``done``, its final loss and whether (and where) it diverged."""
+
+    index: int
+    first_step: int
+    losses: np.ndarray
+    step: int
+    loss: float
+    network: Network
+    done: bool
+    diverged_step: int | None = None
+    diverged_run: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def serve_race(conn: Connection) -> None:
+    pin_blas_to_one_thread()
+    try:
+        kind, job = conn.recv()
+        if kind != "race":
+            return
+        _race(conn, job)
+        conn.send(("finished",))
+        conn.recv()  # stay until told: the window reads the last replies first
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return
+    except Exception:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            conn.send(("error", traceback.format_exc()))
+
+
+def _race(conn: Connection, job: RaceJob) -> None:
+    trainers = [
+        Trainer(job.network, job.x, job.t, job.loss, spec, race_stop(job.steps))
+        for spec in job.specs
+    ]
+    pending = list(range(len(trainers)))
+    buffers: list[list[np.ndarray]] = [[] for _ in trainers]
+    firsts = [0] * len(trainers)
+    sent = [0.0] * len(trainers)
+    while pending:
+        if conn.poll(0):
+            return  # "quit": whatever it says, the race is over
+        for k in list(pending):
+            trainer = trainers[k]
+            report = trainer.run(10**9, seconds=CHUNK / len(pending))
+            buffers[k].append(report.losses)
+            done = bool(report.stopped or report.diverged or report.steps_run == 0)
+            if done or time.perf_counter() - sent[k] >= REPLY_EVERY:
+                conn.send(
+                    RaceProgress(
+                        k,
+                        firsts[k],
+                        np.concatenate(buffers[k]),
+                        trainer.step,
+                        report.loss,
+                        trainer.network,
+                        done,
+                        report.diverged_step,
+                        report.diverged_run,
+                    )
+                )
+                buffers[k], firsts[k], sent[k] = [], trainer.step, time.perf_counter()
+            if done:
+                pending.remove(k)

@@ -1,0 +1,1 @@
+"""The session as a file: open, save, autosave, recent files and exports."""

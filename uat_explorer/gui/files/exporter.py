@@ -1,0 +1,229 @@
+"""File → Export from the window: figures, clipboard, data, animation.
+
+Every export reports where it wrote; a failure (no such folder, no permission, a full
+disk) is a clear message, and the session itself is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from uat_explorer.core import InputError
+from uat_explorer.core.io.export_data import (
+    curves_table,
+    loss_table,
+    write_parameters,
+    write_table,
+)
+from uat_explorer.core.teaching.backprop import middle_sample
+from uat_explorer.export.backprop import write_backprop, write_gradients
+from uat_explorer.export.figures import (
+    FigureOptions,
+    function_figure,
+    loss_figure,
+    render,
+    write_png,
+    write_svg,
+)
+from uat_explorer.export.offline import LAUNCH, job
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
+
+OFFLINE_PIXELS = 16_000_000
+"""Above this many pixels (a 4000 × 4000 figure) a PNG is painted by another process."""
+
+
+class Exporter(QObject):
+    done = Signal(str)  # "Exported … to …"
+    failed = Signal(str)  # what went wrong
+
+    def __init__(self, state: AppState, plot: FunctionPlot, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.state, self.plot, self.window = state, plot, parent
+
+    def on_screen(self) -> FigureOptions:
+        """The function plot as the window shows it: size, curves, and the view range."""
+        x_range, y_range = self.plot.view_box.viewRange()
+        return FigureOptions(
+            width=max(self.plot.width(), 16),
+            height=max(self.plot.height(), 16),
+            components=self.plot.components_visible,
+            samples=self.plot.samples_visible,
+            band=self.plot.band_visible,
+            x_range=tuple(x_range),
+            y_range=tuple(y_range),
+        )
+
+    def _write(self, path: str | Path, what: str, write) -> bool:
+        try:
+            write()
+        except OSError as error:
+            self.failed.emit(
+                f"Could not write {what} to {path}: {error.strerror or error}."
+                " Nothing else changed."
+            )
+            return False
+        except InputError as error:
+            self.failed.emit(str(error))
+            return False
+        self.done.emit(f"Exported {what} to {path}")
+        return True
+
+    def figure(
+        self, path: str | Path, options: FigureOptions, loss: bool = False, svg: bool = False
+    ) -> bool:
+        what = ("loss plot" if loss else "function plot") + (" (SVG)" if svg else "")
+        if svg:
+            options = replace(options, scale=1.0)
+        make = loss_figure if loss else function_figure
+
+        pixels = options.width * options.height * options.scale**2
+        if not svg and not loss and pixels > OFFLINE_PIXELS:
+            return self._figure_offline(path, options, what)
+
+        def write() -> None:
+            with make(self.state, options) as plot:
+                if svg:
+                    write_svg(plot, path)
+                else:
+                    write_png(render(plot, options), path)
+
+        return self._write(path, what, write)
+
+    def _figure_offline(self, path: str | Path, options: FigureOptions, what: str) -> bool:
+        """A big function plot, painted by another process with a Cancel button: the
+        window never freezes, and the memory is returned when the process ends."""
+        with tempfile.TemporaryDirectory(prefix="uat-export-") as folder:
+            job_file = Path(folder) / "job.json"
+            try:
+                job_file.write_text(json.dumps(job(self.state.session, options, path)))
+            except (OSError, InputError) as error:
+                self.failed.emit(f"Could not prepare the {what}: {error}")
+                return False
+            process = QProcess(self)
+            environment = QProcessEnvironment.systemEnvironment()
+            environment.insert("QT_QPA_PLATFORM", "offscreen")  # no window, no display
+            process.setProcessEnvironment(environment)
+            dialog = QProgressDialog(
+                f"Rendering the {what} ({options.width} × {options.height})…",
+                "Cancel",
+                0,
+                0,
+                self.window,
+            )
+            dialog.setObjectName("exportProgress")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(300)
+            loop = QEventLoop()
+            process.finished.connect(loop.quit)
+            process.errorOccurred.connect(lambda _error: loop.quit())
+            dialog.canceled.connect(process.kill)
+            dialog.canceled.connect(loop.quit)
+            process.start(sys.executable, ["-c", LAUNCH, str(job_file)])
+            loop.exec()
+            dialog.close()
+            if process.state() != QProcess.ProcessState.NotRunning:
+                process.kill()  # cancelled: the write is atomic, so nothing is left
+                process.waitForFinished(2000)
+            succeeded = (
+                process.exitStatus() == QProcess.ExitStatus.NormalExit and process.exitCode() == 0
+            )
+            if not succeeded and dialog.wasCanceled():
+                self.done.emit("Export cancelled: nothing was written")
+                return False
+            if not succeeded:
+                reason = bytes(process.readAllStandardError().data()).decode(errors="replace")
+                last = reason.strip().splitlines()[-1] if reason.strip() else "it stopped"
+                self.failed.emit(
+                    f"Could not write the {what} to {path}: {last}. Nothing else changed."
+                )
+                return False
+        self.done.emit(f"Exported {what} to {path}")
+        return True
+
+    def copy_figure(self) -> None:
+        screen = self.window.screen()
+        options = replace(self.on_screen(), scale=screen.devicePixelRatio() if screen else 1.0)
+        with function_figure(self.state, options) as plot:
+            QApplication.clipboard().setImage(render(plot, options))
+        self.done.emit("Copied the function plot to the clipboard")
+
+    def data(self, path: str | Path) -> bool:
+        header, rows = curves_table(self.state.session)
+        return self._write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
+
+    def loss_history(self, path: str | Path) -> bool:
+        header, rows = loss_table(*self.state.history.arrays())
+        return self._write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
+
+    def parameters(self, path: str | Path) -> bool:
+        network = self.state.network
+        return self._write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
+
+    def _probe(self) -> tuple[int, str]:
+        """The sample and scope the Backprop panel shows (the middle sample if closed)."""
+        sample = self.state.probe_sample
+        if sample is None:
+            sample = middle_sample(self.state.training_data()[0].size)
+        return sample, self.state.probe_scope
+
+    def backprop(self, path: str | Path, options: FigureOptions) -> bool:
+        sample, scope = self._probe()
+        if Path(path).suffix.lower() == ".svg":
+            options = replace(options, scale=1.0)
+        return self._write(
+            path,
+            f"the backprop graph of sample {sample}",
+            lambda: write_backprop(self.state, path, sample, scope, options),
+        )
+
+    def gradients(self, path: str | Path) -> bool:
+        sample, scope = self._probe()
+        rate = self.state.session.optimizer.learning_rate
+        return self._write(
+            path,
+            "the gradient table (CSV)",
+            lambda: write_gradients(self.state, path, sample, scope, rate),
+        )
+
+    def animation(
+        self, path: str | Path, frames: int, steps: int, fps: float, options: FigureOptions
+    ) -> bool:
+        """Record with a progress dialog that can cancel (then nothing is written)."""
+        # Here, not at the top: Pillow costs ~80 ms of start-up for a rare command.
+        from uat_explorer.export.animation import record_fit, write_gif
+
+        progress = QProgressDialog(
+            "Recording the training animation…", "Cancel", 0, frames, self.window
+        )
+        progress.setObjectName("animationProgress")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> bool:
+            progress.setValue(done)
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            recording = record_fit(self.state.session, frames, steps, options, step)
+        except InputError as error:
+            self.failed.emit(str(error))
+            return False
+        finally:
+            progress.close()
+        if recording is None:
+            self.done.emit("Recording cancelled: nothing was written")
+            return False
+        return self._write(
+            path,
+            f"a {len(recording.images)}-frame animation",
+            lambda: write_gif(recording.images, path, fps),
+        )

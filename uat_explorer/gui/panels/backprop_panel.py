@@ -1,0 +1,296 @@
+"""Backprop, step by step: the network as a computational graph with the real numbers of
+one sample, the chain rule written out, every gradient in a table, and the update.
+
+Everything shown comes from the model's cache (``state.derived().trace``): the panel
+never computes a pass of its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import qthrottled
+
+from uat_explorer.core.teaching.backprop import (
+    Graph,
+    build_graph,
+    fmt,
+    gradient_rows,
+    middle_sample,
+)
+from uat_explorer.gui.widgets.gradient_table import GradientTable
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.backprop_graph import BackpropGraphView
+from uat_explorer.plots.function_plot import FunctionPlot
+
+SCOPES = {"This sample": "sample", "Whole batch": "batch"}
+PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
+
+
+class BackpropPanel(QWidget):
+    def __init__(
+        self,
+        state: AppState,
+        training: TrainingController,
+        plot: FunctionPlot,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, objectName="backpropPanel")
+        self.state, self.training, self.plot = state, training, plot
+        self.graph: Graph | None = None
+        self.values: set[str] | None = None  # None: every value shown
+        self.grads: set[str] | None = None
+        self.current: str | None = None
+
+        self.sample = QSpinBox(objectName="backpropSampleSpin", keyboardTracking=False)
+        self.sample.setToolTip(
+            "Which sample to follow through the network (0-based); or click a sample"
+            " point on the plot"
+        )
+        self.sample_label = QLabel(objectName="backpropSampleLabel")
+        self.scope = QComboBox(objectName="backpropScopeCombo")
+        self.scope.addItems(list(SCOPES))
+        self.scope.setToolTip(
+            "This sample: L is this sample's own loss. Whole batch: L is the training loss,"
+            " the mean over every sample, whose gradient is the mean of theirs"
+        )
+        self.forward = QPushButton("Forward ▶", objectName="forwardStepButton")
+        self.forward.setToolTip("Reveal the next node's value, left to right")
+        self.backward = QPushButton("◀ Backward", objectName="backwardStepButton")
+        self.backward.setToolTip("Reveal the next gradient, right to left (the chain rule)")
+        self.play = QPushButton("Play pass", objectName="playPassButton", checkable=True)
+        self.play.setToolTip("Animate the forward pass, then the backward pass")
+        self.pace = QComboBox(objectName="playSpeedCombo")
+        self.pace.addItems(list(PASS_SECONDS))
+        self.pace.setCurrentIndex(1)
+        self.pace.setToolTip("How long the whole pass takes")
+        self.apply = QPushButton(objectName="applyUpdateButton")
+        self.apply.setToolTip(
+            "One step of gradient descent on every unmuted parameter, p ← p − lr·∂L/∂p,"
+            " with the Training panel's learning rate and the chosen scope (one undo step)"
+        )
+        self.chain = QLabel(objectName="chainRuleLabel", wordWrap=True)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain.setMinimumHeight(40)
+        self.message = QLabel(objectName="backpropMessageLabel", wordWrap=True)
+        self.message.setStyleSheet("color: #d32f2f;")
+        self.message.hide()
+        self.view = BackpropGraphView()
+        self.table = GradientTable()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Sample"))
+        top.addWidget(self.sample)
+        top.addWidget(self.sample_label, 1)
+        top.addWidget(self.scope)
+        walk = QHBoxLayout()
+        for widget in (self.forward, self.backward, self.play, self.pace):
+            walk.addWidget(widget)
+        walk.addStretch(1)
+        walk.addWidget(self.apply)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([900, 380])
+        split.setChildrenCollapsible(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(top)
+        layout.addLayout(walk)
+        layout.addWidget(self.message)
+        layout.addWidget(self.chain)
+        layout.addWidget(split, 1)
+
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        # Four times a second: numbers are read, not watched move (and paint costs).
+        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
+        self.sample.valueChanged.connect(state.set_probe_sample)
+        self.scope.currentIndexChanged.connect(
+            lambda _: state.set_probe_scope(SCOPES[self.scope.currentText()])
+        )
+        self.forward.clicked.connect(self.step_forward)
+        self.backward.clicked.connect(self.step_backward)
+        self.play.toggled.connect(self._play_toggled)
+        self.apply.clicked.connect(self.apply_update)
+        self.view.neuronClicked.connect(state.select_index)
+        self.view.nodeClicked.connect(self._node_clicked)
+        plot.sampleClicked.connect(state.set_probe_sample)
+        state.derivedChanged.connect(self._refresh_soon)
+        state.probeChanged.connect(self.refresh)
+        state.selectionChanged.connect(self.refresh)
+        state.settingsChanged.connect(self._refresh_soon)
+
+    # -- which sample, which loss -----------------------------------------------------------
+    @property
+    def scope_name(self) -> str:
+        return SCOPES[self.scope.currentText()]
+
+    def set_active(self, active: bool) -> None:
+        """The panel came into view (its dock shown, or its tab raised) or left it: the
+        plot marks the sample and shows the points only while the panel is seen."""
+        if active:
+            if self.state.probe_sample is None:
+                self.state.set_probe_sample(middle_sample(self.state.training_data()[0].size))
+            self.plot.force_samples(True)
+            self.refresh()
+        else:
+            self.plot.force_samples(False)
+            self.state.set_probe_sample(None)
+            self.play.setChecked(False)
+
+    # -- showing ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Graph, label, chain rule and table for the current weights (from the cache)."""
+        if not self.isVisible() or self.state.probe_sample is None:
+            return
+        state = self.state
+        trace = state.derived().trace
+        index = min(state.probe_sample, trace.size - 1)
+        self.sample.blockSignals(True)
+        self.sample.setRange(0, trace.size - 1)
+        self.sample.setValue(index)
+        self.sample.blockSignals(False)
+        self.sample_label.setText(
+            f"sample {index}: x = {trace.x[index]:.4f}, t = {trace.t[index]:.4f},"
+            f" y = {trace.y[index]:.4f}"
+        )
+        graph = build_graph(trace, index, self.scope_name, state.selected_index)
+        if self.graph is not None and [n.key for n in graph.nodes] != [
+            n.key for n in self.graph.nodes
+        ]:
+            self._reveal_all()
+        self.graph = graph
+        self.view.show_graph(
+            graph, state.ids, state.selected_index, self.values, self.grads, self.current
+        )
+        lr = state.session.optimizer.learning_rate
+        self.apply.setText(f"Apply update (lr {fmt(lr)})")
+        if self.table.isVisible():
+            self.table.show_rows(gradient_rows(trace, index, self.scope_name, lr))
+        self._show_problems(trace.network.muted, trace.y)
+        if self.current is None:
+            self.chain.setText(
+                "Forward ▶ reveals the values node by node; ◀ Backward sends the gradient"
+                " back by the chain rule. Hover a node to see what it does."
+            )
+        else:
+            self._explain(
+                self.current, backward=self.grads is not None and self.current in self.grads
+            )
+
+    def _show_problems(self, muted: np.ndarray, y: np.ndarray) -> None:
+        problems = []
+        if muted.size and muted.all():
+            problems.append(
+                "Every neuron is muted: they add nothing and get no gradient; only c learns."
+            )
+        if not np.isfinite(y).all():
+            problems.append(
+                "Some values overflowed (weights too large for the numbers to stay finite);"
+                " Undo or Reset the weights."
+            )
+        self.message.setText(" ".join(problems))
+        self.message.setVisible(bool(problems))
+
+    def _explain(self, key: str, backward: bool) -> None:
+        if self.graph is None:
+            return
+        node = self.graph.node(key)
+        self.chain.setText(node.chain if backward else f"{node.label}: {node.forward}")
+
+    # -- the walkthrough ---------------------------------------------------------------------
+    def _reveal_all(self) -> None:
+        self.values = self.grads = None
+        self.current = None
+
+    def step_forward(self) -> bool:
+        """Reveal the next value; False when the forward pass is complete."""
+        if self.graph is None:
+            return False
+        order = self.graph.forward_order()
+        if self.values is None or (len(self.values) == len(order) and self.grads):
+            self.values, self.grads = set(), set()  # start a new walk through
+        pending = [key for key in order if key not in self.values]
+        if not pending:
+            return False
+        self.values.add(pending[0])
+        self.current = pending[0]
+        self.refresh()
+        return True
+
+    def step_backward(self) -> bool:
+        """Reveal the next gradient (the forward pass first completes); False when done."""
+        if self.graph is None:
+            return False
+        if self.grads is None:
+            self.grads = set()
+        self.values = {n.key for n in self.graph.nodes}
+        pending = [key for key in self.graph.backward_order() if key not in self.grads]
+        if not pending:
+            return False
+        self.grads.add(pending[0])
+        self.current = pending[0]
+        self.refresh()
+        return True
+
+    def _play_toggled(self, on: bool) -> None:
+        if not on:
+            self._timer.stop()
+            return
+        if self.graph is None:
+            self.play.setChecked(False)
+            return
+        self.values, self.grads, self.current = set(), set(), None
+        steps = 2 * len(self.graph.nodes)
+        self._timer.start(max(10, round(1000 * PASS_SECONDS[self.pace.currentText()] / steps)))
+
+    def _tick(self) -> None:
+        """Forward until every value shows, then backward until every gradient does."""
+        if self.graph is None:
+            self.play.setChecked(False)
+            return
+        forward = len(self.values or ()) < len(self.graph.nodes)
+        if not (self.step_forward() if forward else self.step_backward()):
+            self.play.setChecked(False)
+
+    def _node_clicked(self, key: str) -> None:
+        backward = self.grads is None or key in self.grads
+        self.current = key
+        self._explain(key, backward)
+
+    # -- the update ----------------------------------------------------------------------------
+    def apply_update(self) -> None:
+        """p ← p − lr·∂L/∂p for the chosen scope, as one undo step."""
+        self.training.pause()  # the gradient must be that of the weights it changes
+        state = self.state
+        trace = state.derived().trace
+        index = min(state.probe_sample or 0, trace.size - 1)
+        gradients = (
+            trace.sample_gradients(index) if self.scope_name == "sample" else trace.gradients
+        )
+        flat = gradients.flat()
+        if not np.isfinite(flat).all():
+            self.message.setText("The gradient is not finite here, so no update was applied.")
+            self.message.show()
+            return
+        lr = state.session.optimizer.learning_rate
+        scope = "this sample" if self.scope_name == "sample" else "the whole batch"
+        state.apply_gradient_step(gradients, lr, f"Gradient step (lr {lr:g}, {scope})")
+        if not math.isfinite(state.derived().loss):
+            state.message.emit("That step made the loss overflow: Undo (Ctrl+Z) brings it back.")

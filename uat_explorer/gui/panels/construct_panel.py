@@ -1,0 +1,314 @@
+"""The theorem, measured: build Nielsen's construction in the window, see its error fall
+as neurons are added, and find, for a tolerance ε, the N that reaches it."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import qthrottled
+
+from uat_explorer.core import MAX_NEURONS, InputError
+from uat_explorer.core.nn.formula import number
+from uat_explorer.core.teaching.construct import SweepPoint, construct, smallest_count, sweep
+from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
+from uat_explorer.gui.workers.construct_training import TrainingComparison
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
+
+MODES = {
+    "Staircase (steps)": "staircase",
+    "Bumps (pairs of steps)": "bumps",
+    "Steep sigmoids": "sigmoids",
+}
+PROMISE = (
+    "The theorem's promise: for a continuous target the error falls towards 0 as neurons"
+    " are added (here about as 1/N). A jump in the target (a square wave) keeps a plateau:"
+    " a step halfway up a jump always misses by half of it."
+)
+
+
+class ConstructPanel(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="constructPanel")
+        self.state = state
+        self.points: list[SweepPoint] = []
+        self._drags = itertools.count(1)
+        self._drag: int | None = None
+
+        self.mode = QComboBox(objectName="constructModeCombo")
+        self.mode.addItems(list(MODES))
+        self.mode.setToolTip("How the neurons are laid out over the domain")
+        self.steepness = QDoubleSpinBox(objectName="constructSteepnessSpin")
+        self.steepness.setRange(0.05, 50.0)
+        self.steepness.setValue(1.0)
+        self.steepness.setSingleStep(0.5)
+        self.steepness.setSuffix(" sample spacings")
+        self.steepness.setToolTip(
+            "How wide each sigmoid's rise is: a few sample spacings is a soft ramp, a"
+            " fraction of one is a step to the eye"
+        )
+        self.count = QSpinBox(objectName="constructCountSpin")
+        self.count.setRange(1, MAX_NEURONS)
+        self.count.setValue(10)
+        self.count.setToolTip("Neurons in the construction (bumps use them in pairs)")
+        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="constructCountSlider")
+        self.slider.setRange(1, MAX_NEURONS)
+        self.slider.setValue(10)
+        self.slider.setToolTip(
+            "Drag: the construction is rebuilt live (one drag, one undo step); the neuron"
+            " curves come back when you let go"
+        )
+        self.build = QPushButton("Build", objectName="constructButton")
+        self.build.setToolTip("Replace the network by the construction for this target")
+        self.epsilon = ScientificSpinBox(1e-6, 10.0)
+        self.epsilon.setObjectName("epsilonSpin")
+        self.epsilon.setValue(0.05)
+        self.epsilon.setToolTip("The tolerance ε on max |error| over the samples")
+        self.find = QPushButton("Find N", objectName="findNButton")
+        self.find.setToolTip("Build the smallest construction whose max |error| is at most ε")
+        self.compare = QPushButton("Compare with training", objectName="compareTrainingButton")
+        self.compare.setCheckable(True)
+        self.compare.setToolTip(
+            "Train networks of 2, 4, … 64 sigmoid neurons (Levenberg–Marquardt, 3 seeds, best"
+            " kept) in the background and plot the error they reach: training needs far fewer"
+            " neurons than the construction for the same error. Click again to cancel."
+        )
+        self.compare_progress = QProgressBar(objectName="compareTrainingProgress")
+        self.compare_progress.setVisible(False)
+        self.comparison = TrainingComparison(self)
+        self.result = QLabel(objectName="constructResultLabel", wordWrap=True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plot = ErrorVsNeuronsPlot()
+        self.plot.setMinimumHeight(220)
+        note = QLabel(PROMISE, objectName="constructPromiseLabel", wordWrap=True)
+        note.setEnabled(False)
+
+        count = QHBoxLayout()
+        count.addWidget(self.count)
+        count.addWidget(self.slider, 1)
+        count.addWidget(self.build)
+        epsilon = QHBoxLayout()
+        epsilon.addWidget(self.epsilon)
+        epsilon.addWidget(self.find)
+        form = QFormLayout()
+        form.addRow("Construction", self.mode)
+        form.addRow("Sigmoid rise", self.steepness)
+        form.addRow("Neurons", count)
+        form.addRow("For every ε", epsilon)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        compare = QHBoxLayout()
+        compare.addWidget(self.compare)
+        compare.addWidget(self.compare_progress, 1)
+        layout.addLayout(compare)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(note)
+
+        self._sweep_soon = qthrottled(self.refresh_sweep, 150, parent=self)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.steepness.valueChanged.connect(lambda _: self._sweep_soon())
+        self.count.valueChanged.connect(self._count_typed)
+        self.slider.sliderPressed.connect(self._drag_started)
+        self.slider.sliderReleased.connect(self._drag_ended)
+        self.slider.valueChanged.connect(self._slid)
+        self.build.clicked.connect(lambda: self.build_count(self.count.value()))
+        self.find.clicked.connect(self.find_n)
+        self.epsilon.valueChanged.connect(lambda value: self.plot.show_epsilon(value))
+        self.compare.toggled.connect(self._compare_toggled)
+        self.comparison.progressed.connect(self._compare_progressed)
+        self.comparison.finished.connect(self._compare_finished)
+        self.comparison.failed.connect(self._compare_failed)
+        state.targetChanged.connect(self._sweep_soon)
+        state.settingsChanged.connect(self._sweep_soon)
+        self._mode_changed()
+
+    # -- what to build ---------------------------------------------------------------------
+    @property
+    def mode_name(self) -> str:
+        return MODES[self.mode.currentText()]
+
+    def transition(self) -> float:
+        """The sigmoids' rise in x: the chosen number of sample spacings."""
+        x, _ = self.state.training_data()
+        spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
+        return self.steepness.value() * spacing
+
+    def network_for(self, count: int):
+        state = self.state
+        if self.mode_name == "bumps":
+            count = max(2, count - count % 2)
+        activation = "step"
+        return construct(
+            state.target,
+            state.domain,
+            count,
+            self.mode_name,
+            activation,
+            self.transition() if self.mode_name == "sigmoids" else None,
+        )
+
+    def _mode_changed(self) -> None:
+        self.steepness.setEnabled(self.mode_name == "sigmoids")
+        bumps = self.mode_name == "bumps"
+        for widget in (self.count, self.slider):
+            widget.setSingleStep(2 if bumps else 1)
+            widget.setMinimum(2 if bumps else 1)
+        self._sweep_soon()
+
+    # -- building --------------------------------------------------------------------------
+    def build_count(self, count: int, gesture: object = None) -> bool:
+        """Replace the network by the construction with ``count`` neurons (one undo step;
+        the steps of one drag merge)."""
+        try:
+            network = self.network_for(count)
+        except InputError as error:
+            self.result.setText(str(error))
+            return False
+        text = f"Construct {self.mode.currentText().split(' (')[0].lower()} of {network.size}"
+        self.state.replace_network(network, text, gesture=gesture)
+        self.plot.show_current(network.size)
+        self._show_error(network.size)
+        return True
+
+    def _count_typed(self, count: int) -> None:
+        if self.slider.value() != count:
+            self.slider.blockSignals(True)
+            self.slider.setValue(count)
+            self.slider.blockSignals(False)
+        self.plot.show_current(count)
+
+    def _drag_started(self) -> None:
+        """A drag rebuilds the network at every tick: the output follows, while the
+        cards and neuron curves (up to 256) catch up at the release."""
+        self._drag = next(self._drags)
+        self.state.set_live_rebuild(True)
+
+    def _drag_ended(self) -> None:
+        self._drag = None
+        self.state.set_live_rebuild(False)
+
+    def _slid(self, count: int) -> None:
+        self.count.blockSignals(True)
+        self.count.setValue(count)
+        self.count.blockSignals(False)
+        gesture = ("construct-drag", self._drag) if self._drag is not None else None
+        self.build_count(count, gesture)
+
+    def find_n(self) -> None:
+        """Build the smallest N whose max |error| ≤ ε, or the best there is, and say why."""
+        if not self.points:
+            self.refresh_sweep()
+        epsilon = self.epsilon.value()
+        try:
+            found = smallest_count(self.points, epsilon)
+        except InputError as error:
+            self.result.setText(str(error))
+            return
+        if found is not None:
+            self._set_count(found.neurons)
+            self.build_count(found.neurons)
+            self.result.setText(
+                f"N = {found.neurons} neurons reach max |error| {number(found.max_abs_error)}"
+                f" ≤ ε = {number(epsilon)}"
+            )
+            return
+        best = min(self.points, key=lambda p: p.max_abs_error)
+        self._set_count(best.neurons)
+        self.build_count(best.neurons)
+        self.result.setText(
+            f"No construction with at most {MAX_NEURONS} neurons reaches ε = {number(epsilon)}:"
+            f" the best, N = {best.neurons}, misses by max |error| {number(best.max_abs_error)}."
+            " Either ε is smaller than this many neurons allow, or the target jumps (the"
+            " theorem needs a continuous target), so the error cannot fall below half a jump."
+        )
+
+    def _set_count(self, count: int) -> None:
+        for widget in (self.count, self.slider):
+            widget.blockSignals(True)
+            widget.setValue(count)
+            widget.blockSignals(False)
+
+    # -- training, for comparison ----------------------------------------------------------------
+    def _compare_toggled(self, on: bool) -> None:
+        if not on:
+            if self.comparison.running:
+                self.comparison.cancel()
+                self.result.setText("Comparison cancelled.")
+            self.compare_progress.setVisible(False)
+            return
+        x, t = self.state.training_data()
+        self.compare_progress.setRange(0, 1)
+        self.compare_progress.setValue(0)
+        self.compare_progress.setVisible(True)
+        self.result.setText("Training networks of 2 … 64 neurons in the background…")
+        self.comparison.start(x, t, self.state.domain)
+
+    def _compare_progressed(self, done: int, total: int) -> None:
+        self.compare_progress.setRange(0, total)
+        self.compare_progress.setValue(done)
+
+    def _compare_finished(self, results: list[tuple[int, float]]) -> None:
+        self.plot.show_training(results)
+        self.compare.setChecked(False)
+        if results:
+            fewest = min(results, key=lambda r: r[1])
+            self.result.setText(
+                f"Trained, {fewest[0]} neurons reach max |error| {number(fewest[1])}; the"
+                " diamonds show each N. Training places its neurons; the construction"
+                " spaces them evenly, so it needs many more."
+            )
+
+    def _compare_failed(self, why: str) -> None:
+        self.compare.setChecked(False)
+        self.result.setText(why)
+
+    # -- the measurement -----------------------------------------------------------------------
+    def refresh_sweep(self) -> None:
+        """The error for every N from 1 to 256 on the current samples (≤ 200 ms)."""
+        if not self.isVisible():
+            return
+        state = self.state
+        x, t = state.training_data()
+        try:
+            self.points = sweep(
+                state.target,
+                state.domain,
+                x,
+                t,
+                range(1, MAX_NEURONS + 1),
+                self.mode_name,
+                self.transition() if self.mode_name == "sigmoids" else None,
+            )
+        except InputError as error:
+            self.result.setText(str(error))
+            return
+        self.plot.show_sweep(self.points, self.count.value())
+        self.plot.show_epsilon(self.epsilon.value())
+
+    def _show_error(self, count: int) -> None:
+        point = next((p for p in self.points if p.neurons == count), None)
+        if point is not None:
+            self.result.setText(
+                f"{count} neurons: max |error| {number(point.max_abs_error)},"
+                f" RMSE {number(point.rmse)}"
+            )
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh_sweep()

@@ -1,0 +1,407 @@
+"""The loss landscape gradient descent walks on: the loss over two parameters (or along
+one) with the others held, where the weights are, where one step of −lr·∇ goes, and the
+path training takes across it.
+
+The surface is computed here in bands between events, so the window never waits for it:
+at most four times a second while training, once (lazily, when shown) after an edit. The
+gradient for the arrow and the tangent comes from the model's cache.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import qdebounced, qthrottled
+
+from uat_explorer.core.nn.parameters import (
+    parameter_index,
+    parameter_names,
+    parameter_value,
+    parameter_values,
+    parse_parameter,
+    with_parameters,
+)
+from uat_explorer.core.teaching.landscape import BAND_ELEMENTS, Landscape, default_range
+from uat_explorer.export.landscape import write_landscape_csv
+from uat_explorer.gui.widgets.notice import NoticeLabel
+from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.landscape_plot import LandscapePlot
+
+MODES = {"Two parameters": 2, "One parameter": 1}
+GRIDS = {"100 × 100": 100, "200 × 200": 200}
+CURVE_POINTS = 400
+BAND_SECONDS = 0.012
+"""Work per turn of the event loop: a frame's worth, well under a 50 ms gap."""
+MAX_PATH = 4000
+"""Path points kept; beyond this every other one is dropped (the shape stays)."""
+
+
+class LandscapePanel(QWidget):
+    def __init__(
+        self, state: AppState, training: TrainingController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, objectName="landscapePanel")
+        self.state, self.training = state, training
+        self.mode = QComboBox(objectName="landscapeModeCombo")
+        self.mode.addItems(list(MODES))
+        self.mode.setToolTip(
+            "Two parameters: the loss as a map over two dials. One parameter: the loss"
+            " along one dial, with its slope ∂L/∂p and where one step lands"
+        )
+        self.x_combo = QComboBox(objectName="landscapeXCombo")
+        self.x_combo.setToolTip("The parameter across (named like the neuron cards)")
+        self.y_combo = QComboBox(objectName="landscapeYCombo")
+        self.y_combo.setToolTip("The parameter up")
+        self.grid_combo = QComboBox(objectName="landscapeGridCombo")
+        self.grid_combo.addItems(list(GRIDS))
+        self.grid_combo.setToolTip("Grid points per axis: finer is sharper and slower")
+        self.fit = QPushButton("Fit", objectName="landscapeFitButton")
+        self.fit.setToolTip("Centre the view on the current weights (± max(2, 2·|value|))")
+        self.step = QPushButton("Step", objectName="landscapeStepButton")
+        self.step.setToolTip(
+            "One plain gradient step along the shown parameters only, p ← p − lr·∂L/∂p,"
+            " with the Training panel's learning rate (one undo step)"
+        )
+        self.note = QLabel(objectName="landscapeNoteLabel", wordWrap=True)
+        self.message = NoticeLabel("landscapeMessageLabel")
+        self.plot = LandscapePlot(picked=self._picked)
+        self.export = ExportButton(
+            "loss landscape",
+            plot_exports("loss landscape", lambda: self.plot, self._write_csv),
+            self.message.say,
+            object_name="landscapeExportButton",
+        )
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.mode)
+        controls.addWidget(QLabel("across"))
+        controls.addWidget(self.x_combo)
+        self.y_label = QLabel("up")
+        controls.addWidget(self.y_label)
+        controls.addWidget(self.y_combo)
+        controls.addWidget(self.grid_combo)
+        controls.addStretch(1)
+        for button in (self.fit, self.step, self.export):
+            controls.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.plot, 1)
+
+        self.names: list[str] = []
+        self.xs = self.ys = self.losses = np.zeros(0)
+        self._job: Iterator[None] | None = None
+        self._key: tuple[object, ...] | None = None  # what the shown surface was made from
+        self._fit_pending = True
+        self._path: list[tuple[float, float, int]] = []
+        self._gesture: object | None = None
+        self._worker = QTimer(self, interval=0)
+        self._worker.timeout.connect(self._work)
+        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
+        self._view_moved = qdebounced(self._recompute_view, 300, parent=self)
+
+        self._fill_names()
+        self.mode.currentIndexChanged.connect(self._choice_changed)
+        self.x_combo.currentIndexChanged.connect(self._choice_changed)
+        self.y_combo.currentIndexChanged.connect(self._choice_changed)
+        self.grid_combo.currentIndexChanged.connect(lambda _: self._restart())
+        self.fit.clicked.connect(self.fit_view)
+        self.step.clicked.connect(self.step_by_hand)
+        state.structureChanged.connect(self._structure_changed)
+        state.derivedChanged.connect(self._refresh_soon)
+        state.settingsChanged.connect(self._refresh_soon)
+        state.targetChanged.connect(self._refresh_soon)
+        state.stepChanged.connect(self._step_changed)
+        training.progressed.connect(self._record_path)
+        training.runningChanged.connect(self._running_changed)
+        self.plot.getViewBox().sigRangeChangedManually.connect(lambda *_: self._view_moved())
+        self._choice_changed()
+
+    # -- choices -------------------------------------------------------------------------
+    @property
+    def dimensions(self) -> int:
+        return MODES[self.mode.currentText()]
+
+    def _fill_names(self) -> None:
+        """Items named like the cards; a choice that still exists is kept, else v1, v2."""
+        names = parameter_names(self.state.network.size)
+        defaults = [n for n in ("v1", "v2") if n in names] + ["c", "c"]
+        for combo, default in ((self.x_combo, defaults[0]), (self.y_combo, defaults[1])):
+            keep = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(keep if keep in names else default)
+            combo.blockSignals(False)
+
+    def _structure_changed(self) -> None:
+        self._fill_names()
+        self._choice_changed()
+
+    def _choice_changed(self) -> None:
+        two = self.dimensions == 2
+        self.y_combo.setVisible(two)
+        self.y_label.setVisible(two)
+        self.grid_combo.setVisible(two)
+        names = [self.x_combo.currentText()] + ([self.y_combo.currentText()] if two else [])
+        self.names = names
+        self.plot.set_mode(self.dimensions, [*names, "loss"])
+        self._path.clear()
+        self.plot.set_path(np.zeros((0, 2)))
+        self._fit_pending = True
+        self._restart()
+
+    def _restart(self) -> None:
+        self._key = None
+        self.refresh()
+
+    # -- computing, in bands -------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # After the event, not inside it: PySide aborts on an exception raised in an
+        # event handler, where a slot's exception is only reported.
+        QTimer.singleShot(0, self.refresh)
+
+    def _surface_key(self) -> tuple[object, ...]:
+        """Everything the surface depends on: every parameter but the shown ones (moving
+        those moves the point, not the surface), the samples, the loss and the grid."""
+        net = self.state.network
+        values = parameter_values(net)
+        for name in self.names:
+            values[parameter_index(name, net.size)] = 0.0
+        x_range, y_range = self.plot.viewRange()
+        return (
+            values.tobytes(),
+            tuple(net.activations),
+            net.muted.tobytes(),
+            id(self.state.training_data()[0]),
+            self.state.session.loss,
+            tuple(self.names),
+            GRIDS[self.grid_combo.currentText()],
+            None if self._fit_pending else (tuple(x_range), tuple(y_range)),
+        )
+
+    def refresh(self) -> None:
+        """Redraw the point and arrow now; recompute the surface if what it depends on
+        changed (lazily: not while hidden)."""
+        if not self.isVisible() or len(self.names) != self.dimensions:
+            return
+        if any(name not in parameter_names(self.state.network.size) for name in self.names):
+            return
+        if self.dimensions == 2 and self.names[0] == self.names[1]:
+            self.note.setText(
+                f"Choose two different parameters: across and up are both {self.names[0]}."
+                if self.state.network.size
+                else "With no neurons there is only c: choose One parameter."
+            )
+            self.plot.image.clear()
+            self.plot.contours.setData([], [])
+            self.losses = np.zeros(0)
+            return
+        key = self._surface_key()
+        if key != self._key:
+            self._key = key
+            self._job = self._compute()
+            self._worker.start()
+        self._show_point()
+
+    def _recompute_view(self) -> None:
+        self._key = None
+        self.refresh()
+
+    def _ranges(self) -> list[tuple[float, float]]:
+        if self._fit_pending:
+            values = [parameter_value(self.state.network, n) for n in self.names]
+            return [default_range(v) for v in values]
+        x_range, y_range = self.plot.viewRange()
+        return [tuple(x_range), tuple(y_range)][: self.dimensions]
+
+    def _compute(self) -> Iterator[None]:
+        x, t = self.state.training_data()
+        landscape = Landscape(self.state.network, x, t, self.state.session.loss, self.names)
+        ranges = self._ranges()
+        if self.dimensions == 2:
+            points = GRIDS[self.grid_combo.currentText()]
+            xs, ys = (np.linspace(*r, points) for r in ranges)
+            losses = np.empty((ys.size, xs.size))
+            for rows, values in landscape.bands(xs, ys):
+                losses[rows] = values
+                yield
+        else:
+            xs, ys = np.linspace(*ranges[0], CURVE_POINTS), None
+            losses = np.empty(xs.size)
+            chunk = max(1, BAND_ELEMENTS // max(1, x.size))
+            for start in range(0, xs.size, chunk):
+                losses[start : start + chunk] = landscape.curve(xs[start : start + chunk])
+                yield
+        self._show_surface(xs, ys, losses, ranges)
+
+    def _work(self) -> None:
+        started = time.perf_counter()
+        while self._job is not None and time.perf_counter() - started < BAND_SECONDS:
+            try:
+                next(self._job)
+            except StopIteration:
+                self._job = None
+        if self._job is None:
+            self._worker.stop()
+
+    def _show_surface(
+        self,
+        xs: np.ndarray,
+        ys: np.ndarray | None,
+        losses: np.ndarray,
+        ranges: list[tuple[float, float]],
+    ) -> None:
+        self.xs, self.ys, self.losses = xs, ys, losses
+        if ys is not None:
+            self.plot.show_surface(xs, ys, losses)
+        else:
+            self.plot.show_curve(xs, losses)
+        if self._fit_pending:
+            self._fit_pending = False
+            self.plot.setXRange(*ranges[0], padding=0)
+            if ys is not None:
+                self.plot.setYRange(*ranges[1], padding=0)
+            self._key = self._surface_key()
+        if ys is None:
+            finite = losses[np.isfinite(losses)]
+            if finite.size:
+                self.plot.setYRange(float(finite.min()), float(finite.max()), padding=0.05)
+        self._show_point()
+        self._describe(losses)
+
+    def _describe(self, losses: np.ndarray) -> None:
+        held = "every other parameter held where it is"
+        net = self.state.network
+        held_by = [parse_parameter(n, net.size)[1] for n in self.names]
+        muted = [n for n, j in zip(self.names, held_by, strict=True) if j >= 0 and net.muted[j]]
+        lines = [
+            f"Training loss over {' and '.join(self.names)}, {held}. While training, the"
+            " surface moves because the other weights move."
+        ]
+        finite = losses[np.isfinite(losses)]
+        if muted:
+            lines.append(f"{', '.join(muted)} belong to a muted neuron: the loss does not change.")
+        elif finite.size == 0 or np.ptp(finite) == 0:
+            lines.append("The loss is flat over this range.")
+        spec = self.state.session.optimizer
+        rate = f"lr = {spec.learning_rate:g}"
+        if not spec.uses_learning_rate:
+            rate += f" ({spec.label} uses no learning rate; the step shown is plain descent)"
+        if self.dimensions == 2:
+            lines.append(
+                f"● the weights now, → one step −lr·∇ ({rate}; dashed: longer than the step,"
+                " to show its direction), red: the path of training."
+                " Click or drag to set them; wheel zooms, middle-drag pans."
+            )
+        else:
+            lines.append(
+                f"● now, dashed: the tangent (slope ∂L/∂p), × where one step lands ({rate})."
+            )
+        self.note.setText(" ".join(lines))
+
+    # -- the point, the step, the path ---------------------------------------------------
+    def _gradient(self) -> list[float]:
+        size = self.state.network.size
+        flat = self.state.derived().gradients.flat()
+        return [float(flat[parameter_index(n, size)]) for n in self.names]
+
+    def _show_point(self) -> None:
+        if not self.names or self.losses.size == 0:
+            return
+        self.plot.set_path(np.array(self._path)[:, :2] if self._path else np.zeros((0, 2)))
+        net = self.state.network
+        values = [parameter_value(net, n) for n in self.names]
+        grads = self._gradient()
+        rate = self.state.session.optimizer.learning_rate
+        following = [v - rate * g for v, g in zip(values, grads, strict=True)]
+        if self.dimensions == 2:
+            self.plot.set_point(tuple(values), tuple(following))
+            return
+        loss = self.state.derived().loss
+        x, t = self.state.training_data()
+        landscape = Landscape(net, x, t, self.state.session.loss, self.names)
+        landed = float(landscape.curve([following[0]])[0])
+        self.plot.set_point((values[0], loss), (following[0], landed), slope=grads[0])
+
+    def step_by_hand(self) -> None:
+        rate = self.state.session.optimizer.learning_rate
+        net = self.state.network
+        moved = {
+            n: parameter_value(net, n) - rate * g
+            for n, g in zip(self.names, self._gradient(), strict=True)
+        }
+        if not all(math.isfinite(v) for v in moved.values()):
+            self.message.say(
+                "That step would leave the numbers: make the learning rate smaller.", True
+            )
+            return
+        self.state.replace_network(
+            with_parameters(net, moved), f"Step along {', '.join(self.names)}"
+        )
+
+    def _picked(self, x: float, y: float, phase: str) -> None:
+        """Click: one undo step; a drag: one undo step for the whole gesture."""
+        if self.dimensions != 2:
+            return
+        if phase == "start" or self._gesture is None:
+            self._gesture = object()
+        text = f"Set {' and '.join(self.names)} on the landscape"
+        values = dict(zip(self.names, (x, y), strict=True))
+        self.state.replace_network(
+            with_parameters(self.state.network, values),
+            text,
+            gesture=None if phase == "click" else self._gesture,
+        )
+        if phase in ("click", "finish"):
+            self._gesture = None
+
+    def _record_path(self, _progress: object = None) -> None:
+        """Every training frame shown adds a point (so the path is thinned to display
+        rate), and so does the start of a run."""
+        if not self.names:
+            return
+        net = self.state.network
+        values = [parameter_value(net, n) for n in self.names]
+        if self.dimensions == 1:
+            values.append(self.state.derived().loss)
+        self._path.append((values[0], values[1], self.state.session.step))
+        if len(self._path) > MAX_PATH:
+            self._path = self._path[::2]
+        self._refresh_soon()  # drawn with the point, at most 4 times a second
+
+    def _running_changed(self, running: bool) -> None:
+        if running:
+            self._record_path()
+
+    def _step_changed(self) -> None:
+        """Reset (or undo past the path) clears it: it was another run."""
+        if self._path and self.state.session.step < self._path[-1][2]:
+            self._path.clear()
+            self.plot.set_path(np.zeros((0, 2)))
+
+    def fit_view(self) -> None:
+        self._fit_pending = True
+        self._restart()
+
+    # -- messages and exports --------------------------------------------------------------
+
+    def _write_csv(self, path: str) -> None:
+        write_landscape_csv(path, self.names, self.xs, self.ys, self.losses)

@@ -1,0 +1,271 @@
+"""The stack of neuron cards, with buttons to add neurons and the output bias dial."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import qthrottled
+
+from uat_explorer.core import ACTIVATIONS, MAX_NEURONS
+from uat_explorer.core.nn.initialize import new_bump, new_neuron
+from uat_explorer.gui.widgets.neuron_card import OUTPUT_SCALE, NeuronCard
+from uat_explorer.gui.widgets.value_dial import ValueDial
+from uat_explorer.model.state import AppState
+
+CARD_STYLE = """
+QFrame#neuronCard { border: 1px solid palette(mid); border-radius: 5px; }
+QFrame#neuronCard[selected="true"] { border: 2px solid palette(highlight); }
+"""
+
+
+BUILD_BATCH = 4
+
+
+class NeuronStack(QWidget):
+    """Keeps one card per neuron id in network order; cards are reused, never rebuilt
+    for a mere change of values.
+
+    A card's controls cost ~3 ms, so 256 at once would freeze the window for seconds.
+    Cards in view are built at once; the rest follow a few per event-loop turn.
+    """
+
+    neuronHovered = Signal(int, bool)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="neuronStack")
+        self.state = state
+        self.cards: dict[int, NeuronCard] = {}
+        self.setStyleSheet(CARD_STYLE)
+
+        self.add_buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(3)
+        for i, (name, label) in enumerate((k.name, k.label) for k in ACTIVATIONS.values()):
+            button = QPushButton(f"+ {label}", objectName=f"add{label.title()}Button")
+            button.setToolTip(
+                f"Add a {label} neuron where no neuron switches on yet (Ctrl+{i + 1})"
+            )
+            button.clicked.connect(lambda _=False, name=name: self.add(name))
+            grid.addWidget(button, 0, i)
+            self.add_buttons[name] = button
+        bump = QPushButton("+ Bump (two steps)", objectName="addBumpButton")
+        bump.setToolTip(
+            "Add a bump: two step neurons with opposite output weights (Ctrl+B)."
+            " Bumps side by side can trace any curve."
+        )
+        bump.clicked.connect(self.add_bump)
+        grid.addWidget(bump, 1, 0, 1, 4)
+        self.add_buttons["bump"] = bump
+
+        self.bias = ValueDial(
+            "c", "Output bias c: lifts the whole output curve", OUTPUT_SCALE, "outputBias"
+        )
+        self.bias.edited.connect(lambda value, token: state.edit_output_bias(value, ("c", token)))
+        self.count = QLabel(objectName="neuronCountLabel")
+        header = QHBoxLayout()
+        header.addWidget(self.bias)
+        header.addWidget(self.count, 1)
+
+        self.list = QWidget(objectName="neuronList")
+        self.list_layout = QVBoxLayout(self.list)
+        self.list_layout.setContentsMargins(2, 2, 2, 2)
+        self.list_layout.setSpacing(4)
+        self.list_layout.addStretch(1)
+        self.scroll = QScrollArea(widgetResizable=True)
+        self.scroll.setWidget(self.list)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        self._builder = QTimer(self, singleShot=True, interval=0)
+        self._builder.timeout.connect(self._build_batch)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._build_visible)
+        self.scroll.viewport().installEventFilter(self)  # a taller dock shows more cards
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(grid)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll, 1)
+
+        state.structureChanged.connect(self._structure_changed)
+        state.liveRebuildChanged.connect(self._live_rebuild)
+        self._behind = False  # cards wait for the end of a live rebuild
+        state.neuronChanged.connect(self.show_neuron)
+        state.weightsChanged.connect(self.show_all)
+        state.outputBiasChanged.connect(lambda: self.bias.set_value(state.network.c))
+        state.selectionChanged.connect(self.show_selection)
+        state.soloChanged.connect(self.show_solo)
+        self._gradients_throttled = qthrottled(self.show_gradients, 250, parent=self)
+        state.derivedChanged.connect(self._gradients_throttled)
+        self.sync_cards()
+        self.bias.set_value(state.network.c)
+
+    # -- intents --------------------------------------------------------------------------
+    def add(self, activation: str) -> None:
+        neuron = new_neuron(activation, self.state.network, self.state.domain)
+        self.state.add_neurons([neuron], f"Add {ACTIVATIONS[activation].label} neuron")
+
+    def add_bump(self) -> None:
+        self.state.add_neurons(new_bump(self.state.network, self.state.domain), "Add bump")
+
+    def _edited(self, neuron_id: int, field: str, value: object, token: int) -> None:
+        index = self.state.index_of(neuron_id)
+        if index is None:
+            return
+        self.state.select(neuron_id)
+        gesture = (neuron_id, field, token) if token else None
+        self.state.edit_neuron(index, gesture, **{field: value})
+
+    def _remove(self, neuron_id: int) -> None:
+        index = self.state.index_of(neuron_id)
+        if index is not None:
+            self.state.remove_neuron(index)
+
+    def _duplicate(self, neuron_id: int) -> None:
+        index = self.state.index_of(neuron_id)
+        if index is not None:
+            self.state.duplicate_neuron(index)
+
+    def _solo(self, neuron_id: int, on: bool) -> None:
+        self.state.set_solo(neuron_id if on else None)
+
+    # -- showing the model -----------------------------------------------------------------
+    def _new_card(self, neuron_id: int) -> NeuronCard:
+        card = NeuronCard(neuron_id, self.list)
+        card.edited.connect(self._edited)
+        card.removeRequested.connect(self._remove)
+        card.duplicateRequested.connect(self._duplicate)
+        card.soloToggled.connect(self._solo)
+        card.hovered.connect(self.neuronHovered)
+        card.clicked.connect(self.state.select)
+        return card
+
+    def _structure_changed(self) -> None:
+        if self.state.live_rebuild:
+            self._behind = True  # 256 cards per drag tick would cost tens of ms
+            return
+        self.sync_cards()
+
+    def _live_rebuild(self, on: bool) -> None:
+        if not on and self._behind:
+            self._behind = False
+            self.sync_cards()
+
+    def sync_cards(self) -> None:
+        """Match the cards to the network's neurons: create, drop and reorder as needed."""
+        ids = self.state.ids
+        for neuron_id in set(self.cards) - set(ids):
+            card = self.cards.pop(neuron_id)
+            self.list_layout.removeWidget(card)
+            card.hide()
+            card.deleteLater()
+        for position, neuron_id in enumerate(ids):
+            card = self.cards.get(neuron_id)
+            if card is None:
+                card = self.cards[neuron_id] = self._new_card(neuron_id)
+            if self.list_layout.indexOf(card) != position:
+                self.list_layout.removeWidget(card)
+                self.list_layout.insertWidget(position, card)
+                card.show()  # a child added to a visible widget stays hidden until shown
+        self.show_all()
+        self.show_solo()
+        self.show_selection()
+        self.list_layout.activate()
+        self._build_visible()
+        self._builder.start()
+
+    def _in_view(self) -> list[NeuronCard]:
+        if not self.scroll.isVisible():
+            return []  # no geometry yet: every card would look "in view"
+        top = self.scroll.verticalScrollBar().value()
+        bottom = top + self.scroll.viewport().height()
+        return [c for c in self.cards.values() if c.y() < bottom and c.y() + c.height() > top]
+
+    def _refresh(self, card: NeuronCard) -> None:
+        """Show the model's values on a card that has fallen behind."""
+        if card.stale:
+            index = self.state.index_of(card.neuron_id)
+            if index is not None:
+                card.show_neuron(index, self.state.network.neuron(index))
+
+    def _build_visible(self) -> None:
+        shown = self._in_view()
+        for card in shown:
+            card.build()
+            self._refresh(card)
+        if shown:
+            self.show_gradients(shown)
+
+    def show_gradients(self, cards: list[NeuronCard] | None = None) -> None:
+        """Each visible card's pull of gradient descent on its dials, from the cache."""
+        if not self.isVisible() or self._behind:
+            return
+        gradients = self.state.derived().gradients
+        flat = gradients.flat()
+        largest = float(abs(flat).max()) if flat.size else 0.0
+        for card in cards if cards is not None else self._in_view():
+            index = self.state.index_of(card.neuron_id)
+            if index is not None:
+                card.show_gradients(
+                    float(gradients.w[index]),
+                    float(gradients.b[index]),
+                    float(gradients.v[index]),
+                    largest,
+                )
+        self.bias.show_gradient("c", gradients.c, largest)
+
+    def _build_batch(self) -> None:
+        self._build_visible()
+        waiting = [card for card in self.cards.values() if not card.built]
+        for card in waiting[:BUILD_BATCH]:
+            card.build()
+        if len(waiting) > BUILD_BATCH:
+            self._builder.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+            # After this turn: during the first resize no card is laid out yet, so all
+            # 256 would look "in view" and be built at once (3 s, measured).
+            QTimer.singleShot(0, self._build_visible)
+        return False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.list_layout.activate()
+        self._build_visible()
+        self.show_gradients()
+
+    def show_neuron(self, index: int) -> None:
+        self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))
+
+    def show_all(self) -> None:
+        if self._behind:
+            return
+        """New values for every card; only those in view redraw now, the others when
+        they come into view (a training frame would otherwise go on hidden dials)."""
+        for card in self.cards.values():
+            card.stale = True
+        for card in self._in_view():
+            self._refresh(card)
+        size = self.state.network.size
+        self.count.setText(f"{size} neuron{'s' * (size != 1)} (at most {MAX_NEURONS})")
+
+    def show_selection(self) -> None:
+        for neuron_id, card in self.cards.items():
+            card.show_selected(neuron_id == self.state.selected)
+        card = self.cards.get(self.state.selected)
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card, 0, 20)
+
+    def show_solo(self) -> None:
+        for neuron_id, card in self.cards.items():
+            card.show_solo(neuron_id == self.state.solo)

@@ -1,0 +1,272 @@
+"""Training → Compare…: learning rates (and optimizers) raced from the same weights for
+the same number of steps, their loss curves on one plot, a fit per run, a table, and
+"Keep this run" to take the winner's weights into the document."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import qthrottled
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.teaching.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
+from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
+from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
+from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
+from uat_explorer.gui.workers.race_runner import RaceRunner
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.race_plot import RaceLossPlot, RunFitPlot
+
+RUNS = 4
+COLUMNS = ["Optimizer", "Learning rate", "Final loss", "Reached target at step", "Diverged"]
+
+
+class RaceWindow(QWidget):
+    def __init__(
+        self, state: AppState, training: TrainingController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("compareWindow")
+        self.setWindowTitle("Compare learning rates — UAT Explorer")
+        self.resize(1100, 760)
+        self.state, self.training = state, training
+        self.runner = RaceRunner(self)
+
+        configs = QGridLayout()
+        configs.addWidget(QLabel("Optimizer"), 0, 1)
+        configs.addWidget(QLabel("Learning rate"), 0, 2)
+        self.enabled: list[QCheckBox] = []
+        self.optimizers: list[QComboBox] = []
+        self.rates: list[ScientificSpinBox] = []
+        for k in range(RUNS):
+            check = QCheckBox(f"Run {k + 1}", objectName=f"compareEnabled{k}", checked=True)
+            combo = QComboBox(objectName=f"compareOptimizer{k}")
+            for name, label in OPTIMIZER_LABELS.items():
+                combo.addItem(label, name)
+            rate = ScientificSpinBox(1e-6, 1000.0)
+            rate.setObjectName(f"compareRate{k}")
+            rate.setToolTip("Learning rate of this run (Levenberg–Marquardt uses none)")
+            combo.currentIndexChanged.connect(self._rates_usable)
+            configs.addWidget(check, k + 1, 0)
+            configs.addWidget(combo, k + 1, 1)
+            configs.addWidget(rate, k + 1, 2)
+            self.enabled.append(check)
+            self.optimizers.append(combo)
+            self.rates.append(rate)
+        self.steps = QSpinBox(objectName="compareStepsSpin", keyboardTracking=False)
+        self.steps.setRange(1, 1_000_000)
+        self.steps.setValue(2000)
+        self.steps.setGroupSeparatorShown(True)
+        self.steps.setToolTip("Every run trains this many steps from the same weights")
+        self.target = ScientificSpinBox(1e-12, 1e3)
+        self.target.setObjectName("compareTargetSpin")
+        self.target.setToolTip("The table says at which step each run first got this low")
+        configs.addWidget(QLabel("Steps"), 1, 3)
+        configs.addWidget(self.steps, 1, 4)
+        configs.addWidget(QLabel("Target loss"), 2, 3)
+        configs.addWidget(self.target, 2, 4)
+        configs.setColumnStretch(5, 1)
+
+        self.run = QPushButton("Run", objectName="compareRunButton")
+        self.run.setToolTip("Train a copy of the current network under each checked setting")
+        self.keep = QPushButton("Keep this run", objectName="compareKeepButton", enabled=False)
+        self.keep.setToolTip("Put the selected run's weights into the document (one undo step)")
+        self.status = QLabel(objectName="compareStatusLabel", wordWrap=True)
+        self.plot = RaceLossPlot()
+        self.export = ExportButton(
+            "comparison",
+            plot_exports("comparison", lambda: self.plot, self._write_csv),
+            self._say,
+            object_name="compareExportButton",
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run)
+        buttons.addWidget(self.keep)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.export)
+
+        self.fits = [RunFitPlot(k) for k in range(RUNS)]
+        fits = QHBoxLayout()
+        for fit in self.fits:
+            fits.addWidget(fit)
+        self.table = QTableWidget(0, len(COLUMNS), objectName="compareTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(150)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(fits, 2)
+        lower_layout.addWidget(self.table, 3)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.plot)
+        split.addWidget(lower)
+        split.setSizes([380, 340])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(configs)
+        layout.addLayout(buttons)
+        layout.addWidget(split, 1)
+
+        self._redraw_soon = qthrottled(self.redraw, 33, parent=self)
+        self.run.clicked.connect(self.toggle)
+        self.keep.clicked.connect(self.keep_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.runner.updated.connect(self._redraw_soon)
+        self.runner.finished.connect(self._finished)
+        self.runner.failed.connect(lambda why: self._say(why, True))
+        self.reset_configs()
+        self._say(
+            "Choose up to four settings and press Run: each trains a copy of the current"
+            " network from the same weights for the same number of steps.",
+            False,
+        )
+        for fit in self.fits:
+            fit.hide()  # until there is a run to show
+
+    # -- settings ------------------------------------------------------------------------
+    def reset_configs(self) -> None:
+        """The current optimizer at 0.001, 0.01, 0.1 and 1; the Training panel's stop loss
+        (or 0.001) as the target."""
+        current = self.state.session.optimizer.name
+        for combo, rate, value in zip(self.optimizers, self.rates, DEFAULT_RATES, strict=True):
+            combo.setCurrentIndex(combo.findData(current))
+            rate.setValue(value)
+        self.target.setValue(self.state.session.stop.loss_below or DEFAULT_TARGET_LOSS)
+        self._rates_usable()
+
+    def _rates_usable(self) -> None:
+        for combo, rate in zip(self.optimizers, self.rates, strict=True):
+            uses = OptimizerSpec(combo.currentData()).uses_learning_rate
+            rate.setEnabled(uses)
+
+    def specs(self) -> list[OptimizerSpec]:
+        return [
+            OptimizerSpec(combo.currentData(), rate.value())
+            for check, combo, rate in zip(self.enabled, self.optimizers, self.rates, strict=True)
+            if check.isChecked()
+        ]
+
+    # -- running -------------------------------------------------------------------------
+    def toggle(self) -> None:
+        if self.runner.running:
+            self.runner.stop()
+            self._finished(stopped=True)
+        else:
+            self.start()
+
+    def start(self) -> bool:
+        try:
+            specs = self.specs()
+        except InputError as error:
+            self._say(str(error), True)
+            return False
+        if not specs:
+            self._say("Tick at least one run.", True)
+            return False
+        self.training.pause()  # two cores: the race gets one of them to itself
+        x, t = self.state.training_data()
+        started = self.runner.start(
+            self.state.network,
+            x,
+            t,
+            self.state.session.loss,
+            specs,
+            self.steps.value(),
+            self.target.value(),
+        )
+        if started:
+            self.run.setText("Stop")
+            self.keep.setEnabled(False)
+            self._say(f"Racing {len(specs)} runs of {self.steps.value():,} steps…", False)
+        return started
+
+    def _finished(self, stopped: bool = False) -> None:
+        self.run.setText("Run")
+        self.redraw()
+        self._say("Stopped: the runs so far are kept." if stopped else "Done.", False)
+        self._selection_changed()
+
+    # -- showing -------------------------------------------------------------------------
+    def redraw(self) -> None:
+        runs = self.runner.runs
+        self.plot.show_runs(runs)
+        x, t = self.state.training_data()
+        for k, fit in enumerate(self.fits):
+            fit.setVisible(k < len(runs))
+            if k < len(runs):
+                net = runs[k].network
+                fit.show_fit(x, t, None if net is None else net(x), runs[k].label)
+        selected = self.table.currentRow()
+        self.table.setRowCount(len(runs))
+        for row, run in enumerate(runs):
+            loss = "" if math.isnan(run.final_loss) else f"{run.final_loss:.4g}"
+            reached = (
+                ""
+                if not run.done and run.reached_step is None
+                else ("never" if run.reached_step is None else f"{run.reached_step:,}")
+            )
+            diverged = (
+                "" if run.diverged_step is None else f"diverged at step {run.diverged_step:,}"
+            )
+            rate = f"{run.spec.learning_rate:g}" if run.spec.uses_learning_rate else "—"
+            cells = (run.spec.label, rate, loss, reached, diverged)
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if 0 <= selected < len(runs):
+            self.table.selectRow(selected)
+
+    def _selection_changed(self) -> None:
+        row = self.table.currentRow()
+        runs = self.runner.runs
+        self.keep.setEnabled(
+            not self.runner.running and 0 <= row < len(runs) and runs[row].network is not None
+        )
+
+    def keep_selected(self) -> None:
+        row = self.table.currentRow()
+        runs = self.runner.runs
+        if not 0 <= row < len(runs) or runs[row].network is None:
+            return
+        run = runs[row]
+        assert run.network is not None
+        self.state.replace_network(run.network, f"Keep the {run.label} run")
+        self._say(
+            f"The {run.label} run's weights are in the document (Undo takes them back).", False
+        )
+
+    def _say(self, text: str, problem: bool) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #d32f2f;" if problem else "")
+
+    def _write_csv(self, path: str) -> None:
+        header, rows = race_table(self.runner.runs)
+        write_table(path, header, rows)
+
+    def closeEvent(self, event) -> None:
+        self.runner.stop()
+        super().closeEvent(event)

@@ -1,0 +1,212 @@
+"""The Timeline panel: D, W, A and G of every step, live, as in the diagram of learning.
+
+Rows come from training (the worker records every step; the model keeps them thinned).
+The last column is always now: the current weights and the cache's gradient. Clicking a
+step shows that step's network as a ghost on the function plot; Esc or Live returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCursor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
+from superqt.utils import qdebounced, qthrottled
+
+from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.nn.parameters import parameter_names
+from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
+from uat_explorer.gui.widgets.notice import NoticeLabel
+from uat_explorer.gui.widgets.plot_export import Export, ExportButton, widget_png, widget_svg
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
+
+
+def network_of(rows: TimelineRows, index: int) -> Network:
+    """The network of one stored row (weights in card order, the row's layout)."""
+    weights = rows.weights[index].astype(np.float64)
+    activations, muted = rows.layout
+    size = len(activations)
+    return Network(
+        weights[0 : 3 * size : 3],
+        weights[1 : 3 * size : 3],
+        weights[2 : 3 * size : 3],
+        float(weights[-1]),
+        list(activations),
+        list(muted),
+    )
+
+
+def live_row(state: AppState) -> LiveRow:
+    """Now: the current weights, the cache's gradient and mean |activation|."""
+    derived, step = state.derived(), state.session.step
+    schedule = state.batch_schedule()
+    batch = schedule.size if schedule is not None else 0
+    return LiveRow(
+        step, now_row(state.network, derived.gradients.flat(), derived.trace.a, step, batch)
+    )
+
+
+def history_table(timeline: Timeline, which: str) -> tuple[list[str], list[list[object]]]:
+    """step, then one column per parameter (the widest layout's names; blank where a
+    segment has fewer): the W or G history as stored."""
+    segments = timeline.segments
+    widest = max((len(s.layout[0]) for s in segments), default=0)
+    names = parameter_names(widest)
+    rows: list[list[object]] = []
+    for segment in segments:
+        size = len(segment.layout[0])
+        values = segment.weights if which == "weights" else segment.gradients
+        for step, row in zip(segment.steps.tolist(), values.tolist(), strict=True):
+            cells: list[object] = [""] * len(names)
+            for k in range(3 * size):
+                cells[k] = row[k]
+            cells[-1] = row[-1]
+            rows.append([step, *cells])
+    return ["step", *names], rows
+
+
+class TimelinePanel(QWidget):
+    def __init__(
+        self,
+        state: AppState,
+        training: TrainingController,
+        plot: FunctionPlot,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, objectName="timelinePanel")
+        self.state, self.training, self.plot = state, training, plot
+        self.view = TimelineView()
+        self.live = QPushButton("Live", objectName="timelineLiveButton")
+        self.live.setToolTip("Back to the current step (Esc)")
+        self.live.setEnabled(False)
+        self.scrub = QLabel(objectName="timelineScrubLabel")
+        self.scrub.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel(objectName="timelineNoteLabel", wordWrap=True)
+        self.message = NoticeLabel("timelineMessageLabel")
+        self.export = ExportButton(
+            "timeline",
+            [
+                Export("PNG image…", "png", "timeline.png", lambda p: widget_png(self.view, p)),
+                Export("SVG image…", "svg", "timeline.svg", lambda p: widget_svg(self.view, p)),
+                Export("Weights history (CSV)…", "csv", "weights.csv", self._csv("weights")),
+                Export("Gradients history (CSV)…", "csv", "gradients.csv", self._csv("gradients")),
+            ],
+            self.message.say,
+            object_name="timelineExportButton",
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.scrub, 1)
+        top.addWidget(self.live)
+        top.addWidget(self.export)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view, 1)
+
+        self.scrubbed: int | None = None
+        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
+        self._view_moved = qdebounced(self.refresh, 200, parent=self)
+        for signal in (
+            state.stepChanged,
+            state.derivedChanged,
+            state.structureChanged,
+            state.settingsChanged,
+        ):
+            signal.connect(self._refresh_soon)
+        self.view.stepClicked.connect(self.scrub_to)
+        self.live.clicked.connect(self.go_live)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.go_live,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        self.view.data.getViewBox().sigRangeChangedManually.connect(lambda *_: self._view_moved())
+        self._zoomed = False
+        self.view.data.getViewBox().sigRangeChangedManually.connect(self._user_zoomed)
+
+    def _user_zoomed(self, *_args: object) -> None:
+        self._zoomed = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # After the event, not inside it: PySide aborts on an exception raised in an
+        # event handler, where a slot's exception is only reported.
+        QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        """Redraw the lanes (only while shown): stored rows plus now."""
+        if not self.isVisible():
+            return
+        state = self.state
+        live = live_row(state)
+        steps = None
+        if self._zoomed:
+            low, high = self.view.data.getViewBox().viewRange()[0]
+            steps = (low, high)
+        matrix = state.derived().trace.a if state.network.size else None
+        x = state.training_data()[0]
+        self.view.show_timeline(state.timeline, live, state.session.seed, x.size, matrix, steps)
+        schedule = state.batch_schedule()
+        batches = (
+            "every step uses every sample (full batch)"
+            if schedule is None
+            else f"each step uses {schedule.size} of {schedule.samples} samples,"
+            f" {schedule.batches_per_epoch} batches an epoch"
+        )
+        stride = state.timeline.stride
+        kept = (
+            "every step"
+            if stride == 1
+            else f"the last {RECENT:,} steps, and every {stride}th before"
+        )
+        self.note.setText(
+            f"D: {batches}. Shown: {kept}. Click a step to see its network on the plot."
+        )
+
+    def scrub_to(self, step: float) -> None:
+        """Show the stored step nearest ``step`` as a ghost on the function plot."""
+        found = self.state.timeline.row_at(round(step))
+        if found is None:
+            return
+        rows, index = found
+        at = int(rows.steps[index])
+        net = network_of(rows, index)
+        self.scrubbed = at
+        self.plot.show_ghost(net)
+        self.view.set_cursor(at + 0.5)
+        names = parameter_names(net.size)
+        values = rows.weights[index]
+        shown = ", ".join(
+            f"{n} = {v:.3g}" for n, v in list(zip(names, values.tolist(), strict=True))[:6]
+        )
+        steps, losses = self.state.history.arrays()
+        near = int(np.argmin(np.abs(steps - at))) if steps.size else None
+        loss = f", loss {losses[near]:.4g}" if near is not None else ""
+        text = f"step {at:,}{loss}: {shown}{' …' if len(names) > 6 else ''}"
+        self.scrub.setText(text)
+        self.live.setEnabled(True)
+        QToolTip.showText(QCursor.pos(), text, self)
+
+    def go_live(self) -> None:
+        self.scrubbed = None
+        self.plot.show_ghost(None)
+        self.view.set_cursor(None)
+        self.scrub.setText("")
+        self.live.setEnabled(False)
+        if self._zoomed:
+            self._zoomed = False
+            self.refresh()
+
+    def _csv(self, which: str):
+        def write(path: str) -> None:
+            header, rows = history_table(self.state.timeline, which)
+            write_table(path, header, rows)
+
+        return write

@@ -1,0 +1,1 @@
+"""Small widgets with one job each: dials, spin boxes, cards, tables, dialogs."""

@@ -1,0 +1,108 @@
+"""The status bar's permanent fields: step, loss, fit and speed, read from the model's cache."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel, QStatusBar
+from superqt.utils import qthrottled
+
+from uat_explorer.core.nn.formula import number
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+
+SPACING = 12
+"""Pixels between fields (the status bar's own margins and separators)."""
+
+
+class StatusFields(QObject):
+    """Never computes a loss: everything shown comes from ``state.derived()``, which
+    training fills and a hand edit computes once.
+
+    Fields never shrink mid-word: when the window is too narrow the least important
+    ones step aside (error details, then RMSE and R², then speed); the loss field's
+    tooltip always has every number.
+    """
+
+    def __init__(self, bar: QStatusBar, state: AppState, training: TrainingController) -> None:
+        super().__init__(bar)
+        self.bar, self.state, self.training = bar, state, training
+        self.step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
+        self.epoch = QLabel(
+            objectName="statusEpochLabel",
+            toolTip="Mini-batches: the epoch (one pass over the samples) and the batch in it"
+            " that the next step uses",
+        )
+        self.loss = QLabel(
+            objectName="statusLossLabel", toolTip="The training loss at the current weights"
+        )
+        self.error = QLabel(objectName="errorLabel")
+        self.error.setToolTip("How far the output is from the target, on the sample points")
+        self.fit = QLabel(
+            objectName="statusMetricsLabel",
+            toolTip="Root mean squared error and R² on the sample points",
+        )
+        self.speed = QLabel(
+            objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
+        )
+        self.fields = (self.step, self.epoch, self.loss, self.error, self.fit, self.speed)
+        self.drop_order = (self.error, self.fit, self.speed)
+        for label in self.fields:
+            bar.addPermanentWidget(label)
+        bar.installEventFilter(self)
+        self._throttled = qthrottled(self.show, 100, parent=self)
+        state.derivedChanged.connect(self._throttled)
+        state.stepChanged.connect(self._throttled)
+        state.settingsChanged.connect(self._throttled)
+        training.runningChanged.connect(lambda _: self.show())
+        # The last frame of a run shows at once, not a throttle interval later.
+        training.progressed.connect(lambda progress: None if progress.running else self.show())
+        self.show()
+
+    def show(self) -> None:
+        """Step, loss and fit; throttled to 10 Hz while training runs."""
+        state = self.state
+        derived = state.derived()
+        metrics = derived.metrics
+        self.step.setText(f"step {state.session.step}")
+        schedule = state.batch_schedule()
+        if schedule is None:
+            self.epoch.setText("")
+        else:
+            epoch, batch = schedule.position(state.session.step)
+            self.epoch.setText(f"epoch {epoch} · batch {batch} of {schedule.batches_per_epoch}")
+        self.epoch.setVisible(bool(self.epoch.text()))
+        self.loss.setText(f"loss {number(derived.loss)} ({state.session.loss})")
+        self.error.setText(
+            f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
+            f"   max |error| {number(metrics.max_abs_error)}"
+        )
+        self.fit.setText(f"RMSE {number(metrics.rmse)}   R² {number(metrics.r2, 4)}")
+        self.loss.setToolTip(
+            f"The training loss at the current weights ({state.session.loss}):"
+            f" {number(derived.loss, 6)}\nMSE {number(metrics.mse, 6)}, mean |error|"
+            f" {number(metrics.mae, 6)}, max |error| {number(metrics.max_abs_error, 6)},"
+            f" RMSE {number(metrics.rmse, 6)}, R² {number(metrics.r2, 6)}"
+        )
+        last = self.training.last
+        speed = last.steps_per_second if self.training.running and last else None
+        self.speed.setText(f"{speed:,.0f} steps/s" if speed else "")
+        self.fit_width()
+
+    def fit_width(self) -> None:
+        """Show every field that fits, dropping the least important first."""
+        available = self.bar.width() - 2 * SPACING
+        needed = {label: label.sizeHint().width() + SPACING for label in self.fields}
+        used = sum(needed[label] for label in self.fields if label.text())
+        for label in self.drop_order:
+            show = used <= available or not label.text()
+            if label.isVisibleTo(self.bar) != show:
+                label.setVisible(show)
+            if not show:
+                used -= needed[label]
+        for label in self.fields:
+            label.setMinimumWidth(label.sizeHint().width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.bar and event.type() == QEvent.Type.Resize:
+            self.fit_width()
+        return False

@@ -1,0 +1,1 @@
+"""Clients of the worker processes: they start them, talk to them and show what comes back."""
