@@ -68,7 +68,7 @@ def close(window: MainWindow) -> None:
 
 def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
     window = window_with(neurons)
-    card = window.stack.cards[window.state.ids[neurons // 2]]
+    card = window.stack.cards[window.state.document.ids[neurons // 2]]
     card.build()
     times = []
     for i in range(turns):
@@ -87,7 +87,7 @@ def add_last_neuron_ms() -> float:
     button.click()
     QApplication.processEvents()
     elapsed = 1000 * (time.perf_counter() - started)
-    assert window.state.network.size == MAX_NEURONS
+    assert window.state.document.network.size == MAX_NEURONS
     close(window)
     return elapsed
 
@@ -225,7 +225,7 @@ def sample_redraw_ms(turns: int = 60) -> tuple[float, float]:
     spin, panel = window.backprop.sample, window.backprop
     graph, whole = [], []
     for i in range(turns):
-        window.state.probe_sample = 10 + (i % 2) * 100  # set quietly: the graph alone
+        window.state.view.probe_sample = 10 + (i % 2) * 100  # set quietly: the graph alone
         started = time.perf_counter()
         panel.refresh()
         panel.view.viewport().repaint()
@@ -287,14 +287,14 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
         QApplication.processEvents()
     for name in panels:
         open_panel(window, name)
-    window.state.set_steps_per_frame(0)  # Max: what "headless throughput" compares with
+    window.state.view.set_steps_per_frame(0)  # Max: what "headless throughput" compares with
     window.training.step()  # starts the worker and loads the job before the clock starts
     counter = _PaintCounter()
     window.plot.viewport().installEventFilter(counter)
     ticks: list[float] = []
     probe = QTimer(interval=10)
     probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    first_step = window.state.session.step
+    first_step = window.state.document.session.step
     probe.start()
     window.training.start()
     started = time.perf_counter()
@@ -303,7 +303,7 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     elapsed = time.perf_counter() - started
     window.training.pause()
     probe.stop()
-    steps = window.state.session.step - first_step
+    steps = window.state.document.session.step - first_step
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     close(window)
     return {

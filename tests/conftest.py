@@ -73,7 +73,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
-    w.state.set_steps_per_frame(0)  # tests train at Max; test_teaching checks the default
+    w.state.view.set_steps_per_frame(0)  # tests train at Max; test_teaching checks the default
     return w
 
 
@@ -90,7 +90,7 @@ def sine_window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
-    w.state.set_steps_per_frame(0)
+    w.state.view.set_steps_per_frame(0)
     yield w
     w.files.document.mark_saved(None)
     w.close()

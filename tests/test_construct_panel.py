@@ -75,20 +75,20 @@ def test_panel_items_and_find_n(window):
     panel.epsilon.setValue(0.05)
     window.findChild(QPushButton, "findNButton").click()
     text = window.findChild(QLabel, "constructResultLabel").text()
-    x, t = window.state.training_data()
+    x, t = window.state.document.training_data()
     expected = smallest_count(
-        sweep(window.state.target, window.state.domain, x, t, range(1, 257)), 0.05
+        sweep(window.state.document.target, window.state.document.domain, x, t, range(1, 257)), 0.05
     )
     assert text == (
         f"N = {expected.neurons} neurons reach max |error| "
         f"{text.split('max |error| ')[1].split(' ≤')[0]} ≤ ε = 0.05"
     )
-    assert window.state.network.size == expected.neurons
+    assert window.state.document.network.size == expected.neurons
     assert "N^−1.0" in panel.plot.slope_text.toPlainText()
 
 
 def test_a_jump_in_the_target_is_explained(window):
-    window.state.set_target(Target.from_text("step(x - 0.3137) + x"), (-1.0, 1.0))
+    window.state.editor.set_target(Target.from_text("step(x - 0.3137) + x"), (-1.0, 1.0))
     panel = open_panel(window)
     panel.epsilon.setValue(0.001)
     panel.find_n()
@@ -100,17 +100,17 @@ def test_a_jump_in_the_target_is_explained(window):
 def test_dragging_the_count_is_one_undo_step_and_leaves_no_stale_cards(window):
     open_panel(window)
     slider = window.findChild(QSlider, "constructCountSlider")
-    before = window.state.network.copy()
-    depth = window.state.undo_stack.count()
+    before = window.state.document.network.copy()
+    depth = window.state.editor.undo_stack.count()
     slider.setSliderDown(True)
     for count in [*range(1, 257, 15), 256, *range(256, 0, -25), 3]:
         slider.setValue(count)
     slider.setSliderDown(False)
-    assert window.state.undo_stack.count() == depth + 1
-    assert window.state.network.size == 3 == len(window.stack.cards)
+    assert window.state.editor.undo_stack.count() == depth + 1
+    assert window.state.document.network.size == 3 == len(window.stack.cards)
     assert window.findChild(QSpinBox, "constructCountSpin").value() == 3
-    window.state.undo_stack.undo()
-    assert window.state.network == before
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.network == before
 
 
 def run_cli(capsys, command: str):
@@ -151,8 +151,10 @@ def test_compare_with_training_plots_what_few_trained_neurons_reach(qtbot, windo
     xs, ys = panel.plot.trained.getData()
     assert len(xs) == 6 and panel.plot.trained.isVisible()
     errors = dict(zip(np.round(10**xs).astype(int), 10**ys, strict=True))
-    x, t = window.state.training_data()
-    construction = sweep(window.state.target, window.state.domain, x, t, range(8, 9))[0]
+    x, t = window.state.document.training_data()
+    construction = sweep(
+        window.state.document.target, window.state.document.domain, x, t, range(8, 9)
+    )[0]
     assert errors[8] < construction.max_abs_error / 10  # far fewer neurons for the error
     assert not panel.comparison.running
 
@@ -180,8 +182,8 @@ def test_neuron_curves_wait_for_the_release_and_then_catch_up(window):
         slider.setValue(count)
     slider.setSliderDown(False)
     assert plot.components_visible
-    network = window.state.network
-    last = plot.components[window.state.ids[-1]]
+    network = window.state.document.network
+    last = plot.components[window.state.document.ids[-1]]
     expected = network.contribution(network.size - 1, plot.x_fine)[::5]
     np.testing.assert_allclose(last.yData, expected)
 
@@ -195,7 +197,7 @@ def test_cards_catch_up_once_at_the_end_of_a_drag(window):
     slider.setSliderDown(True)
     for count in range(20, 60, 5):
         slider.setValue(count)
-    assert built == [] and window.state.network.size == 55
+    assert built == [] and window.state.document.network.size == 55
     slider.setSliderDown(False)
     assert built == [1] and len(window.stack.cards) == 55
 

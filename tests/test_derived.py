@@ -31,23 +31,23 @@ def test_a_dial_edit_costs_exactly_one_forward_pass(qtbot, window, passes):
     spin.setValue(spin.value() + 0.5)
     qtbot.wait(300)  # every throttled view has refreshed by now
     assert len(passes) == 1
-    x, t = window.state.training_data()
-    expected = trace(window.state.network, x, t, window.state.session.loss)
-    assert window.state.derived().loss == expected.loss
+    x, t = window.state.document.training_data()
+    expected = trace(window.state.document.network, x, t, window.state.document.session.loss)
+    assert window.state.document.derived().loss == expected.loss
     label = window.findChild(QLabel, "statusLossLabel").text()
     assert label.startswith(f"loss {number(expected.loss)}")
 
 
 def test_training_frames_cost_no_forward_pass_on_the_gui_thread(qtbot, window, passes):
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 2000, timeout=20_000)
-    frames = window.state.revision
+    qtbot.waitUntil(lambda: window.state.document.session.step > 2000, timeout=20_000)
+    frames = window.state.document.revision
     qtbot.wait(500)
-    assert window.state.revision > frames  # frames kept coming
+    assert window.state.document.revision > frames  # frames kept coming
     assert passes == []
     window.training.pause()
     last = window.training.last
-    derived = window.state.derived()
+    derived = window.state.document.derived()
     assert passes == []
     assert derived.loss == last.loss and derived.metrics == last.metrics
     np.testing.assert_array_equal(derived.gradients.flat(), last.gradients.flat())
@@ -56,15 +56,15 @@ def test_training_frames_cost_no_forward_pass_on_the_gui_thread(qtbot, window, p
 
 
 def test_a_new_loss_setting_invalidates_the_cache(window, passes):
-    window.state.derived()
+    window.state.document.derived()
     passes.clear()
-    window.state.update_settings(loss="mae")
-    assert window.state.derived().loss == pytest.approx(
+    window.state.editor.update_settings(loss="mae")
+    assert window.state.document.derived().loss == pytest.approx(
         float(
             np.mean(
                 np.abs(
-                    window.state.network(window.state.training_data()[0])
-                    - window.state.training_data()[1]
+                    window.state.document.network(window.state.document.training_data()[0])
+                    - window.state.document.training_data()[1]
                 )
             )
         )

@@ -68,7 +68,7 @@ def test_saving_through_a_link_writes_its_target_and_keeps_the_link(window, tmp_
     default_session().save(real)
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    window.state.edit_neuron(0, w=7.5)
+    window.state.editor.edit_neuron(0, w=7.5)
     assert window.files._save_to(link)
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert Session.load(real).network.w[0] == 7.5
@@ -110,14 +110,14 @@ def test_weights_beyond_what_a_session_holds_are_refused_at_load():
 
 def test_a_save_that_cannot_be_written_says_so_and_the_window_stays(window, tmp_path, monkeypatch):
     """F3: Ctrl+Q → Save must not quit when the save failed."""
-    window.state.update_settings(seed=9)  # unsaved work
-    window.state.network.w[0] = 1e39  # as if training had pushed it there
+    window.state.editor.update_settings(seed=9)  # unsaved work
+    window.state.document.network.w[0] = 1e39  # as if training had pushed it there
     monkeypatch.setattr(QMessageBox, "warning", _answer_save_then_record(asked := []))
     window.files.document.path = tmp_path / "lesson.json"
     assert not window.files.maybe_save()
     assert not (tmp_path / "lesson.json").exists()
     assert any("beyond" in text for text in asked)
-    window.state.network.w[0] = 1.0
+    window.state.document.network.w[0] = 1.0
     window.files.document.mark_saved(None)
 
 
@@ -137,9 +137,9 @@ def test_a_target_not_finite_on_its_domain_is_refused_like_any_field(window, tmp
     path.write_text(json.dumps(data))
     with pytest.raises(SessionError, match="target"):
         Session.load(path)
-    before = window.state.session.to_dict()
+    before = window.state.document.session.to_dict()
     assert not window.open_path(str(path))
-    assert window.state.session.to_dict() == before
+    assert window.state.document.session.to_dict() == before
 
 
 def test_values_whose_squares_overflow_are_refused_without_warnings():
@@ -226,7 +226,7 @@ def test_an_unwritable_app_data_folder_turns_autosave_off_not_the_app(qtbot, mon
     assert w.files.autosaver.problem and "Autosave is off" in w.files.autosaver.problem
     w.files.offer_rescue()
     assert "Autosave is off" in w.statusBar().currentMessage()
-    w.state.edit_neuron(0, w=3.0)
+    w.state.editor.edit_neuron(0, w=3.0)
     w.files.autosaver.save()  # does nothing, says nothing more, raises nothing
     w.files.document.mark_saved(None)
 
@@ -242,11 +242,11 @@ def test_a_failing_autosave_says_so_once_and_retries(qtbot, monkeypatch):
 
     monkeypatch.setattr("uat_explorer.gui.files.autosave.atomic_write_text", full)
     for value in (2.0, 3.0):
-        w.state.edit_neuron(0, w=value)
+        w.state.editor.edit_neuron(0, w=value)
         w.files.autosaver.save()
     assert len(said) == 1 and "No space left" in said[0]
     monkeypatch.undo()
-    w.state.edit_neuron(0, w=4.0)
+    w.state.editor.edit_neuron(0, w=4.0)
     w.files.autosaver.save()
     assert w.files.autosaver.file.exists()
     w.files.document.mark_saved(None)

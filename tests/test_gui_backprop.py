@@ -32,8 +32,8 @@ def test_panel_shows_the_chosen_sample_and_its_numbers(window):
     open_panel(window)
     spin = window.findChild(QSpinBox, "backpropSampleSpin")
     spin.setValue(17)
-    x, t = window.state.training_data()
-    y = window.state.network(x)
+    x, t = window.state.document.training_data()
+    y = window.state.document.network(x)
     label = window.findChild(QLabel, "backpropSampleLabel").text()
     assert label == f"sample 17: x = {x[17]:.4f}, t = {t[17]:.4f}, y = {y[17]:.4f}"
     combo = window.findChild(QComboBox, "backpropScopeCombo")
@@ -46,12 +46,12 @@ def test_table_columns_rows_and_numbers_equal_the_trace(window):
     table = window.findChild(QTableWidget, "gradientTable")
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers == ["parameter", "value", "∂L/∂p (sample)", "∂L/∂p (batch)", "update"]
-    size = window.state.network.size
+    size = window.state.document.network.size
     names = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert names == [f"{p}{j}" for j in range(1, size + 1) for p in "wbv"] + ["c"]
-    x, t = window.state.training_data()
-    done = trace(window.state.network, x, t, "mse")
-    sample = window.state.probe_sample
+    x, t = window.state.document.training_data()
+    done = trace(window.state.document.network, x, t, "mse")
+    sample = window.state.view.probe_sample
     batch = done.gradients.flat()
     per_sample = done.sample_gradients(sample).flat()
     for r in range(table.rowCount()):
@@ -92,24 +92,24 @@ def test_apply_update_moves_every_parameter_by_minus_lr_times_gradient(window, s
     window.findChild(QDoubleSpinBox, "learningRateSpin").setValue(0.1)
     window.findChild(QComboBox, "backpropScopeCombo").setCurrentIndex(scope)
     state = window.state
-    before = state.network.copy()
-    x, t = state.training_data()
+    before = state.document.network.copy()
+    x, t = state.document.training_data()
     done = trace(before, x, t, "mse")
-    grads = done.sample_gradients(state.probe_sample) if scope == 0 else done.gradients
+    grads = done.sample_gradients(state.view.probe_sample) if scope == 0 else done.gradients
     window.findChild(QPushButton, "applyUpdateButton").click()
-    after = state.network
+    after = state.document.network
     np.testing.assert_array_equal(after.w, before.w - 0.1 * grads.w)
     np.testing.assert_array_equal(after.b, before.b - 0.1 * grads.b)
     np.testing.assert_array_equal(after.v, before.v - 0.1 * grads.v)
     assert after.c == before.c - 0.1 * grads.c
-    state.undo_stack.undo()
-    assert state.network == before  # bit-exact
+    state.editor.undo_stack.undo()
+    assert state.document.network == before  # bit-exact
 
 
 def test_cards_show_which_way_descent_turns_each_dial(window):
     QApplication.processEvents()
-    x, t = window.state.training_data()
-    grads = trace(window.state.network, x, t, "mse").gradients
+    x, t = window.state.document.training_data()
+    grads = trace(window.state.document.network, x, t, "mse").gradients
     card = cards(window)[0]
     for name, g in (
         ("weightGradLabel", grads.w[0]),
@@ -125,9 +125,9 @@ def test_error_signal_arrows_follow_dl_dy(window):
     action = window.findChild(QAction, "errorSignalAction")
     action.trigger()
     xs, ys = window.plot.error_shafts.getData()
-    x, t = window.state.training_data()
+    x, t = window.state.document.training_data()
     assert xs.size == 2 * x.size
-    y = window.state.network(x)
+    y = window.state.document.network(x)
     np.testing.assert_allclose(ys[::2], y)
     pushes = np.sign(ys[1::2] - ys[::2])
     np.testing.assert_array_equal(pushes, -np.sign(y - t))  # descent pulls y towards t
@@ -138,14 +138,14 @@ def test_clicking_a_sample_point_chooses_it(window):
     plot = window.plot
     points = plot.samples_item.points()
     plot.samples_item.sigClicked.emit(plot.samples_item, [points[42]], None)
-    assert window.state.probe_sample == 42
+    assert window.state.view.probe_sample == 42
     assert window.findChild(QSpinBox, "backpropSampleSpin").value() == 42
 
 
 def test_selecting_a_row_selects_its_card(window):
     open_panel(window)
     window.backprop.view.neuronClicked.emit(2)
-    assert window.state.selected_index == 2
+    assert window.state.view.selected_index == 2
 
 
 def test_every_neuron_muted_is_said_not_crashed(qtbot):
@@ -156,7 +156,7 @@ def test_every_neuron_muted_is_said_not_crashed(qtbot):
     open_panel(w)
     message = w.findChild(QLabel, "backpropMessageLabel")
     assert message.isVisible() and "muted" in message.text()
-    grads = w.state.derived().gradients
+    grads = w.state.document.derived().gradients
     assert not grads.w.any() and not grads.v.any()
 
 
@@ -170,7 +170,7 @@ def test_two_data_points_and_many_neurons(qtbot):
     spin = w.findChild(QSpinBox, "backpropSampleSpin")
     assert spin.maximum() == 1
     spin.setValue(5)  # past the last sample: the box holds it at 1
-    assert w.state.probe_sample == 1
+    assert w.state.view.probe_sample == 1
     assert w.backprop.graph.hidden == 11
-    w.state.select_index(7)
+    w.state.view.select_index(7)
     assert w.backprop.graph.rows == [7]

@@ -26,17 +26,17 @@ from uat_explorer.gui.widgets.neuron_card import WEIGHT_SCALE
 
 
 def assert_plot_matches_core(window: MainWindow) -> None:
-    net = window.state.network
+    net = window.state.document.network
     x, y = drawn_output(window)
     np.testing.assert_allclose(y, net(x), rtol=1e-12, atol=1e-12)
     plot = window.plot
-    for index, neuron_id in enumerate(window.state.ids):
+    for index, neuron_id in enumerate(window.state.document.ids):
         item = plot.components[neuron_id]
         np.testing.assert_allclose(item.yData, net.forward(item.xData)[1][index], atol=1e-12)
 
 
 def test_opens_on_a_meaningful_default(window):
-    assert len(cards(window)) == window.state.network.size >= 3
+    assert len(cards(window)) == window.state.document.network.size >= 3
     target = curve(window, "target")
     np.testing.assert_allclose(target.yData, np.sin(target.xData))
     assert_plot_matches_core(window)
@@ -44,14 +44,14 @@ def test_opens_on_a_meaningful_default(window):
 
 
 def test_adding_neurons_adds_cards_and_curves(window, qtbot):
-    before = window.state.network.size
+    before = window.state.document.network.size
     for name in ("addStepButton", "addSigmoidButton", "addReluButton", "addTanhButton"):
         qtbot.mouseClick(window.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
     window.findChild(QPushButton, "addBumpButton").click()
-    assert window.state.network.size == before + 6
+    assert window.state.document.network.size == before + 6
     assert len(cards(window)) == before + 6
     assert len(window.plot.components) == before + 6
-    assert window.state.network.activations[-6:] == [
+    assert window.state.document.network.activations[-6:] == [
         "step",
         "sigmoid",
         "relu",
@@ -59,7 +59,7 @@ def test_adding_neurons_adds_cards_and_curves(window, qtbot):
         "step",
         "step",
     ]
-    bump = window.state.network.v[-2:]
+    bump = window.state.document.network.v[-2:]
     assert bump[0] == -bump[1] != 0
     assert_plot_matches_core(window)
 
@@ -69,9 +69,9 @@ def test_adding_neurons_adds_cards_and_curves(window, qtbot):
 )
 def test_each_dial_changes_the_model_and_the_drawn_superposition(window, dial, field):
     card = cards(window)[2]
-    before = window.state.network.neuron(2)
+    before = window.state.document.network.neuron(2)
     card.findChild(QDial, dial).setValue(400)
-    after = window.state.network.neuron(2)
+    after = window.state.document.network.neuron(2)
     assert getattr(after, field) != getattr(before, field)
     assert (
         getattr(after, field)
@@ -84,16 +84,16 @@ def test_typed_values_update_the_dial_and_back_without_loops(window):
     card = cards(window)[0]
     spin = card.findChild(QDoubleSpinBox, "weightSpin")
     dial = card.findChild(QDial, "weightDial")
-    count = window.state.undo_stack.count()
+    count = window.state.editor.undo_stack.count()
     spin.setValue(3.5)
-    assert window.state.network.w[0] == 3.5
+    assert window.state.document.network.w[0] == 3.5
     assert dial.value() == WEIGHT_SCALE.position(3.5)
-    assert window.state.undo_stack.count() == count + 1
+    assert window.state.editor.undo_stack.count() == count + 1
     spin.setValue(5000.0)  # beyond the dial's range: the dial shows its end, the value stays
-    assert window.state.network.w[0] == 5000.0
+    assert window.state.document.network.w[0] == 5000.0
     assert dial.value() == dial.maximum()
     dial.setValue(-200)
-    assert window.state.network.w[0] == WEIGHT_SCALE.value(-200)
+    assert window.state.document.network.w[0] == WEIGHT_SCALE.value(-200)
     assert spin.value() == pytest.approx(WEIGHT_SCALE.value(-200))
     assert_plot_matches_core(window)
 
@@ -101,48 +101,48 @@ def test_typed_values_update_the_dial_and_back_without_loops(window):
 def test_output_bias_spin(window):
     spin = window.findChild(QDoubleSpinBox, "outputBiasSpin")
     spin.setValue(0.75)
-    assert window.state.network.c == 0.75
+    assert window.state.document.network.c == 0.75
     x, y = drawn_output(window)
-    np.testing.assert_allclose(y, window.state.network(x))
+    np.testing.assert_allclose(y, window.state.document.network(x))
 
 
 def test_one_drag_is_one_undo_step_and_undo_is_exact(window):
-    stack = window.state.undo_stack
+    stack = window.state.editor.undo_stack
     card = cards(window)[1]
     dial = card.findChild(QDial, "biasDial")
-    exact = window.state.network.neuron(1)
+    exact = window.state.document.network.neuron(1)
     count = stack.count()
     dial.setSliderDown(True)
     for position in range(0, 600, 37):
         dial.setValue(position)
     dial.setSliderDown(False)
     assert stack.count() == count + 1
-    dragged = window.state.network.neuron(1)
+    dragged = window.state.document.network.neuron(1)
     assert dragged.b == WEIGHT_SCALE.value(592)
     stack.undo()
-    assert window.state.network.neuron(1) == exact  # bit-exact, not rounded to the dial
+    assert window.state.document.network.neuron(1) == exact  # bit-exact, not rounded to the dial
     assert card.findChild(QDoubleSpinBox, "biasSpin").value() == pytest.approx(exact.b, abs=1e-4)
     assert_plot_matches_core(window)
     stack.redo()
-    assert window.state.network.neuron(1) == dragged
+    assert window.state.document.network.neuron(1) == dragged
     assert_plot_matches_core(window)
 
 
 def test_undo_and_redo_across_add_remove_and_activation(window):
-    stack = window.state.undo_stack
-    original = window.state.network.copy()
-    ids = list(window.state.ids)
+    stack = window.state.editor.undo_stack
+    original = window.state.document.network.copy()
+    ids = list(window.state.document.ids)
     cards(window)[3].findChild(QToolButton, "removeButton").click()
-    assert window.state.network.size == original.size - 1
+    assert window.state.document.network.size == original.size - 1
     assert ids[3] not in window.plot.components  # its curve is gone
     combo = cards(window)[0].findChild(QComboBox, "activationCombo")
     combo.setCurrentIndex(combo.findData("relu"))
     combo.activated.emit(combo.currentIndex())
-    assert window.state.network.activations[0] == "relu"
+    assert window.state.document.network.activations[0] == "relu"
     stack.undo()
     stack.undo()
-    assert window.state.network == original
-    assert window.state.ids == ids  # the same neurons: same colours, same cards
+    assert window.state.document.network == original
+    assert window.state.document.ids == ids  # the same neurons: same colours, same cards
     assert_plot_matches_core(window)
 
 
@@ -151,43 +151,46 @@ def test_bad_expression_shows_a_message_and_keeps_the_last_valid_target(window, 
     edit.setFocus()
     edit.clear()
     qtbot.keyClicks(edit, "x**2")
-    assert window.state.target.text == "x**2"
+    assert window.state.document.target.text == "x**2"
     qtbot.keyClicks(edit, " + os")
     message = window.findChild(QLabel, "targetMessageLabel")
     assert message.isVisible() and "unknown name 'os'" in message.text()
     assert "border" in edit.styleSheet()
-    assert window.state.target.text == "x**2"  # the last valid one stays drawn
+    assert window.state.document.target.text == "x**2"  # the last valid one stays drawn
     target = curve(window, "target")
     np.testing.assert_allclose(target.yData, target.xData**2)
     edit.setText("log(x)")
     edit.textEdited.emit("log(x)")
-    assert "NaN at x" in message.text() and window.state.target.text == "x**2"
+    assert "NaN at x" in message.text() and window.state.document.target.text == "x**2"
 
 
 def test_typing_a_formula_is_one_undo_step(window, qtbot):
     edit = window.findChild(QLineEdit, "targetExpressionEdit")
     edit.setFocus()
     edit.clear()
-    count = window.state.undo_stack.count()
+    count = window.state.editor.undo_stack.count()
     qtbot.keyClicks(edit, "x*3")
-    assert window.state.undo_stack.count() == count + 1
-    window.state.undo_stack.undo()
-    assert window.state.target.name == "sin"
+    assert window.state.editor.undo_stack.count() == count + 1
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.target.name == "sin"
 
 
 def test_presets_and_domain(window):
     combo = window.findChild(QComboBox, "targetPresetCombo")
     combo.setCurrentIndex(combo.findData("nielsen"))
     combo.activated.emit(combo.currentIndex())
-    assert window.state.target.name == "nielsen" and window.state.domain == (0.0, 1.0)
+    assert window.state.document.target.name == "nielsen" and window.state.document.domain == (
+        0.0,
+        1.0,
+    )
     low = window.findChild(QDoubleSpinBox, "domainFromSpin")
     low.setValue(0.25)
     low.editingFinished.emit()
-    assert window.state.domain == (0.25, 1.0)
+    assert window.state.document.domain == (0.25, 1.0)
     assert curve(window, "target").xData[0] == 0.25
     low.setValue(3.0)
     low.editingFinished.emit()
-    assert window.state.domain == (0.25, 1.0)
+    assert window.state.document.domain == (0.25, 1.0)
     assert "must be less than" in window.findChild(QLabel, "targetMessageLabel").text()
 
 
@@ -198,23 +201,23 @@ def test_drawing_a_target_makes_sampled_data(window, qtbot):
     w, h = viewport.width(), viewport.height()
     points = [(w * (0.2 + 0.6 * i / 40), h * (0.5 + 0.3 * np.sin(i / 6))) for i in range(41)]
     drag(viewport, points)
-    target = window.state.target
+    target = window.state.document.target
     assert target.is_data and target.name == "drawn"
     assert target.x.size == 200 and np.ptp(target.y) > 0
     assert not draw.isChecked()
-    assert window.state.training_data()[0].size > 50
+    assert window.state.document.training_data()[0].size > 50
 
 
 def test_loading_a_csv_target(window, tmp_path):
     path = tmp_path / "pts.csv"
     path.write_text("x,y\n0,0\n1,1\n2,4\n")
     assert window.target_panel.load_csv_file(path)
-    assert window.state.target.is_data and window.state.domain == (0.0, 2.0)
+    assert window.state.document.target.is_data and window.state.document.domain == (0.0, 2.0)
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n0,zero\n")
     assert not window.target_panel.load_csv_file(bad)
     assert "'zero' is not a number" in window.findChild(QLabel, "targetMessageLabel").text()
-    assert window.state.target.name == "pts.csv"
+    assert window.state.document.target.name == "pts.csv"
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
@@ -222,31 +225,31 @@ def test_examples_load(window, example):
     action = window.findChild(QAction, f"example-{example.name}")
     action.trigger()
     expected = example.build()
-    assert window.state.network == expected.network
-    assert window.state.target.text == expected.target.text
+    assert window.state.document.network == expected.network
+    assert window.state.document.target.text == expected.target.text
     assert len(cards(window)) == expected.network.size
     assert_plot_matches_core(window)
-    window.state.undo_stack.undo()
-    assert window.state.target.name == "sin"
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.target.name == "sin"
 
 
 def test_the_two_steps_example_is_nielsens(window):
     window.load_example("mixed-steps")
-    net = window.state.network
+    net = window.state.document.network
     assert net.activations == ["step", "step"] and list(net.v) == [1.5, -0.5]
     assert np.allclose(net.step_positions(), [0.4, 0.6])
 
 
 def test_hover_highlights_and_clicking_a_curve_selects(window):
     plot = window.plot
-    first_id = window.state.ids[0]
+    first_id = window.state.document.ids[0]
     window.stack.neuronHovered.emit(first_id, True)
     assert plot.components[first_id].opts["pen"].widthF() > 3
     window.stack.neuronHovered.emit(first_id, False)
     assert plot.components[first_id].opts["pen"].widthF() < 2
-    third = window.state.ids[2]
+    third = window.state.document.ids[2]
     plot.components[third].sigClicked.emit(plot.components[third], None)
-    assert window.state.selected == third
+    assert window.state.view.selected == third
     assert cards(window)[2].property("selected") is True
     assert "Neuron 3" in window.formula.neuron.text()
 
@@ -260,19 +263,19 @@ def test_formula_has_the_numbers_plugged_in(window):
 def test_mute_and_solo(window):
     card = cards(window)[0]
     card.findChild(QToolButton, "muteButton").click()
-    assert window.state.network.muted[0]
-    assert not window.plot.components[window.state.ids[0]].isVisible()
+    assert window.state.document.network.muted[0]
+    assert not window.plot.components[window.state.document.ids[0]].isVisible()
     assert_plot_matches_core(window)
     cards(window)[1].findChild(QToolButton, "soloButton").click()
     visible = [nid for nid, item in window.plot.components.items() if item.isVisible()]
-    assert visible == [window.state.ids[1]]
+    assert visible == [window.state.document.ids[1]]
 
 
 def test_delete_key_removes_the_selected_neuron(window, qtbot):
-    window.state.select_index(1)
-    removed = window.state.ids[1]
+    window.state.view.select_index(1)
+    removed = window.state.document.ids[1]
     window.findChild(QAction, "deleteNeuronAction").trigger()
-    assert removed not in window.state.ids
+    assert removed not in window.state.document.ids
 
 
 def test_the_neuron_limit_is_stated_not_frozen(qtbot):
@@ -280,10 +283,10 @@ def test_the_neuron_limit_is_stated_not_frozen(qtbot):
     w = MainWindow(Session(network=big, target=Target.preset("sin"), domain=(-1.0, 1.0)))
     qtbot.addWidget(w)
     w.findChild(QPushButton, "addBumpButton").click()  # two more would be 257
-    assert w.state.network.size == MAX_NEURONS - 1
+    assert w.state.document.network.size == MAX_NEURONS - 1
     assert "supports up to 256" in w.statusBar().currentMessage()
     w.findChild(QPushButton, "addStepButton").click()
-    assert w.state.network.size == MAX_NEURONS == len(cards(w))
+    assert w.state.document.network.size == MAX_NEURONS == len(cards(w))
 
 
 def test_shortcuts_are_listed(window):
@@ -322,8 +325,8 @@ def test_new_restores_the_default(window, dialogs):
     window.findChild(QPushButton, "addStepButton").click()
     window.files.new()
     assert dialogs and "not saved" in dialogs[0][1]
-    assert window.state.network == default_session().network
-    assert window.state.undo_stack.count() == 0
+    assert window.state.document.network == default_session().network
+    assert window.state.editor.undo_stack.count() == 0
 
 
 def test_cards_of_a_big_network_are_built_in_the_background(qtbot):
@@ -334,4 +337,4 @@ def test_cards_of_a_big_network_are_built_in_the_background(qtbot):
     qtbot.waitUntil(lambda: all(card.built for card in w.stack.cards.values()), timeout=20_000)
     last = cards(w)[-1]
     last.findChild(QDoubleSpinBox, "outputWeightSpin").setValue(0.5)
-    assert w.state.network.v[-1] == 0.5
+    assert w.state.document.network.v[-1] == 0.5

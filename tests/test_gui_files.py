@@ -24,30 +24,30 @@ from uat_explorer.gui.files.autosave import autosave_folder
 
 def edit_everything(w: MainWindow) -> None:
     w.findChild(QPushButton, "addTanhButton").click()
-    w.state.edit_neuron(0, w=2.125, b=-0.5)
-    w.state.set_target(Target.from_text("sin(2*x) + x/3"))
-    w.state.update_settings(
+    w.state.editor.edit_neuron(0, w=2.125, b=-0.5)
+    w.state.editor.set_target(Target.from_text("sin(2*x) + x/3"))
+    w.state.editor.update_settings(
         optimizer=OptimizerSpec("momentum", 0.003),
         loss="huber",
         stop=StopRule(max_steps=900, loss_below=1e-3),
         seed=42,
     )
-    w.state.set_samples(321)
+    w.state.editor.set_samples(321)
     w.training.step()  # ten steps: the step count is saved too
 
 
 def test_save_new_open_restores_everything_exactly(window, tmp_path):
     edit_everything(window)
-    saved = window.state.session.to_dict()
+    saved = window.state.document.session.to_dict()
     assert saved["step"] == 10
     path = tmp_path / "work.json"
     window.files.document.save(path)
     assert not window.files.document.modified
     window.files.new()
-    assert window.state.session.to_dict() != saved
+    assert window.state.document.session.to_dict() != saved
     assert window.files.open(path)
-    assert window.state.session.to_dict() == saved
-    assert window.state.network == Session.from_dict(saved).network  # bit for bit
+    assert window.state.document.session.to_dict() == saved
+    assert window.state.document.network == Session.from_dict(saved).network  # bit for bit
     assert window.findChild(QPushButton, "trainButton") is not None
     assert window.windowTitle() == "work.json[*] — UAT Explorer"
     assert not window.isWindowModified()
@@ -55,18 +55,18 @@ def test_save_new_open_restores_everything_exactly(window, tmp_path):
 
 def test_title_shows_the_modified_marker(window, tmp_path):
     assert window.windowTitle() == "Untitled[*] — UAT Explorer" and not window.isWindowModified()
-    window.state.edit_neuron(0, v=0.75)
+    window.state.editor.edit_neuron(0, v=0.75)
     assert window.isWindowModified()
     window.files.document.save(tmp_path / "a.json")
     assert not window.isWindowModified()
-    window.state.update_settings(seed=9)  # settings are not undo steps, but they are saved
+    window.state.editor.update_settings(seed=9)  # settings are not undo steps, but they are saved
     assert window.isWindowModified()
 
 
 @pytest.mark.real_dialogs
 def test_unsaved_changes_prompt_and_cancel_keeps_the_work(window, qtbot):
-    window.state.edit_neuron(1, w=7.0)
-    before = window.state.session.to_dict()
+    window.state.editor.edit_neuron(1, w=7.0)
+    before = window.state.document.session.to_dict()
     seen = []
 
     def press_cancel():
@@ -77,16 +77,16 @@ def test_unsaved_changes_prompt_and_cancel_keeps_the_work(window, qtbot):
     QTimer.singleShot(200, press_cancel)
     window.files.new()
     assert seen and "not saved" in seen[0]
-    assert window.state.session.to_dict() == before
+    assert window.state.document.session.to_dict() == before
     QTimer.singleShot(200, press_cancel)
     assert not window.close()  # Cancel keeps the window open
-    assert window.isVisible() and window.state.session.to_dict() == before
+    assert window.isVisible() and window.state.document.session.to_dict() == before
     window.files.document.mark_saved(None)  # let the fixture close it
 
 
 def test_a_corrupt_file_is_refused_and_nothing_changes(window, tmp_path, dialogs):
-    window.state.edit_neuron(0, w=3.0)
-    before = window.state.session.to_dict()
+    window.state.editor.edit_neuron(0, w=3.0)
+    before = window.state.document.session.to_dict()
     cases = {
         "text.json": "not json at all",
         "nan.json": json.dumps(before).replace('"w": 3.0', '"w": NaN'),
@@ -98,7 +98,7 @@ def test_a_corrupt_file_is_refused_and_nothing_changes(window, tmp_path, dialogs
         (tmp_path / name).write_text(text)
         dialogs.clear()
         assert not window.files.open(tmp_path / name, asked=True)
-        assert window.state.session.to_dict() == before
+        assert window.state.document.session.to_dict() == before
         assert dialogs and f"Could not open {name}" in dialogs[-1][1]
         messages[name] = dialogs[-1][1]
     assert "network.neurons[0].w must be a finite number" in messages["nan.json"]
@@ -108,7 +108,7 @@ def test_a_corrupt_file_is_refused_and_nothing_changes(window, tmp_path, dialogs
 
 
 def test_a_failed_save_keeps_the_work_and_says_so(window, tmp_path, dialogs):
-    window.state.edit_neuron(0, w=3.0)
+    window.state.editor.edit_neuron(0, w=3.0)
     assert not window.files._save_to(tmp_path / "missing" / "dir" / "s.json")
     assert "Could not save" in dialogs[-1][1] and window.isWindowModified()
 
@@ -143,7 +143,7 @@ def test_window_geometry_and_docks_come_back(qtbot):
 
 
 def test_dropping_files_opens_sessions_and_loads_targets(window, tmp_path):
-    session = Session.from_dict(window.state.session.to_dict())
+    session = Session.from_dict(window.state.document.session.to_dict())
     session.target = Target.preset("cubic")
     session.domain = (-1.5, 1.5)
     session.save(tmp_path / "dropped.json")
@@ -162,9 +162,14 @@ def test_dropping_files_opens_sessions_and_loads_targets(window, tmp_path):
         window.dropEvent(event)
 
     drop(tmp_path / "dropped.json")
-    assert window.state.target.name == "cubic" and window.files.document.name == "dropped.json"
+    assert (
+        window.state.document.target.name == "cubic"
+        and window.files.document.name == "dropped.json"
+    )
     drop(tmp_path / "points.csv")
-    assert window.state.target.is_data and window.state.target.name == "points.csv"
+    assert (
+        window.state.document.target.is_data and window.state.document.target.name == "points.csv"
+    )
 
 
 def test_every_export_writes_a_valid_file(window, tmp_path):
@@ -194,7 +199,7 @@ def test_every_export_writes_a_valid_file(window, tmp_path):
     assert exporter.animation(tmp_path / "a.gif", 6, 20, 10, FigureOptions(300, 200))
     with Image.open(tmp_path / "a.gif") as gif:
         assert gif.n_frames == 6
-    assert window.state.session.step == 10  # recording trains a copy, not the work
+    assert window.state.document.session.step == 10  # recording trains a copy, not the work
 
 
 def test_copy_figure_puts_an_image_on_the_clipboard(window):
@@ -229,11 +234,11 @@ CRASH = textwrap.dedent("""
     QCoreApplication.setApplicationName("UAT Explorer Tests")
     from uat_explorer.gui import MainWindow
     w = MainWindow(persistent=True)
-    w.state.edit_neuron(0, w=12.5, b=-3.25)
-    w.state.update_settings(seed=777)
+    w.state.editor.edit_neuron(0, w=12.5, b=-3.25)
+    w.state.editor.update_settings(seed=777)
     w.files.autosaver.save()
     import json
-    sys.stdout.write(json.dumps(w.state.session.to_dict()))
+    sys.stdout.write(json.dumps(w.state.document.session.to_dict()))
     sys.stdout.flush()
     os._exit(1)  # a crash: no close, no cleanup
 """)
@@ -256,7 +261,7 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, monkeypatch):
     w = MainWindow(persistent=True)
     qtbot.addWidget(w)
     assert w.files.offer_rescue()
-    restored = w.state.session.to_dict()
+    restored = w.state.document.session.to_dict()
     assert restored["seed"] == 777 and restored["network"] == lost["network"]
     assert w.isWindowModified()  # restored, but not yet saved anywhere
     assert not w.files.offer_rescue()  # offered once, then gone
@@ -266,7 +271,7 @@ def test_autosave_is_offered_back_after_a_crash(qtbot, monkeypatch):
 def test_a_running_window_does_not_see_its_own_autosave(qtbot):
     w = MainWindow(persistent=True)
     qtbot.addWidget(w)
-    w.state.edit_neuron(0, w=5.0)
+    w.state.editor.edit_neuron(0, w=5.0)
     w.files.autosaver.save()
     assert w.files.autosaver.file.exists()
     other = MainWindow(persistent=True)

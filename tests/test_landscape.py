@@ -97,14 +97,14 @@ def test_the_panel_opens_on_v1_v2_over_the_default_range(qtbot, window):
     panel = open_landscape(qtbot, window)
     combos = [window.findChild(QComboBox, n) for n in ("landscapeXCombo", "landscapeYCombo")]
     assert [c.currentText() for c in combos] == ["v1", "v2"]
-    names = parameter_names(window.state.network.size)
+    names = parameter_names(window.state.document.network.size)
     assert [combos[0].itemText(i) for i in range(combos[0].count())] == names
-    net = window.state.network
+    net = window.state.document.network
     assert panel.losses.shape == (100, 100)
     low, high = default_range(net.v[0])
     assert panel.xs[0] == pytest.approx(low) and panel.xs[-1] == pytest.approx(high)
-    x, t = window.state.training_data()
-    expected = Landscape(net, x, t, window.state.session.loss, ["v1", "v2"]).grid(
+    x, t = window.state.document.training_data()
+    expected = Landscape(net, x, t, window.state.document.session.loss, ["v1", "v2"]).grid(
         panel.xs, panel.ys
     )
     np.testing.assert_allclose(panel.losses, expected, rtol=1e-12)
@@ -118,33 +118,33 @@ def test_one_parameter_mode_draws_the_tangent_with_the_cached_gradient(qtbot, wi
     qtbot.waitUntil(lambda: panel._job is None and panel.losses.ndim == 1)
     xs, ys = panel.plot.tangent.getData()
     slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
-    assert slope == pytest.approx(window.state.derived().gradients.w[0], rel=1e-9)
-    rate = window.state.session.optimizer.learning_rate
+    assert slope == pytest.approx(window.state.document.derived().gradients.w[0], rel=1e-9)
+    rate = window.state.document.session.optimizer.learning_rate
     landed_x = panel.plot.next_point.data["x"][0]
-    assert landed_x == pytest.approx(window.state.network.w[0] - rate * slope)
+    assert landed_x == pytest.approx(window.state.document.network.w[0] - rate * slope)
 
 
 def test_step_moves_only_the_shown_parameter_and_undoes(qtbot, window):
     panel = open_landscape(qtbot, window)
     panel.mode.setCurrentText("One parameter")
-    before = window.state.network.copy()
-    grad = window.state.derived().gradients.v[0]
-    rate = window.state.session.optimizer.learning_rate
+    before = window.state.document.network.copy()
+    grad = window.state.document.derived().gradients.v[0]
+    rate = window.state.document.session.optimizer.learning_rate
     window.findChild(QPushButton, "landscapeStepButton").click()
-    after = window.state.network
+    after = window.state.document.network
     assert after.v[0] == pytest.approx(before.v[0] - rate * grad)
     np.testing.assert_array_equal(after.w, before.w)
     np.testing.assert_array_equal(after.v[1:], before.v[1:])
-    window.state.undo_stack.undo()
-    assert window.state.network == before
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.network == before
 
 
 def test_a_click_sets_both_parameters_and_a_drag_is_one_undo_step(qtbot, window):
     panel = open_landscape(qtbot, window)
-    stack = window.state.undo_stack
+    stack = window.state.editor.undo_stack
     count = stack.count()
     panel._picked(0.5, -0.25, "click")
-    assert (window.state.network.v[0], window.state.network.v[1]) == (0.5, -0.25)
+    assert (window.state.document.network.v[0], window.state.document.network.v[1]) == (0.5, -0.25)
     assert stack.count() == count + 1
     for phase, (x, y) in zip(
         ["start", "move", "move", "finish"],
@@ -153,9 +153,9 @@ def test_a_click_sets_both_parameters_and_a_drag_is_one_undo_step(qtbot, window)
     ):
         panel._picked(x, y, phase)
     assert stack.count() == count + 2
-    assert (window.state.network.v[0], window.state.network.v[1]) == (1.5, 0.8)
+    assert (window.state.document.network.v[0], window.state.document.network.v[1]) == (1.5, 0.8)
     stack.undo()
-    assert (window.state.network.v[0], window.state.network.v[1]) == (0.5, -0.25)
+    assert (window.state.document.network.v[0], window.state.document.network.v[1]) == (0.5, -0.25)
     # moving the shown parameters moves the point, not the surface: nothing recomputed
     assert panel._job is None
 
@@ -173,7 +173,10 @@ def test_training_draws_a_path_and_reset_clears_it(qtbot, sine_window):
 
     qtbot.waitUntil(drawn)
     xs, ys = panel.plot.path.getData()
-    assert (xs[-1], ys[-1]) == (window.state.network.v[0], window.state.network.v[1])
+    assert (xs[-1], ys[-1]) == (
+        window.state.document.network.v[0],
+        window.state.document.network.v[1],
+    )
     window.findChild(QPushButton, "resetButton").click()
     shown = panel.plot.path.getData()[0]
     assert panel._path == [] and (shown is None or shown.size == 0)
@@ -192,9 +195,11 @@ def test_the_landscape_exports_png_svg_and_csv(qtbot, window, tmp_path):
 
 def test_a_data_target_and_a_muted_network_show_without_trouble(qtbot, window):
     panel = open_landscape(qtbot, window)
-    window.state.set_target(Target.from_points(np.linspace(0, 1, 30), np.linspace(0, 1, 30) ** 2))
-    for j in range(window.state.network.size):
-        window.state.edit_neuron(j, muted=True)
+    window.state.editor.set_target(
+        Target.from_points(np.linspace(0, 1, 30), np.linspace(0, 1, 30) ** 2)
+    )
+    for j in range(window.state.document.network.size):
+        window.state.editor.edit_neuron(j, muted=True)
     qtbot.waitUntil(lambda: panel._job is None)
     panel.refresh()
     qtbot.waitUntil(lambda: panel._job is None)
@@ -272,13 +277,16 @@ def test_cli_landscape_refuses_bad_input_in_one_line(capsys, session_file, extra
 def test_the_panel_runs_in_bands(qtbot, window):
     """The surface arrives between events: no single band is the whole 200 × 200 grid."""
     panel = open_landscape(qtbot, window)
-    window.state.set_samples(2000)
+    window.state.editor.set_samples(2000)
     panel.grid_combo.setCurrentText("200 × 200")
     QApplication.processEvents()
     bands = list(
-        Landscape(window.state.network, *window.state.training_data(), "mse", ["v1", "v2"]).bands(
-            np.zeros(200), np.zeros(200)
-        )
+        Landscape(
+            window.state.document.network,
+            *window.state.document.training_data(),
+            "mse",
+            ["v1", "v2"],
+        ).bands(np.zeros(200), np.zeros(200))
     )
     assert len(bands) > 1
     qtbot.waitUntil(lambda: panel._job is None and panel.losses.shape == (200, 200))
@@ -302,7 +310,7 @@ def test_the_same_parameter_twice_or_no_neurons_is_said_not_drawn(qtbot, window)
     panel.y_combo.setCurrentText("v1")
     note = window.findChild(QLabel, "landscapeNoteLabel")
     assert "two different parameters" in note.text() and panel._job is None
-    window.state.set_neuron_count(0, "sigmoid")
+    window.state.editor.set_neuron_count(0, "sigmoid")
     assert [panel.x_combo.itemText(i) for i in range(panel.x_combo.count())] == ["c"]
     assert "only c" in note.text()
     panel.mode.setCurrentText("One parameter")
@@ -327,19 +335,19 @@ def test_real_mouse_drags_on_the_map_set_the_two_weights_in_one_undo_step(qtbot,
     (x0, x1), (y0, y1) = view.viewRange()
     start = ((x0 + x1) / 2, (y0 + y1) / 2)
     end = (x0 + 0.7 * (x1 - x0), y0 + 0.3 * (y1 - y0))
-    count = window.state.undo_stack.count()
+    count = window.state.editor.undo_stack.count()
     path = [widget_point(*start)]
     path += [
         widget_point(start[0] + k * (end[0] - start[0]) / 5, start[1] + k * (end[1] - start[1]) / 5)
         for k in range(1, 6)
     ]
     drag(plot.viewport(), path)
-    net = window.state.network
+    net = window.state.document.network
     cell = (x1 - x0) / plot.width() * 3
     assert net.v[0] == pytest.approx(end[0], abs=cell) and net.v[1] == pytest.approx(
         end[1], abs=cell * 2
     )
-    assert window.state.undo_stack.count() == count + 1
+    assert window.state.editor.undo_stack.count() == count + 1
 
 
 def test_a_real_click_on_the_map_sets_the_two_weights(qtbot, window):
@@ -352,7 +360,7 @@ def test_a_real_click_on_the_map_sets_the_two_weights(qtbot, window):
     target = (x0 + 0.25 * (x1 - x0), y0 + 0.75 * (y1 - y0))
     point = plot.mapFromScene(view.mapViewToScene(QPointF(*target)))
     QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
-    net = window.state.network
+    net = window.state.document.network
     tolerance = 2 * (x1 - x0) / plot.width()
     assert net.v[0] == pytest.approx(target[0], abs=tolerance)
     assert net.v[1] == pytest.approx(target[1], abs=2 * (y1 - y0) / plot.height())

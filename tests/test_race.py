@@ -74,7 +74,9 @@ def test_the_compare_window_races_fills_the_table_and_keeps_a_run(qtbot, sine_wi
     compare = window.compare_window
     assert compare.objectName() == "compareWindow" and compare.isVisible()
     assert [r.value() for r in compare.rates] == [0.001, 0.01, 0.1, 1.0]
-    assert {c.currentData() for c in compare.optimizers} == {window.state.session.optimizer.name}
+    assert {c.currentData() for c in compare.optimizers} == {
+        window.state.document.session.optimizer.name
+    }
     compare.enabled[2].setChecked(False)
     compare.steps.setValue(400)
     compare.rates[3].setValue(50.0)
@@ -92,8 +94,8 @@ def test_the_compare_window_races_fills_the_table_and_keeps_a_run(qtbot, sine_wi
         compare.runner.runs[1].final_loss, rel=1e-3
     )
     headless = race(
-        window.state.network,
-        *window.state.training_data(),
+        window.state.document.network,
+        *window.state.document.training_data(),
         "mse",
         race_specs(["sgd"], [0.001]),
         400,
@@ -103,11 +105,11 @@ def test_the_compare_window_races_fills_the_table_and_keeps_a_run(qtbot, sine_wi
     table.selectRow(1)
     keep = compare.findChild(QPushButton, "compareKeepButton")
     assert keep.isEnabled()
-    before = window.state.network.copy()
+    before = window.state.document.network.copy()
     keep.click()
-    assert window.state.network == compare.runner.runs[1].network
-    window.state.undo_stack.undo()
-    assert window.state.network == before
+    assert window.state.document.network == compare.runner.runs[1].network
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.network == before
 
 
 def test_the_comparison_exports_png_svg_and_csv(qtbot, sine_window, tmp_path):

@@ -167,19 +167,19 @@ def test_batch_size_spin_status_and_highlight(qtbot, sine_window):
     spin = window.findChild(QSpinBox, "batchSizeSpin")
     assert spin.specialValueText() == "Full batch" and spin.value() == 0 and spin.isEnabled()
     spin.setValue(10)
-    assert window.state.session.batch_size == 10
+    assert window.state.document.session.batch_size == 10
     window.training.step()
     status = window.findChild(QLabel, "statusEpochLabel")
     window.status.show()
-    step = window.state.session.step
+    step = window.state.document.session.step
     epoch, batch = step * 10 // 200 + 1, (step * 10 % 200) // 10 + 1
     assert status.text() == f"epoch {epoch} · batch {batch} of 20"
     xs, _ = window.plot.batch_points.getData()
     assert xs.size == 10
-    window.state.update_settings(optimizer=OptimizerSpec("lm"))
+    window.state.editor.update_settings(optimizer=OptimizerSpec("lm"))
     window.status.show()
     assert not spin.isEnabled() and "full batch only" in spin.toolTip()
-    assert window.state.batch_schedule() is None and not status.isVisible()
+    assert window.state.document.batch_schedule() is None and not status.isVisible()
 
 
 def test_the_lanes_end_with_now_and_follow_the_network(qtbot, sine_window):
@@ -187,22 +187,24 @@ def test_the_lanes_end_with_now_and_follow_the_network(qtbot, sine_window):
     window.findChild(QSpinBox, "batchSizeSpin").setValue(20)
     panel = open_timeline(qtbot, window)
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.timeline.rows > 300, timeout=10_000)
+    qtbot.waitUntil(lambda: window.state.document.timeline.rows > 300, timeout=10_000)
     window.training.pause()
     panel.refresh()
-    h = window.state.network.size
+    h = window.state.document.network.size
     weights = panel.view.weights.images[0].image
     assert weights.shape[0] == 3 * h + 1
-    np.testing.assert_allclose(weights[:, -1], parameter_values(window.state.network), rtol=1e-6)
+    np.testing.assert_allclose(
+        weights[:, -1], parameter_values(window.state.document.network), rtol=1e-6
+    )
     gradients = panel.view.gradients.images[0].image
-    cache = window.state.derived().gradients.flat()
-    top = max(float(np.abs(s.gradients).max()) for s in window.state.timeline.segments)
+    cache = window.state.document.derived().gradients.flat()
+    top = max(float(np.abs(s.gradients).max()) for s in window.state.document.timeline.segments)
     top = max(top, float(np.abs(cache).max()))
     np.testing.assert_allclose(gradients[:, -1], _signed_log(cache[:, None], top)[:, 0], atol=1e-5)
     # a new neuron: a new segment, one more row triple, and a break
     window.stack.add("tanh")
     window.training.start()
-    qtbot.waitUntil(lambda: len(window.state.timeline.segments) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.state.document.timeline.segments) == 2, timeout=10_000)
     window.training.pause()
     panel.refresh()
     shown = [image.image.shape[0] for image in panel.view.weights.images if image.isVisible()]
@@ -213,9 +215,9 @@ def test_clicking_a_step_shows_its_network_and_esc_returns(qtbot, sine_window, t
     window = sine_window
     panel = open_timeline(qtbot, window)
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 200, timeout=10_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > 200, timeout=10_000)
     window.training.pause()
-    segment = window.state.timeline.segments[0]
+    segment = window.state.document.timeline.segments[0]
     at = int(segment.steps[len(segment.steps) // 2])
     panel.scrub_to(at + 0.3)
     assert panel.scrubbed == at
@@ -241,23 +243,26 @@ def test_clicking_a_step_shows_its_network_and_esc_returns(qtbot, sine_window, t
     ):
         assert panel.export.export(label, str(tmp_path / name))
     rows = rows_of(tmp_path / "w.csv")
-    assert rows[0][:4] == ["step", "w1", "b1", "v1"] and len(rows) == 1 + window.state.timeline.rows
+    assert (
+        rows[0][:4] == ["step", "w1", "b1", "v1"]
+        and len(rows) == 1 + window.state.document.timeline.rows
+    )
     assert (tmp_path / "t.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_saving_and_opening_keeps_the_loss_curve_and_timeline(qtbot, sine_window, tmp_path):
     window = sine_window
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 100, timeout=10_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > 100, timeout=10_000)
     window.training.pause()
     path = tmp_path / "lesson.json"
     assert window.files._save_to(path)
-    steps, losses = window.state.history.arrays()
+    steps, losses = window.state.document.history.arrays()
     window.files.open(path)
-    again_steps, again = window.state.history.arrays()
+    again_steps, again = window.state.document.history.arrays()
     np.testing.assert_array_equal(again_steps, steps)
     np.testing.assert_allclose(again, losses)
-    assert window.state.timeline.rows > 100
+    assert window.state.document.timeline.rows > 100
 
 
 def test_cli_render_draws_a_saved_timeline(capsys, tmp_path):
@@ -313,13 +318,13 @@ def test_a_new_batch_size_starts_a_segment_whose_d_lane_shows_its_batches(qtbot,
     window.training.step()  # full batch
     window.findChild(QSpinBox, "batchSizeSpin").setValue(50)
     window.training.step()
-    segments = window.state.timeline.segments
+    segments = window.state.document.timeline.segments
     assert [s.batch for s in segments] == [0, 50]
     panel.refresh()
     full, mini = (image.image for image in panel.view.data.images[:2])
     assert (full == 1).all()  # every sample, every step
     assert np.allclose(mini.mean(axis=0), 50 / 200, atol=0.05)  # a quarter of them
-    again = Session.from_dict(json.loads(json.dumps(window.state.session.to_dict())))
+    again = Session.from_dict(json.loads(json.dumps(window.state.document.session.to_dict())))
     assert [s.batch for s in again.history.timeline.segments] == [0, 50]
 
 
@@ -330,7 +335,7 @@ def test_a_real_click_on_a_lane_scrubs_to_that_step(qtbot, sine_window):
     window = sine_window
     panel = open_timeline(qtbot, window)
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=10_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > 300, timeout=10_000)
     window.training.pause()
     panel.refresh()
     lane = panel.view.weights

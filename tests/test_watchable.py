@@ -39,24 +39,24 @@ def fresh(qtbot):
 
 
 def test_the_first_fit_unfolds_at_a_watchable_pace(qtbot, fresh):
-    assert fresh.state.steps_per_frame == 2
+    assert fresh.state.view.steps_per_frame == 2
     label = fresh.findChild(QLabel, "speedLabel").text()
     assert label.startswith("2 steps a frame")
     fresh.training.start()
-    qtbot.waitUntil(lambda: fresh.state.session.step >= 20, timeout=10_000)
+    qtbot.waitUntil(lambda: fresh.state.document.session.step >= 20, timeout=10_000)
     fresh.training.pause()
-    assert fresh.state.session.step % 2 == 0  # two steps a frame, every frame
+    assert fresh.state.document.session.step % 2 == 0  # two steps a frame, every frame
 
 
 def test_the_pace_is_not_part_of_the_document(fresh):
     fresh.findChild(QSlider, "speedSlider").setValue(12)
-    assert fresh.state.steps_per_frame == 32
+    assert fresh.state.view.steps_per_frame == 32
     assert not fresh.files.document.modified  # how you watch, not what you save
 
 
 def test_max_is_one_click_away(fresh):
     fresh.findChild(QToolButton, "maxSpeedButton").click()
-    assert fresh.state.steps_per_frame == 0
+    assert fresh.state.view.steps_per_frame == 0
     assert (
         fresh.findChild(QSlider, "speedSlider").value()
         == fresh.findChild(QSlider, "speedSlider").maximum()
@@ -66,7 +66,7 @@ def test_max_is_one_click_away(fresh):
 
 def test_plateau_stops_training_and_the_panel_says_why(qtbot, fresh):
     check = fresh.findChild(QCheckBox, "stopPlateauCheck")
-    assert check.isChecked() and fresh.state.session.stop.plateau_steps == PLATEAU_STEPS
+    assert check.isChecked() and fresh.state.document.session.stop.plateau_steps == PLATEAU_STEPS
     combo = fresh.findChild(QComboBox, "optimizerCombo")
     combo.setCurrentIndex(combo.findData("sgd"))
     combo.activated.emit(combo.currentIndex())
@@ -77,11 +77,13 @@ def test_plateau_stops_training_and_the_panel_says_why(qtbot, fresh):
     message = fresh.findChild(QLabel, "trainingMessageLabel")
     qtbot.waitUntil(lambda: not fresh.training.running, timeout=20_000)
     assert message.isVisible()
-    assert message.text().startswith(f"Training stopped at step {fresh.state.session.step}:")
+    assert message.text().startswith(
+        f"Training stopped at step {fresh.state.document.session.step}:"
+    )
     assert "stopped improving" in message.text()
     assert "d32f2f" not in message.styleSheet()  # a stop is news, not an error
     check.click()
-    assert fresh.state.session.stop.plateau_steps is None
+    assert fresh.state.document.session.stop.plateau_steps is None
 
 
 def test_the_plateau_rule_in_the_core():
@@ -109,16 +111,16 @@ def test_a_diverged_run_stays_on_the_loss_plot(qtbot, fresh):
     plot = fresh.loss_plot
     plot.refresh()
     xs, ys = plot.diverged_curve.getData()
-    run = fresh.state.diverged_run
+    run = fresh.state.document.diverged_run
     assert run is not None and xs is not None and xs.size >= 5
-    assert xs[0] == run.restored_step == fresh.state.session.step
+    assert xs[0] == run.restored_step == fresh.state.document.session.step
     assert np.nanmax(ys) > 6  # the explosion itself: above 1e6 (the axis holds log10)
     assert not plot.hint.isVisible()
     mark = plot.restored_mark.getData()
     assert mark[0].tolist() == [run.restored_step]
     button = fresh.findChild(QPushButton, "trainButton")
     button.click()  # training again clears the old run
-    qtbot.waitUntil(lambda: fresh.state.diverged_run is None, timeout=5_000)
+    qtbot.waitUntil(lambda: fresh.state.document.diverged_run is None, timeout=5_000)
     fresh.training.pause()
 
 
@@ -183,16 +185,16 @@ def test_a_session_whose_app_field_is_wrong_is_refused():
 
 def test_neurons_keep_their_colours_through_save_and_rescue(qtbot, fresh):
     state = fresh.state
-    state.remove_neuron(0)
+    state.editor.remove_neuron(0)
     fresh.stack.add("tanh")
-    ids = list(state.ids)
+    ids = list(state.document.ids)
     assert ids != list(range(len(ids)))
-    rescued = Session.from_dict(state.session.to_dict())  # what an autosave holds
+    rescued = Session.from_dict(state.document.session.to_dict())  # what an autosave holds
     other = MainWindow()
     qtbot.addWidget(other)
     other.files.document.restore(rescued, None)
-    assert other.state.ids == ids
+    assert other.state.document.ids == ids
     other.stack.add("sigmoid")
-    assert other.state.ids[-1] > max(ids)  # new neurons never take an old colour's id
+    assert other.state.document.ids[-1] > max(ids)  # new neurons never take an old colour's id
     other.files.document.mark_saved(None)
     other.close()

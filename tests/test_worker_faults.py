@@ -24,35 +24,35 @@ def window(sine_window):
 
 def test_weights_from_a_killed_worker_belong_to_the_document(qtbot, window):
     """F8: train, kill -9 the worker: the weights on screen are one undo step, modified."""
-    start = window.state.network.copy()
+    start = window.state.document.network.copy()
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=20_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > 300, timeout=20_000)
     os.kill(window.training._process.pid, signal.SIGKILL)
     message = window.findChild(QLabel, "trainingMessageLabel")
     qtbot.waitUntil(lambda: "stopped" in message.text(), timeout=10_000)
     assert window.files.document.modified
-    shown = window.state.network.copy()
+    shown = window.state.document.network.copy()
     assert shown != start
-    window.state.undo_stack.undo()
-    assert window.state.network == start
-    window.state.undo_stack.redo()
-    assert window.state.network == shown
+    window.state.editor.undo_stack.undo()
+    assert window.state.document.network == start
+    window.state.editor.undo_stack.redo()
+    assert window.state.document.network == shown
 
 
 def test_a_stopped_worker_does_not_freeze_pause(qtbot, window):
     """F9: a worker stopped with SIGSTOP: Pause returns, says so, keeps the weights, and
     the next Train starts a new worker."""
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > 300, timeout=20_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > 300, timeout=20_000)
     pid = window.training._process.pid
     os.kill(pid, signal.SIGSTOP)
     qtbot.wait(100)
     window.training.pause()
     assert not window.training.running and window.training._process is None
     assert "replaced" in window.findChild(QLabel, "trainingMessageLabel").text()
-    step = window.state.session.step
+    step = window.state.document.session.step
     window.training.start()
-    qtbot.waitUntil(lambda: window.state.session.step > step + 100, timeout=20_000)
+    qtbot.waitUntil(lambda: window.state.document.session.step > step + 100, timeout=20_000)
     window.training.pause()
 
 
@@ -77,13 +77,13 @@ class _LateConnection:
 
 def test_a_late_reply_for_an_old_layout_is_dropped(window):
     """F10: a reply for a 200-neuron job arriving after the network changed must not land."""
-    old = Network.from_neurons(window.state.network.neurons()[:3])
+    old = Network.from_neurons(window.state.document.network.neurons()[:3])
     stale = Progress(
         step=999,
         network=old,
         loss=0.1,
-        metrics=window.state.derived().metrics,
-        gradients=window.state.derived().gradients,
+        metrics=window.state.document.derived().metrics,
+        gradients=window.state.document.derived().gradients,
         first_step=0,
         losses=np.zeros(0),
         running=False,
@@ -91,7 +91,7 @@ def test_a_late_reply_for_an_old_layout_is_dropped(window):
         revision=window.training._job - 7,
     )
     window.training._conn = _LateConnection(stale)
-    before = window.state.network.copy()
+    before = window.state.document.network.copy()
     window.training.poll()
-    assert window.state.network == before and window.state.session.step == 0
+    assert window.state.document.network == before and window.state.document.session.step == 0
     window.training._conn = None

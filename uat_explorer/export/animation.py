@@ -49,22 +49,22 @@ def record_fit(
     if steps_per_frame < 1:
         raise InputError("there must be at least one training step between frames")
     state = AppState(session.copy())
-    trainer = state.session.trainer()
+    trainer = state.document.session.trainer()
     report = trainer.run(0)
     images = FrameList()
     with function_figure(state, options) as plot:
         for index in range(frames):
             if index:
                 report = trainer.run(steps_per_frame)
-                state.apply_weights(trainer.network)
-                state.apply_step(trainer.step)
-            caption = f"step {state.session.step}   MSE {number(report.metrics.mse)}"
+                state.document.apply_weights(trainer.network)
+                state.document.apply_step(trainer.step)
+            caption = f"step {state.document.session.step}   MSE {number(report.metrics.mse)}"
             images.add(_captioned(render(plot, options), caption))
             if progress is not None and not progress(index + 1, frames):
                 return None
             if report.stopped or report.diverged:
                 break
-    return Recording(images.frames, state.session.copy(), report)
+    return Recording(images.frames, state.document.session.copy(), report)
 
 
 def record_construction(
@@ -79,15 +79,15 @@ def record_construction(
     network = construct(session.target, session.domain, count, mode, activation, transition)
     group = 2 if mode == "bumps" else 1
     state = AppState(session.copy())
-    state.apply_network(Network.from_neurons([], network.c), [])
+    state.document.apply_network(Network.from_neurons([], network.c), [])
     check_animation(count // group + 1, 15.0, options)
     images = FrameList()
     with function_figure(state, options) as plot:
         for shown in range(0, count + 1, group):
             partial = Network.from_neurons(network.neurons()[:shown], network.c)
-            state.apply_network(partial, list(range(shown)))
+            state.document.apply_network(partial, list(range(shown)))
             plot.fit_view()
-            caption = f"{shown} neurons   MSE {number(state.derived().metrics.mse)}"
+            caption = f"{shown} neurons   MSE {number(state.document.derived().metrics.mse)}"
             images.add(_captioned(render(plot, options), caption))
     return images.frames
 

@@ -20,10 +20,10 @@ GRADIENT_HEADER = ["parameter", "value", "dL/dp_sample", "dL/dp_batch", "update"
 
 
 def _graph_view(state: ModelView, sample: int, scope: str) -> BackpropGraphView:
-    trace = state.derived().trace
-    index = state.index_of(state.selected)
+    trace = state.document.derived().trace
+    index = state.document.index_of(state.view.selected)
     view = BackpropGraphView()
-    view.show_graph(build_graph(trace, sample, scope, index), state.ids, index)
+    view.show_graph(build_graph(trace, sample, scope, index), state.document.ids, index)
     return view
 
 
@@ -84,5 +84,5 @@ def write_gradients(
     state: ModelView, path: str | Path, sample: int, scope: str, learning_rate: float
 ) -> None:
     """The gradient table: parameter, value, ∂L/∂p of the sample and of the batch, update."""
-    rows = gradient_rows(state.derived().trace, sample, scope, learning_rate)
+    rows = gradient_rows(state.document.derived().trace, sample, scope, learning_rate)
     write_table(path, GRADIENT_HEADER, rows)

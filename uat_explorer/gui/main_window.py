@@ -75,10 +75,10 @@ class MainWindow(QMainWindow):
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
         self.stack.neuronHovered.connect(self.plot.highlight)
-        self.plot.neuronClicked.connect(self.state.select)
+        self.plot.neuronClicked.connect(self.state.view.select)
         self.target_panel.drawToggled.connect(self._drawing_toggled)
         self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
-        self.state.message.connect(self.show_message)
+        self.state.editor.message.connect(self.show_message)
         # The whole notice stands in the Training panel; the status bar gets its first sentence.
         self.training.notice.connect(
             lambda text, _problem: self.show_message(text.split(". ")[0].rstrip(".") + ".")
@@ -184,9 +184,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         state = self.state
         edit = self.edit_menu
-        undo = state.undo_stack.createUndoAction(self, "&Undo")
+        undo = state.editor.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = state.undo_stack.createRedoAction(self, "&Redo")
+        redo = state.editor.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addActions([undo, redo])
         edit.addSeparator()
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
             edit,
             self,
             "&Delete Neuron",
-            state.remove_selected,
+            state.editor.remove_selected,
             QKeySequence.StandardKey.Delete,
             "Remove the selected neuron",
             "deleteNeuronAction",
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
             edit,
             self,
             "D&uplicate Neuron",
-            state.duplicate_selected,
+            state.editor.duplicate_selected,
             "Ctrl+D",
             "Copy the selected neuron",
         )
@@ -211,14 +211,16 @@ class MainWindow(QMainWindow):
             edit,
             self,
             "&Mute Neuron",
-            state.toggle_mute_selected,
+            state.editor.toggle_mute_selected,
             "Ctrl+M",
             "Leave the selected neuron out of the sum, or bring it back",
         )
         add_action(
-            edit, self, "Select &Previous Neuron", lambda: state.select_relative(-1), "Alt+Up"
+            edit, self, "Select &Previous Neuron", lambda: state.view.select_relative(-1), "Alt+Up"
         )
-        add_action(edit, self, "Select &Next Neuron", lambda: state.select_relative(1), "Alt+Down")
+        add_action(
+            edit, self, "Select &Next Neuron", lambda: state.view.select_relative(1), "Alt+Down"
+        )
 
         neurons = self.neurons_menu
         for i, kind in enumerate(ACTIVATIONS.values()):
@@ -268,7 +270,7 @@ class MainWindow(QMainWindow):
             training,
             self,
             "&Reset Weights",
-            state.reinitialize,
+            state.editor.reinitialize,
             "Ctrl+R",
             "The initial weights of this seed again, step 0",
         )
@@ -331,7 +333,7 @@ class MainWindow(QMainWindow):
 
     def load_example(self, name: str) -> None:
         example = next(e for e in EXAMPLES if e.name == name)
-        self.state.load_session(example.build(), f"Example: {example.title}")
+        self.state.editor.load_session(example.build(), f"Example: {example.title}")
         self.show_message(example.description)
 
     def _drawing_toggled(self, on: bool) -> None:
@@ -343,7 +345,7 @@ class MainWindow(QMainWindow):
         self.target_panel.draw.setChecked(False)
         try:
             target = target_from_stroke(xs, ys)
-            self.state.set_target(target, text="Draw target")
+            self.state.editor.set_target(target, text="Draw target")
         except InputError as error:
             self.show_message(str(error))
             return
@@ -359,7 +361,7 @@ class MainWindow(QMainWindow):
         bar.showMessage(text, timeout)
 
     def _new_seed(self) -> None:
-        self.state.reinitialize(new_seed())
+        self.state.editor.reinitialize(new_seed())
 
     def open_path(self, path: str) -> bool:
         """Open a session, or load points as the target (the command line, drops)."""

@@ -1,20 +1,21 @@
 """Undo commands: every edit of the session is one of these on the QUndoStack.
 
-A command stores exact before/after values, so undo restores bit-for-bit. Edits that
+A command stores exact before/after values, so undo restores bit-for-bit; it knows only
+the document it changes (as in Qt's undoframework example, the document knows no
+commands). Edits that
 carry the same ``gesture`` (one drag of a dial, one stretch of typing) merge into one
 undo step.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from uat_explorer.core import Network, Neuron, Target
-
-if TYPE_CHECKING:
-    from uat_explorer.model.state import AppState
+from uat_explorer.core.nn.network import Network, Neuron
+from uat_explorer.core.targets.target import Target
+from uat_explorer.model.document import Document
 
 _NAMES = {"w": "input weight", "b": "bias", "v": "output weight"}
 Value = TypeVar("Value")
@@ -54,14 +55,14 @@ class EditNeuron(_GestureEdit[Neuron]):
     kind = 1
 
     def __init__(
-        self, state: AppState, index: int, before: Neuron, after: Neuron, gesture: object
+        self, document: Document, index: int, before: Neuron, after: Neuron, gesture: object
     ) -> None:
         key = None if gesture is None else (index, gesture)
         super().__init__(_describe(index, before, after), before, after, key)
-        self.state, self.index = state, index
+        self.document, self.index = document, index
 
     def apply(self, value: Neuron) -> None:
-        self.state.apply_neuron(self.index, value)
+        self.document.apply_neuron(self.index, value)
 
 
 def _describe(index: int, before: Neuron, after: Neuron) -> str:
@@ -77,40 +78,40 @@ def _describe(index: int, before: Neuron, after: Neuron) -> str:
 class EditOutputBias(_GestureEdit[float]):
     kind = 2
 
-    def __init__(self, state: AppState, before: float, after: float, gesture: object) -> None:
+    def __init__(self, document: Document, before: float, after: float, gesture: object) -> None:
         super().__init__("Change output bias c", before, after, gesture)
-        self.state = state
+        self.document = document
 
     def apply(self, value: float) -> None:
-        self.state.apply_output_bias(value)
+        self.document.apply_output_bias(value)
 
 
 class InsertNeurons(QUndoCommand):
     def __init__(
-        self, state: AppState, index: int, neurons: list[Neuron], ids: list[int], text: str
+        self, document: Document, index: int, neurons: list[Neuron], ids: list[int], text: str
     ) -> None:
         super().__init__(text)
-        self.state, self.index, self.neurons, self.ids = state, index, neurons, ids
+        self.document, self.index, self.neurons, self.ids = document, index, neurons, ids
 
     def redo(self) -> None:
-        self.state.apply_insert(self.index, self.neurons, self.ids)
+        self.document.apply_insert(self.index, self.neurons, self.ids)
 
     def undo(self) -> None:
-        self.state.apply_remove(self.index, len(self.neurons))
+        self.document.apply_remove(self.index, len(self.neurons))
 
 
 class RemoveNeuron(QUndoCommand):
-    def __init__(self, state: AppState, index: int) -> None:
+    def __init__(self, document: Document, index: int) -> None:
         super().__init__(f"Remove neuron {index + 1}")
-        self.state, self.index = state, index
-        self.neuron = state.network.neuron(index)
-        self.neuron_id = state.ids[index]
+        self.document, self.index = document, index
+        self.neuron = document.network.neuron(index)
+        self.neuron_id = document.ids[index]
 
     def redo(self) -> None:
-        self.state.apply_remove(self.index)
+        self.document.apply_remove(self.index)
 
     def undo(self) -> None:
-        self.state.apply_insert(self.index, [self.neuron], [self.neuron_id])
+        self.document.apply_insert(self.index, [self.neuron], [self.neuron_id])
 
 
 class ReplaceNetwork(QUndoCommand):
@@ -120,7 +121,7 @@ class ReplaceNetwork(QUndoCommand):
 
     def __init__(
         self,
-        state: AppState,
+        document: Document,
         network: Network,
         text: str,
         before: Network | None = None,
@@ -130,12 +131,12 @@ class ReplaceNetwork(QUndoCommand):
         gesture: object = None,
     ) -> None:
         super().__init__(text)
-        self.state = state
+        self.document = document
         self.gesture = gesture
         self.step = step
-        self.before_step = state.session.step if before_step is None else before_step
-        self.before = (before or state.network).copy()
-        self.before_ids = list(state.ids)
+        self.before_step = document.step if before_step is None else before_step
+        self.before = (before or document.network).copy()
+        self.before_ids = list(document.ids)
         self.after = network.copy()
         # Neurons keep their ids (colours, cards, curves) as far as the two layouts agree:
         # a construction dragged from 255 to 256 neurons adds one card, not 256.
@@ -144,7 +145,7 @@ class ReplaceNetwork(QUndoCommand):
             if old != new:
                 break
             kept += 1
-        self.after_ids = self.before_ids[:kept] + state.new_ids(network.size - kept)
+        self.after_ids = self.before_ids[:kept] + document.new_ids(network.size - kept)
         self._skip = applied
 
     def id(self) -> int:
@@ -162,14 +163,14 @@ class ReplaceNetwork(QUndoCommand):
         if self._skip:
             self._skip = False
             return
-        self.state.apply_network(self.after, self.after_ids)
+        self.document.apply_network(self.after, self.after_ids)
         if self.step is not None:
-            self.state.apply_step(self.step)
+            self.document.apply_step(self.step)
 
     def undo(self) -> None:
-        self.state.apply_network(self.before, self.before_ids)
+        self.document.apply_network(self.before, self.before_ids)
         if self.step is not None:
-            self.state.apply_step(self.before_step)
+            self.document.apply_step(self.before_step)
 
 
 class SetTarget(_GestureEdit[tuple[Target, tuple[float, float]]]):
@@ -179,14 +180,14 @@ class SetTarget(_GestureEdit[tuple[Target, tuple[float, float]]]):
 
     def __init__(
         self,
-        state: AppState,
+        document: Document,
         target: Target,
         domain: tuple[float, float],
         gesture: object,
         text: str = "Change target",
     ) -> None:
-        super().__init__(text, (state.target, state.domain), (target, domain), gesture)
-        self.state = state
+        super().__init__(text, (document.target, document.domain), (target, domain), gesture)
+        self.document = document
 
     def apply(self, value: tuple[Target, tuple[float, float]]) -> None:
-        self.state.apply_target(*value)
+        self.document.apply_target(*value)

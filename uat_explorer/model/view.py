@@ -1,6 +1,6 @@
-"""The read-only face of the model that plots draw from: values and change signals only.
-
-Plots never edit; anything that changes the model goes through ``AppState``'s intents.
+"""The read-only face of the model that plots and exports draw from: values and change
+signals, nothing that edits. Everything a plot reads is declared here, and nothing more;
+``AppState`` (its ``document`` and ``view``) satisfies it.
 """
 
 from __future__ import annotations
@@ -10,29 +10,27 @@ from typing import Protocol
 import numpy as np
 from PySide6.QtCore import SignalInstance
 
-from uat_explorer.core import Network, Session, Target
+from uat_explorer.core.nn.network import Network
+from uat_explorer.core.targets.target import Target
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.trainer import StopRule
 from uat_explorer.model.derived import DerivedValues
-from uat_explorer.model.state import DivergedRun
+from uat_explorer.model.document import DivergedRun
 
 
-class ModelView(Protocol):
+class DocumentView(Protocol):
+    """What a view may read of the document."""
+
     structureChanged: SignalInstance
     neuronChanged: SignalInstance
     weightsChanged: SignalInstance
     outputBiasChanged: SignalInstance
     targetChanged: SignalInstance
-    selectionChanged: SignalInstance
-    soloChanged: SignalInstance
     settingsChanged: SignalInstance
     stepChanged: SignalInstance
+    changed: SignalInstance
     derivedChanged: SignalInstance
-    probeChanged: SignalInstance
-    liveRebuildChanged: SignalInstance
-
-    @property
-    def session(self) -> Session: ...
 
     @property
     def network(self) -> Network: ...
@@ -44,13 +42,13 @@ class ModelView(Protocol):
     def domain(self) -> tuple[float, float]: ...
 
     @property
+    def step(self) -> int: ...
+
+    @property
+    def stop(self) -> StopRule: ...
+
+    @property
     def ids(self) -> list[int]: ...
-
-    @property
-    def selected(self) -> int | None: ...
-
-    @property
-    def solo(self) -> int | None: ...
 
     @property
     def history(self) -> LossHistory: ...
@@ -61,12 +59,6 @@ class ModelView(Protocol):
     @property
     def diverged_run(self) -> DivergedRun | None: ...
 
-    @property
-    def probe_sample(self) -> int | None: ...
-
-    @property
-    def probe_scope(self) -> str: ...
-
     def index_of(self, neuron_id: int | None) -> int | None: ...
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]: ...
@@ -74,3 +66,38 @@ class ModelView(Protocol):
     def batch_schedule(self) -> BatchSchedule | None: ...
 
     def derived(self) -> DerivedValues: ...
+
+
+class ViewStateView(Protocol):
+    """What a view may read of what the window looks at."""
+
+    selectionChanged: SignalInstance
+    soloChanged: SignalInstance
+    probeChanged: SignalInstance
+    liveRebuildChanged: SignalInstance
+
+    @property
+    def selected(self) -> int | None: ...
+
+    @property
+    def selected_index(self) -> int | None: ...
+
+    @property
+    def solo(self) -> int | None: ...
+
+    @property
+    def probe_sample(self) -> int | None: ...
+
+    @property
+    def probe_scope(self) -> str: ...
+
+    @property
+    def live_rebuild(self) -> bool: ...
+
+
+class ModelView(Protocol):
+    @property
+    def document(self) -> DocumentView: ...
+
+    @property
+    def view(self) -> ViewStateView: ...

@@ -162,28 +162,28 @@ class FunctionPlot(ThemedPlot):
         self.view_box.strokeChanged.connect(lambda xs, ys: self.stroke_item.setData(xs, ys))
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self.view_box.disableAutoRange()
-        state.structureChanged.connect(self.rebuild_components)
-        state.neuronChanged.connect(self.update_neuron)
-        state.weightsChanged.connect(self.refresh_network)
-        state.outputBiasChanged.connect(self.update_output)
-        state.targetChanged.connect(self.refresh_target)
-        state.selectionChanged.connect(self.restyle_components)
-        state.soloChanged.connect(self.restyle_components)
-        state.probeChanged.connect(self.show_probe)
-        state.liveRebuildChanged.connect(self._live_rebuild)
-        state.derivedChanged.connect(self._derived_changed)
-        state.stepChanged.connect(self.show_batch)
-        state.settingsChanged.connect(self.show_batch)
+        state.document.structureChanged.connect(self.rebuild_components)
+        state.document.neuronChanged.connect(self.update_neuron)
+        state.document.weightsChanged.connect(self.refresh_network)
+        state.document.outputBiasChanged.connect(self.update_output)
+        state.document.targetChanged.connect(self.refresh_target)
+        state.view.selectionChanged.connect(self.restyle_components)
+        state.view.soloChanged.connect(self.restyle_components)
+        state.view.probeChanged.connect(self.show_probe)
+        state.view.liveRebuildChanged.connect(self._live_rebuild)
+        state.document.derivedChanged.connect(self._derived_changed)
+        state.document.stepChanged.connect(self.show_batch)
+        state.document.settingsChanged.connect(self.show_batch)
         self.apply_theme()
         self.refresh_target()
 
     # -- data -----------------------------------------------------------------------------
     def refresh_target(self) -> None:
         """New target or domain: new grids, every curve recomputed, the view refitted."""
-        low, high = self.state.domain
+        low, high = self.state.document.domain
         self.x_fine = np.linspace(low, high, OUTPUT_POINTS)
         self.x_coarse = self.x_fine[::COMPONENT_STRIDE]
-        target = self.state.target
+        target = self.state.document.target
         if isinstance(target, DataTarget):
             inside = (target.x >= low) & (target.x <= high)
             self.target_item.setData(target.x[inside], target.y[inside])
@@ -191,7 +191,7 @@ class FunctionPlot(ThemedPlot):
             self.target_item.setData(self.x_fine, target(self.x_fine))
         if self.band_visible:
             self._band_target.setData(self.target_item.xData, self.target_item.yData)
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         self.samples_item.setData(x, t, data=list(range(x.size)))
         self._show_samples()
         self.rebuild_components()
@@ -200,7 +200,7 @@ class FunctionPlot(ThemedPlot):
     def fit_view(self) -> None:
         """Show the whole domain and both curves, and follow the output again."""
         self.follow_output = True
-        self.setXRange(*self.state.domain, padding=0.02)
+        self.setXRange(*self.state.document.domain, padding=0.02)
         self._fit_y(expand_only=False)
 
     def _fit_y(self, expand_only: bool) -> None:
@@ -223,7 +223,7 @@ class FunctionPlot(ThemedPlot):
 
     def rebuild_components(self) -> None:
         """One curve item per neuron id, then everything recomputed."""
-        ids = self.state.ids
+        ids = self.state.document.ids
         for neuron_id in set(self.components) - set(ids):
             self.removeItem(self.components.pop(neuron_id))
         for neuron_id in ids:
@@ -239,7 +239,7 @@ class FunctionPlot(ThemedPlot):
         self.refresh_network()
 
     def refresh_network(self) -> None:
-        network = self.state.network
+        network = self.state.document.network
         self.parts_fine = network.forward(self.x_fine)[1]
         self._components_stale = True
         self._draw_components()
@@ -254,20 +254,22 @@ class FunctionPlot(ThemedPlot):
         if not (self.components_visible and self._components_stale):
             return
         coarse = self.parts_fine[:, ::COMPONENT_STRIDE]
-        for index, neuron_id in enumerate(self.state.ids):
+        for index, neuron_id in enumerate(self.state.document.ids):
             self.components[neuron_id].setData(self.x_coarse, coarse[index])
         self._components_stale = False
 
     def update_neuron(self, index: int) -> None:
-        network = self.state.network
+        network = self.state.document.network
         self.parts_fine[index] = network.contribution(index, self.x_fine)
         coarse = self.parts_fine[index, ::COMPONENT_STRIDE]
-        self.components[self.state.ids[index]].setData(self.x_coarse, coarse)
+        self.components[self.state.document.ids[index]].setData(self.x_coarse, coarse)
         self._style_component(index)
         self.update_output()
 
     def update_output(self) -> None:
-        self.output_item.setData(self.x_fine, self.state.network.c + self.parts_fine.sum(axis=0))
+        self.output_item.setData(
+            self.x_fine, self.state.document.network.c + self.parts_fine.sum(axis=0)
+        )
         if self.band_visible:
             self._band_output.setData(self.output_item.xData, self.output_item.yData)
         if self.follow_output:
@@ -275,11 +277,11 @@ class FunctionPlot(ThemedPlot):
 
     # -- appearance -------------------------------------------------------------------------
     def _style_component(self, index: int) -> None:
-        neuron_id = self.state.ids[index]
+        neuron_id = self.state.document.ids[index]
         item = self.components[neuron_id]
-        muted = bool(self.state.network.muted[index])
-        solo = self.state.solo
-        emphasised = neuron_id in (self.hovered, self.state.selected)
+        muted = bool(self.state.document.network.muted[index])
+        solo = self.state.view.solo
+        emphasised = neuron_id in (self.hovered, self.state.view.selected)
         item.setVisible(self.components_visible and not muted and solo in (None, neuron_id))
         color = neuron_color(neuron_id, self.colors.background)
         style = (color.rgb(), emphasised)
@@ -298,10 +300,10 @@ class FunctionPlot(ThemedPlot):
         if not self.components_visible:  # hidden: one pass hides them, no per-curve work
             for item in self.components.values():
                 item.setVisible(False)
-            self._styled_muted = tuple(self.state.network.muted)
+            self._styled_muted = tuple(self.state.document.network.muted)
             return
-        self._styled_muted = tuple(self.state.network.muted)
-        for index in range(len(self.state.ids)):
+        self._styled_muted = tuple(self.state.document.network.muted)
+        for index in range(len(self.state.document.ids)):
             self._style_component(index)
 
     def _user_moved_view(self, *_args) -> None:
@@ -309,7 +311,7 @@ class FunctionPlot(ThemedPlot):
 
     def highlight(self, neuron_id: int, on: bool) -> None:
         self.hovered = neuron_id if on else None
-        index = self.state.index_of(neuron_id)
+        index = self.state.document.index_of(neuron_id)
         if index is not None:
             self._style_component(index)
 
@@ -330,7 +332,7 @@ class FunctionPlot(ThemedPlot):
         self._show_samples()
 
     def _show_samples(self) -> None:
-        shown = self.samples_visible or self.samples_forced or self.state.target.is_data
+        shown = self.samples_visible or self.samples_forced or self.state.document.target.is_data
         self.samples_item.setVisible(shown)
 
     def _sample_clicked(self, _item: object, points: list, _event: object = None) -> None:
@@ -349,24 +351,24 @@ class FunctionPlot(ThemedPlot):
 
     # -- backprop: the probed sample and the error signal ---------------------------------
     def _derived_changed(self) -> None:
-        if self.state.probe_sample is not None:
+        if self.state.view.probe_sample is not None:
             self.show_probe()
         if self.error_visible:
             self.show_error_signal()
 
     def show_probe(self) -> None:
         """Mark the sample backprop is shown on: x_i, t_i and y_i."""
-        index = self.state.probe_sample
+        index = self.state.view.probe_sample
         shown = index is not None
         for item in (self.probe_line, self.probe_points, self.probe_label):
             item.setVisible(shown)
         if index is None:
             return
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         if index >= x.size:
             return
         xi, ti = float(x[index]), float(t[index])
-        yi = float(self.state.network(np.array([xi]))[0])
+        yi = float(self.state.document.network(np.array([xi]))[0])
         self.probe_line.setValue(xi)
         self.probe_points.setData([xi, xi], [ti, yi])
         self.probe_label.setText(f"sample {index}: t = {ti:.4g}, y = {yi:.4g}")
@@ -374,12 +376,12 @@ class FunctionPlot(ThemedPlot):
 
     def show_batch(self) -> None:
         """The samples of the last step (mini-batches only): where SGD looked this time."""
-        schedule = self.state.batch_schedule()
-        step = self.state.session.step
+        schedule = self.state.document.batch_schedule()
+        step = self.state.document.session.step
         if schedule is None or step == 0:
             self.batch_points.setData([], [])
             return
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         chosen = schedule.indices(step - 1)
         self.batch_points.setData(x[chosen], t[chosen])
 
@@ -400,7 +402,7 @@ class FunctionPlot(ThemedPlot):
     def show_error_signal(self) -> None:
         """At every sample, an arrow from y_i the way gradient descent pushes it (−∂ℓ/∂y),
         its length proportional to |∂ℓ/∂y|: the signal backprop sends back."""
-        trace = self.state.derived().trace
+        trace = self.state.document.derived().trace
         signal = -trace.dl_dy
         biggest = float(np.max(np.abs(signal))) if signal.size else 0.0
         low, high = self.view_box.viewRange()[1]

@@ -73,8 +73,8 @@ class LossPlot(ThemedPlot):
         self.follow, self._x_end, self._decades = True, 0.0, None
         # 10 Hz is plenty for a loss curve.
         self._throttled = qthrottled(self.refresh, 100, parent=self)
-        state.stepChanged.connect(self._throttled)
-        state.settingsChanged.connect(self.show_threshold)
+        state.document.stepChanged.connect(self._throttled)
+        state.document.settingsChanged.connect(self.show_threshold)
         self.themed = True
         self.apply_theme()
         self.refresh()
@@ -87,15 +87,15 @@ class LossPlot(ThemedPlot):
         self.refresh()
 
     def refresh(self) -> None:
-        epoch_steps, epoch_losses = self.state.epoch_history.arrays()
+        epoch_steps, epoch_losses = self.state.document.epoch_history.arrays()
         shown = self.show_epochs and epoch_steps.size > 0
         self.epoch_curve.setVisible(shown)
         self.epoch_curve.setData(
             epoch_steps if shown else [], np.clip(epoch_losses, SMALLEST, LARGEST) if shown else []
         )
-        kept_steps, kept_losses = self.state.history.arrays()
+        kept_steps, kept_losses = self.state.document.history.arrays()
         self._show_diverged_run()
-        run = self.state.diverged_run
+        run = self.state.document.diverged_run
         steps, losses = kept_steps, kept_losses
         if run is not None:  # the view spans the run that blew up too
             steps = np.concatenate([steps, run.steps])
@@ -112,7 +112,7 @@ class LossPlot(ThemedPlot):
             self._keep_in_view(int(steps.max()), np.clip(losses, SMALLEST, LARGEST))
 
     def _show_diverged_run(self) -> None:
-        run = self.state.diverged_run
+        run = self.state.document.diverged_run
         shown = run is not None and run.steps.size > 0
         for item in (self.diverged_curve, self.restored_mark, self.restored_label):
             item.setVisible(shown)
@@ -142,7 +142,7 @@ class LossPlot(ThemedPlot):
         self.follow = False  # until the history starts again
 
     def show_threshold(self) -> None:
-        level = self.state.session.stop.loss_below
+        level = self.state.document.session.stop.loss_below
         self.threshold.setVisible(level is not None and level > 0)
         if level:
             self.threshold.setValue(math.log10(level))  # the axis holds log10(loss)

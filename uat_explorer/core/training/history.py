@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.training.loss_history import LossHistory
-from uat_explorer.core.training.timeline import Timeline
+from uat_explorer.core.training.timeline import Timeline, TimelineRows
 
 
 @dataclass
@@ -26,6 +28,22 @@ class TrainingHistory:
         self.loss.clear()
         self.epochs.clear()
         self.timeline.clear()
+
+    def record(
+        self,
+        first_step: int,
+        losses: np.ndarray,
+        epoch_losses: tuple[np.ndarray, np.ndarray] | None = None,
+        timeline: TimelineRows | None = None,
+    ) -> None:
+        """A stretch of training: the loss of each step from ``first_step`` on, the
+        full-batch losses at the epochs' ends in it, and its timeline rows. The window
+        and the command line fold reports in the same way."""
+        self.loss.extend(first_step, losses)
+        if epoch_losses is not None:
+            self.epochs.add(*epoch_losses)
+        if timeline is not None:
+            self.timeline.extend(timeline)
 
     def truncate(self, step: int) -> None:
         """Training went back to ``step``: forget it and what came after."""

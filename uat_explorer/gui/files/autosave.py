@@ -75,13 +75,13 @@ class Autosaver(QObject):
         if not self.document.modified:
             self.discard()
             return
-        if self.state.revision == self._saved_revision:
+        if self.state.document.revision == self._saved_revision:
             return
         try:
             record = {
                 "saved_at": time.time(),
                 "path": str(self.document.path) if self.document.path else None,
-                "session": self.state.session.to_dict(),
+                "session": self.state.document.session.to_dict(),
             }
             atomic_write_text(self.file, json.dumps(record, allow_nan=False))
         except (OSError, ValueError) as error:  # a full disk must not interrupt the work
@@ -91,7 +91,7 @@ class Autosaver(QObject):
                 self.failed.emit(f"Autosave failed ({reason}); it will try again.")
             return
         self._failing = False
-        self._saved_revision = self.state.revision
+        self._saved_revision = self.state.document.revision
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):

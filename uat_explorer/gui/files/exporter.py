@@ -103,7 +103,7 @@ class Exporter(QObject):
         with tempfile.TemporaryDirectory(prefix="uat-export-") as folder:
             job_file = Path(folder) / "job.json"
             try:
-                job_file.write_text(json.dumps(job(self.state.session, options, path)))
+                job_file.write_text(json.dumps(job(self.state.document.session, options, path)))
             except (OSError, InputError) as error:
                 self.failed.emit(f"Could not prepare the {what}: {error}")
                 return False
@@ -156,23 +156,23 @@ class Exporter(QObject):
         self.done.emit("Copied the function plot to the clipboard")
 
     def data(self, path: str | Path) -> bool:
-        header, rows = curves_table(self.state.session)
+        header, rows = curves_table(self.state.document.session)
         return self._write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
 
     def loss_history(self, path: str | Path) -> bool:
-        header, rows = loss_table(*self.state.history.arrays())
+        header, rows = loss_table(*self.state.document.history.arrays())
         return self._write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
 
     def parameters(self, path: str | Path) -> bool:
-        network = self.state.network
+        network = self.state.document.network
         return self._write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
 
     def _probe(self) -> tuple[int, str]:
         """The sample and scope the Backprop panel shows (the middle sample if closed)."""
-        sample = self.state.probe_sample
+        sample = self.state.view.probe_sample
         if sample is None:
-            sample = middle_sample(self.state.training_data()[0].size)
-        return sample, self.state.probe_scope
+            sample = middle_sample(self.state.document.training_data()[0].size)
+        return sample, self.state.view.probe_scope
 
     def backprop(self, path: str | Path, options: FigureOptions) -> bool:
         sample, scope = self._probe()
@@ -186,7 +186,7 @@ class Exporter(QObject):
 
     def gradients(self, path: str | Path) -> bool:
         sample, scope = self._probe()
-        rate = self.state.session.optimizer.learning_rate
+        rate = self.state.document.session.optimizer.learning_rate
         return self._write(
             path,
             "the gradient table (CSV)",
@@ -213,7 +213,7 @@ class Exporter(QObject):
             return not progress.wasCanceled()
 
         try:
-            recording = record_fit(self.state.session, frames, steps, options, step)
+            recording = record_fit(self.state.document.session, frames, steps, options, step)
         except InputError as error:
             self.failed.emit(str(error))
             return False

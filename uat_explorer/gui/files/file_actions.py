@@ -328,7 +328,7 @@ class FileActions(QObject):
 
     def export_animation(self) -> None:
         self.pause()
-        hint = 25 if self.state.session.optimizer.uses_learning_rate else 1
+        hint = 25 if self.state.document.session.optimizer.uses_learning_rate else 1
         dialog = AnimationDialog(hint, self.window)
         if not dialog.exec():
             return

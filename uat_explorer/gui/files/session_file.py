@@ -30,12 +30,12 @@ class Document(QObject):
         self.preferences = preferences
         self.path: Path | None = None
         self._training_settings_dirty = False
-        state.undo_stack.cleanChanged.connect(lambda _: self.changed.emit())
-        state.settingsChanged.connect(self._training_settings_changed)
+        state.editor.undo_stack.cleanChanged.connect(lambda _: self.changed.emit())
+        state.document.settingsChanged.connect(self._training_settings_changed)
 
     @property
     def modified(self) -> bool:
-        return self._training_settings_dirty or not self.state.undo_stack.isClean()
+        return self._training_settings_dirty or not self.state.editor.undo_stack.isClean()
 
     @property
     def name(self) -> str:
@@ -48,17 +48,17 @@ class Document(QObject):
 
     def mark_saved(self, path: Path | None) -> None:
         self.path = path
-        self.state.undo_stack.setClean()
+        self.state.editor.undo_stack.setClean()
         self._training_settings_dirty = False
         self.changed.emit()
 
     def new(self, session: Session) -> None:
-        self.state.reset(session)
+        self.state.editor.reset(session)
         self.mark_saved(None)
 
     def restore(self, session: Session, path: Path | None) -> None:
         """Work rescued from an autosave: it belongs to ``path`` but is not saved there."""
-        self.state.reset(session)
+        self.state.editor.reset(session)
         self.path = path
         self._training_settings_dirty = True
         self.changed.emit()
@@ -68,7 +68,7 @@ class Document(QObject):
         file cannot be used."""
         path = Path(path)
         session = Session.load(path)
-        self.state.reset(session)
+        self.state.editor.reset(session)
         self.mark_saved(path)
         self.remember(path)
 
@@ -77,7 +77,7 @@ class Document(QObject):
         path = Path(path) if path is not None else self.path
         if path is None:
             raise ValueError("no file to save to: use save(path)")
-        self.state.session.save(path)
+        self.state.document.session.save(path)
         self.mark_saved(path)
         self.remember(path)
 

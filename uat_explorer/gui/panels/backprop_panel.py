@@ -1,7 +1,7 @@
 """Backprop, step by step: the network as a computational graph with the real numbers of
 one sample, the chain rule written out, every gradient in a table, and the update.
 
-Everything shown comes from the model's cache (``state.derived().trace``): the panel
+Everything shown comes from the model's cache (``state.document.derived().trace``): the panel
 never computes a pass of its own.
 """
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
+from uat_explorer.core.errors import InputError
 from uat_explorer.core.teaching.backprop import (
     Graph,
     build_graph,
@@ -120,21 +121,21 @@ class BackpropPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         # Four times a second: numbers are read, not watched move (and paint costs).
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
-        self.sample.valueChanged.connect(state.set_probe_sample)
+        self.sample.valueChanged.connect(state.view.set_probe_sample)
         self.scope.currentIndexChanged.connect(
-            lambda _: state.set_probe_scope(SCOPES[self.scope.currentText()])
+            lambda _: state.view.set_probe_scope(SCOPES[self.scope.currentText()])
         )
         self.forward.clicked.connect(self.step_forward)
         self.backward.clicked.connect(self.step_backward)
         self.play.toggled.connect(self._play_toggled)
         self.apply.clicked.connect(self.apply_update)
-        self.view.neuronClicked.connect(state.select_index)
+        self.view.neuronClicked.connect(state.view.select_index)
         self.view.nodeClicked.connect(self._node_clicked)
-        plot.sampleClicked.connect(state.set_probe_sample)
-        state.derivedChanged.connect(self._refresh_soon)
-        state.probeChanged.connect(self.refresh)
-        state.selectionChanged.connect(self.refresh)
-        state.settingsChanged.connect(self._refresh_soon)
+        plot.sampleClicked.connect(state.view.set_probe_sample)
+        state.document.derivedChanged.connect(self._refresh_soon)
+        state.view.probeChanged.connect(self.refresh)
+        state.view.selectionChanged.connect(self.refresh)
+        state.document.settingsChanged.connect(self._refresh_soon)
 
     # -- which sample, which loss -----------------------------------------------------------
     @property
@@ -145,23 +146,25 @@ class BackpropPanel(QWidget):
         """The panel came into view (its dock shown, or its tab raised) or left it: the
         plot marks the sample and shows the points only while the panel is seen."""
         if active:
-            if self.state.probe_sample is None:
-                self.state.set_probe_sample(middle_sample(self.state.training_data()[0].size))
+            if self.state.view.probe_sample is None:
+                self.state.view.set_probe_sample(
+                    middle_sample(self.state.document.training_data()[0].size)
+                )
             self.plot.force_samples(True)
             self.refresh()
         else:
             self.plot.force_samples(False)
-            self.state.set_probe_sample(None)
+            self.state.view.set_probe_sample(None)
             self.play.setChecked(False)
 
     # -- showing ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Graph, label, chain rule and table for the current weights (from the cache)."""
-        if not self.isVisible() or self.state.probe_sample is None:
+        if not self.isVisible() or self.state.view.probe_sample is None:
             return
         state = self.state
-        trace = state.derived().trace
-        index = min(state.probe_sample, trace.size - 1)
+        trace = state.document.derived().trace
+        index = min(state.view.probe_sample, trace.size - 1)
         self.sample.blockSignals(True)
         self.sample.setRange(0, trace.size - 1)
         self.sample.setValue(index)
@@ -170,16 +173,21 @@ class BackpropPanel(QWidget):
             f"sample {index}: x = {trace.x[index]:.4f}, t = {trace.t[index]:.4f},"
             f" y = {trace.y[index]:.4f}"
         )
-        graph = build_graph(trace, index, self.scope_name, state.selected_index)
+        graph = build_graph(trace, index, self.scope_name, state.view.selected_index)
         if self.graph is not None and [n.key for n in graph.nodes] != [
             n.key for n in self.graph.nodes
         ]:
             self._reveal_all()
         self.graph = graph
         self.view.show_graph(
-            graph, state.ids, state.selected_index, self.values, self.grads, self.current
+            graph,
+            state.document.ids,
+            state.view.selected_index,
+            self.values,
+            self.grads,
+            self.current,
         )
-        lr = state.session.optimizer.learning_rate
+        lr = state.document.session.optimizer.learning_rate
         self.apply.setText(f"Apply update (lr {fmt(lr)})")
         if self.table.isVisible():
             self.table.show_rows(gradient_rows(trace, index, self.scope_name, lr))
@@ -279,18 +287,20 @@ class BackpropPanel(QWidget):
         """p ← p − lr·∂L/∂p for the chosen scope, as one undo step."""
         self.training.pause()  # the gradient must be that of the weights it changes
         state = self.state
-        trace = state.derived().trace
-        index = min(state.probe_sample or 0, trace.size - 1)
+        trace = state.document.derived().trace
+        index = min(state.view.probe_sample or 0, trace.size - 1)
         gradients = (
             trace.sample_gradients(index) if self.scope_name == "sample" else trace.gradients
         )
-        flat = gradients.flat()
-        if not np.isfinite(flat).all():
-            self.message.setText("The gradient is not finite here, so no update was applied.")
+        lr = state.document.session.optimizer.learning_rate
+        scope = "this sample" if self.scope_name == "sample" else "the whole batch"
+        try:
+            state.editor.gradient_step(gradients, lr, f"Gradient step (lr {lr:g}, {scope})")
+        except InputError as error:
+            self.message.setText(str(error))
             self.message.show()
             return
-        lr = state.session.optimizer.learning_rate
-        scope = "this sample" if self.scope_name == "sample" else "the whole batch"
-        state.apply_gradient_step(gradients, lr, f"Gradient step (lr {lr:g}, {scope})")
-        if not math.isfinite(state.derived().loss):
-            state.message.emit("That step made the loss overflow: Undo (Ctrl+Z) brings it back.")
+        if not math.isfinite(state.document.derived().loss):
+            state.editor.message.emit(
+                "That step made the loss overflow: Undo (Ctrl+Z) brings it back."
+            )

@@ -134,8 +134,8 @@ class ConstructPanel(QWidget):
         self.comparison.progressed.connect(self._compare_progressed)
         self.comparison.finished.connect(self._compare_finished)
         self.comparison.failed.connect(self._compare_failed)
-        state.targetChanged.connect(self._sweep_soon)
-        state.settingsChanged.connect(self._sweep_soon)
+        state.document.targetChanged.connect(self._sweep_soon)
+        state.document.settingsChanged.connect(self._sweep_soon)
         self._mode_changed()
 
     # -- what to build ---------------------------------------------------------------------
@@ -145,7 +145,7 @@ class ConstructPanel(QWidget):
 
     def transition(self) -> float:
         """The sigmoids' rise in x: the chosen number of sample spacings."""
-        x, _ = self.state.training_data()
+        x, _ = self.state.document.training_data()
         spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
         return self.steepness.value() * spacing
 
@@ -155,8 +155,8 @@ class ConstructPanel(QWidget):
             count = max(2, count - count % 2)
         activation = "step"
         return construct(
-            state.target,
-            state.domain,
+            state.document.target,
+            state.document.domain,
             count,
             self.mode_name,
             activation,
@@ -181,7 +181,7 @@ class ConstructPanel(QWidget):
             self.result.setText(str(error))
             return False
         text = f"Construct {self.mode.currentText().split(' (')[0].lower()} of {network.size}"
-        self.state.replace_network(network, text, gesture=gesture)
+        self.state.editor.replace_network(network, text, gesture=gesture)
         self.plot.show_current(network.size)
         self._show_error(network.size)
         return True
@@ -197,11 +197,11 @@ class ConstructPanel(QWidget):
         """A drag rebuilds the network at every tick: the output follows, while the
         cards and neuron curves (up to 256) catch up at the release."""
         self._drag = next(self._drags)
-        self.state.set_live_rebuild(True)
+        self.state.view.set_live_rebuild(True)
 
     def _drag_ended(self) -> None:
         self._drag = None
-        self.state.set_live_rebuild(False)
+        self.state.view.set_live_rebuild(False)
 
     def _slid(self, count: int) -> None:
         self.count.blockSignals(True)
@@ -252,12 +252,12 @@ class ConstructPanel(QWidget):
                 self.result.setText("Comparison cancelled.")
             self.compare_progress.setVisible(False)
             return
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         self.compare_progress.setRange(0, 1)
         self.compare_progress.setValue(0)
         self.compare_progress.setVisible(True)
         self.result.setText("Training networks of 2 … 64 neurons in the background…")
-        self.comparison.start(x, t, self.state.domain)
+        self.comparison.start(x, t, self.state.document.domain)
 
     def _compare_progressed(self, done: int, total: int) -> None:
         self.compare_progress.setRange(0, total)
@@ -284,11 +284,11 @@ class ConstructPanel(QWidget):
         if not self.isVisible():
             return
         state = self.state
-        x, t = state.training_data()
+        x, t = state.document.training_data()
         try:
             self.points = sweep(
-                state.target,
-                state.domain,
+                state.document.target,
+                state.document.domain,
                 x,
                 t,
                 range(1, MAX_NEURONS + 1),

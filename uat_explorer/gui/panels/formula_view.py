@@ -29,21 +29,21 @@ class FormulaView(QWidget):
         layout.addWidget(self.network_text)
         layout.addWidget(self.key)
         self._throttled = qthrottled(self.refresh, 200, parent=self)
-        state.changed.connect(self._throttled)
-        state.selectionChanged.connect(self.refresh)
+        state.document.changed.connect(self._throttled)
+        state.view.selectionChanged.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         if not self.isVisibleTo(self.window()) and self.window().isVisible():
             return  # a hidden dock need not format 256 terms per frame
-        index = self.state.selected_index
+        index = self.state.view.selected_index
         if index is None:
             self.neuron.setText("Select a neuron (click its card or its curve) to see its term.")
         else:
-            term = neuron_formula(self.state.network.neuron(index))
-            muted = " (muted: adds nothing)" if self.state.network.muted[index] else ""
+            term = neuron_formula(self.state.document.network.neuron(index))
+            muted = " (muted: adds nothing)" if self.state.document.network.muted[index] else ""
             self.neuron.setText(f"Neuron {index + 1}: {term}{muted}")
-        text = network_formula(self.state.network)
+        text = network_formula(self.state.document.network)
         if self.network_text.toPlainText() != text:
             self.network_text.setPlainText(text)
 

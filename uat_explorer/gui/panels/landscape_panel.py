@@ -9,7 +9,6 @@ gradient for the arrow and the tangent comes from the model's cache.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 
@@ -25,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qdebounced, qthrottled
 
+from uat_explorer.core.errors import InputError
 from uat_explorer.core.nn.parameters import (
     parameter_index,
     parameter_names,
     parameter_value,
     parameter_values,
     parse_parameter,
-    with_parameters,
 )
 from uat_explorer.core.teaching.landscape import BAND_ELEMENTS, Landscape, default_range
 from uat_explorer.export.landscape import write_landscape_csv
@@ -123,11 +122,11 @@ class LandscapePanel(QWidget):
         self.grid_combo.currentIndexChanged.connect(lambda _: self._restart())
         self.fit.clicked.connect(self.fit_view)
         self.step.clicked.connect(self.step_by_hand)
-        state.structureChanged.connect(self._structure_changed)
-        state.derivedChanged.connect(self._refresh_soon)
-        state.settingsChanged.connect(self._refresh_soon)
-        state.targetChanged.connect(self._refresh_soon)
-        state.stepChanged.connect(self._step_changed)
+        state.document.structureChanged.connect(self._structure_changed)
+        state.document.derivedChanged.connect(self._refresh_soon)
+        state.document.settingsChanged.connect(self._refresh_soon)
+        state.document.targetChanged.connect(self._refresh_soon)
+        state.document.stepChanged.connect(self._step_changed)
         training.progressed.connect(self._record_path)
         training.runningChanged.connect(self._running_changed)
         self.plot.getViewBox().sigRangeChangedManually.connect(lambda *_: self._view_moved())
@@ -140,7 +139,7 @@ class LandscapePanel(QWidget):
 
     def _fill_names(self) -> None:
         """Items named like the cards; a choice that still exists is kept, else v1, v2."""
-        names = parameter_names(self.state.network.size)
+        names = parameter_names(self.state.document.network.size)
         defaults = [n for n in ("v1", "v2") if n in names] + ["c", "c"]
         for combo, default in ((self.x_combo, defaults[0]), (self.y_combo, defaults[1])):
             keep = combo.currentText()
@@ -181,7 +180,7 @@ class LandscapePanel(QWidget):
     def _surface_key(self) -> tuple[object, ...]:
         """Everything the surface depends on: every parameter but the shown ones (moving
         those moves the point, not the surface), the samples, the loss and the grid."""
-        net = self.state.network
+        net = self.state.document.network
         values = parameter_values(net)
         for name in self.names:
             values[parameter_index(name, net.size)] = 0.0
@@ -190,8 +189,8 @@ class LandscapePanel(QWidget):
             values.tobytes(),
             tuple(net.activations),
             net.muted.tobytes(),
-            id(self.state.training_data()[0]),
-            self.state.session.loss,
+            id(self.state.document.training_data()[0]),
+            self.state.document.session.loss,
             tuple(self.names),
             GRIDS[self.grid_combo.currentText()],
             None if self._fit_pending else (tuple(x_range), tuple(y_range)),
@@ -202,12 +201,14 @@ class LandscapePanel(QWidget):
         changed (lazily: not while hidden)."""
         if not self.isVisible() or len(self.names) != self.dimensions:
             return
-        if any(name not in parameter_names(self.state.network.size) for name in self.names):
+        if any(
+            name not in parameter_names(self.state.document.network.size) for name in self.names
+        ):
             return
         if self.dimensions == 2 and self.names[0] == self.names[1]:
             self.note.setText(
                 f"Choose two different parameters: across and up are both {self.names[0]}."
-                if self.state.network.size
+                if self.state.document.network.size
                 else "With no neurons there is only c: choose One parameter."
             )
             self.plot.image.clear()
@@ -227,14 +228,16 @@ class LandscapePanel(QWidget):
 
     def _ranges(self) -> list[tuple[float, float]]:
         if self._fit_pending:
-            values = [parameter_value(self.state.network, n) for n in self.names]
+            values = [parameter_value(self.state.document.network, n) for n in self.names]
             return [default_range(v) for v in values]
         x_range, y_range = self.plot.viewRange()
         return [tuple(x_range), tuple(y_range)][: self.dimensions]
 
     def _compute(self) -> Iterator[None]:
-        x, t = self.state.training_data()
-        landscape = Landscape(self.state.network, x, t, self.state.session.loss, self.names)
+        x, t = self.state.document.training_data()
+        landscape = Landscape(
+            self.state.document.network, x, t, self.state.document.session.loss, self.names
+        )
         ranges = self._ranges()
         if self.dimensions == 2:
             points = GRIDS[self.grid_combo.currentText()]
@@ -289,7 +292,7 @@ class LandscapePanel(QWidget):
 
     def _describe(self, losses: np.ndarray) -> None:
         held = "every other parameter held where it is"
-        net = self.state.network
+        net = self.state.document.network
         held_by = [parse_parameter(n, net.size)[1] for n in self.names]
         muted = [n for n, j in zip(self.names, held_by, strict=True) if j >= 0 and net.muted[j]]
         lines = [
@@ -301,7 +304,7 @@ class LandscapePanel(QWidget):
             lines.append(f"{', '.join(muted)} belong to a muted neuron: the loss does not change.")
         elif finite.size == 0 or np.ptp(finite) == 0:
             lines.append("The loss is flat over this range.")
-        spec = self.state.session.optimizer
+        spec = self.state.document.session.optimizer
         rate = f"lr = {spec.learning_rate:g}"
         if not spec.uses_learning_rate:
             rate += f" ({spec.label} uses no learning rate; the step shown is plain descent)"
@@ -319,43 +322,39 @@ class LandscapePanel(QWidget):
 
     # -- the point, the step, the path ---------------------------------------------------
     def _gradient(self) -> list[float]:
-        size = self.state.network.size
-        flat = self.state.derived().gradients.flat()
+        size = self.state.document.network.size
+        flat = self.state.document.derived().gradients.flat()
         return [float(flat[parameter_index(n, size)]) for n in self.names]
 
     def _show_point(self) -> None:
         if not self.names or self.losses.size == 0:
             return
         self.plot.set_path(np.array(self._path)[:, :2] if self._path else np.zeros((0, 2)))
-        net = self.state.network
+        net = self.state.document.network
         values = [parameter_value(net, n) for n in self.names]
         grads = self._gradient()
-        rate = self.state.session.optimizer.learning_rate
+        rate = self.state.document.session.optimizer.learning_rate
         following = [v - rate * g for v, g in zip(values, grads, strict=True)]
         if self.dimensions == 2:
             self.plot.set_point(tuple(values), tuple(following))
             return
-        loss = self.state.derived().loss
-        x, t = self.state.training_data()
-        landscape = Landscape(net, x, t, self.state.session.loss, self.names)
+        loss = self.state.document.derived().loss
+        x, t = self.state.document.training_data()
+        landscape = Landscape(net, x, t, self.state.document.session.loss, self.names)
         landed = float(landscape.curve([following[0]])[0])
         self.plot.set_point((values[0], loss), (following[0], landed), slope=grads[0])
 
     def step_by_hand(self) -> None:
-        rate = self.state.session.optimizer.learning_rate
-        net = self.state.network
-        moved = {
-            n: parameter_value(net, n) - rate * g
-            for n, g in zip(self.names, self._gradient(), strict=True)
-        }
-        if not all(math.isfinite(v) for v in moved.values()):
-            self.message.say(
-                "That step would leave the numbers: make the learning rate smaller.", True
+        rate = self.state.document.session.optimizer.learning_rate
+        try:
+            self.state.editor.gradient_step(
+                self.state.document.derived().gradients,
+                rate,
+                f"Step along {', '.join(self.names)}",
+                names=self.names,
             )
-            return
-        self.state.replace_network(
-            with_parameters(net, moved), f"Step along {', '.join(self.names)}"
-        )
+        except InputError as error:
+            self.message.say(str(error), True)
 
     def _picked(self, x: float, y: float, phase: str) -> None:
         """Click: one undo step; a drag: one undo step for the whole gesture."""
@@ -365,10 +364,8 @@ class LandscapePanel(QWidget):
             self._gesture = object()
         text = f"Set {' and '.join(self.names)} on the landscape"
         values = dict(zip(self.names, (x, y), strict=True))
-        self.state.replace_network(
-            with_parameters(self.state.network, values),
-            text,
-            gesture=None if phase == "click" else self._gesture,
+        self.state.editor.set_parameters(
+            values, text, gesture=None if phase == "click" else self._gesture
         )
         if phase in ("click", "finish"):
             self._gesture = None
@@ -378,11 +375,11 @@ class LandscapePanel(QWidget):
         rate), and so does the start of a run."""
         if not self.names:
             return
-        net = self.state.network
+        net = self.state.document.network
         values = [parameter_value(net, n) for n in self.names]
         if self.dimensions == 1:
-            values.append(self.state.derived().loss)
-        self._path.append((values[0], values[1], self.state.session.step))
+            values.append(self.state.document.derived().loss)
+        self._path.append((values[0], values[1], self.state.document.session.step))
         if len(self._path) > MAX_PATH:
             self._path = self._path[::2]
         self._refresh_soon()  # drawn with the point, at most 4 times a second
@@ -393,7 +390,7 @@ class LandscapePanel(QWidget):
 
     def _step_changed(self) -> None:
         """Reset (or undo past the path) clears it: it was another run."""
-        if self._path and self.state.session.step < self._path[-1][2]:
+        if self._path and self.state.document.session.step < self._path[-1][2]:
             self._path.clear()
             self.plot.set_path(np.zeros((0, 2)))
 

@@ -69,7 +69,9 @@ class NeuronStack(QWidget):
         self.bias = ValueDial(
             "c", "Output bias c: lifts the whole output curve", OUTPUT_SCALE, "outputBias"
         )
-        self.bias.edited.connect(lambda value, token: state.edit_output_bias(value, ("c", token)))
+        self.bias.edited.connect(
+            lambda value, token: state.editor.edit_output_bias(value, ("c", token))
+        )
         self.count = QLabel(objectName="neuronCountLabel")
         header = QHBoxLayout()
         header.addWidget(self.bias)
@@ -96,47 +98,51 @@ class NeuronStack(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.scroll, 1)
 
-        state.structureChanged.connect(self._structure_changed)
-        state.liveRebuildChanged.connect(self._live_rebuild)
+        state.document.structureChanged.connect(self._structure_changed)
+        state.view.liveRebuildChanged.connect(self._live_rebuild)
         self._behind = False  # cards wait for the end of a live rebuild
-        state.neuronChanged.connect(self.show_neuron)
-        state.weightsChanged.connect(self.show_all)
-        state.outputBiasChanged.connect(lambda: self.bias.set_value(state.network.c))
-        state.selectionChanged.connect(self.show_selection)
-        state.soloChanged.connect(self.show_solo)
+        state.document.neuronChanged.connect(self.show_neuron)
+        state.document.weightsChanged.connect(self.show_all)
+        state.document.outputBiasChanged.connect(
+            lambda: self.bias.set_value(state.document.network.c)
+        )
+        state.view.selectionChanged.connect(self.show_selection)
+        state.view.soloChanged.connect(self.show_solo)
         self._gradients_throttled = qthrottled(self.show_gradients, 250, parent=self)
-        state.derivedChanged.connect(self._gradients_throttled)
+        state.document.derivedChanged.connect(self._gradients_throttled)
         self.sync_cards()
-        self.bias.set_value(state.network.c)
+        self.bias.set_value(state.document.network.c)
 
     # -- intents --------------------------------------------------------------------------
     def add(self, activation: str) -> None:
-        neuron = new_neuron(activation, self.state.network, self.state.domain)
-        self.state.add_neurons([neuron], f"Add {ACTIVATIONS[activation].label} neuron")
+        neuron = new_neuron(activation, self.state.document.network, self.state.document.domain)
+        self.state.editor.add_neurons([neuron], f"Add {ACTIVATIONS[activation].label} neuron")
 
     def add_bump(self) -> None:
-        self.state.add_neurons(new_bump(self.state.network, self.state.domain), "Add bump")
+        self.state.editor.add_neurons(
+            new_bump(self.state.document.network, self.state.document.domain), "Add bump"
+        )
 
     def _edited(self, neuron_id: int, field: str, value: object, token: int) -> None:
-        index = self.state.index_of(neuron_id)
+        index = self.state.document.index_of(neuron_id)
         if index is None:
             return
-        self.state.select(neuron_id)
+        self.state.view.select(neuron_id)
         gesture = (neuron_id, field, token) if token else None
-        self.state.edit_neuron(index, gesture, **{field: value})
+        self.state.editor.edit_neuron(index, gesture, **{field: value})
 
     def _remove(self, neuron_id: int) -> None:
-        index = self.state.index_of(neuron_id)
+        index = self.state.document.index_of(neuron_id)
         if index is not None:
-            self.state.remove_neuron(index)
+            self.state.editor.remove_neuron(index)
 
     def _duplicate(self, neuron_id: int) -> None:
-        index = self.state.index_of(neuron_id)
+        index = self.state.document.index_of(neuron_id)
         if index is not None:
-            self.state.duplicate_neuron(index)
+            self.state.editor.duplicate_neuron(index)
 
     def _solo(self, neuron_id: int, on: bool) -> None:
-        self.state.set_solo(neuron_id if on else None)
+        self.state.view.set_solo(neuron_id if on else None)
 
     # -- showing the model -----------------------------------------------------------------
     def _new_card(self, neuron_id: int) -> NeuronCard:
@@ -146,11 +152,11 @@ class NeuronStack(QWidget):
         card.duplicateRequested.connect(self._duplicate)
         card.soloToggled.connect(self._solo)
         card.hovered.connect(self.neuronHovered)
-        card.clicked.connect(self.state.select)
+        card.clicked.connect(self.state.view.select)
         return card
 
     def _structure_changed(self) -> None:
-        if self.state.live_rebuild:
+        if self.state.view.live_rebuild:
             self._behind = True  # 256 cards per drag tick would cost tens of ms
             return
         self.sync_cards()
@@ -162,7 +168,7 @@ class NeuronStack(QWidget):
 
     def sync_cards(self) -> None:
         """Match the cards to the network's neurons: create, drop and reorder as needed."""
-        ids = self.state.ids
+        ids = self.state.document.ids
         for neuron_id in set(self.cards) - set(ids):
             card = self.cards.pop(neuron_id)
             self.list_layout.removeWidget(card)
@@ -193,9 +199,9 @@ class NeuronStack(QWidget):
     def _refresh(self, card: NeuronCard) -> None:
         """Show the model's values on a card that has fallen behind."""
         if card.stale:
-            index = self.state.index_of(card.neuron_id)
+            index = self.state.document.index_of(card.neuron_id)
             if index is not None:
-                card.show_neuron(index, self.state.network.neuron(index))
+                card.show_neuron(index, self.state.document.network.neuron(index))
 
     def _build_visible(self) -> None:
         shown = self._in_view()
@@ -209,11 +215,11 @@ class NeuronStack(QWidget):
         """Each visible card's pull of gradient descent on its dials, from the cache."""
         if not self.isVisible() or self._behind:
             return
-        gradients = self.state.derived().gradients
+        gradients = self.state.document.derived().gradients
         flat = gradients.flat()
         largest = float(abs(flat).max()) if flat.size else 0.0
         for card in cards if cards is not None else self._in_view():
-            index = self.state.index_of(card.neuron_id)
+            index = self.state.document.index_of(card.neuron_id)
             if index is not None:
                 card.show_gradients(
                     float(gradients.w[index]),
@@ -245,7 +251,9 @@ class NeuronStack(QWidget):
         self.show_gradients()
 
     def show_neuron(self, index: int) -> None:
-        self.cards[self.state.ids[index]].show_neuron(index, self.state.network.neuron(index))
+        self.cards[self.state.document.ids[index]].show_neuron(
+            index, self.state.document.network.neuron(index)
+        )
 
     def show_all(self) -> None:
         if self._behind:
@@ -256,16 +264,16 @@ class NeuronStack(QWidget):
             card.stale = True
         for card in self._in_view():
             self._refresh(card)
-        size = self.state.network.size
+        size = self.state.document.network.size
         self.count.setText(f"{size} neuron{'s' * (size != 1)} (at most {MAX_NEURONS})")
 
     def show_selection(self) -> None:
         for neuron_id, card in self.cards.items():
-            card.show_selected(neuron_id == self.state.selected)
-        card = self.cards.get(self.state.selected)
+            card.show_selected(neuron_id == self.state.view.selected)
+        card = self.cards.get(self.state.view.selected)
         if card is not None:
             self.scroll.ensureWidgetVisible(card, 0, 20)
 
     def show_solo(self) -> None:
         for neuron_id, card in self.cards.items():
-            card.show_solo(neuron_id == self.state.solo)
+            card.show_solo(neuron_id == self.state.view.solo)

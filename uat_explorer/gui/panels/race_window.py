@@ -152,11 +152,11 @@ class RaceWindow(QWidget):
     def reset_configs(self) -> None:
         """The current optimizer at 0.001, 0.01, 0.1 and 1; the Training panel's stop loss
         (or 0.001) as the target."""
-        current = self.state.session.optimizer.name
+        current = self.state.document.session.optimizer.name
         for combo, rate, value in zip(self.optimizers, self.rates, DEFAULT_RATES, strict=True):
             combo.setCurrentIndex(combo.findData(current))
             rate.setValue(value)
-        self.target.setValue(self.state.session.stop.loss_below or DEFAULT_TARGET_LOSS)
+        self.target.setValue(self.state.document.session.stop.loss_below or DEFAULT_TARGET_LOSS)
         self._rates_usable()
 
     def _rates_usable(self) -> None:
@@ -189,12 +189,12 @@ class RaceWindow(QWidget):
             self._say("Tick at least one run.", True)
             return False
         self.training.pause()  # two cores: the race gets one of them to itself
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         started = self.runner.start(
-            self.state.network,
+            self.state.document.network,
             x,
             t,
-            self.state.session.loss,
+            self.state.document.session.loss,
             specs,
             self.steps.value(),
             self.target.value(),
@@ -215,7 +215,7 @@ class RaceWindow(QWidget):
     def redraw(self) -> None:
         runs = self.runner.runs
         self.plot.show_runs(runs)
-        x, t = self.state.training_data()
+        x, t = self.state.document.training_data()
         for k, fit in enumerate(self.fits):
             fit.setVisible(k < len(runs))
             if k < len(runs):
@@ -254,7 +254,7 @@ class RaceWindow(QWidget):
             return
         run = runs[row]
         assert run.network is not None
-        self.state.replace_network(run.network, f"Keep the {run.label} run")
+        self.state.editor.replace_network(run.network, f"Keep the {run.label} run")
         self._say(
             f"The {run.label} run's weights are in the document (Undo takes them back).", False
         )

@@ -65,7 +65,7 @@ class Panel:
 
 
 def _history(context: PanelContext) -> QWidget:
-    view = QUndoView(context.state.undo_stack, objectName="historyView")
+    view = QUndoView(context.state.editor.undo_stack, objectName="historyView")
     view.setEmptyLabel("Start")
     return view
 

@@ -84,7 +84,7 @@ class TargetPanel(QWidget):
         self.draw.toggled.connect(self.drawToggled)
         self.low.editingFinished.connect(self._domain_edited)
         self.high.editingFinished.connect(self._domain_edited)
-        state.targetChanged.connect(self.show_target)
+        state.document.targetChanged.connect(self.show_target)
         self.show_target()
 
     def _domain_spin(self, name: str, tip: str) -> QDoubleSpinBox:
@@ -117,7 +117,7 @@ class TargetPanel(QWidget):
 
     def _apply(self, target: Target, domain, gesture: object = None) -> bool:
         try:
-            self.state.set_target(target, domain, gesture)
+            self.state.editor.set_target(target, domain, gesture)
         except InputError as error:
             self._show_problem(str(error))
             return False
@@ -142,10 +142,10 @@ class TargetPanel(QWidget):
 
     def _domain_edited(self) -> None:
         low, high = self.low.value(), self.high.value()
-        if (low, high) == self.state.domain:
+        if (low, high) == self.state.document.domain:
             return
         try:
-            self.state.set_domain(low, high)
+            self.state.editor.set_domain(low, high)
         except InputError as error:
             self._show_problem(str(error))
             self.show_target()
@@ -166,7 +166,7 @@ class TargetPanel(QWidget):
         self.expression.setProperty("invalid", bool(message))
 
     def show_target(self) -> None:
-        target = self.state.target
+        target = self.state.document.target
         with QSignalBlocker(self.presets):
             self.presets.setCurrentIndex(
                 self.presets.findData("data" if target.is_data else target.name)
@@ -177,7 +177,7 @@ class TargetPanel(QWidget):
         if target.is_data:
             self.expression.setText("")
             self.expression.setPlaceholderText(f"fitting {target.text}; type a formula to replace")
-        low, high = self.state.domain
+        low, high = self.state.document.domain
         with QSignalBlocker(self.low), QSignalBlocker(self.high):
             self.low.setValue(low)
             self.high.setValue(high)

@@ -42,11 +42,12 @@ def network_of(rows: TimelineRows, index: int) -> Network:
 
 def live_row(state: AppState) -> LiveRow:
     """Now: the current weights, the cache's gradient and mean |activation|."""
-    derived, step = state.derived(), state.session.step
-    schedule = state.batch_schedule()
+    derived, step = state.document.derived(), state.document.session.step
+    schedule = state.document.batch_schedule()
     batch = schedule.size if schedule is not None else 0
     return LiveRow(
-        step, now_row(state.network, derived.gradients.flat(), derived.trace.a, step, batch)
+        step,
+        now_row(state.document.network, derived.gradients.flat(), derived.trace.a, step, batch),
     )
 
 
@@ -113,10 +114,10 @@ class TimelinePanel(QWidget):
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
         self._view_moved = qdebounced(self.refresh, 200, parent=self)
         for signal in (
-            state.stepChanged,
-            state.derivedChanged,
-            state.structureChanged,
-            state.settingsChanged,
+            state.document.stepChanged,
+            state.document.derivedChanged,
+            state.document.structureChanged,
+            state.document.settingsChanged,
         ):
             signal.connect(self._refresh_soon)
         self.view.stepClicked.connect(self.scrub_to)
@@ -150,17 +151,19 @@ class TimelinePanel(QWidget):
         if self._zoomed:
             low, high = self.view.data.getViewBox().viewRange()[0]
             steps = (low, high)
-        matrix = state.derived().trace.a if state.network.size else None
-        x = state.training_data()[0]
-        self.view.show_timeline(state.timeline, live, state.session.seed, x.size, matrix, steps)
-        schedule = state.batch_schedule()
+        matrix = state.document.derived().trace.a if state.document.network.size else None
+        x = state.document.training_data()[0]
+        self.view.show_timeline(
+            state.document.timeline, live, state.document.session.seed, x.size, matrix, steps
+        )
+        schedule = state.document.batch_schedule()
         batches = (
             "every step uses every sample (full batch)"
             if schedule is None
             else f"each step uses {schedule.size} of {schedule.samples} samples,"
             f" {schedule.batches_per_epoch} batches an epoch"
         )
-        stride = state.timeline.stride
+        stride = state.document.timeline.stride
         kept = (
             "every step"
             if stride == 1
@@ -172,7 +175,7 @@ class TimelinePanel(QWidget):
 
     def scrub_to(self, step: float) -> None:
         """Show the stored step nearest ``step`` as a ghost on the function plot."""
-        found = self.state.timeline.row_at(round(step))
+        found = self.state.document.timeline.row_at(round(step))
         if found is None:
             return
         rows, index = found
@@ -186,7 +189,7 @@ class TimelinePanel(QWidget):
         shown = ", ".join(
             f"{n} = {v:.3g}" for n, v in list(zip(names, values.tolist(), strict=True))[:6]
         )
-        steps, losses = self.state.history.arrays()
+        steps, losses = self.state.document.history.arrays()
         near = int(np.argmin(np.abs(steps - at))) if steps.size else None
         loss = f", loss {losses[near]:.4g}" if near is not None else ""
         text = f"step {at:,}{loss}: {shown}{' …' if len(names) > 6 else ''}"
@@ -206,7 +209,7 @@ class TimelinePanel(QWidget):
 
     def _csv(self, which: str):
         def write(path: str) -> None:
-            header, rows = history_table(self.state.timeline, which)
+            header, rows = history_table(self.state.document.timeline, which)
             write_table(path, header, rows)
 
         return write

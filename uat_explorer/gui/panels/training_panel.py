@@ -216,61 +216,63 @@ class TrainingPanel(QWidget):
 
         self.train.clicked.connect(lambda _=False: controller.toggle())
         self.step.clicked.connect(controller.step)
-        self.reset.clicked.connect(lambda: state.reinitialize())
-        self.new_seed.clicked.connect(lambda: state.reinitialize(new_seed()))
+        self.reset.clicked.connect(lambda: state.editor.reinitialize())
+        self.new_seed.clicked.connect(lambda: state.editor.reinitialize(new_seed()))
         self.count.valueChanged.connect(
-            lambda n: state.set_neuron_count(n, self.kind.currentData())
+            lambda n: state.editor.set_neuron_count(n, self.kind.currentData())
         )
         self.kind.currentIndexChanged.connect(self._show_step_note)
         self.optimizer.activated.connect(lambda _: self._set_optimizer())
         self.rate_slider.valueChanged.connect(self._rate_slid)
         self.rate.valueChanged.connect(lambda _: self._set_optimizer())
-        self.loss.activated.connect(lambda _: state.update_settings(loss=self.loss.currentData()))
+        self.loss.activated.connect(
+            lambda _: state.editor.update_settings(loss=self.loss.currentData())
+        )
         self.samples.valueChanged.connect(self._set_samples)
         self.batch.valueChanged.connect(self._set_batch)
         for widget in (self.stop_loss_on, self.stop_steps_on, self.stop_plateau):
             widget.toggled.connect(lambda _: self._set_stop())
         self.stop_loss.valueChanged.connect(lambda _: self._set_stop())
         self.stop_steps.valueChanged.connect(lambda _: self._set_stop())
-        self.speed.valueChanged.connect(lambda p: state.set_steps_per_frame(speed_steps(p)))
+        self.speed.valueChanged.connect(lambda p: state.view.set_steps_per_frame(speed_steps(p)))
         self.speed_max.clicked.connect(lambda: self.speed.setValue(SPEED_MAX))
-        self.seed.valueChanged.connect(lambda seed: state.update_settings(seed=seed))
+        self.seed.valueChanged.connect(lambda seed: state.editor.update_settings(seed=seed))
         controller.runningChanged.connect(self._show_running)
         controller.notice.connect(self.show_message)
-        state.settingsChanged.connect(self.show_settings)
-        state.paceChanged.connect(self.show_settings)
-        state.structureChanged.connect(self.show_settings)
-        state.targetChanged.connect(self.show_settings)
+        state.document.settingsChanged.connect(self.show_settings)
+        state.view.paceChanged.connect(self.show_settings)
+        state.document.structureChanged.connect(self.show_settings)
+        state.document.targetChanged.connect(self.show_settings)
         self.show_settings()
         self._show_step_note()
 
     # -- intents --------------------------------------------------------------------------
     def _set_optimizer(self) -> None:
         spec = replace(
-            self.state.session.optimizer,
+            self.state.document.session.optimizer,
             name=self.optimizer.currentData(),
             learning_rate=self.rate.value(),
         )
-        self.state.update_settings(optimizer=spec)
+        self.state.editor.update_settings(optimizer=spec)
 
     def _rate_slid(self, position: int) -> None:
         self.rate.setValue(log_value(position, LR_LOW, LR_POSITIONS, LR_DECADES))
 
     def _set_batch(self, size: int) -> None:
         try:
-            self.state.set_batch_size(size or None)
+            self.state.editor.set_batch_size(size or None)
         except InputError as error:
             self.show_message(str(error))
 
     def _set_samples(self, count: int) -> None:
         try:
-            self.state.set_samples(count)
+            self.state.editor.set_samples(count)
         except InputError as error:
             self.show_message(str(error))
             self.show_settings()
 
     def _set_stop(self) -> None:
-        self.state.update_settings(
+        self.state.editor.update_settings(
             stop=StopRule(
                 max_steps=self.stop_steps.value() if self.stop_steps_on.isChecked() else None,
                 loss_below=self.stop_loss.value() if self.stop_loss_on.isChecked() else None,
@@ -294,11 +296,11 @@ class TrainingPanel(QWidget):
             self.show_message("")
 
     def _show_step_note(self) -> None:
-        uses_steps = "step" in self.state.network.activations
+        uses_steps = "step" in self.state.document.network.activations
         self.step_note.setVisible(uses_steps or self.kind.currentData() == "step")
 
     def show_settings(self) -> None:
-        session = self.state.session
+        session = self.state.document.session
         spec = session.optimizer
         widgets = (
             self.count,
@@ -317,7 +319,7 @@ class TrainingPanel(QWidget):
             self.seed,
         )
         blockers = [QSignalBlocker(w) for w in widgets]
-        self.count.setValue(self.state.network.size)
+        self.count.setValue(self.state.document.network.size)
         self.optimizer.setCurrentIndex(self.optimizer.findData(spec.name))
         self.rate.setValue(spec.learning_rate)
         self.rate_slider.setValue(
@@ -329,7 +331,7 @@ class TrainingPanel(QWidget):
         self.loss.setCurrentIndex(self.loss.findData(session.loss))
         self.samples.setValue(session.samples)
         self.samples.setEnabled(not session.target.is_data)
-        count = self.state.training_data()[0].size
+        count = self.state.document.training_data()[0].size
         self.batch.setMaximum(count)
         self.batch.setValue(session.batch_size or 0)
         self.batch.setEnabled(uses_rate)
@@ -348,8 +350,8 @@ class TrainingPanel(QWidget):
         if stop.max_steps is not None:
             self.stop_steps.setValue(stop.max_steps)
         self.stop_plateau.setChecked(stop.plateau_steps is not None)
-        self.speed.setValue(speed_position(self.state.steps_per_frame))
-        self.speed_label.setText(speed_text(self.state.steps_per_frame))
+        self.speed.setValue(speed_position(self.state.view.steps_per_frame))
+        self.speed_label.setText(speed_text(self.state.view.steps_per_frame))
         self.seed.setValue(session.seed)
         del blockers
         self._show_step_note()

@@ -15,7 +15,7 @@ SPACING = 12
 
 
 class StatusFields(QObject):
-    """Never computes a loss: everything shown comes from ``state.derived()``, which
+    """Never computes a loss: everything shown comes from ``state.document.derived()``, which
     training fills and a hand edit computes once.
 
     Fields never shrink mid-word: when the window is too narrow the least important
@@ -50,9 +50,9 @@ class StatusFields(QObject):
             bar.addPermanentWidget(label)
         bar.installEventFilter(self)
         self._throttled = qthrottled(self.show, 100, parent=self)
-        state.derivedChanged.connect(self._throttled)
-        state.stepChanged.connect(self._throttled)
-        state.settingsChanged.connect(self._throttled)
+        state.document.derivedChanged.connect(self._throttled)
+        state.document.stepChanged.connect(self._throttled)
+        state.document.settingsChanged.connect(self._throttled)
         training.runningChanged.connect(lambda _: self.show())
         # The last frame of a run shows at once, not a throttle interval later.
         training.progressed.connect(lambda progress: None if progress.running else self.show())
@@ -61,24 +61,24 @@ class StatusFields(QObject):
     def show(self) -> None:
         """Step, loss and fit; throttled to 10 Hz while training runs."""
         state = self.state
-        derived = state.derived()
+        derived = state.document.derived()
         metrics = derived.metrics
-        self.step.setText(f"step {state.session.step}")
-        schedule = state.batch_schedule()
+        self.step.setText(f"step {state.document.session.step}")
+        schedule = state.document.batch_schedule()
         if schedule is None:
             self.epoch.setText("")
         else:
-            epoch, batch = schedule.position(state.session.step)
+            epoch, batch = schedule.position(state.document.session.step)
             self.epoch.setText(f"epoch {epoch} · batch {batch} of {schedule.batches_per_epoch}")
         self.epoch.setVisible(bool(self.epoch.text()))
-        self.loss.setText(f"loss {number(derived.loss)} ({state.session.loss})")
+        self.loss.setText(f"loss {number(derived.loss)} ({state.document.session.loss})")
         self.error.setText(
             f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
             f"   max |error| {number(metrics.max_abs_error)}"
         )
         self.fit.setText(f"RMSE {number(metrics.rmse)}   R² {number(metrics.r2, 4)}")
         self.loss.setToolTip(
-            f"The training loss at the current weights ({state.session.loss}):"
+            f"The training loss at the current weights ({state.document.session.loss}):"
             f" {number(derived.loss, 6)}\nMSE {number(metrics.mse, 6)}, mean |error|"
             f" {number(metrics.mae, 6)}, max |error| {number(metrics.max_abs_error, 6)},"
             f" RMSE {number(metrics.rmse, 6)}, R² {number(metrics.r2, 6)}"

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from uat_explorer.core import Network
 from uat_explorer.core.workers.training import Job, Progress, WorkerProcess, start_worker
-from uat_explorer.model.state import AppState, DivergedRun
+from uat_explorer.model.document import DivergedRun
+from uat_explorer.model.state import AppState
 
 FRAME_MS = 16
 PAUSE_WAIT = 1.0
@@ -48,9 +49,9 @@ class TrainingController(QObject):
         self._timer = QTimer(self, interval=FRAME_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~55 Hz
         self._timer.timeout.connect(self.poll)
-        state.aboutToEdit.connect(self.pause)
-        state.settingsChanged.connect(self._send_settings)
-        state.paceChanged.connect(self._send_settings)
+        state.editor.aboutToEdit.connect(self.pause)
+        state.document.settingsChanged.connect(self._send_settings)
+        state.view.paceChanged.connect(self._send_settings)
 
     # -- the worker ------------------------------------------------------------------------
     def _alive(self) -> bool:
@@ -92,10 +93,10 @@ class TrainingController(QObject):
         except OSError as error:
             self._worker_lost(str(error))
             return False
-        if self._synced == self.state.revision:
+        if self._synced == self.state.document.revision:
             return True
-        session = self.state.session
-        x, t = self.state.training_data()
+        session = self.state.document.session
+        x, t = self.state.document.training_data()
         job = Job(
             session.network.copy(),
             x,
@@ -104,24 +105,24 @@ class TrainingController(QObject):
             session.optimizer,
             session.stop,
             session.step,
-            revision=self.state.revision,
+            revision=self.state.document.revision,
             batch_size=session.batch_size,
             seed=session.seed,
         )
-        if not (self._send("load", job) and self._send("pace", self.state.steps_per_frame)):
+        if not (self._send("load", job) and self._send("pace", self.state.view.steps_per_frame)):
             return False
-        self._job = self._synced = self.state.revision
+        self._job = self._synced = self.state.document.revision
         self._sent = self._settings()
         return True
 
     def _settings(self) -> dict[str, object]:
-        session = self.state.session
+        session = self.state.document.session
         return {
             "optimizer": session.optimizer,
             "loss": session.loss,
             "stop": session.stop,
-            "data": self.state.training_data(),
-            "pace": self.state.steps_per_frame,
+            "data": self.state.document.training_data(),
+            "pace": self.state.view.steps_per_frame,
             # the seed shuffles mini-batches; with full batches it means nothing here
             "batches": (session.batch_size, session.seed if session.batch_size else 0),
         }
@@ -143,9 +144,9 @@ class TrainingController(QObject):
     def start(self) -> None:
         if self.running or not self._sync():
             return
-        self.state.set_diverged_run(None)
+        self.state.document.set_diverged_run(None)
         if self._run_start is None:
-            self._run_start = (self.state.network.copy(), self.state.session.step)
+            self._run_start = (self.state.document.network.copy(), self.state.document.session.step)
         if self._send("run"):
             self._heard = time.monotonic()
             self._set_running(True)
@@ -168,8 +169,8 @@ class TrainingController(QObject):
         self.pause()
         if not self._sync():
             return
-        self._run_start = (self.state.network.copy(), self.state.session.step)
-        if self._send("advance", self.state.steps_per_frame or STEP_CHUNK):
+        self._run_start = (self.state.document.network.copy(), self.state.document.session.step)
+        if self._send("advance", self.state.view.steps_per_frame or STEP_CHUNK):
             self._waiting = True
             self._drain(until_idle=True)
             self._finish_run()
@@ -217,19 +218,19 @@ class TrainingController(QObject):
     def _show(self, replies: list[Progress]) -> None:
         state = self.state
         for reply in replies:
-            state.record_losses(reply.first_step, reply.losses)
-            if reply.epoch_losses is not None:
-                state.record_epochs(*reply.epoch_losses)
-            if reply.timeline is not None:
-                state.record_timeline(reply.timeline)
+            state.document.record_training(
+                reply.first_step, reply.losses, reply.epoch_losses, reply.timeline
+            )
         last = replies[-1]
         self.last = last
-        state.apply_training_frame(last.network, last.step, last.loss, last.metrics, last.gradients)
-        self._synced = state.revision  # the worker holds exactly these weights
+        state.document.apply_training_frame(
+            last.network, last.step, last.loss, last.metrics, last.gradients
+        )
+        self._synced = state.document.revision  # the worker holds exactly these weights
         diverged = next((r for r in replies if r.diverged), None)
         if diverged is not None and diverged.diverged_run is not None:
             steps, losses = diverged.diverged_run
-            state.set_diverged_run(DivergedRun(steps, losses, diverged.step))
+            state.document.set_diverged_run(DivergedRun(steps, losses, diverged.step))
         self.progressed.emit(last)
         if diverged is not None:
             self.notice.emit(
@@ -253,7 +254,7 @@ class TrainingController(QObject):
             return
         before, before_step = self._run_start
         self._run_start = None
-        self.state.record_training_run(before, before_step)
+        self.state.editor.record_training_run(before, before_step)
 
     def _set_running(self, running: bool) -> None:
         if running != self.running:

@@ -1,0 +1,301 @@
+"""The document: the session, its neurons' identities, and the values derived from it.
+
+It only changes through its ``apply_*`` and ``record_*`` methods (undo commands and
+training call them) and says what changed through its signals; it knows no undo stack,
+no selection and no widget. Loss, metrics, gradients and the backprop trace are cached
+per revision (``derived()``), so no view recomputes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from uat_explorer.core.io.session import Session, default_session
+from uat_explorer.core.nn.gradients import Gradients
+from uat_explorer.core.nn.metrics import FitMetrics
+from uat_explorer.core.nn.network import Network, Neuron
+from uat_explorer.core.targets.target import Target
+from uat_explorer.core.training.batches import BatchSchedule
+from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.timeline import Timeline, TimelineRows
+from uat_explorer.core.training.trainer import StopRule
+from uat_explorer.model.derived import DerivedValues, evaluate, from_training
+
+
+@dataclass(frozen=True)
+class DivergedRun:
+    """Where a run blew up: its losses from ``restored_step`` (whose weights came back)
+    to the last finite one."""
+
+    steps: np.ndarray
+    losses: np.ndarray
+    restored_step: int
+
+
+class Document(QObject):
+    """The session plus a stable id per neuron (its colour and its card follow it when
+    others are added or removed); ``revision`` counts changes of the model itself."""
+
+    structureChanged = Signal()  # neurons added, removed or replaced: rebuild cards, curves
+    neuronChanged = Signal(int)  # one neuron's values (by index)
+    weightsChanged = Signal()  # every neuron's values at once, same structure (training)
+    outputBiasChanged = Signal()
+    targetChanged = Signal()  # the target, the domain or the samples
+    samplesChanged = Signal()  # the training samples are others: indices into them moved
+    settingsChanged = Signal()  # training settings (saved with the session)
+    stepChanged = Signal()  # the training step count (and so the loss history)
+    changed = Signal()  # after any change to the session: derived views refresh
+    derivedChanged = Signal()  # loss, metrics, gradients may differ: read derived() again
+    replaced = Signal()  # another session altogether (new, open, restore)
+
+    def __init__(self, session: Session | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count()
+        self.session = session or default_session()
+        self._adopt_ids()
+        self._training_data: tuple[np.ndarray, np.ndarray] | None = None
+        self.data_revision = 0  # bumped whenever the training samples are others
+        self.diverged_run: DivergedRun | None = None
+        self.revision = 0  # bumped by every model change: training knows when to reload
+        self._derived: DerivedValues | None = None
+        self.changed.connect(self.derivedChanged)
+
+    # -- reading ---------------------------------------------------------------------
+    @property
+    def network(self) -> Network:
+        return self.session.network
+
+    @property
+    def target(self) -> Target:
+        return self.session.target
+
+    @property
+    def domain(self) -> tuple[float, float]:
+        return self.session.domain
+
+    @property
+    def step(self) -> int:
+        return self.session.step
+
+    @property
+    def stop(self) -> StopRule:
+        return self.session.stop
+
+    @property
+    def history(self) -> LossHistory:
+        """The loss at every step (thinned), kept in the session."""
+        return self.session.history.loss
+
+    @property
+    def epoch_history(self) -> LossHistory:
+        """Mini-batches: the full-batch loss at each epoch's end."""
+        return self.session.history.epochs
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.session.history.timeline
+
+    @property
+    def ids(self) -> list[int]:
+        """Each neuron's stable id, in network order; kept in the session, so a neuron's
+        colour survives save, open and crash recovery."""
+        ids = self.session.neuron_ids
+        assert ids is not None
+        return ids
+
+    def index_of(self, neuron_id: int | None) -> int | None:
+        return self.ids.index(neuron_id) if neuron_id in self.ids else None
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points the error is measured on (and training fits): cached per target."""
+        if self._training_data is None:
+            self._training_data = self.session.training_data()
+        return self._training_data
+
+    @property
+    def sample_count(self) -> int:
+        return int(self.training_data()[0].size)
+
+    def batch_schedule(self) -> BatchSchedule | None:
+        """Which samples each step uses (None: all of them, every step; LM is full batch)."""
+        return self.session.batch_schedule(self.sample_count)
+
+    def derived(self) -> DerivedValues:
+        """Loss, metrics, gradients and trace of the current weights: computed once per
+        revision, or handed over by training."""
+        if self._derived is None or self._derived.revision != self.revision:
+            x, t = self.training_data()
+            self._derived = evaluate(self.revision, self.network, x, t, self.session.loss)
+        return self._derived
+
+    def new_ids(self, count: int) -> list[int]:
+        return [next(self._ids) for _ in range(count)]
+
+    def _adopt_ids(self) -> None:
+        """Use the session's ids if it has valid ones, else number its neurons afresh;
+        new ids always come after every id in use."""
+        ids = self.session.neuron_ids
+        if ids is None or len(ids) != self.network.size or len(set(ids)) != len(ids):
+            self.session.neuron_ids = self.new_ids(self.network.size)
+        else:
+            start = max(ids, default=-1) + 1
+            self._ids = itertools.count(max(start, next(self._ids)))
+
+    # -- applying changes (called by undo commands, the editor and training) ----------------
+    def replace_session(self, session: Session) -> None:
+        """Another session altogether: new ids, nothing derived or diverged kept."""
+        self.diverged_run = None
+        self._touch()  # training must reload: a different network, maybe the same size
+        self.session = session
+        self._adopt_ids()
+        self._samples_changed()
+        self.replaced.emit()
+        self.targetChanged.emit()
+        self.structureChanged.emit()
+        self.outputBiasChanged.emit()
+        self.settingsChanged.emit()
+        self.stepChanged.emit()
+        self.changed.emit()
+
+    def apply_settings(self, **values: object) -> None:
+        """Set session fields (optimizer, loss, stop, seed, batch_size): they travel with
+        the session and reach a running training at once."""
+        changed = {k: v for k, v in values.items() if getattr(self.session, k) != v}
+        for key, value in changed.items():
+            setattr(self.session, key, value)
+        if "loss" in changed:
+            self._invalidate()
+        if changed:
+            self.settingsChanged.emit()
+
+    def apply_samples(self, count: int, data: tuple[np.ndarray, np.ndarray]) -> None:
+        """``count`` samples, already checked (``data`` is what they give)."""
+        self.session.samples = count
+        self._samples_changed(data)
+        self._invalidate()
+        self.settingsChanged.emit()
+        self.targetChanged.emit()
+        self.changed.emit()
+
+    def apply_step(self, step: int) -> None:
+        """Set the step count; going back forgets the loss history from there on."""
+        if step != self.session.step:
+            self.session.step = step
+            self.session.history.truncate(step)
+            self.stepChanged.emit()
+
+    def apply_neuron(self, index: int, neuron: Neuron) -> None:
+        self._touch()
+        self.network.set_neuron(index, neuron)
+        self.neuronChanged.emit(index)
+        self.changed.emit()
+
+    def apply_output_bias(self, value: float) -> None:
+        self._touch()
+        self.network.c = value
+        self.outputBiasChanged.emit()
+        self.changed.emit()
+
+    def apply_insert(self, index: int, neurons: list[Neuron], ids: list[int]) -> None:
+        self._touch()
+        self.network.insert(index, neurons)
+        self.ids[index:index] = ids
+        self._structure_changed()
+
+    def apply_remove(self, index: int, count: int = 1) -> None:
+        self._touch()
+        self.network.remove(index, count)
+        del self.ids[index : index + count]
+        self._structure_changed()
+
+    def apply_network(self, network: Network, ids: list[int]) -> None:
+        """Swap in a network; with the same ids it is a weights-only change (cheap)."""
+        if ids == self.ids and network.activations == self.network.activations:
+            self.apply_weights(network.copy())
+            return
+        self._touch()
+        self.session.network = network.copy()
+        self.session.neuron_ids = list(ids)
+        self._structure_changed()
+
+    def apply_target(self, target: Target, domain: tuple[float, float]) -> None:
+        self._touch()
+        self.session.target = target
+        self.session.domain = domain
+        self._samples_changed()
+        self.targetChanged.emit()
+        self.changed.emit()
+
+    def apply_weights(self, network: Network, known: DerivedValues | None = None) -> None:
+        """New values for the same neurons: no undo entry. ``known``: their derived values,
+        already computed elsewhere (by training), stored under the new revision."""
+        self._touch()
+        self.session.network = network
+        if known is not None:
+            known.revision = self.revision
+            self._derived = known
+        self.weightsChanged.emit()
+        self.outputBiasChanged.emit()
+        self.changed.emit()
+
+    def apply_training_frame(
+        self,
+        network: Network,
+        step: int,
+        loss: float,
+        metrics: FitMetrics,
+        gradients: Gradients,
+    ) -> None:
+        """A frame of training: the worker's weights and what it computed of them, so
+        nothing is recomputed here."""
+        x, t = self.training_data()
+        known = from_training(-1, network, x, t, self.session.loss, loss, metrics, gradients)
+        self.apply_weights(network, known)
+        self.apply_step(step)
+
+    def record_training(
+        self,
+        first_step: int,
+        losses: np.ndarray,
+        epoch_losses: tuple[np.ndarray, np.ndarray] | None = None,
+        timeline: TimelineRows | None = None,
+    ) -> None:
+        """What training reported since ``first_step``, into the session's history."""
+        self.session.history.record(first_step, losses, epoch_losses, timeline)
+
+    def set_diverged_run(self, run: DivergedRun | None) -> None:
+        """The losses of a run that blew up (kept on the loss plot after the rollback)."""
+        if run is not None or self.diverged_run is not None:
+            self.diverged_run = run
+            self.stepChanged.emit()
+
+    # -- bookkeeping ----------------------------------------------------------------------
+    def _samples_changed(self, data: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Other samples: a batch as large as them (or larger) is the full batch."""
+        self._training_data = data
+        self.data_revision += 1
+        size = self.session.batch_size
+        if size is not None and size >= self.sample_count:
+            self.session.batch_size = None
+            self.settingsChanged.emit()
+        self.samplesChanged.emit()
+
+    def _invalidate(self) -> None:
+        """The derived values no longer hold (the loss or the samples changed)."""
+        self._derived = None
+        self.derivedChanged.emit()
+
+    def _touch(self) -> None:
+        """A change of the model itself: a new revision, and nothing derived holds (views
+        hear ``derivedChanged`` with ``changed``, once the change is complete)."""
+        self.revision += 1
+        self._derived = None
+
+    def _structure_changed(self) -> None:
+        self.structureChanged.emit()
+        self.outputBiasChanged.emit()
+        self.changed.emit()

@@ -1,0 +1,119 @@
+"""What the window looks at, not what it holds: the selected and solo neuron, the sample
+the backprop views probe, the pace of training, a live rebuild in progress.
+
+None of it is saved with the session or undone; it follows the document (a selection of
+a neuron that is gone is dropped, a probe stays on a sample that exists).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from uat_explorer.model.document import Document
+
+DEFAULT_PACE = 2
+"""Steps per frame at start: Adam fits the opening sin(x) in ~600 steps, so at 60 frames
+a second the first fit unfolds over about five seconds, slow enough to watch."""
+
+
+class ViewState(QObject):
+    """``selected`` and ``solo`` are neuron ids (or None); ``probe_sample`` an index into
+    the training samples (or None: no sample is shown)."""
+
+    selectionChanged = Signal()
+    soloChanged = Signal()
+    probeChanged = Signal()  # the sample (or the scope) the backprop views look at
+    paceChanged = Signal()  # steps per frame: how training is watched (not saved)
+    liveRebuildChanged = Signal(bool)  # a drag rebuilds the network at every tick
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.selected: int | None = None
+        self.solo: int | None = None
+        self.probe_sample: int | None = None
+        self.probe_scope = "sample"  # backprop's loss: "sample" (ℓ of it) or "batch" (L)
+        self.steps_per_frame = DEFAULT_PACE  # 0: as many as fit
+        self.live_rebuild = False
+        # Connected before any view is built, so views hear the structure change with the
+        # selection already consistent.
+        document.structureChanged.connect(self._drop_gone)
+        document.changed.connect(self._say_dropped)
+        document.samplesChanged.connect(self._clip_probe)
+        self._dropped: list[SignalInstance] = []
+
+    @property
+    def selected_index(self) -> int | None:
+        return self.document.index_of(self.selected)
+
+    def select(self, neuron_id: int | None) -> None:
+        if neuron_id != self.selected:
+            self.selected = neuron_id
+            self.selectionChanged.emit()
+
+    def select_index(self, index: int | None) -> None:
+        ids = self.document.ids
+        self.select(ids[index] if index is not None and 0 <= index < len(ids) else None)
+
+    def select_relative(self, step: int) -> None:
+        """The next (step 1) or previous (−1) neuron, wrapping; the first if none is."""
+        size = self.document.network.size
+        if size:
+            index = self.selected_index
+            self.select_index(0 if index is None else (index + step) % size)
+
+    def set_solo(self, neuron_id: int | None) -> None:
+        if neuron_id != self.solo:
+            self.solo = neuron_id
+            self.soloChanged.emit()
+
+    def set_probe_sample(self, index: int | None) -> None:
+        """Which sample the backprop views show (None: none); clipped to the samples."""
+        if index is not None:
+            index = max(0, min(index, self.document.sample_count - 1))
+        if index != self.probe_sample:
+            self.probe_sample = index
+            self.probeChanged.emit()
+
+    def set_probe_scope(self, scope: str) -> None:
+        if scope != self.probe_scope:
+            self.probe_scope = scope
+            self.probeChanged.emit()
+
+    def set_steps_per_frame(self, steps: int) -> None:
+        """The pace of training (0: as fast as the machine goes): how it is watched, not
+        what is learnt, so it is not saved and does not mark the document modified."""
+        if steps != self.steps_per_frame:
+            self.steps_per_frame = steps
+            self.paceChanged.emit()
+
+    def set_live_rebuild(self, on: bool) -> None:
+        """A gesture (dragging the construction's neuron count) replaces the network at
+        every tick: views may let their per-neuron parts (cards, curves) catch up at the
+        end, as long as the output itself follows."""
+        if on != self.live_rebuild:
+            self.live_rebuild = on
+            self.liveRebuildChanged.emit(on)
+
+    def _drop_gone(self) -> None:
+        """A selection or solo of a neuron now gone is dropped at once, before any view
+        rebuilds for the new structure, and said once the change is complete (views
+        redraw for the new structure anyway)."""
+        ids = self.document.ids
+        if self.selected is not None and self.selected not in ids:
+            self.selected = None
+            self._dropped.append(self.selectionChanged)
+        if self.solo is not None and self.solo not in ids:
+            self.solo = None
+            self._dropped.append(self.soloChanged)
+
+    def _say_dropped(self) -> None:
+        dropped, self._dropped = self._dropped, []
+        for signal in dropped:
+            signal.emit()
+
+    def _clip_probe(self) -> None:
+        """The probed sample stays one that exists when the samples change."""
+        if self.probe_sample is not None and self.probe_sample >= self.document.sample_count:
+            self.probe_sample = self.document.sample_count - 1
+            self.probeChanged.emit()
