@@ -54,7 +54,8 @@ class DiagramLegend(QWidget):
     """D and W feed A, A gives G, G makes the next W: the post's diagram, small."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="timelineDiagram")
+        super().__init__(parent)
+        self.setObjectName("timelineDiagram")
         self.setFixedSize(150, 150)
         self.setToolTip(
             "D (data) and W (weights) give A (activations: the forward pass); A and D give"
@@ -190,7 +191,8 @@ class TimelineView(QWidget):
     stepClicked = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="timelineView")
+        super().__init__(parent)
+        self.setObjectName("timelineView")
         self.data = LanePlot("D", "timelineDataPlot", DATA_COLORS)
         self.weights = LanePlot("W", "timelineWeightsPlot", "CET-D1")
         self.activity = LanePlot("A", "timelineActivationsPlot", "viridis")

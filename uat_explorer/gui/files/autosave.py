@@ -20,6 +20,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from uat_explorer.core import Session, SessionError
 from uat_explorer.core.files import atomic_write_text
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 INTERVAL_MS = 30_000
 
@@ -55,7 +56,7 @@ class Autosaver(QObject):
         name = f"session-{uuid.uuid4().hex}"
         self.file = self.folder / f"{name}.json"
         self.lock = QLockFile(str(self.folder / f"{name}.lock"))
-        self.timer = QTimer(self, interval=INTERVAL_MS)
+        self.timer = props(QTimer(self), interval=INTERVAL_MS)
         self.timer.timeout.connect(self.save)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

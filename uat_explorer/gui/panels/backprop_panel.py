@@ -36,6 +36,7 @@ from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.qt import props
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
 PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
@@ -49,44 +50,45 @@ class BackpropPanel(QWidget):
         plot: FunctionPlot,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent, objectName="backpropPanel")
+        super().__init__(parent)
+        self.setObjectName("backpropPanel")
         self.state, self.training, self.plot = state, training, plot
         self.graph: Graph | None = None
         self.values: set[str] | None = None  # None: every value shown
         self.grads: set[str] | None = None
         self.current: str | None = None
 
-        self.sample = QSpinBox(objectName="backpropSampleSpin", keyboardTracking=False)
+        self.sample = props(QSpinBox(), objectName="backpropSampleSpin", keyboardTracking=False)
         self.sample.setToolTip(
             "Which sample to follow through the network (0-based); or click a sample"
             " point on the plot"
         )
-        self.sample_label = QLabel(objectName="backpropSampleLabel")
-        self.scope = QComboBox(objectName="backpropScopeCombo")
+        self.sample_label = props(QLabel(), objectName="backpropSampleLabel")
+        self.scope = props(QComboBox(), objectName="backpropScopeCombo")
         self.scope.addItems(list(SCOPES))
         self.scope.setToolTip(
             "This sample: L is this sample's own loss. Whole batch: L is the training loss,"
             " the mean over every sample, whose gradient is the mean of theirs"
         )
-        self.forward = QPushButton("Forward ▶", objectName="forwardStepButton")
+        self.forward = props(QPushButton("Forward ▶"), objectName="forwardStepButton")
         self.forward.setToolTip("Reveal the next node's value, left to right")
-        self.backward = QPushButton("◀ Backward", objectName="backwardStepButton")
+        self.backward = props(QPushButton("◀ Backward"), objectName="backwardStepButton")
         self.backward.setToolTip("Reveal the next gradient, right to left (the chain rule)")
-        self.play = QPushButton("Play pass", objectName="playPassButton", checkable=True)
+        self.play = props(QPushButton("Play pass"), objectName="playPassButton", checkable=True)
         self.play.setToolTip("Animate the forward pass, then the backward pass")
-        self.pace = QComboBox(objectName="playSpeedCombo")
+        self.pace = props(QComboBox(), objectName="playSpeedCombo")
         self.pace.addItems(list(PASS_SECONDS))
         self.pace.setCurrentIndex(1)
         self.pace.setToolTip("How long the whole pass takes")
-        self.apply = QPushButton(objectName="applyUpdateButton")
+        self.apply = props(QPushButton(), objectName="applyUpdateButton")
         self.apply.setToolTip(
             "One step of gradient descent on every unmuted parameter, p ← p − lr·∂L/∂p,"
             " with the Training panel's learning rate and the chosen scope (one undo step)"
         )
-        self.chain = QLabel(objectName="chainRuleLabel", wordWrap=True)
+        self.chain = props(QLabel(), objectName="chainRuleLabel", wordWrap=True)
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chain.setMinimumHeight(40)
-        self.message = QLabel(objectName="backpropMessageLabel", wordWrap=True)
+        self.message = props(QLabel(), objectName="backpropMessageLabel", wordWrap=True)
         self.message.setStyleSheet("color: #d32f2f;")
         self.message.hide()
         self.view = BackpropGraphView()

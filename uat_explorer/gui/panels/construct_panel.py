@@ -28,6 +28,7 @@ from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import TrainingComparison
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
+from uat_explorer.qt import props
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -43,16 +44,17 @@ PROMISE = (
 
 class ConstructPanel(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="constructPanel")
+        super().__init__(parent)
+        self.setObjectName("constructPanel")
         self.state = state
         self.points: list[SweepPoint] = []
         self._drags = itertools.count(1)
         self._drag: int | None = None
 
-        self.mode = QComboBox(objectName="constructModeCombo")
+        self.mode = props(QComboBox(), objectName="constructModeCombo")
         self.mode.addItems(list(MODES))
         self.mode.setToolTip("How the neurons are laid out over the domain")
-        self.steepness = QDoubleSpinBox(objectName="constructSteepnessSpin")
+        self.steepness = props(QDoubleSpinBox(), objectName="constructSteepnessSpin")
         self.steepness.setRange(0.05, 50.0)
         self.steepness.setValue(1.0)
         self.steepness.setSingleStep(0.5)
@@ -61,40 +63,42 @@ class ConstructPanel(QWidget):
             "How wide each sigmoid's rise is: a few sample spacings is a soft ramp, a"
             " fraction of one is a step to the eye"
         )
-        self.count = QSpinBox(objectName="constructCountSpin")
+        self.count = props(QSpinBox(), objectName="constructCountSpin")
         self.count.setRange(1, MAX_NEURONS)
         self.count.setValue(10)
         self.count.setToolTip("Neurons in the construction (bumps use them in pairs)")
-        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="constructCountSlider")
+        self.slider = props(QSlider(Qt.Orientation.Horizontal), objectName="constructCountSlider")
         self.slider.setRange(1, MAX_NEURONS)
         self.slider.setValue(10)
         self.slider.setToolTip(
             "Drag: the construction is rebuilt live (one drag, one undo step); the neuron"
             " curves come back when you let go"
         )
-        self.build = QPushButton("Build", objectName="constructButton")
+        self.build = props(QPushButton("Build"), objectName="constructButton")
         self.build.setToolTip("Replace the network by the construction for this target")
         self.epsilon = ScientificSpinBox(1e-6, 10.0)
         self.epsilon.setObjectName("epsilonSpin")
         self.epsilon.setValue(0.05)
         self.epsilon.setToolTip("The tolerance ε on max |error| over the samples")
-        self.find = QPushButton("Find N", objectName="findNButton")
+        self.find = props(QPushButton("Find N"), objectName="findNButton")
         self.find.setToolTip("Build the smallest construction whose max |error| is at most ε")
-        self.compare = QPushButton("Compare with training", objectName="compareTrainingButton")
+        self.compare = props(
+            QPushButton("Compare with training"), objectName="compareTrainingButton"
+        )
         self.compare.setCheckable(True)
         self.compare.setToolTip(
             "Train networks of 2, 4, … 64 sigmoid neurons (Levenberg–Marquardt, 3 seeds, best"
             " kept) in the background and plot the error they reach: training needs far fewer"
             " neurons than the construction for the same error. Click again to cancel."
         )
-        self.compare_progress = QProgressBar(objectName="compareTrainingProgress")
+        self.compare_progress = props(QProgressBar(), objectName="compareTrainingProgress")
         self.compare_progress.setVisible(False)
         self.comparison = TrainingComparison(self)
-        self.result = QLabel(objectName="constructResultLabel", wordWrap=True)
+        self.result = props(QLabel(), objectName="constructResultLabel", wordWrap=True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plot = ErrorVsNeuronsPlot()
         self.plot.setMinimumHeight(220)
-        note = QLabel(PROMISE, objectName="constructPromiseLabel", wordWrap=True)
+        note = props(QLabel(PROMISE), objectName="constructPromiseLabel", wordWrap=True)
         note.setEnabled(False)
 
         count = QHBoxLayout()

@@ -7,21 +7,23 @@ from superqt.utils import qthrottled
 
 from uat_explorer.core.nn.formula import legend, network_formula, neuron_formula
 from uat_explorer.model.view import ModelView
+from uat_explorer.qt import props
 
 
 class FormulaView(QWidget):
     def __init__(self, state: ModelView, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="formulaView")
+        super().__init__(parent)
+        self.setObjectName("formulaView")
         self.state = state
-        self.neuron = QLabel(objectName="neuronFormula", wordWrap=True)
+        self.neuron = props(QLabel(), objectName="neuronFormula", wordWrap=True)
         self.neuron.setToolTip("The selected neuron's contribution to the output")
-        self.network_text = QPlainTextEdit(objectName="networkFormula", readOnly=True)
+        self.network_text = props(QPlainTextEdit(), objectName="networkFormula", readOnly=True)
         self.network_text.setToolTip(
             "The whole network, y = c + Σ vⱼ·act(wⱼ·x + bⱼ), numbers in place"
         )
         self.network_text.setMaximumBlockCount(1)
         self.network_text.setMaximumHeight(90)
-        self.key = QLabel(legend(), objectName="formulaLegend", wordWrap=True)
+        self.key = props(QLabel(legend()), objectName="formulaLegend", wordWrap=True)
         self.key.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)

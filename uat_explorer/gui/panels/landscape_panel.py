@@ -39,6 +39,7 @@ from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.landscape_plot import LandscapePlot
+from uat_explorer.qt import props
 
 MODES = {"Two parameters": 2, "One parameter": 1}
 GRIDS = {"100 × 100": 100, "200 × 200": 200}
@@ -53,29 +54,30 @@ class LandscapePanel(QWidget):
     def __init__(
         self, state: AppState, training: TrainingController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, objectName="landscapePanel")
+        super().__init__(parent)
+        self.setObjectName("landscapePanel")
         self.state, self.training = state, training
-        self.mode = QComboBox(objectName="landscapeModeCombo")
+        self.mode = props(QComboBox(), objectName="landscapeModeCombo")
         self.mode.addItems(list(MODES))
         self.mode.setToolTip(
             "Two parameters: the loss as a map over two dials. One parameter: the loss"
             " along one dial, with its slope ∂L/∂p and where one step lands"
         )
-        self.x_combo = QComboBox(objectName="landscapeXCombo")
+        self.x_combo = props(QComboBox(), objectName="landscapeXCombo")
         self.x_combo.setToolTip("The parameter across (named like the neuron cards)")
-        self.y_combo = QComboBox(objectName="landscapeYCombo")
+        self.y_combo = props(QComboBox(), objectName="landscapeYCombo")
         self.y_combo.setToolTip("The parameter up")
-        self.grid_combo = QComboBox(objectName="landscapeGridCombo")
+        self.grid_combo = props(QComboBox(), objectName="landscapeGridCombo")
         self.grid_combo.addItems(list(GRIDS))
         self.grid_combo.setToolTip("Grid points per axis: finer is sharper and slower")
-        self.fit = QPushButton("Fit", objectName="landscapeFitButton")
+        self.fit = props(QPushButton("Fit"), objectName="landscapeFitButton")
         self.fit.setToolTip("Centre the view on the current weights (± max(2, 2·|value|))")
-        self.step = QPushButton("Step", objectName="landscapeStepButton")
+        self.step = props(QPushButton("Step"), objectName="landscapeStepButton")
         self.step.setToolTip(
             "One plain gradient step along the shown parameters only, p ← p − lr·∂L/∂p,"
             " with the Training panel's learning rate (one undo step)"
         )
-        self.note = QLabel(objectName="landscapeNoteLabel", wordWrap=True)
+        self.note = props(QLabel(), objectName="landscapeNoteLabel", wordWrap=True)
         self.message = NoticeLabel("landscapeMessageLabel")
         self.plot = LandscapePlot(picked=self._picked)
         self.export = ExportButton(
@@ -110,7 +112,7 @@ class LandscapePanel(QWidget):
         self._fit_pending = True
         self._path: list[tuple[float, float, int]] = []
         self._gesture: object | None = None
-        self._worker = QTimer(self, interval=0)
+        self._worker = props(QTimer(self), interval=0)
         self._worker.timeout.connect(self._work)
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
         self._view_moved = qdebounced(self._recompute_view, 300, parent=self)

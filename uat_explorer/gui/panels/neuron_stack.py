@@ -20,6 +20,7 @@ from uat_explorer.core.nn.initialize import new_bump, new_neuron
 from uat_explorer.gui.widgets.neuron_card import OUTPUT_SCALE, NeuronCard
 from uat_explorer.gui.widgets.value_dial import ValueDial
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 CARD_STYLE = """
 QFrame#neuronCard { border: 1px solid palette(mid); border-radius: 5px; }
@@ -41,7 +42,8 @@ class NeuronStack(QWidget):
     neuronHovered = Signal(int, bool)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="neuronStack")
+        super().__init__(parent)
+        self.setObjectName("neuronStack")
         self.state = state
         self.cards: dict[int, NeuronCard] = {}
         self.setStyleSheet(CARD_STYLE)
@@ -50,14 +52,14 @@ class NeuronStack(QWidget):
         grid = QGridLayout()
         grid.setSpacing(3)
         for i, (name, label) in enumerate((k.name, k.label) for k in ACTIVATIONS.values()):
-            button = QPushButton(f"+ {label}", objectName=f"add{label.title()}Button")
+            button = props(QPushButton(f"+ {label}"), objectName=f"add{label.title()}Button")
             button.setToolTip(
                 f"Add a {label} neuron where no neuron switches on yet (Ctrl+{i + 1})"
             )
             button.clicked.connect(lambda _=False, name=name: self.add(name))
             grid.addWidget(button, 0, i)
             self.add_buttons[name] = button
-        bump = QPushButton("+ Bump (two steps)", objectName="addBumpButton")
+        bump = props(QPushButton("+ Bump (two steps)"), objectName="addBumpButton")
         bump.setToolTip(
             "Add a bump: two step neurons with opposite output weights (Ctrl+B)."
             " Bumps side by side can trace any curve."
@@ -72,22 +74,22 @@ class NeuronStack(QWidget):
         self.bias.edited.connect(
             lambda value, token: state.editor.edit_output_bias(value, ("c", token))
         )
-        self.count = QLabel(objectName="neuronCountLabel")
+        self.count = props(QLabel(), objectName="neuronCountLabel")
         header = QHBoxLayout()
         header.addWidget(self.bias)
         header.addWidget(self.count, 1)
 
-        self.list = QWidget(objectName="neuronList")
+        self.list = props(QWidget(), objectName="neuronList")
         self.list_layout = QVBoxLayout(self.list)
         self.list_layout.setContentsMargins(2, 2, 2, 2)
         self.list_layout.setSpacing(4)
         self.list_layout.addStretch(1)
-        self.scroll = QScrollArea(widgetResizable=True)
+        self.scroll = props(QScrollArea(), widgetResizable=True)
         self.scroll.setWidget(self.list)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
 
-        self._builder = QTimer(self, singleShot=True, interval=0)
+        self._builder = props(QTimer(self), singleShot=True, interval=0)
         self._builder.timeout.connect(self._build_batch)
         self.scroll.verticalScrollBar().valueChanged.connect(self._build_visible)
         self.scroll.viewport().installEventFilter(self)  # a taller dock shows more cards

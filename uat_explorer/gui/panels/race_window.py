@@ -35,6 +35,7 @@ from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.race_plot import RaceLossPlot, RunFitPlot
+from uat_explorer.qt import props
 
 RUNS = 4
 COLUMNS = ["Optimizer", "Learning rate", "Final loss", "Reached target at step", "Diverged"]
@@ -58,8 +59,8 @@ class RaceWindow(QWidget):
         self.optimizers: list[QComboBox] = []
         self.rates: list[ScientificSpinBox] = []
         for k in range(RUNS):
-            check = QCheckBox(f"Run {k + 1}", objectName=f"compareEnabled{k}", checked=True)
-            combo = QComboBox(objectName=f"compareOptimizer{k}")
+            check = props(QCheckBox(f"Run {k + 1}"), objectName=f"compareEnabled{k}", checked=True)
+            combo = props(QComboBox(), objectName=f"compareOptimizer{k}")
             for name, label in OPTIMIZER_LABELS.items():
                 combo.addItem(label, name)
             rate = ScientificSpinBox(1e-6, 1000.0)
@@ -72,7 +73,7 @@ class RaceWindow(QWidget):
             self.enabled.append(check)
             self.optimizers.append(combo)
             self.rates.append(rate)
-        self.steps = QSpinBox(objectName="compareStepsSpin", keyboardTracking=False)
+        self.steps = props(QSpinBox(), objectName="compareStepsSpin", keyboardTracking=False)
         self.steps.setRange(1, 1_000_000)
         self.steps.setValue(2000)
         self.steps.setGroupSeparatorShown(True)
@@ -86,11 +87,13 @@ class RaceWindow(QWidget):
         configs.addWidget(self.target, 2, 4)
         configs.setColumnStretch(5, 1)
 
-        self.run = QPushButton("Run", objectName="compareRunButton")
+        self.run = props(QPushButton("Run"), objectName="compareRunButton")
         self.run.setToolTip("Train a copy of the current network under each checked setting")
-        self.keep = QPushButton("Keep this run", objectName="compareKeepButton", enabled=False)
+        self.keep = props(
+            QPushButton("Keep this run"), objectName="compareKeepButton", enabled=False
+        )
         self.keep.setToolTip("Put the selected run's weights into the document (one undo step)")
-        self.status = QLabel(objectName="compareStatusLabel", wordWrap=True)
+        self.status = props(QLabel(), objectName="compareStatusLabel", wordWrap=True)
         self.plot = RaceLossPlot()
         self.export = ExportButton(
             "comparison",
@@ -108,7 +111,7 @@ class RaceWindow(QWidget):
         fits = QHBoxLayout()
         for fit in self.fits:
             fits.addWidget(fit)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="compareTable")
+        self.table = props(QTableWidget(0, len(COLUMNS)), objectName="compareTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

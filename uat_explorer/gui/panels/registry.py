@@ -34,6 +34,7 @@ from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
+from uat_explorer.qt import props
 
 Area = Qt.DockWidgetArea
 
@@ -65,7 +66,7 @@ class Panel:
 
 
 def _history(context: PanelContext) -> QWidget:
-    view = QUndoView(context.state.editor.undo_stack, objectName="historyView")
+    view = props(QUndoView(context.state.editor.undo_stack), objectName="historyView")
     view.setEmptyLabel("Start")
     return view
 
@@ -160,7 +161,7 @@ class PanelContents:
 
 def _fill(dock: QDockWidget, panel: Panel, content: QWidget) -> None:
     if panel.scroll:
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll = props(QScrollArea(), widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         dock.setWidget(scroll)
@@ -176,7 +177,7 @@ def build_docks(
     docks: dict[str, QDockWidget] = {}
     contents = PanelContents(context)
     for panel in panels:
-        dock = QDockWidget(panel.title, window, objectName=f"{panel.name}Dock")
+        dock = props(QDockWidget(panel.title, window), objectName=f"{panel.name}Dock")
         contents.add(panel, dock)
         window.addDockWidget(panel.area, dock)
         toggle = dock.toggleViewAction()

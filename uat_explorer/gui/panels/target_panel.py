@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from uat_explorer.core import PRESETS, InputError, Target, load_csv
 from uat_explorer.core.targets.expression import function_names
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 BAD_INPUT_STYLE = "QLineEdit { border: 2px solid #d32f2f; border-radius: 3px; }"
 
@@ -30,18 +31,19 @@ class TargetPanel(QWidget):
     drawToggled = Signal(bool)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="targetPanel")
+        super().__init__(parent)
+        self.setObjectName("targetPanel")
         self.state = state
         self._typing = itertools.count(1)
         self._typing_token = 0
 
-        self.presets = QComboBox(objectName="targetPresetCombo")
+        self.presets = props(QComboBox(), objectName="targetPresetCombo")
         self.presets.setToolTip("A ready-made target function")
         for preset in PRESETS.values():
             self.presets.addItem(preset.label, preset.name)
         self.presets.addItem("Custom formula", "custom")
         self.presets.addItem("Data points", "data")
-        self.expression = QLineEdit(objectName="targetExpressionEdit")
+        self.expression = props(QLineEdit(), objectName="targetExpressionEdit")
         self.expression.setPlaceholderText("a formula in x, e.g. sin(3*x) + abs(x)/2")
         self.expression.setToolTip(
             "Type any formula in x. Allowed: numbers, x, pi, e, + − * / **, parentheses and "
@@ -50,13 +52,13 @@ class TargetPanel(QWidget):
             " target stays drawn."
         )
         self.expression.installEventFilter(self)
-        self.feedback = QLabel(objectName="targetMessageLabel", wordWrap=True)
+        self.feedback = props(QLabel(), objectName="targetMessageLabel", wordWrap=True)
         self.feedback.setStyleSheet("color: #d32f2f;")
         self.feedback.setVisible(False)
         self.expression.setProperty("invalid", False)
-        self.load = QPushButton("Load CSV…", objectName="loadCsvButton")
+        self.load = props(QPushButton("Load CSV…"), objectName="loadCsvButton")
         self.load.setToolTip("Fit points from a CSV file with columns x, y (header optional)")
-        self.draw = QPushButton("Draw", objectName="drawTargetButton", checkable=True)
+        self.draw = props(QPushButton("Draw"), objectName="drawTargetButton", checkable=True)
         self.draw.setToolTip("Drag across the plot with the mouse to draw a target curve")
         self.low = self._domain_spin("domainFromSpin", "Start of the domain (x range)")
         self.high = self._domain_spin("domainToSpin", "End of the domain (x range)")
@@ -88,7 +90,7 @@ class TargetPanel(QWidget):
         self.show_target()
 
     def _domain_spin(self, name: str, tip: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox(objectName=name, toolTip=tip)
+        spin = props(QDoubleSpinBox(), objectName=name, toolTip=tip)
         spin.setRange(-1e6, 1e6)
         spin.setDecimals(4)
         spin.setKeyboardTracking(False)

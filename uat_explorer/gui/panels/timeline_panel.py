@@ -23,6 +23,7 @@ from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
+from uat_explorer.qt import props
 
 
 def network_of(rows: TimelineRows, index: int) -> Network:
@@ -78,15 +79,16 @@ class TimelinePanel(QWidget):
         plot: FunctionPlot,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent, objectName="timelinePanel")
+        super().__init__(parent)
+        self.setObjectName("timelinePanel")
         self.state, self.training, self.plot = state, training, plot
         self.view = TimelineView()
-        self.live = QPushButton("Live", objectName="timelineLiveButton")
+        self.live = props(QPushButton("Live"), objectName="timelineLiveButton")
         self.live.setToolTip("Back to the current step (Esc)")
         self.live.setEnabled(False)
-        self.scrub = QLabel(objectName="timelineScrubLabel")
+        self.scrub = props(QLabel(), objectName="timelineScrubLabel")
         self.scrub.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note = QLabel(objectName="timelineNoteLabel", wordWrap=True)
+        self.note = props(QLabel(), objectName="timelineNoteLabel", wordWrap=True)
         self.message = NoticeLabel("timelineMessageLabel")
         self.export = ExportButton(
             "timeline",

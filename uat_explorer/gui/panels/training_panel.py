@@ -35,6 +35,7 @@ from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS, Stop
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.workers.training_controller import STEP_CHUNK, TrainingController
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
 SPEED_PER_DECADE, SPEED_DECADES = 8, 4  # 1 … 10,000 steps a frame on a log scale
@@ -74,49 +75,52 @@ class TrainingPanel(QWidget):
     def __init__(
         self, state: AppState, controller: TrainingController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, objectName="trainingPanel")
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
         self.state, self.controller = state, controller
 
-        self.train = QPushButton("Train", objectName="trainButton", checkable=True)
+        self.train = props(QPushButton("Train"), objectName="trainButton", checkable=True)
         self.train.setToolTip("Start or pause backpropagation (Space)")
-        self.step = QPushButton("Step", objectName="stepButton")
+        self.step = props(QPushButton("Step"), objectName="stepButton")
         self.step.setToolTip(
             f"Advance one chunk while paused: one frame's steps at the chosen speed,"
             f" or {STEP_CHUNK} at Max"
         )
-        self.reset = QPushButton("Reset", objectName="resetButton")
+        self.reset = props(QPushButton("Reset"), objectName="resetButton")
         self.reset.setToolTip(
             "Start again from the initial weights of this seed (step 0):"
             " the same seed always gives the same weights"
         )
-        self.new_seed = QPushButton("New seed", objectName="newSeedButton")
+        self.new_seed = props(QPushButton("New seed"), objectName="newSeedButton")
         self.new_seed.setToolTip("Pick a new seed and start from its initial weights")
-        self.message = QLabel(objectName="trainingMessageLabel", wordWrap=True)
+        self.message = props(QLabel(), objectName="trainingMessageLabel", wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
 
-        self.count = QSpinBox(objectName="neuronCountSpin", keyboardTracking=False)
+        self.count = props(QSpinBox(), objectName="neuronCountSpin", keyboardTracking=False)
         self.count.setRange(0, MAX_NEURONS)
         self.count.setToolTip(
             "Number of hidden neurons: more are added (of the kind on the"
             " right), or the last ones removed"
         )
-        self.kind = QComboBox(objectName="newNeuronActivationCombo")
+        self.kind = props(QComboBox(), objectName="newNeuronActivationCombo")
         for kind in ACTIVATIONS.values():
             self.kind.addItem(kind.label, kind.name)
         self.kind.setCurrentIndex(self.kind.findData("sigmoid"))
         self.kind.setToolTip("The kind of neuron that raising the count adds")
-        self.step_note = QLabel(STEP_NOTE, objectName="stepSurrogateNote", wordWrap=True)
+        self.step_note = props(QLabel(STEP_NOTE), objectName="stepSurrogateNote", wordWrap=True)
         self.step_note.setEnabled(False)
 
-        self.optimizer = QComboBox(objectName="optimizerCombo")
+        self.optimizer = props(QComboBox(), objectName="optimizerCombo")
         for name, label in OPTIMIZER_LABELS.items():
             self.optimizer.addItem(label, name)
         self.optimizer.setToolTip(
             "Adam: robust, nice to watch. Levenberg–Marquardt: fits"
             " small networks in a few dozen steps. SGD: the plain rule."
         )
-        self.rate_slider = QSlider(Qt.Orientation.Horizontal, objectName="learningRateSlider")
+        self.rate_slider = props(
+            QSlider(Qt.Orientation.Horizontal), objectName="learningRateSlider"
+        )
         self.rate_slider.setRange(0, LR_POSITIONS)
         self.rate = ScientificSpinBox(LR_LOW, 10.0)
         self.rate.setObjectName("learningRateSpin")
@@ -125,55 +129,55 @@ class TrainingPanel(QWidget):
                 "Learning rate, 1e-5 … 10 on a log scale. Too high and training"
                 " diverges (it stops and says so)."
             )
-        self.loss = QComboBox(objectName="lossCombo")
+        self.loss = props(QComboBox(), objectName="lossCombo")
         for name, loss in LOSSES.items():
             self.loss.addItem(loss.label, name)
         self.loss.setToolTip("What training minimises")
-        self.batch = QSpinBox(objectName="batchSizeSpin", keyboardTracking=False)
+        self.batch = props(QSpinBox(), objectName="batchSizeSpin", keyboardTracking=False)
         self.batch.setSpecialValueText("Full batch")
         self.batch.setRange(0, MAX_SAMPLES)
         self.batch.setGroupSeparatorShown(True)
-        self.samples = QSpinBox(objectName="samplesSpin", keyboardTracking=False)
+        self.samples = props(QSpinBox(), objectName="samplesSpin", keyboardTracking=False)
         self.samples.setRange(2, MAX_SAMPLES)
         self.samples.setToolTip(
             "Evenly spaced points of a formula target that training fits"
             " (data targets use their own points)"
         )
-        self.stop_loss_on = QCheckBox("Stop at loss ≤", objectName="stopLossCheck")
+        self.stop_loss_on = props(QCheckBox("Stop at loss ≤"), objectName="stopLossCheck")
         self.stop_loss = ScientificSpinBox(1e-12, 1e3)
         self.stop_loss.setObjectName("stopLossSpin")
         self.stop_loss.setValue(1e-4)
-        self.stop_steps_on = QCheckBox("Stop at step", objectName="stopStepsCheck")
-        self.stop_steps = QSpinBox(objectName="stopStepsSpin", keyboardTracking=False)
+        self.stop_steps_on = props(QCheckBox("Stop at step"), objectName="stopStepsCheck")
+        self.stop_steps = props(QSpinBox(), objectName="stopStepsSpin", keyboardTracking=False)
         self.stop_steps.setRange(1, 2_000_000_000)
         self.stop_steps.setValue(10_000)
         for widget in (self.stop_loss_on, self.stop_loss):
             widget.setToolTip("Pause by itself once the loss is this low")
         for widget in (self.stop_steps_on, self.stop_steps):
             widget.setToolTip("Pause by itself at this step count")
-        self.stop_plateau = QCheckBox(
-            "Stop when the loss stops improving", objectName="stopPlateauCheck"
+        self.stop_plateau = props(
+            QCheckBox("Stop when the loss stops improving"), objectName="stopPlateauCheck"
         )
         self.stop_plateau.setToolTip(
             f"Pause by itself once the loss fell by less than {PLATEAU_GAIN:.0%}"
             f" over the last {PLATEAU_STEPS:,} steps, so an idle window does not train on"
         )
-        self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speedSlider")
+        self.speed = props(QSlider(Qt.Orientation.Horizontal), objectName="speedSlider")
         self.speed.setRange(0, SPEED_MAX)
         self.speed.setPageStep(SPEED_PER_DECADE)
-        self.speed_max = QToolButton(objectName="maxSpeedButton", text="Max")
+        self.speed_max = props(QToolButton(), objectName="maxSpeedButton", text="Max")
         self.speed_max.setToolTip("Train as fast as the machine goes (the fit then looks instant)")
-        self.speed_label = QLabel(objectName="speedLabel")
+        self.speed_label = props(QLabel(), objectName="speedLabel")
         self.speed_label.setEnabled(False)
         for widget in (self.speed, self.speed_label):
             widget.setToolTip(
                 "How fast training runs, on a log scale: from one step a frame (each step"
                 " visible) to Max (as fast as the machine goes)"
             )
-        self.seed = QSpinBox(objectName="seedSpin", keyboardTracking=False)
+        self.seed = props(QSpinBox(), objectName="seedSpin", keyboardTracking=False)
         self.seed.setRange(0, min(MAX_SEED, 2**31 - 1))
         self.seed.setToolTip("The seed of the initial weights: Reset uses it")
-        self.compare = QPushButton("Compare learning rates…", objectName="compareButton")
+        self.compare = props(QPushButton("Compare learning rates…"), objectName="compareButton")
         self.compare.setToolTip(
             "Race copies of this network from the same weights under several learning"
             " rates or optimizers, side by side (Ctrl+Shift+O)"

@@ -8,6 +8,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from uat_explorer.qt import props
+
 Keys = QKeySequence.StandardKey | str | list[str] | None
 
 
@@ -22,7 +24,7 @@ def add_action(
 ) -> QAction:
     """An action in ``menu``, owned by ``owner`` (its shortcut works while owner's window
     is active); ``name`` is its objectName for tests and scripts."""
-    action = QAction(text, owner, objectName=name or "")
+    action = props(QAction(text, owner), objectName=name or "")
     if isinstance(keys, list):
         action.setShortcuts([QKeySequence(k) for k in keys])
     elif keys is not None:
@@ -44,7 +46,7 @@ def add_toggle(
     tip: str = "",
 ) -> QAction:
     """A checkable action calling ``slot(on)``."""
-    action = QAction(text, owner, checkable=True, checked=checked)
+    action = props(QAction(text, owner), checkable=True, checked=checked)
     if keys:
         action.setShortcut(QKeySequence(keys))
     action.setStatusTip(tip)

@@ -16,11 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.export.figures import MAX_PIXELS, FigureOptions
+from uat_explorer.qt import props
 
 
 def _size_row(width: int, height: int) -> tuple[QSpinBox, QSpinBox, QHBoxLayout]:
-    w = QSpinBox(objectName="figureWidthSpin", minimum=16, maximum=MAX_PIXELS, value=width)
-    h = QSpinBox(objectName="figureHeightSpin", minimum=16, maximum=MAX_PIXELS, value=height)
+    w = props(QSpinBox(), objectName="figureWidthSpin", minimum=16, maximum=MAX_PIXELS, value=width)
+    h = props(
+        QSpinBox(), objectName="figureHeightSpin", minimum=16, maximum=MAX_PIXELS, value=height
+    )
     w.setSuffix(" px")
     h.setSuffix(" px")
     row = QHBoxLayout()
@@ -36,17 +39,18 @@ class FigureDialog(QDialog):
     def __init__(
         self, title: str, base: FigureOptions, vector: bool, parent: QWidget, curves: bool = True
     ) -> None:
-        super().__init__(parent, objectName="figureDialog")
+        super().__init__(parent)
+        self.setObjectName("figureDialog")
         self.setWindowTitle(title)
         self.base = base
         self.width_spin, self.height_spin, size = _size_row(base.width, base.height)
-        self.scale = QComboBox(objectName="figureScaleCombo")
+        self.scale = props(QComboBox(), objectName="figureScaleCombo")
         for factor in (1, 2, 3, 4):
             self.scale.addItem(f"{factor}×", float(factor))
         self.scale.setToolTip("Pixels per point: 2× is crisp on high-DPI screens and slides")
-        self.components = QCheckBox("Neuron curves", checked=base.components)
-        self.samples = QCheckBox("Sample points", checked=base.samples)
-        self.band = QCheckBox("Error band", checked=base.band)
+        self.components = props(QCheckBox("Neuron curves"), checked=base.components)
+        self.samples = props(QCheckBox("Sample points"), checked=base.samples)
+        self.band = props(QCheckBox("Error band"), checked=base.band)
         form = QFormLayout(self)
         form.addRow("Size", size)
         if not vector:
@@ -79,16 +83,22 @@ class AnimationDialog(QDialog):
     """Frames, training steps between them, speed and size of a training animation."""
 
     def __init__(self, steps_hint: int, parent: QWidget) -> None:
-        super().__init__(parent, objectName="animationDialog")
+        super().__init__(parent)
+        self.setObjectName("animationDialog")
         self.setWindowTitle("Record Training Animation")
         self.width_spin, self.height_spin, size = _size_row(640, 400)
-        self.frames = QSpinBox(objectName="gifFramesSpin", minimum=2, maximum=1000, value=60)
-        self.steps = QSpinBox(
-            objectName="gifStepsSpin", minimum=1, maximum=1_000_000, value=steps_hint
+        self.frames = props(
+            QSpinBox(), objectName="gifFramesSpin", minimum=2, maximum=1000, value=60
         )
-        self.fps = QDoubleSpinBox(objectName="gifFpsSpin", minimum=0.5, maximum=50, value=15)
-        note = QLabel(
-            "Training starts from the current weights; your work is not changed.", wordWrap=True
+        self.steps = props(
+            QSpinBox(), objectName="gifStepsSpin", minimum=1, maximum=1_000_000, value=steps_hint
+        )
+        self.fps = props(
+            QDoubleSpinBox(), objectName="gifFpsSpin", minimum=0.5, maximum=50, value=15
+        )
+        note = props(
+            QLabel("Training starts from the current weights; your work is not changed."),
+            wordWrap=True,
         )
         note.setEnabled(False)
         form = QFormLayout(self)

@@ -20,6 +20,7 @@ from uat_explorer.core import ACTIVATIONS, Neuron
 from uat_explorer.core.nn.formula import number
 from uat_explorer.gui.widgets.value_dial import DialScale, ValueDial
 from uat_explorer.plots.theme import neuron_color
+from uat_explorer.qt import props
 
 WEIGHT_SCALE = DialScale(1000.0, 8.0)
 BIAS_SCALE = DialScale(1000.0, 8.0)
@@ -39,7 +40,8 @@ class NeuronCard(QFrame):
 
     def __init__(self, neuron_id: int, parent: QWidget | None = None) -> None:
         """A light frame of the final height; ``build`` adds the dials when needed."""
-        super().__init__(parent, objectName="neuronCard")
+        super().__init__(parent)
+        self.setObjectName("neuronCard")
         self.neuron_id = neuron_id
         self.built = False
         self._shown: tuple[int, Neuron] | None = None
@@ -56,18 +58,18 @@ class NeuronCard(QFrame):
         self.built = True
         hidden = self.isHidden()  # its own flag: isVisible() is False before the window shows
         self.setVisible(False)  # polish and lay out once at the end, not per child
-        self.swatch = QLabel(objectName="colorSwatch")
+        self.swatch = props(QLabel(), objectName="colorSwatch")
         self.swatch.setFixedSize(14, 14)
         self.swatch.setToolTip("This neuron's colour: its curve in the plot has the same colour")
         self.title = QLabel()
-        self.activation = QComboBox(objectName="activationCombo")
+        self.activation = props(QComboBox(), objectName="activationCombo")
         for kind in ACTIVATIONS.values():
             self.activation.addItem(kind.label, kind.name)
             self.activation.setItemData(
                 self.activation.count() - 1, kind.tip, Qt.ItemDataRole.ToolTipRole
             )
         self.activation.setToolTip("Activation function of this neuron")
-        self.position = QLabel(objectName="stepPositionLabel")
+        self.position = props(QLabel(), objectName="stepPositionLabel")
         self.position.setToolTip("Step position s = −b/w: where this neuron switches on")
         self.mute = self._tool(
             "M",
@@ -146,7 +148,7 @@ class NeuronCard(QFrame):
         self.setVisible(not hidden)
 
     def _tool(self, text: str, name: str, tip: str, checkable: bool = False) -> QToolButton:
-        button = QToolButton(objectName=name, text=text, toolTip=tip)
+        button = props(QToolButton(), objectName=name, text=text, toolTip=tip)
         button.setCheckable(checkable)
         button.setAutoRaise(True)
         return button

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from uat_explorer.qt import props
+
 SHOWN_MS = 8000
 
 
@@ -12,9 +14,11 @@ class NoticeLabel(QLabel):
     """``say(text, problem)``: shown for a while (problems in red), then gone."""
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName=object_name, wordWrap=True)
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
         self.hide()
-        self._timer = QTimer(self, singleShot=True, interval=SHOWN_MS)
+        self._timer = props(QTimer(self), singleShot=True, interval=SHOWN_MS)
         self._timer.timeout.connect(self.hide)
 
     def say(self, text: str, problem: bool) -> None:

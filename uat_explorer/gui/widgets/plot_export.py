@@ -80,7 +80,9 @@ class ExportButton(QToolButton):
         parent: QWidget | None = None,
         object_name: str = "",
     ) -> None:
-        super().__init__(parent, text="Export", objectName=object_name)
+        super().__init__(parent)
+        self.setText("Export")
+        self.setObjectName(object_name)
         self.name, self.exports, self.said = name, exports, said
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolTip(f"Save the {name} as an image (PNG, SVG) or its numbers (CSV)")

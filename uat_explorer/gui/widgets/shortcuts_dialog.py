@@ -42,7 +42,8 @@ def _actions(actions: list[QAction]) -> list[QAction]:
 
 class ShortcutsDialog(QDialog):
     def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="shortcutsDialog")
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard Shortcuts")
         table = QTableWidget(len(rows), 3, self)
         table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])

@@ -9,6 +9,7 @@ from superqt.utils import qthrottled
 from uat_explorer.core.nn.formula import number
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 SPACING = 12
 """Pixels between fields (the status bar's own margins and separators)."""
@@ -26,23 +27,29 @@ class StatusFields(QObject):
     def __init__(self, bar: QStatusBar, state: AppState, training: TrainingController) -> None:
         super().__init__(bar)
         self.bar, self.state, self.training = bar, state, training
-        self.step = QLabel(objectName="statusStepLabel", toolTip="Training steps so far")
-        self.epoch = QLabel(
+        self.step = props(QLabel(), objectName="statusStepLabel", toolTip="Training steps so far")
+        self.epoch = props(
+            QLabel(),
             objectName="statusEpochLabel",
             toolTip="Mini-batches: the epoch (one pass over the samples) and the batch in it"
             " that the next step uses",
         )
-        self.loss = QLabel(
-            objectName="statusLossLabel", toolTip="The training loss at the current weights"
+        self.loss = props(
+            QLabel(),
+            objectName="statusLossLabel",
+            toolTip="The training loss at the current weights",
         )
-        self.error = QLabel(objectName="errorLabel")
+        self.error = props(QLabel(), objectName="errorLabel")
         self.error.setToolTip("How far the output is from the target, on the sample points")
-        self.fit = QLabel(
+        self.fit = props(
+            QLabel(),
             objectName="statusMetricsLabel",
             toolTip="Root mean squared error and R² on the sample points",
         )
-        self.speed = QLabel(
-            objectName="statusSpeedLabel", toolTip="Training steps per second while training runs"
+        self.speed = props(
+            QLabel(),
+            objectName="statusSpeedLabel",
+            toolTip="Training steps per second while training runs",
         )
         self.fields = (self.step, self.epoch, self.loss, self.error, self.fit, self.speed)
         self.drop_order = (self.error, self.fit, self.speed)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QDial, QDoubleSpinBox, QLabel, QVBoxLayout, QWidget
 
 from uat_explorer.core.nn.formula import number
+from uat_explorer.qt import props
 
 DIAL_STEPS = 1000
 GESTURE_GAP = 0.8
@@ -70,13 +71,13 @@ class ValueDial(QWidget):
         self.scale = scale
         self._gesture = _Gesture()
         self._dragging = False
-        self.label = QLabel(symbol, alignment=Qt.AlignmentFlag.AlignCenter)
-        self.dial = QDial(objectName=f"{name}Dial")
+        self.label = props(QLabel(symbol), alignment=Qt.AlignmentFlag.AlignCenter)
+        self.dial = props(QDial(), objectName=f"{name}Dial")
         self.dial.setRange(-DIAL_STEPS, DIAL_STEPS)
         self.dial.setFixedSize(44, 44)
         self.dial.setNotchesVisible(False)
         self.dial.setPageStep(50)
-        self.spin = QDoubleSpinBox(objectName=f"{name}Spin")
+        self.spin = props(QDoubleSpinBox(), objectName=f"{name}Spin")
         self.spin.setRange(-1e6, 1e6)
         self.spin.setDecimals(4)
         self.spin.setKeyboardTracking(False)
@@ -84,8 +85,8 @@ class ValueDial(QWidget):
         self.spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.spin.setMinimumWidth(64)
-        self.gradient = QLabel(
-            objectName=f"{name}GradLabel", alignment=Qt.AlignmentFlag.AlignCenter
+        self.gradient = props(
+            QLabel(), objectName=f"{name}GradLabel", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.gradient.setEnabled(False)
         for widget in (self, self.dial, self.spin, self.label):

@@ -18,6 +18,7 @@ from uat_explorer.core.workers.training import (
     close_worker,
     start_worker,
 )
+from uat_explorer.qt import props
 
 COUNTS = (2, 4, 8, 16, 32, 64)
 SEEDS = (0, 1, 2)
@@ -39,7 +40,7 @@ class TrainingComparison(QObject):
         self._jobs: list[tuple[int, int]] = []
         self._done = 0
         self._best: dict[int, float] = {}
-        self._timer = QTimer(self, interval=30)
+        self._timer = props(QTimer(self), interval=30)
         self._timer.timeout.connect(self._poll)
 
     @property

@@ -12,6 +12,7 @@ from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.workers.race import RaceJob, RaceProgress
 from uat_explorer.core.workers.training import WorkerProcess, close_worker, start_worker
+from uat_explorer.qt import props
 
 
 class RaceRunner(QObject):
@@ -26,7 +27,7 @@ class RaceRunner(QObject):
         self.runs: list[RaceRun] = []
         self._process: WorkerProcess | None = None
         self._conn: Connection | None = None
-        self._timer = QTimer(self, interval=16)
+        self._timer = props(QTimer(self), interval=16)
         self._timer.timeout.connect(self._poll)
 
     @property

@@ -17,6 +17,7 @@ from uat_explorer.core import Network
 from uat_explorer.core.workers.training import Job, Progress, WorkerProcess, start_worker
 from uat_explorer.model.document import DivergedRun
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import props
 
 FRAME_MS = 16
 PAUSE_WAIT = 1.0
@@ -46,7 +47,7 @@ class TrainingController(QObject):
         self._waiting = False  # an Advance not yet answered
         self._job = -1  # the revision of the job the worker trains: replies to others are late
         self._heard = time.monotonic()  # when the worker last replied
-        self._timer = QTimer(self, interval=FRAME_MS)
+        self._timer = props(QTimer(self), interval=FRAME_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift to ~55 Hz
         self._timer.timeout.connect(self.poll)
         state.editor.aboutToEdit.connect(self.pause)
