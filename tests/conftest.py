@@ -94,4 +94,4 @@ def sine_window(qtbot):
     yield w
     w.files.document.mark_saved(None)
     w.close()
-    assert w.training._process is None
+    assert w.training.client.process is None

@@ -164,9 +164,11 @@ def test_compare_with_training_can_be_cancelled(qtbot, window):
     button = window.findChild(QPushButton, "compareTrainingButton")
     button.click()
     assert panel.comparison.running
-    process = panel.comparison._process
+    qtbot.waitUntil(lambda: panel.comparison.client.connected, timeout=10_000)
+    process = panel.comparison.client.process
     button.click()
-    assert not panel.comparison.running and not process.alive()
+    assert not panel.comparison.running
+    qtbot.waitUntil(lambda: not process.alive(), timeout=3_000)
     assert "cancelled" in window.findChild(QLabel, "constructResultLabel").text()
 
 

@@ -34,6 +34,7 @@ def edit_everything(w: MainWindow) -> None:
     )
     w.state.editor.set_samples(321)
     w.training.step()  # ten steps: the step count is saved too
+    assert w.training.wait_until_idle()
 
 
 def test_save_new_open_restores_everything_exactly(window, tmp_path):
@@ -175,6 +176,7 @@ def test_dropping_files_opens_sessions_and_loads_targets(window, tmp_path):
 def test_every_export_writes_a_valid_file(window, tmp_path):
     exporter = window.files.exporter
     window.training.step()
+    assert window.training.wait_until_idle()
     options = FigureOptions(600, 380, 2.0, band=True)
     png, svg = tmp_path / "f.png", tmp_path / "f.svg"
     assert exporter.figure(png, options)

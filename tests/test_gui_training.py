@@ -73,10 +73,12 @@ def test_pause_stops_the_step_count(qtbot, window):
 
 def test_step_advances_exactly_one_chunk(window):
     button(window, "stepButton").click()
+    assert window.training.wait_until_idle()
     assert window.state.document.session.step == 10  # Auto: ten steps
     window.findChild(QSlider, "speedSlider").setValue(7)  # 10^(7/8) ≈ 7 steps a frame
     assert window.state.view.steps_per_frame == 7
     button(window, "stepButton").click()
+    assert window.training.wait_until_idle()
     assert window.state.document.session.step == 17
     assert window.state.document.history.arrays()[0].tolist() == list(range(17))
 
@@ -191,9 +193,9 @@ def test_space_toggles_training(qtbot, window):
 
 def test_a_killed_worker_is_reported_not_fatal(qtbot, window):
     train_until(qtbot, window, lambda: window.state.document.session.step > 100)
-    window.training._process.kill()
+    window.training.client.process.kill()
     message = window.findChild(QLabel, "trainingMessageLabel")
-    qtbot.waitUntil(lambda: "stopped unexpectedly" in message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "ended unexpectedly" in message.text(), timeout=10_000)
     assert not window.training.running
     step = window.state.document.session.step
     train_until(
@@ -219,10 +221,11 @@ def test_a_setting_change_sends_only_that_setting(qtbot, window):
     optimizer; changing the seed or the learning rate must not cause that."""
     train_until(qtbot, window, lambda: window.state.document.session.step > 100)
     sent = []
-    real_send = window.training._send
-    window.training._send = lambda *command: sent.append(command[0]) or real_send(*command)
+    client = window.training.client
+    real_send = client.send
+    client.send = lambda command: sent.append(type(command).__name__) or real_send(command)
     window.state.editor.update_settings(seed=99)
     window.findChild(QDoubleSpinBox, "learningRateSpin").setValue(0.02)
-    assert sent == ["optimizer"]
+    assert sent == ["SetOptimizer"]
     window.findChild(QSpinBox, "samplesSpin").setValue(300)
-    assert sent == ["optimizer", "data"]
+    assert sent == ["SetOptimizer", "SetData"]

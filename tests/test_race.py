@@ -128,10 +128,10 @@ def test_stop_ends_the_race_and_closing_leaves_no_process(qtbot, sine_window):
     compare.steps.setValue(1_000_000)
     compare.start()
     qtbot.waitUntil(lambda: any(len(r.history) > 10 for r in compare.runner.runs), timeout=10_000)
-    process = compare.runner._process
+    process = compare.runner.client.process
     compare.findChild(QPushButton, "compareRunButton").click()
-    assert not compare.runner.running and not process.alive()
-    assert compare.run.text() == "Run"
+    assert not compare.runner.running and compare.run.text() == "Run"
+    qtbot.waitUntil(lambda: not process.alive(), timeout=3_000)  # ended off the GUI thread
 
 
 # -- the command line -------------------------------------------------------------------

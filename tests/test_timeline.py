@@ -169,6 +169,7 @@ def test_batch_size_spin_status_and_highlight(qtbot, sine_window):
     spin.setValue(10)
     assert window.state.document.session.batch_size == 10
     window.training.step()
+    assert window.training.wait_until_idle()
     status = window.findChild(QLabel, "statusEpochLabel")
     window.status.show()
     step = window.state.document.session.step
@@ -309,15 +310,17 @@ def test_heavy_hidden_panels_are_built_when_first_shown(qtbot, window):
         assert not isinstance(dock.widget(), kind)
         dock.toggleViewAction().trigger()
         QApplication.processEvents()
-        assert isinstance(dock.widget(), kind) and dock.widget() is window.panels[name]
+        assert isinstance(dock.widget(), kind) and dock.widget() is getattr(window, name)
 
 
 def test_a_new_batch_size_starts_a_segment_whose_d_lane_shows_its_batches(qtbot, sine_window):
     window = sine_window
     panel = open_timeline(qtbot, window)
     window.training.step()  # full batch
+    assert window.training.wait_until_idle()
     window.findChild(QSpinBox, "batchSizeSpin").setValue(50)
     window.training.step()
+    assert window.training.wait_until_idle()
     segments = window.state.document.timeline.segments
     assert [s.batch for s in segments] == [0, 50]
     panel.refresh()

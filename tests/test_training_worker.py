@@ -13,14 +13,25 @@ import numpy as np
 import pytest
 
 from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
-from uat_explorer.core.workers.training import Job, Progress, start_worker
+from uat_explorer.core.workers.messages import (
+    Advance,
+    Failed,
+    Pause,
+    Quit,
+    Run,
+    SetOptimizer,
+    SetPace,
+    SetStop,
+)
+from uat_explorer.core.workers.process import start_worker
+from uat_explorer.core.workers.training import Job, Progress
 
 
 @pytest.fixture
 def worker():
     process, conn = start_worker()
     yield conn
-    conn.send(("quit",))
+    conn.send(Quit())
     assert process.wait(10) and process.exitcode == 0
 
 
@@ -35,7 +46,9 @@ def receive_until(conn, done, timeout=20.0) -> list[Progress]:
     replies = []
     while conn.poll(timeout):
         reply = conn.recv()
-        assert not (isinstance(reply, tuple) and reply[0] == "error"), reply
+        assert not isinstance(reply, Failed), reply
+        if not isinstance(reply, Progress):
+            continue  # Alive: the heartbeat of a busy worker
         replies.append(reply)
         if done(reply):
             return replies
@@ -43,10 +56,10 @@ def receive_until(conn, done, timeout=20.0) -> list[Progress]:
 
 
 def test_runs_streams_every_loss_and_pauses(worker):
-    worker.send(("load", job()))
-    worker.send(("run",))
+    worker.send(job())
+    worker.send(Run())
     replies = receive_until(worker, lambda p: p.step > 2000)
-    worker.send(("pause",))
+    worker.send(Pause())
     replies += receive_until(worker, lambda p: not p.running)
     last = replies[-1]
     losses = np.concatenate([p.losses for p in replies])
@@ -60,40 +73,40 @@ def test_runs_streams_every_loss_and_pauses(worker):
 
 
 def test_advance_runs_exactly_that_many_steps(worker):
-    worker.send(("load", job()))
-    worker.send(("advance", 37))
+    worker.send(job())
+    worker.send(Advance(37))
     reply = receive_until(worker, lambda p: not p.running)[-1]
     assert reply.step == 37
-    worker.send(("advance", 5))
+    worker.send(Advance(5))
     assert receive_until(worker, lambda p: not p.running)[-1].step == 42
 
 
 def test_divergence_is_reported_once_with_finite_weights(worker):
-    worker.send(("load", job(OptimizerSpec("sgd", 100.0))))
-    worker.send(("run",))
+    worker.send(job(OptimizerSpec("sgd", 100.0)))
+    worker.send(Run())
     final = receive_until(worker, lambda p: p.diverged is not None)[-1]
     assert "too high" in final.diverged and not final.running
     assert np.all(np.isfinite(final.network.w)) and math.isfinite(final.loss)
-    worker.send(("pause",))
+    worker.send(Pause())
     assert receive_until(worker, lambda p: True)[-1].diverged is None
 
 
 def test_settings_change_while_running_without_losing_progress(worker):
-    worker.send(("load", job()))
-    worker.send(("run",))
+    worker.send(job())
+    worker.send(Run())
     before = receive_until(worker, lambda p: p.step > 200)[-1]
-    worker.send(("optimizer", OptimizerSpec("lm")))
-    worker.send(("stop", StopRule(loss_below=1e-4)))
+    worker.send(SetOptimizer(OptimizerSpec("lm")))
+    worker.send(SetStop(StopRule(loss_below=1e-4)))
     done = receive_until(worker, lambda p: p.stopped is not None)[-1]
     assert done.step > before.step and done.loss <= 1e-4 and done.stopped == "loss ≤ 0.0001"
 
 
 def test_paced_training_runs_the_set_steps_per_frame(worker):
-    worker.send(("load", job()))
-    worker.send(("pace", 3))
-    worker.send(("run",))
+    worker.send(job())
+    worker.send(SetPace(3))
+    worker.send(Run())
     replies = receive_until(worker, lambda p: p.step >= 30)
-    worker.send(("pause",))
+    worker.send(Pause())
     assert all(p.losses.size % 3 == 0 for p in replies)
 
 
@@ -105,7 +118,7 @@ def test_the_worker_exits_when_its_pipe_closes():
 
 KILLED_PARENT = """
 import os, signal, sys
-from uat_explorer.core.workers.training import start_worker
+from uat_explorer.core.workers.process import start_worker
 process, conn = start_worker()  # no __main__ guard: the launch must not re-run this script
 print(process.pid, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)

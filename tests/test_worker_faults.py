@@ -27,7 +27,7 @@ def test_weights_from_a_killed_worker_belong_to_the_document(qtbot, window):
     start = window.state.document.network.copy()
     window.training.start()
     qtbot.waitUntil(lambda: window.state.document.session.step > 300, timeout=20_000)
-    os.kill(window.training._process.pid, signal.SIGKILL)
+    os.kill(window.training.client.process.pid, signal.SIGKILL)
     message = window.findChild(QLabel, "trainingMessageLabel")
     qtbot.waitUntil(lambda: "stopped" in message.text(), timeout=10_000)
     assert window.files.document.modified
@@ -44,35 +44,16 @@ def test_a_stopped_worker_does_not_freeze_pause(qtbot, window):
     the next Train starts a new worker."""
     window.training.start()
     qtbot.waitUntil(lambda: window.state.document.session.step > 300, timeout=20_000)
-    pid = window.training._process.pid
+    pid = window.training.client.process.pid
     os.kill(pid, signal.SIGSTOP)
     qtbot.wait(100)
     window.training.pause()
-    assert not window.training.running and window.training._process is None
+    assert not window.training.running and window.training.client.process is None
     assert "replaced" in window.findChild(QLabel, "trainingMessageLabel").text()
     step = window.state.document.session.step
     window.training.start()
     qtbot.waitUntil(lambda: window.state.document.session.step > step + 100, timeout=20_000)
     window.training.pause()
-
-
-class _LateConnection:
-    """A pipe holding one reply trained from weights the window no longer has."""
-
-    def __init__(self, reply: Progress) -> None:
-        self.replies = [reply]
-
-    def poll(self, _timeout: float = 0) -> bool:
-        return bool(self.replies)
-
-    def recv(self) -> Progress:
-        return self.replies.pop()
-
-    def send(self, _command: object) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def test_a_late_reply_for_an_old_layout_is_dropped(window):
@@ -90,8 +71,6 @@ def test_a_late_reply_for_an_old_layout_is_dropped(window):
         steps_per_second=0.0,
         revision=window.training._job - 7,
     )
-    window.training._conn = _LateConnection(stale)
     before = window.state.document.network.copy()
-    window.training.poll()
+    window.training._show([stale])
     assert window.state.document.network == before and window.state.document.session.step == 0
-    window.training._conn = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -12,23 +14,33 @@ from uat_explorer.core.io.examples import EXAMPLES
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
-from uat_explorer.gui.panels.backprop_panel import BackpropPanel
-from uat_explorer.gui.panels.construct_panel import ConstructPanel
-from uat_explorer.gui.panels.formula_view import FormulaView
-from uat_explorer.gui.panels.landscape_panel import LandscapePanel
-from uat_explorer.gui.panels.neuron_stack import NeuronStack
-from uat_explorer.gui.panels.race_window import RaceWindow
-from uat_explorer.gui.panels.registry import PANELS, PanelContext, build_docks
-from uat_explorer.gui.panels.target_panel import TargetPanel
-from uat_explorer.gui.panels.timeline_panel import TimelinePanel
-from uat_explorer.gui.panels.training_panel import TrainingPanel
+from uat_explorer.gui.panels.registry import (
+    BACKPROP,
+    CONSTRUCT,
+    FORMULA,
+    LANDSCAPE,
+    LOSS,
+    NEURONS,
+    PANELS,
+    TARGET,
+    TIMELINE,
+    TRAINING,
+    PanelContext,
+    build_docks,
+)
 from uat_explorer.gui.widgets.actions import add_action, add_toggle
 from uat_explorer.gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.widgets.status_bar import StatusFields
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
-from uat_explorer.plots.loss_plot import LossPlot
+
+if TYPE_CHECKING:
+    from uat_explorer.gui.panels.backprop_panel import BackpropPanel
+    from uat_explorer.gui.panels.construct_panel import ConstructPanel
+    from uat_explorer.gui.panels.landscape_panel import LandscapePanel
+    from uat_explorer.gui.panels.race_window import RaceWindow
+    from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
 
 class MainWindow(QMainWindow):
@@ -58,19 +70,16 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("&Help")
         self._build_view_menu()
         context = PanelContext(self.state, self.training, self.plot)
-        self.docks, panels = build_docks(self, context, self.view_menu)
-        self.stack: NeuronStack = panels["neurons"]
-        self.target_panel: TargetPanel = panels["target"]
-        self.training_panel: TrainingPanel = panels["training"]
-        self.loss_plot: LossPlot = panels["loss"]
-        self.formula: FormulaView = panels["formula"]
-        self.backprop: BackpropPanel = panels["backprop"]
-        self.construct: ConstructPanel = panels["construct"]
-        self.panels = panels
+        self.docks, self.panels = build_docks(self, context, self.view_menu)
+        self.stack = self.panels.get(NEURONS)
+        self.target_panel = self.panels.get(TARGET)
+        self.training_panel = self.panels.get(TRAINING)
+        self.loss_plot = self.panels.get(LOSS)
+        self.formula = self.panels.get(FORMULA)
         self.compare_window: RaceWindow | None = None
         self._add_loss_toggles()
         self.training_panel.compare.clicked.connect(self.show_compare)
-        self.docks["backprop"].visibilityChanged.connect(self.backprop.set_active)
+        self.docks["backprop"].visibilityChanged.connect(self._backprop_seen)
         self._default_layout()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
@@ -313,17 +322,34 @@ class MainWindow(QMainWindow):
         )
         add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
 
+    # -- panels built when first shown (or first asked for) ------------------------------
+    @property
+    def backprop(self) -> BackpropPanel:
+        return self.panels.get(BACKPROP)
+
+    @property
+    def construct(self) -> ConstructPanel:
+        return self.panels.get(CONSTRUCT)
+
     @property
     def landscape(self) -> LandscapePanel:
-        return self.panels["landscape"]  # type: ignore[return-value]
+        return self.panels.get(LANDSCAPE)
 
     @property
     def timeline(self) -> TimelinePanel:
-        return self.panels["timeline"]  # type: ignore[return-value]
+        return self.panels.get(TIMELINE)
+
+    def _backprop_seen(self, seen: bool) -> None:
+        """The plot marks the probed sample only while the backprop panel is in view."""
+        panel = self.panels.built(BACKPROP) if not seen else self.backprop
+        if panel is not None:
+            panel.set_active(seen)
 
     # -- actions -----------------------------------------------------------------------
     def show_compare(self) -> RaceWindow:
         """The race window, made on first use (it starts a process only when run)."""
+        from uat_explorer.gui.panels.race_window import RaceWindow
+
         if self.compare_window is None:
             self.compare_window = RaceWindow(self.state, self.training, self)
         self.compare_window.show()
@@ -386,9 +412,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
         self.files.close()
         self.training.shutdown()
-        self.construct.comparison.cancel()  # no training process outlives the window
+        self.panels.close_all()  # no worker process outlives the window
         if self.compare_window is not None:
-            self.compare_window.runner.stop()
+            self.compare_window.on_close()
             self.compare_window.close()
         super().closeEvent(event)
 

@@ -1,8 +1,8 @@
 """The race, in a process of its own: every run advances a slice at a time in turn, so
 the curves grow together on screen, and the window only draws.
 
-In: ("race", RaceJob), then ("quit",) at any time. Out: RaceProgress for each run at
-frame rate, ("finished",) when every run is done, or ("error", text).
+In: a RaceJob, then Quit at any time. Out: RaceProgress for each run at frame rate,
+Alive while racing, Finished when every run is done, or Failed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import contextlib
 import time
 import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
 import numpy as np
 
@@ -19,6 +18,8 @@ from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.race import race_stop
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.trainer import Trainer
+from uat_explorer.core.workers.messages import Failed, Finished
+from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
@@ -49,23 +50,25 @@ class RaceProgress:
     diverged_run: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def serve_race(conn: Connection) -> None:
+def serve_race(channel: Channel) -> None:
     pin_blas_to_one_thread()
     try:
-        kind, job = conn.recv()
-        if kind != "race":
+        job = channel.recv()
+        if not isinstance(job, RaceJob):
             return
-        _race(conn, job)
-        conn.send(("finished",))
-        conn.recv()  # stay until told: the window reads the last replies first
+        channel.busy = True
+        _race(channel, job)
+        channel.busy = False
+        channel.send(Finished())
+        channel.recv()  # stay until told: the window reads the last replies first
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return
     except Exception:
         with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send(("error", traceback.format_exc()))
+            channel.send(Failed(traceback.format_exc()))
 
 
-def _race(conn: Connection, job: RaceJob) -> None:
+def _race(conn: Channel, job: RaceJob) -> None:
     trainers = [
         Trainer(job.network, job.x, job.t, job.loss, spec, race_stop(job.steps))
         for spec in job.specs

@@ -1,36 +1,20 @@
-"""Training in a separate process, driven over a multiprocessing pipe.
+"""Training in a separate process, driven over a pipe by typed messages.
 
 On these 2-core machines a training thread holds the GIL and starves the window (measured:
 41 fps and 12 % of headless speed); a process trains at full speed on the other core
 while the window only draws. Everything here is plain Python and numpy.
 
-Commands in (tuples): ("load", Job), ("run",), ("pause",), ("advance", n),
-("optimizer", OptimizerSpec), ("loss", name), ("stop", StopRule), ("data", x, t),
-("batches", batch_size or None, seed),
-("pace", steps_per_frame or 0), ("quit",).
-Replies out: Progress after each frame's work, or ("error", text) if something broke.
+Commands in (``messages``): a ``Job`` to load, then Run, Pause, Advance, the Set…
+settings, Quit. Replies out: ``Progress`` after each frame's work, ``Alive`` while busy,
+``Failed`` if something broke.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
 import traceback
 from dataclasses import dataclass, replace
-from multiprocessing import AuthenticationError
-from multiprocessing.connection import (
-    Client,
-    Connection,
-    answer_challenge,
-    deliver_challenge,
-)
-from typing import Any
 
 import numpy as np
 
@@ -40,6 +24,20 @@ from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.timeline import TimelineRows, joined_rows
 from uat_explorer.core.training.trainer import StopRule, Trainer, TrainReport
+from uat_explorer.core.workers.messages import (
+    Advance,
+    Failed,
+    Pause,
+    Quit,
+    Run,
+    SetBatches,
+    SetData,
+    SetLoss,
+    SetOptimizer,
+    SetPace,
+    SetStop,
+)
+from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 FRAME = 1 / 60
@@ -96,8 +94,8 @@ class Progress:
 
 
 class _Worker:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
         self.trainer: Trainer | None = None
         self.report: TrainReport | None = None
         self.running = False
@@ -115,54 +113,58 @@ class _Worker:
     def busy(self) -> bool:
         return self.trainer is not None and (self.running or self.owed > 0)
 
-    def handle(self, command: tuple[Any, ...]) -> bool:
+    def handle(self, command: object) -> bool:
         """Apply one command; False means quit."""
-        kind, args = command[0], command[1:]
-        if kind == "quit":
+        if isinstance(command, Quit):
             return False
-        if kind == "load":
-            job: Job = args[0]
-            self.trainer = Trainer(
-                job.network,
-                job.x,
-                job.t,
-                job.loss,
-                job.optimizer,
-                job.stop,
-                job.step,
-                job.batch_size,
-                job.seed,
-                record=True,
-            )
-            self.report = self.trainer.run(0)
-            self.losses, self.first_step = [], job.step
-            self.rows, self.epochs = [], []
-            self.revision = job.revision
+        if isinstance(command, Job):
+            self.load(command)
             return True
         trainer = self.trainer
         if trainer is None:
             return True
-        if kind == "run":
-            self.running, self.owed = True, 0
-            self.rate = (0, time.perf_counter())
-        elif kind == "pause":
-            self.running, self.owed = False, 0
-            self.send()
-        elif kind == "advance":
-            self.running, self.owed = False, int(args[0])
-        elif kind == "optimizer":
-            trainer.set_optimizer(args[0])
-        elif kind == "loss":
-            trainer.set_loss(args[0])
-        elif kind == "stop":
-            trainer.stop = args[0]
-        elif kind == "data":
-            trainer.set_data(*args)
-        elif kind == "batches":
-            trainer.set_batches(*args)
-        elif kind == "pace":
-            self.pace = int(args[0])
+        match command:
+            case Run():
+                self.running, self.owed = True, 0
+                self.rate = (0, time.perf_counter())
+            case Pause():
+                self.running, self.owed = False, 0
+                self.send()
+            case Advance(steps):
+                self.running, self.owed = False, int(steps)
+            case SetOptimizer(spec):
+                trainer.set_optimizer(spec)
+            case SetLoss(name):
+                trainer.set_loss(name)
+            case SetStop(rule):
+                trainer.stop = rule
+            case SetData(x, t):
+                trainer.set_data(x, t)
+            case SetBatches(size, seed):
+                trainer.set_batches(size, seed)
+            case SetPace(steps):
+                self.pace = int(steps)
+            case _:
+                raise ValueError(f"the training worker does not know {command!r}")
         return True
+
+    def load(self, job: Job) -> None:
+        self.trainer = Trainer(
+            job.network,
+            job.x,
+            job.t,
+            job.loss,
+            job.optimizer,
+            job.stop,
+            job.step,
+            job.batch_size,
+            job.seed,
+            record=True,
+        )
+        self.report = self.trainer.run(0)
+        self.losses, self.first_step = [], job.step
+        self.rows, self.epochs = [], []
+        self.revision = job.revision
 
     def work(self) -> None:
         """One chunk of steps, then a reply if a frame has passed or training ended."""
@@ -195,7 +197,7 @@ class _Worker:
             return
         steps, since = self.rate
         elapsed = time.perf_counter() - since
-        self.conn.send(
+        self.channel.send(
             Progress(
                 step=trainer.step,
                 network=trainer.network,
@@ -232,138 +234,26 @@ def _joined_epochs(
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def serve(conn: Connection) -> None:
+def serve(channel: Channel) -> None:
     """The worker process's main loop: commands between chunks, replies at frame rate."""
     pin_blas_to_one_thread()
-    worker = _Worker(conn)
+    worker = _Worker(channel)
     try:
         while True:
+            channel.busy = worker.busy
             if not worker.busy:
-                if not worker.handle(conn.recv()):
+                if not worker.handle(channel.recv()):
                     return
                 continue
-            while conn.poll(0):
-                if not worker.handle(conn.recv()):
+            while channel.poll(0):
+                if not worker.handle(channel.recv()):
                     return
             if worker.busy:
                 worker.work()
                 if worker.pace and worker.running:
-                    conn.poll(FRAME)  # paced: one chunk a frame, but wake for a command
+                    channel.poll(FRAME)  # paced: one chunk a frame, but wake for a command
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return
     except Exception:
         with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send(("error", traceback.format_exc()))
-
-
-class WorkerProcess:
-    """The training process: alive, killed, or waited for, the same on every desktop."""
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self._process = process
-
-    @property
-    def pid(self) -> int:
-        return self._process.pid
-
-    @property
-    def exitcode(self) -> int | None:
-        """None while it runs; 0 after a clean exit."""
-        return self._process.poll()
-
-    def alive(self) -> bool:
-        return self._process.poll() is None
-
-    def wait(self, seconds: float) -> bool:
-        """Wait up to ``seconds`` for it to end; True if it has."""
-        try:
-            self._process.wait(seconds)
-        except subprocess.TimeoutExpired:
-            return False
-        return True
-
-    def kill(self) -> None:
-        self._process.kill()
-        self.wait(2)
-
-
-_LAUNCH = (
-    "import sys; from uat_explorer.core.workers.training import connect_and_serve;"
-    " connect_and_serve(int(sys.argv[1]), sys.argv[2])"
-)
-SERVERS = {
-    "train": ("uat_explorer.core.workers.training", "serve"),
-    "race": ("uat_explorer.core.workers.race", "serve_race"),
-}
-"""What a worker process can be: the window's training, or a race of learning rates."""
-CONNECT_SECONDS = 30.0
-"""A worker that has not called back by then is not coming (a broken install)."""
-
-
-def start_worker(role: str = "train") -> tuple[WorkerProcess, Connection]:
-    """Launch ``serve`` in a fresh interpreter that connects back over localhost.
-
-    One path for Linux, macOS and Windows: a listening socket on 127.0.0.1, a child
-    started with ``-c`` (not multiprocessing's spawn, which re-runs the launching script:
-    any script that opens a window without an ``if __name__ == "__main__"`` guard would
-    run twice), and multiprocessing's challenge with a random key handed over on the
-    child's stdin, so no other local program can take its place. The worker exits when
-    the connection closes, even if this process is killed.
-    """
-    key = secrets.token_bytes(32)
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        server.settimeout(0.1)
-        port = server.getsockname()[1]
-        process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(port), role], stdin=subprocess.PIPE
-        )
-        assert process.stdin is not None
-        process.stdin.write(key)
-        process.stdin.close()
-        deadline = time.monotonic() + CONNECT_SECONDS
-        while True:
-            try:
-                sock, _ = server.accept()
-                break
-            except TimeoutError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise OSError("the training process did not start") from None
-    sock.settimeout(None)
-    _no_delay(sock)
-    conn = Connection(sock.detach())
-    try:
-        deliver_challenge(conn, key)
-        answer_challenge(conn, key)
-    except (AuthenticationError, OSError, EOFError):
-        conn.close()
-        process.kill()
-        raise OSError("the training process could not be authenticated") from None
-    return WorkerProcess(process), conn
-
-
-def close_worker(process: WorkerProcess | None, conn: Connection | None) -> None:
-    """Ask a worker to quit, and kill it if it has not within a second."""
-    if conn is not None:
-        with contextlib.suppress(OSError, BrokenPipeError):
-            conn.send(("quit",))
-        conn.close()
-    if process is not None and not process.wait(1):
-        process.kill()
-
-
-def connect_and_serve(port: int, role: str = "train") -> None:
-    """The worker's side: read the key from stdin, call the window back, serve."""
-    module, function = SERVERS[role]
-    server = getattr(importlib.import_module(module), function)
-    key = sys.stdin.buffer.read(32)
-    conn = Client(("127.0.0.1", port), authkey=key)
-    with socket.socket(fileno=os.dup(conn.fileno())) as same:
-        _no_delay(same)
-    server(conn)
-
-
-def _no_delay(sock: socket.socket) -> None:
-    """Small messages go out at once: Nagle's algorithm held a frame's reply back by
-    up to 40 ms on loopback TCP (a socket pair had no such delay)."""
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            channel.send(Failed(traceback.format_exc()))

@@ -25,7 +25,7 @@ from uat_explorer.core import MAX_NEURONS, InputError
 from uat_explorer.core.nn.formula import number
 from uat_explorer.core.teaching.construct import SweepPoint, construct, smallest_count, sweep
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
-from uat_explorer.gui.workers.construct_training import TrainingComparison
+from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 from uat_explorer.qt import props
@@ -93,7 +93,7 @@ class ConstructPanel(QWidget):
         )
         self.compare_progress = props(QProgressBar(), objectName="compareTrainingProgress")
         self.compare_progress.setVisible(False)
-        self.comparison = TrainingComparison(self)
+        self.comparison = ConstructTraining(self)
         self.result = props(QLabel(), objectName="constructResultLabel", wordWrap=True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plot = ErrorVsNeuronsPlot()
@@ -247,6 +247,10 @@ class ConstructPanel(QWidget):
             widget.blockSignals(True)
             widget.setValue(count)
             widget.blockSignals(False)
+
+    def on_close(self) -> None:
+        """The window closes: no training process outlives it."""
+        self.comparison.cancel(wait=True)
 
     # -- training, for comparison ----------------------------------------------------------------
     def _compare_toggled(self, on: bool) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -141,7 +142,7 @@ class RaceWindow(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.runner.updated.connect(self._redraw_soon)
         self.runner.finished.connect(self._finished)
-        self.runner.failed.connect(lambda why: self._say(why, True))
+        self.runner.failed.connect(self._failed)
         self.reset_configs()
         self._say(
             "Choose up to four settings and press Run: each trains a copy of the current"
@@ -193,7 +194,7 @@ class RaceWindow(QWidget):
             return False
         self.training.pause()  # two cores: the race gets one of them to itself
         x, t = self.state.document.training_data()
-        started = self.runner.start(
+        self.runner.start(
             self.state.document.network,
             x,
             t,
@@ -202,16 +203,23 @@ class RaceWindow(QWidget):
             self.steps.value(),
             self.target.value(),
         )
-        if started:
-            self.run.setText("Stop")
-            self.keep.setEnabled(False)
-            self._say(f"Racing {len(specs)} runs of {self.steps.value():,} steps…", False)
-        return started
+        self.run.setText("Stop")
+        self.keep.setEnabled(False)
+        self._say(f"Racing {len(specs)} runs of {self.steps.value():,} steps…", False)
+        return True
 
     def _finished(self, stopped: bool = False) -> None:
         self.run.setText("Run")
         self.redraw()
         self._say("Stopped: the runs so far are kept." if stopped else "Done.", False)
+        self._selection_changed()
+
+    def _failed(self, why: str) -> None:
+        """The race's process died, failed or stopped answering: say why, keep the runs
+        so far (Keep works on them), and Run starts afresh."""
+        self.run.setText("Run")
+        self.redraw()
+        self._say(f"{why} The runs so far are kept.", True)
         self._selection_changed()
 
     # -- showing -------------------------------------------------------------------------
@@ -270,6 +278,10 @@ class RaceWindow(QWidget):
         header, rows = race_table(self.runner.runs)
         write_table(path, header, rows)
 
-    def closeEvent(self, event) -> None:
+    def on_close(self) -> None:
+        """The main window closes: the race's process ends with it."""
+        self.runner.stop(wait=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.stop()
         super().closeEvent(event)

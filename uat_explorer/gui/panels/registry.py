@@ -1,14 +1,18 @@
 """Every dock of the window, registered in one place.
 
-An entry gives a panel its title, the widget it shows, where it starts and its shortcut;
-``build_docks`` turns each into a QDockWidget named ``<name>Dock`` (so the saved layout
-finds it again) with its toggle in the View menu.
+An entry gives a panel its title, how to build its widget, where it starts and its
+shortcut; ``build_docks`` turns each into a QDockWidget named ``<name>Dock`` (so the
+saved layout finds it again) with its toggle in the View menu. A panel that starts
+hidden is imported and built the first time it shows, so the window opens without
+paying for panels nobody has opened yet. Each entry is typed by its widget, so
+``contents.get(BACKPROP)`` is a ``BackpropPanel``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -22,19 +26,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.gui.panels.backprop_panel import BackpropPanel
-from uat_explorer.gui.panels.construct_panel import ConstructPanel
 from uat_explorer.gui.panels.formula_view import FormulaView
-from uat_explorer.gui.panels.landscape_panel import LandscapePanel
 from uat_explorer.gui.panels.neuron_stack import NeuronStack
 from uat_explorer.gui.panels.target_panel import TargetPanel
-from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 from uat_explorer.gui.panels.training_panel import TrainingPanel
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function_plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
 from uat_explorer.qt import props
+
+if TYPE_CHECKING:
+    from uat_explorer.gui.panels.backprop_panel import BackpropPanel
+    from uat_explorer.gui.panels.construct_panel import ConstructPanel
+    from uat_explorer.gui.panels.landscape_panel import LandscapePanel
+    from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
 Area = Qt.DockWidgetArea
 
@@ -49,11 +55,21 @@ class PanelContext:
     plot: FunctionPlot
 
 
+W = TypeVar("W", bound=QWidget)
+
+
+@runtime_checkable
+class ClosesItself(Protocol):
+    """A panel with work of its own to end (a worker process) when the window closes."""
+
+    def on_close(self) -> None: ...
+
+
 @dataclass(frozen=True)
-class Panel:
+class Panel(Generic[W]):
     name: str
     title: str
-    factory: Callable[[PanelContext], QWidget]
+    factory: Callable[[PanelContext], W]
     area: Area
     shortcut: str | None = None
     visible: bool = True
@@ -71,95 +87,122 @@ def _history(context: PanelContext) -> QWidget:
     return view
 
 
-PANELS: list[Panel] = [
-    Panel("neurons", "Neurons", lambda c: NeuronStack(c.state), Area.LeftDockWidgetArea),
-    Panel("target", "Target", lambda c: TargetPanel(c.state), Area.RightDockWidgetArea),
-    Panel(
-        "training",
-        "Training",
-        lambda c: TrainingPanel(c.state, c.training),
-        Area.RightDockWidgetArea,
-        scroll=True,
-    ),
-    Panel("loss", "Loss", lambda c: LossPlot(c.state), Area.BottomDockWidgetArea),
-    Panel("formula", "Formula", lambda c: FormulaView(c.state), Area.BottomDockWidgetArea),
-    Panel("history", "History", _history, Area.RightDockWidgetArea, visible=False),
-    Panel(
-        "backprop",
-        "Backprop",
-        lambda c: BackpropPanel(c.state, c.training, c.plot),
-        Area.BottomDockWidgetArea,
-        shortcut="Ctrl+Shift+B",
-        visible=False,
-        wide=True,
-    ),
-    Panel(
-        "construct",
-        "Construct",
-        lambda c: ConstructPanel(c.state),
-        Area.BottomDockWidgetArea,
-        shortcut="Ctrl+Shift+K",
-        visible=False,
-        scroll=True,
-        wide=True,
-    ),
-    Panel(
-        "landscape",
-        "Landscape",
-        lambda c: LandscapePanel(c.state, c.training),
-        Area.BottomDockWidgetArea,
-        shortcut="Ctrl+Shift+L",
-        visible=False,
-        wide=True,
-        lazy=True,
-    ),
-    Panel(
-        "timeline",
-        "Timeline",
-        lambda c: TimelinePanel(c.state, c.training, c.plot),
-        Area.BottomDockWidgetArea,
-        shortcut="Ctrl+Shift+T",
-        visible=False,
-        wide=True,
-        lazy=True,
-    ),
+def _backprop(c: PanelContext) -> BackpropPanel:
+    from uat_explorer.gui.panels.backprop_panel import BackpropPanel
+
+    return BackpropPanel(c.state, c.training, c.plot)
+
+
+def _construct(c: PanelContext) -> ConstructPanel:
+    from uat_explorer.gui.panels.construct_panel import ConstructPanel
+
+    return ConstructPanel(c.state)
+
+
+def _landscape(c: PanelContext) -> LandscapePanel:
+    from uat_explorer.gui.panels.landscape_panel import LandscapePanel
+
+    return LandscapePanel(c.state, c.training)
+
+
+def _timeline(c: PanelContext) -> TimelinePanel:
+    from uat_explorer.gui.panels.timeline_panel import TimelinePanel
+
+    return TimelinePanel(c.state, c.training, c.plot)
+
+
+Left, Right, Bottom = (
+    Area.LeftDockWidgetArea,
+    Area.RightDockWidgetArea,
+    Area.BottomDockWidgetArea,
+)
+NEURONS = Panel("neurons", "Neurons", lambda c: NeuronStack(c.state), Left)
+TARGET = Panel("target", "Target", lambda c: TargetPanel(c.state), Right)
+TRAINING = Panel(
+    "training", "Training", lambda c: TrainingPanel(c.state, c.training), Right, scroll=True
+)
+LOSS = Panel("loss", "Loss", lambda c: LossPlot(c.state), Bottom)
+FORMULA = Panel("formula", "Formula", lambda c: FormulaView(c.state), Bottom)
+HISTORY = Panel("history", "History", _history, Right, visible=False, lazy=True)
+BACKPROP = Panel(
+    "backprop", "Backprop", _backprop, Bottom, "Ctrl+Shift+B", False, wide=True, lazy=True
+)
+CONSTRUCT = Panel(
+    "construct",
+    "Construct",
+    _construct,
+    Bottom,
+    "Ctrl+Shift+K",
+    False,
+    scroll=True,
+    wide=True,
+    lazy=True,
+)
+LANDSCAPE = Panel(
+    "landscape", "Landscape", _landscape, Bottom, "Ctrl+Shift+L", False, wide=True, lazy=True
+)
+TIMELINE = Panel(
+    "timeline", "Timeline", _timeline, Bottom, "Ctrl+Shift+T", False, wide=True, lazy=True
+)
+PANELS: list[Panel[Any]] = [
+    NEURONS,
+    TARGET,
+    TRAINING,
+    LOSS,
+    FORMULA,
+    HISTORY,
+    BACKPROP,
+    CONSTRUCT,
+    LANDSCAPE,
+    TIMELINE,
 ]
 
 
 class PanelContents:
-    """The panels' own widgets by name. A lazy panel is built the first time its dock
-    shows, or the first time it is asked for here: the window opens without paying for
-    panels nobody has opened yet."""
+    """The panels' own widgets. A lazy panel is built the first time its dock shows, or
+    the first time it is asked for here."""
 
     def __init__(self, context: PanelContext) -> None:
         self.context = context
         self._built: dict[str, QWidget] = {}
-        self._pending: dict[str, tuple[Panel, QDockWidget]] = {}
+        self._pending: dict[str, tuple[Panel[Any], QDockWidget]] = {}
 
-    def __getitem__(self, name: str) -> QWidget:
-        if name in self._pending:
-            panel, dock = self._pending.pop(name)
+    def get(self, panel: Panel[W]) -> W:
+        """The panel's widget, built now if it was not yet."""
+        if panel.name in self._pending:
+            _, dock = self._pending.pop(panel.name)
             _fill(dock, panel, self._build(panel))
-        return self._built[name]
+        return cast(W, self._built[panel.name])  # built by panel.factory, a W
 
-    def _build(self, panel: Panel) -> QWidget:
-        content = self._built[panel.name] = panel.factory(self.context)
+    def built(self, panel: Panel[W]) -> W | None:
+        """The panel's widget if it was built, without building it."""
+        return self.get(panel) if panel.name in self._built else None
+
+    def close_all(self) -> None:
+        """The window closes: every built panel ends its own work."""
+        for widget in self._built.values():
+            if isinstance(widget, ClosesItself):
+                widget.on_close()
+
+    def _build(self, panel: Panel[W]) -> W:
+        content = panel.factory(self.context)
+        self._built[panel.name] = content
         return content
 
-    def add(self, panel: Panel, dock: QDockWidget) -> None:
+    def add(self, panel: Panel[Any], dock: QDockWidget) -> None:
         if not panel.lazy:
             _fill(dock, panel, self._build(panel))
             return
         self._pending[panel.name] = (panel, dock)
         dock.setWidget(QWidget())  # an empty stand-in until it is first shown
-        dock.visibilityChanged.connect(lambda shown, name=panel.name: self._shown(name, shown))
+        dock.visibilityChanged.connect(lambda shown, p=panel: self._shown(p, shown))
 
-    def _shown(self, name: str, shown: bool) -> None:
+    def _shown(self, panel: Panel[Any], shown: bool) -> None:
         if shown:
-            self[name]  # builds it the first time
+            self.get(panel)  # builds it the first time
 
 
-def _fill(dock: QDockWidget, panel: Panel, content: QWidget) -> None:
+def _fill(dock: QDockWidget, panel: Panel[Any], content: QWidget) -> None:
     if panel.scroll:
         scroll = props(QScrollArea(), widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -170,7 +213,10 @@ def _fill(dock: QDockWidget, panel: Panel, content: QWidget) -> None:
 
 
 def build_docks(
-    window: QMainWindow, context: PanelContext, view_menu: QMenu, panels: list[Panel] = PANELS
+    window: QMainWindow,
+    context: PanelContext,
+    view_menu: QMenu,
+    panels: list[Panel[Any]] = PANELS,
 ) -> tuple[dict[str, QDockWidget], PanelContents]:
     """One dock per panel, in registry order, each with a View-menu toggle; returns the
     docks and the panels' own widgets (built now, or when first shown), by name."""
