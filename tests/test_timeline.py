@@ -133,6 +133,7 @@ def test_a_damaged_history_is_refused_with_the_field_named(damage, field):
         network=random_network(["sigmoid"] * 2, (-3, 3), 0),
         target=Target.preset("sin"),
         domain=(-3, 3),
+        step=3000,
     )
     session.history = history_after(3000, size=2)
     data = session.to_dict()

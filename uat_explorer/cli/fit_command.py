@@ -41,14 +41,16 @@ from uat_explorer.core import (
 )
 from uat_explorer.core.io.session import MAX_SEED
 from uat_explorer.core.targets.target import check_samples
+from uat_explorer.core.teaching.race import MAX_RACE_STEPS
 from uat_explorer.core.training.batches import check_batch_size
-from uat_explorer.core.training.history import TrainingHistory
 
 DEFAULT_STEPS = 1000
 DEFAULT_OPTIMIZER = "lm"
 """To fit to accuracy LM is 5–20× faster than Adam here; the window defaults to Adam,
 which is nicer to watch."""
 PROGRESS_AFTER = 1.0
+MAX_RUN_STEPS = MAX_RACE_STEPS
+"""One command's budget, as for a race: ten million steps is hours at 256 neurons."""
 
 
 def add_parser(commands) -> None:
@@ -61,7 +63,11 @@ def add_parser(commands) -> None:
     )
     fit.add_argument("--lr", type=float, help="learning rate for sgd, momentum, adam (0.01)")
     fit.add_argument("--loss", choices=list(LOSSES), help="loss to minimise (mse)")
-    fit.add_argument("--steps", type=int, help=f"steps to run ({DEFAULT_STEPS}; 0 evaluates)")
+    fit.add_argument(
+        "--steps",
+        type=int,
+        help=f"steps to run, 0 to {MAX_RUN_STEPS:,} ({DEFAULT_STEPS}; 0 evaluates)",
+    )
     fit.add_argument("--seed", type=int, help="seed of the initial weights (0)")
     fit.add_argument("--stop-mse", type=float, help="stop as soon as the MSE is at most this")
     fit.add_argument(
@@ -92,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         else DEFAULT_SAMPLES
     )
     steps = args.steps if args.steps is not None else DEFAULT_STEPS
-    if steps < 0:
-        raise InputError(f"--steps must be 0 or more, got {steps}")
+    if not 0 <= steps <= MAX_RUN_STEPS:
+        raise InputError(f"--steps must be 0 or more and at most {MAX_RUN_STEPS:,}, got {steps}")
     if args.stop_mse is not None and not args.stop_mse >= 0:
         raise InputError(f"--stop-mse must be a number ≥ 0, got {args.stop_mse}")
     network, seed, step = _choose_network(args, session, domain)
@@ -115,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         seed=seed,
         step=step,
     )
+    if session is not None and step == session.step:
+        fit.history = session.history  # continuing: the run is appended to its history
     x, _ = fit.training_data()  # a target not finite on the domain fails here, before work
     fit.batch_size = _batch_size(args, session, optimizer, x.size)
     started = time.perf_counter()
@@ -148,23 +156,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport]:
+    """Train ``steps`` more steps, folding each stretch into the session's history as
+    the window does (a rollback forgets the steps after it)."""
     trainer = fit.trainer(record=record)
     report = trainer.run(0)
-    history = TrainingHistory(loss=trainer.history)
     progress = ProgressLine(PROGRESS_AFTER)
-    while report.stopped is None and report.diverged is None and trainer.step < fit.step + steps:
-        report = trainer.run(fit.step + steps - trainer.step, seconds=0.25)
-        if report.timeline is not None:
-            history.timeline.extend(report.timeline)
-        if report.epoch_losses is not None:
-            history.epochs.add(*report.epoch_losses)
-        done = trainer.step - fit.step
-        progress.update(f"fit: step {done}/{steps}  mse {report.metrics.mse:.3e}")
+    end = fit.step + steps
+    while report.stopped is None and report.diverged is None and trainer.step < end:
+        first = trainer.step
+        report = trainer.run(end - trainer.step, seconds=0.25)
+        fit.history.record(first, report.losses, report.epoch_losses, report.timeline)
+        progress.update(
+            f"fit: step {trainer.step - fit.step}/{steps}  mse {report.metrics.mse:.3e}"
+        )
     progress.finish()
-    history.truncate(trainer.step)  # a rollback forgets the steps after it
-    done = replace(fit, network=trainer.network, step=trainer.step)
-    done.history = history
-    return done, report
+    fit.history.truncate(trainer.step)
+    return replace(fit, network=trainer.network, step=trainer.step), report
 
 
 def _batch_size(

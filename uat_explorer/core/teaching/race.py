@@ -41,9 +41,13 @@ def race_specs(optimizers: list[str], rates: list[float]) -> list[OptimizerSpec]
     return [OptimizerSpec(name, rate) for name, rate in zip(names, rates, strict=True)]
 
 
+MAX_RACE_STEPS = 10_000_000
+"""A race's budget per run (and one `fit`'s): hours of work at 256 neurons."""
+
+
 def check_race_steps(steps: int) -> int:
-    if not 1 <= steps <= 10_000_000:
-        raise InputError(f"the step budget must be between 1 and 10,000,000, got {steps}")
+    if not 1 <= steps <= MAX_RACE_STEPS:
+        raise InputError(f"the step budget must be between 1 and {MAX_RACE_STEPS:,}, got {steps}")
     return steps
 
 

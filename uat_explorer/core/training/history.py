@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.fields import Fields
 from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.training.timeline import Timeline, TimelineRows
 
@@ -59,14 +59,11 @@ class TrainingHistory:
         }
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "history") -> TrainingHistory:
-        if not isinstance(data, dict):
-            raise InputError(f"{where} must be an object")
-        for key in ("loss", "epochs", "timeline"):
-            if key not in data:
-                raise InputError(f"{where}.{key} is missing")
+    def from_dict(cls, fields: Fields, last_step: int) -> TrainingHistory:
+        """Raises FieldError naming the field; nothing in it may lie past ``last_step``,
+        the step count of the session it belongs to."""
         return cls(
-            LossHistory.from_dict(data["loss"], f"{where}.loss"),
-            LossHistory.from_dict(data["epochs"], f"{where}.epochs"),
-            Timeline.from_dict(data["timeline"], f"{where}.timeline"),
+            LossHistory.from_dict(fields.child("loss"), last_step),
+            LossHistory.from_dict(fields.child("epochs"), last_step),
+            Timeline.from_dict(fields.child("timeline"), last_step),
         )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import numpy as np
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.fields import Fields, encode_array
+
+CAPACITY = 8192
+MAX_POINTS = 2 * CAPACITY + 1
+"""A saved curve holds at most this many points (the app never keeps more)."""
+MAX_STRIDE = 2**40
+"""Far beyond what a curve of 10¹² steps thinned to CAPACITY points needs."""
 
 
 class LossHistory:
@@ -17,7 +22,7 @@ class LossHistory:
     shape from step 0 to the latest point, which is always kept.
     """
 
-    def __init__(self, capacity: int = 8192) -> None:
+    def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
         self.clear()
 
@@ -84,44 +89,25 @@ class LossHistory:
         }
 
     @classmethod
-    def from_dict(cls, data: Any, where: str) -> LossHistory:
-        """Raises InputError naming the field (``where``: the path to ``data``)."""
-        if not isinstance(data, dict):
-            raise InputError(f"{where} must be an object")
-        stride = data.get("stride", 1)
-        if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1:
-            raise InputError(f"{where}.stride must be a whole number ≥ 1")
-        steps = decode_array(data, "steps", where, "<i8")
-        losses = decode_array(data, "losses", where, "<f8")
-        if steps.size != losses.size:
-            raise InputError(f"{where}: steps and losses must have one entry each")
+    def from_dict(cls, fields: Fields, last_step: int) -> LossHistory:
+        """Raises FieldError naming the field; steps must rise from 0 to at most
+        ``last_step`` (the session's step count: a curve past it was not trained)."""
+        stride = fields.integer("stride", 1, MAX_STRIDE) if fields.has("stride") else 1
+        steps = fields.array("steps", "<i8")
+        losses = fields.array("losses", "<f8", rows=steps.size)
+        if steps.size > MAX_POINTS:
+            raise fields.fail("steps", f"has {steps.size:,} points; at most {MAX_POINTS:,}")
         if steps.size and (steps[0] < 0 or np.any(np.diff(steps) <= 0)):
-            raise InputError(f"{where}.steps must rise from 0 on")
+            raise fields.fail("steps", "must rise from 0 on")
+        if steps.size and steps[-1] > last_step:
+            raise fields.fail(
+                "steps", f"reach step {int(steps[-1]):,}, past the session's step {last_step:,}"
+            )
         if not np.isfinite(losses).all() or np.any(losses < 0):
-            raise InputError(f"{where}.losses must be finite numbers ≥ 0")
+            raise fields.fail("losses", "must be finite numbers ≥ 0")
         history = cls()
         history.stride = stride
         history._steps, history._losses = steps.astype(np.int64), losses.astype(np.float64)
         if steps.size:
             history._last = (int(steps[-1]), float(losses[-1]))
         return history
-
-
-def encode_array(array: np.ndarray) -> str:
-    """A little-endian array as base64 text: exact, and a quarter of JSON's size."""
-    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
-
-
-def decode_array(
-    item: dict[str, Any], key: str, where: str, dtype: str, width: int = 1
-) -> np.ndarray:
-    text = item.get(key)
-    if not isinstance(text, str):
-        raise InputError(f"{where}.{key} must be base64 text")
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError):
-        raise InputError(f"{where}.{key} is not valid base64") from None
-    if len(raw) % (np.dtype(dtype).itemsize * max(width, 1)):
-        raise InputError(f"{where}.{key} does not hold whole rows of {width} numbers")
-    return np.frombuffer(raw, dtype=dtype).copy()

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from uat_explorer.core.errors import InputError
-from uat_explorer.core.nn.network import Network
+from uat_explorer.core.fields import Fields, encode_array
+from uat_explorer.core.nn.activations import ACTIVATIONS
+from uat_explorer.core.nn.network import MAX_NEURONS, Network
 from uat_explorer.core.nn.parameters import parameter_values
-from uat_explorer.core.training.loss_history import decode_array, encode_array
+from uat_explorer.core.targets.target import MAX_SAMPLES
 
 RECENT = 2000
 """Steps kept at full resolution (thinning runs every RECENT // 2 new rows, so up to
@@ -33,6 +34,13 @@ SAVED_ROWS = 2048
 SAVED_BYTES = 3_000_000
 """And at most this many bytes of numbers (4 MB of base64): wide networks keep fewer
 rows (about 400 for H = 256), so saving and autosaving stay quick."""
+
+MAX_SEGMENTS = 4096
+"""A saved timeline holds at most this many layouts (each edit of the layout starts one;
+the rows, not the segments, are what a run accumulates)."""
+MAX_SAVED_ROWS = 4 * SAVED_ROWS
+"""Rows across all segments of a file (every segment keeps its latest row)."""
+MAX_STRIDE = 2**40
 
 F32 = NDArray[np.float32]
 
@@ -332,67 +340,48 @@ class Timeline:
         return {"stride": self.stride, "segments": segments}
 
     @classmethod
-    def from_dict(cls, data: Any, where: str) -> Timeline:
-        """Raises InputError naming the field (``where`` is the path to ``data``)."""
+    def from_dict(cls, fields: Fields, last_step: int) -> Timeline:
+        """Raises FieldError naming the field. Shapes are bounded by what the app itself
+        writes (MAX_NEURONS per segment, SAVED_ROWS rows, MAX_SEGMENTS segments), and
+        steps rise from 0 across segments to at most ``last_step``."""
         timeline = cls()
-        if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-            raise InputError(f"{where}.segments must be a list")
-        stride = data.get("stride", 1)
-        if not isinstance(stride, int) or stride < 1:
-            raise InputError(f"{where}.stride must be a whole number ≥ 1")
-        timeline.stride = stride
+        timeline.stride = fields.integer("stride", 1, MAX_STRIDE) if fields.has("stride") else 1
         previous = -1
-        for i, item in enumerate(data["segments"]):
-            name = f"{where}.segments[{i}]"
-            if not isinstance(item, dict):
-                raise InputError(f"{name} must be an object")
-            acts, muted = item.get("activations"), item.get("muted")
-            if not (isinstance(acts, list) and isinstance(muted, list) and len(acts) == len(muted)):
-                raise InputError(f"{name}: activations and muted must be lists of one length")
-            if not all(isinstance(a, str) for a in acts) or not all(
-                isinstance(m, bool) for m in muted
-            ):
-                raise InputError(f"{name}: activations must be names and muted true or false")
-            batch = item.get("batch", 0)
-            if isinstance(batch, bool) or not isinstance(batch, int) or batch < 0:
-                raise InputError(f"{name}.batch must be a whole number ≥ 0 (0: full batch)")
+        items = fields.list_of("segments", MAX_SEGMENTS)
+        total = 0
+        for item in items:
+            acts = item.names("activations", MAX_NEURONS, ACTIVATIONS)
+            muted = item.flags("muted", MAX_NEURONS)
+            if len(acts) != len(muted):
+                raise item.fail("", "must have as many muted flags as activations")
+            batch = item.integer("batch", 0, MAX_SAMPLES) if item.has("batch") else 0
             size = len(acts)
-            steps = decode_array(item, "steps", name, "<i8", 1)
+            steps = item.array("steps", "<i8")
             count = steps.size
-            weights = (
-                decode_array(item, "weights", name, "<f4", 3 * size + 1).reshape(count, -1)
-                if count
-                else np.zeros((0, 3 * size + 1), np.float32)
-            )
-            gradients = (
-                decode_array(item, "gradients", name, "<f4", 3 * size + 1).reshape(count, -1)
-                if count
-                else np.zeros_like(weights)
-            )
-            activity = (
-                decode_array(item, "activity", name, "<f4", size).reshape(count, -1)
-                if count
-                else np.zeros((0, size), np.float32)
-            )
-            for field, array, width in (
-                ("weights", weights, 3 * size + 1),
-                ("gradients", gradients, 3 * size + 1),
-                ("activity", activity, size),
-            ):
-                if array.shape != (count, width):
-                    raise InputError(f"{name}.{field} must hold {count} rows of {width} numbers")
+            total += count
+            if total > MAX_SAVED_ROWS:
+                raise item.fail("steps", f"bring the rows past {MAX_SAVED_ROWS:,}")
+            columns = {"weights": 3 * size + 1, "gradients": 3 * size + 1, "activity": size}
+            arrays = {}
+            for key, width in columns.items():
+                array = item.array(key, "<f4", rows=count, width=width).reshape(count, width)
                 if not np.isfinite(array).all():
-                    raise InputError(f"{name}.{field} holds a number that is not finite")
+                    raise item.fail(key, "holds a number that is not finite")
+                arrays[key] = array
             if count and (steps[0] <= previous or np.any(np.diff(steps) <= 0) or steps[0] < 0):
-                raise InputError(f"{name}.steps must rise, from 0 on, across segments")
+                raise item.fail("steps", "must rise, from 0 on, across segments")
+            if count and steps[-1] > last_step:
+                raise item.fail(
+                    "steps", f"reach step {int(steps[-1]):,}, past the session's {last_step:,}"
+                )
             if count:
                 previous = int(steps[-1])
                 timeline.extend(
                     TimelineRows(
                         steps.astype(np.int64),
-                        weights.astype(np.float32),
-                        gradients.astype(np.float32),
-                        activity.astype(np.float32),
+                        arrays["weights"].astype(np.float32),
+                        arrays["gradients"].astype(np.float32),
+                        arrays["activity"].astype(np.float32),
                         (tuple(acts), tuple(muted)),
                         batch,
                     )

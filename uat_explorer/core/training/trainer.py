@@ -27,6 +27,11 @@ PLATEAU_GAIN = 0.01
 """A plateau: the lowest loss fell by less than this fraction over ``plateau_steps``."""
 PLATEAU_STEPS = 2000
 """The window's default: long enough for Adam's slow tail, short enough to stop soon."""
+MAX_STEPS = 10**12
+"""The most steps a session counts: training stops there (a file holds at most this)."""
+LOSS_BLOCK = 4096
+"""Losses of a run are kept in a buffer that grows by doubling from this size, never
+by the step budget asked for (a budget of 10¹² steps is a request, not an allocation)."""
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,12 @@ class StopRule:
     plateau_steps: int | None = None
 
     def __post_init__(self) -> None:
-        if self.max_steps is not None and self.max_steps < 0:
-            raise InputError(f"step budget must be 0 or more, got {self.max_steps}")
-        if self.plateau_steps is not None and self.plateau_steps < 1:
-            raise InputError(f"the plateau window must be 1 step or more, got {self.plateau_steps}")
+        if self.max_steps is not None and not 0 <= self.max_steps <= MAX_STEPS:
+            raise InputError(f"the step budget must be 0 to {MAX_STEPS:,}, got {self.max_steps}")
+        if self.plateau_steps is not None and not 1 <= self.plateau_steps <= MAX_STEPS:
+            raise InputError(
+                f"the plateau window must be 1 to {MAX_STEPS:,} steps, got {self.plateau_steps}"
+            )
         if self.loss_below is not None and not (
             math.isfinite(self.loss_below) and self.loss_below >= 0
         ):
@@ -134,7 +141,7 @@ class Trainer:
         self._best_loss = math.inf
         self._best_step = self.step
         self._backup = self.theta.copy()
-        self._losses = np.empty(1024)
+        self._losses = np.empty(LOSS_BLOCK)
         self._plateau_mark = (self.step, math.inf)  # (step, lowest loss then)
 
     def _sync_network(self) -> None:
@@ -185,11 +192,9 @@ class Trainer:
         """Advance up to ``steps`` steps, or until ``seconds`` have passed, or a stop rule."""
         started = time.perf_counter()
         deadline = started + seconds if seconds is not None else math.inf
-        budget = steps
+        budget = min(steps, MAX_STEPS - self.step)
         if self.stop.max_steps is not None:
             budget = min(budget, self.stop.max_steps - self.step)
-        if self._losses.size < budget:
-            self._losses = np.empty(max(budget, 2 * self._losses.size))
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         schedule, batch = self.schedule, self.batch_problem
@@ -218,6 +223,8 @@ class Trainer:
                 if not math.isfinite(loss):
                     diverged_loss = loss
                     break
+                if n == losses.size:
+                    losses = self._losses = np.concatenate([losses, np.empty(losses.size)])
                 losses[n] = loss
                 if recorder is not None:
                     if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
@@ -273,6 +280,8 @@ class Trainer:
             final_loss = problem.loss_and_grad(theta, grad)
         elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
             stopped = f"step budget of {self.stop.max_steps} reached"
+        elif stopped is None and step >= MAX_STEPS:
+            stopped = f"the step count reached {MAX_STEPS:,}, the most a session holds"
         self._best_loss, self._best_step = best_loss, best_step
         self.step = step
         return TrainReport(

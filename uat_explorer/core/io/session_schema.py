@@ -1,0 +1,256 @@
+"""The session file's fields, each written once: how it is saved and how it is read back.
+
+Reading trusts nothing: each refusal names the field ("network.neurons[3].w must be a
+finite number, got nan"), so a hand-edited or damaged file is easy to mend. A value the
+app could not itself have written (a weight beyond ±1e30, a step past the limit) is
+refused at open, and ``Session.save`` checks what it writes the same way, so a saved
+file always reopens.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.fields import Fields, kind_of
+from uat_explorer.core.nn.activations import ACTIVATIONS
+from uat_explorer.core.nn.losses import LOSSES
+from uat_explorer.core.nn.network import MAX_NEURONS, Network, Neuron
+from uat_explorer.core.targets.expression import ExpressionError, parse_expression
+from uat_explorer.core.targets.target import (
+    MAX_DOMAIN,
+    MAX_SAMPLES,
+    PRESETS,
+    DataTarget,
+    FormulaTarget,
+    Target,
+)
+from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.history import TrainingHistory
+from uat_explorer.core.training.optimizers import MAX_LEARNING_RATE, OPTIMIZERS, OptimizerSpec
+from uat_explorer.core.training.trainer import MAX_STEPS, PLATEAU_STEPS, StopRule
+
+if TYPE_CHECKING:
+    from uat_explorer.core.io.session import Session
+
+VERSION = 2
+READABLE = (1, 2)
+"""Version 1 had no batch size and no history; it still opens."""
+MAX_SEED = 2**32 - 1
+MAX_NEURON_ID = 2**31 - 1
+MAX_PARAMETER = 1e30
+"""The largest |w|, |b|, |v|, |c| a session holds: training runs in float32 (up to 3.4e38),
+and w·x must stay finite there for any x in the domain (|x| ≤ 1e6)."""
+
+
+class SessionError(InputError):
+    """A session file or dict that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One top-level field: its key in the file, how the session writes it, and how it
+    is read into the keyword ``attribute`` of ``Session`` (``since``: the first version
+    that has it; older files get the dataclass default)."""
+
+    key: str
+    write: Callable[[Session], Any]
+    read: Callable[[Fields], Any]
+    attribute: str = ""
+    since: int = 1
+
+
+def _write_network(session: Session) -> dict[str, Any]:
+    network = session.network
+    ids = (
+        session.neuron_ids
+        if session.neuron_ids and len(session.neuron_ids) == network.size
+        else None
+    )
+    return {
+        "c": network.c,
+        "neurons": [
+            {"activation": n.activation, "w": n.w, "b": n.b, "v": n.v, "muted": n.muted}
+            | ({} if ids is None else {"id": ids[j]})
+            for j, n in enumerate(network.neurons())
+        ],
+    }
+
+
+def _read_network(root: Fields) -> Network:
+    net = root.child("network")
+    neurons = [
+        Neuron(
+            activation=item.choice("activation", ACTIVATIONS),
+            w=item.number("w", -MAX_PARAMETER, MAX_PARAMETER),
+            b=item.number("b", -MAX_PARAMETER, MAX_PARAMETER),
+            v=item.number("v", -MAX_PARAMETER, MAX_PARAMETER),
+            muted=item.boolean("muted", default=False),
+        )
+        for item in net.list_of("neurons", MAX_NEURONS)
+    ]
+    return Network.from_neurons(neurons, net.number("c", -MAX_PARAMETER, MAX_PARAMETER))
+
+
+def _read_ids(root: Fields) -> list[int] | None:
+    """Every neuron's "id", or None if no neuron has one (older files)."""
+    neurons = root.child("network").list_of("neurons", MAX_NEURONS)
+    if not any(item.has("id") for item in neurons):
+        return None
+    ids = [item.integer("id", 0, MAX_NEURON_ID) for item in neurons]
+    if len(set(ids)) != len(ids):
+        raise SessionError("network.neurons: two neurons have the same id")
+    return ids
+
+
+def _write_target(session: Session) -> dict[str, Any]:
+    target = session.target
+    if isinstance(target, DataTarget):
+        return {"name": target.name, "kind": "data", "x": target.x.tolist(), "y": target.y.tolist()}
+    return {"name": target.name, "kind": "expression", "expression": target.text}
+
+
+def _read_target(root: Fields) -> Target:
+    fields = root.child("target")
+    kind = fields.choice("kind", ("expression", "data"))
+    name = fields.string("name")
+    if kind == "expression":
+        try:
+            expression = parse_expression(fields.string("expression"))
+        except ExpressionError as error:
+            raise SessionError(f"target.expression: {error}") from None
+        return FormulaTarget(name if name in PRESETS else "custom", expression)
+    x = fields.numbers("x", MAX_SAMPLES)
+    y = fields.numbers("y", MAX_SAMPLES)
+    try:
+        return Target.from_points(x, y, name)
+    except InputError as error:
+        raise SessionError(f"target: {error}") from None
+
+
+def _read_optimizer(root: Fields) -> OptimizerSpec:
+    fields = root.child("optimizer")
+    return OptimizerSpec(
+        fields.choice("name", OPTIMIZERS),
+        fields.number("learning_rate", low=0.0, high=MAX_LEARNING_RATE, open_low=True),
+    )
+
+
+def _read_stop(root: Fields) -> StopRule:
+    stop = root.child("stop", optional=True)
+    return StopRule(
+        max_steps=stop.integer("max_steps", 0, MAX_STEPS, optional=True),
+        loss_below=stop.number("loss_below", low=0.0, optional=True),
+        plateau_steps=stop.integer("plateau_steps", 1, MAX_STEPS, optional=True)
+        if stop.has("plateau_steps")
+        else PLATEAU_STEPS,
+    )
+
+
+FIELDS: tuple[_Field, ...] = (
+    _Field("network", _write_network, _read_network, "network"),
+    _Field("target", _write_target, _read_target, "target"),
+    _Field("domain", lambda s: list(s.domain), lambda r: r.pair("domain", MAX_DOMAIN), "domain"),
+    _Field(
+        "samples", lambda s: s.samples, lambda r: r.integer("samples", 2, MAX_SAMPLES), "samples"
+    ),
+    _Field("loss", lambda s: s.loss, lambda r: r.choice("loss", LOSSES), "loss"),
+    _Field(
+        "optimizer",
+        lambda s: {"name": s.optimizer.name, "learning_rate": s.optimizer.learning_rate},
+        _read_optimizer,
+        "optimizer",
+    ),
+    _Field(
+        "stop",
+        lambda s: {
+            "max_steps": s.stop.max_steps,
+            "loss_below": s.stop.loss_below,
+            "plateau_steps": s.stop.plateau_steps,
+        },
+        _read_stop,
+        "stop",
+    ),
+    _Field("seed", lambda s: s.seed, lambda r: r.integer("seed", 0, MAX_SEED), "seed"),
+    _Field("step", lambda s: s.step, lambda r: r.integer("step", 0, MAX_STEPS), "step"),
+    _Field(
+        "batch_size",
+        lambda s: s.batch_size,
+        lambda r: r.integer("batch_size", 1, MAX_SAMPLES, optional=True),
+        "batch_size",
+        since=2,
+    ),
+)
+"""Every field but the neurons' ids (inside "network") and the history (read last: it is
+checked against the step count)."""
+
+
+def check_representable(network: Network) -> None:
+    """A SessionError if a weight is beyond what a session holds."""
+    for j, neuron in enumerate(network.neurons()):
+        for key in ("w", "b", "v"):
+            value = getattr(neuron, key)
+            if not (math.isfinite(value) and abs(value) <= MAX_PARAMETER):
+                raise SessionError(
+                    f"network.neurons[{j}].{key} is {value:g}, beyond the ±{MAX_PARAMETER:g}"
+                    " a session holds: reset the weights, or undo what made them so"
+                )
+    if not (math.isfinite(network.c) and abs(network.c) <= MAX_PARAMETER):
+        raise SessionError(f"network.c is {network.c:g}, beyond ±{MAX_PARAMETER:g}")
+
+
+def comparable(session: Session) -> list[Any]:
+    """What two sessions must share to be equal: every field, the history excepted."""
+    return [field.write(session) for field in FIELDS] + [session.neuron_ids]
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    check_representable(session.network)
+    data: dict[str, Any] = {"app": "uat-explorer", "version": VERSION}
+    data |= {field.key: field.write(session) for field in FIELDS}
+    data["history"] = session.history.to_dict()
+    return data
+
+
+def session_from_dict(cls: type[Session], data: Any) -> Session:
+    try:
+        return _read(cls, data)
+    except SessionError:
+        raise
+    except InputError as error:  # a field's error, or a value the core refuses
+        raise SessionError(str(error)) from None
+
+
+def _read(cls: type[Session], data: Any) -> Session:
+    root = Fields(data)
+    if root.get("app") != "uat-explorer":
+        raise SessionError(
+            "not a UAT Explorer session: its 'app' field must be \"uat-explorer\","
+            f" got {kind_of(root.get('app'))}"
+        )
+    if not root.has("version"):
+        raise SessionError("not a UAT Explorer session: it has no 'version' field")
+    version = root.get("version")
+    if isinstance(version, bool) or version not in READABLE:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise SessionError(
+            f"version: this file is version {kind_of(version)}"
+            + ("; it was written by a newer UAT Explorer" if newer else "")
+            + f"; this one reads versions {', '.join(map(str, READABLE))}"
+        )
+    values = {field.attribute: field.read(root) for field in FIELDS if version >= field.since}
+    session = cls(**values, neuron_ids=_read_ids(root))
+    if root.has("history"):
+        session.history = TrainingHistory.from_dict(root.child("history"), session.step)
+    try:  # the same check everywhere: a target must be finite where it is sampled
+        x, _ = session.training_data()
+    except InputError as error:
+        raise SessionError(f"target: {error}") from None
+    try:
+        session.batch_size = check_batch_size(session.batch_size, x.size)
+    except InputError as error:
+        raise SessionError(f"batch_size: {error}") from None
+    return session
