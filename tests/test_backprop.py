@@ -84,3 +84,19 @@ def test_bad_sample_or_scope_is_refused(sample, scope):
     net, x, t = random_case(SMOOTH_MIX, seed=1)
     with pytest.raises(InputError):
         build_graph(trace(net, x, t, "mse"), sample, scope)
+
+
+@pytest.mark.parametrize("count", [1, 3, MAX_ROWS + 2])
+def test_the_graph_derives_its_edges_and_order_from_each_nodes_inputs(count):
+    """Every node lists what it is computed from (micrograd's _prev): the edges are those
+    inputs, the forward order puts every node after its inputs, and no two nodes share a
+    place in the drawing."""
+    net, x, t = random_case(["sigmoid"] * count, seed=2)
+    graph = build_graph(trace(net, x, t, "mse"), 3, "batch")
+    assert sorted(graph.edges) == sorted((i, n.key) for n in graph.nodes for i in n.inputs)
+    order = graph.forward_order()
+    for node in graph.nodes:
+        assert all(order.index(i) < order.index(node.key) for i in node.inputs), node.key
+    places = [graph.position(n.key) for n in graph.nodes]
+    assert len(set(places)) == len(places)
+    assert graph.node("L").inputs == ("r",) and graph.node("y").inputs == ("sum", "c")

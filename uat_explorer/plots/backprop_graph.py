@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.core.teaching.backprop import Graph, Node, fmt
+from uat_explorer.core.teaching.backprop import fmt
+from uat_explorer.core.teaching.graph import Graph, Node
 from uat_explorer.plots.theme import neuron_color, plot_colors
 
 COLUMN = 146
@@ -138,7 +139,8 @@ class BackpropGraphView(QGraphicsView):
         self.edges = []
         for node in graph.nodes:
             item = _NodeItem(self, node.key)
-            item.setPos(node.column * COLUMN, node.row * ROW)
+            column, row = graph.position(node.key)
+            item.setPos(column * COLUMN, row * ROW)
             item.setZValue(2)
             scene.addItem(item)
             self.items_by_key[node.key] = item

@@ -13,8 +13,6 @@ sample i carry its 1/N share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from uat_explorer.core.errors import InputError
@@ -22,6 +20,7 @@ from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.formula import number
 from uat_explorer.core.nn.losses import HUBER_DELTA, loss_by_name
 from uat_explorer.core.nn.parameters import parameter_names, parameter_values
+from uat_explorer.core.teaching.graph import Graph, Node
 from uat_explorer.core.teaching.trace import Trace
 
 SCOPES = ("sample", "batch")
@@ -39,60 +38,6 @@ def sub(j: int) -> str:
 def fmt(value: float) -> str:
     """Numbers in the graph and the chain rule: four significant digits."""
     return number(float(value), 4)
-
-
-@dataclass(frozen=True)
-class Node:
-    """One node of the graph: ``column`` 0 … 9 left to right, ``row`` top to bottom (a
-    neuron's parameters sit half a row below its chain).
-
-    ``value`` is its forward value for the sample; ``grad`` is ∂L/∂node. ``forward`` and
-    ``backward`` are one sentence each, for hovering; ``chain`` writes the chain rule with
-    the numbers that give ``grad``.
-    """
-
-    key: str
-    label: str
-    kind: str  # "input", "param", "op", "data", "summary"
-    column: int
-    row: float
-    neuron: int | None
-    value: float
-    grad: float
-    forward: str
-    backward: str
-    chain: str
-    muted: bool = False
-
-    @property
-    def name(self) -> str:
-        """The node's symbol in ∂L/∂(name): w₁, w₁x, z₁, a₁, p₁, Σ, c, y, t, r, L, x."""
-        if self.key.startswith("wx"):
-            return f"({self.label.removeprefix('× ')}x)"
-        if self.kind == "summary":
-            return "(the others)"
-        return self.label.split(" ")[0]
-
-
-@dataclass(frozen=True)
-class Graph:
-    nodes: list[Node]
-    edges: list[tuple[str, str]]
-    sample: int
-    scope: str
-    rows: list[int]  # neurons drawn in full, in network order
-    hidden: int  # neurons folded into the summary node
-
-    def node(self, key: str) -> Node:
-        return next(n for n in self.nodes if n.key == key)
-
-    def forward_order(self) -> list[str]:
-        """Values are revealed left to right (and top to bottom within a column)."""
-        return [n.key for n in sorted(self.nodes, key=lambda n: (n.column, n.row))]
-
-    def backward_order(self) -> list[str]:
-        """Gradients arrive right to left."""
-        return list(reversed(self.forward_order()))
 
 
 def check_sample(sample: int, count: int) -> int:
@@ -147,216 +92,215 @@ def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None)
     scope = check_scope(scope)
     net = trace.network
     size = net.size
-    n_samples = trace.size
-    share = 1.0 if scope == "sample" else 1.0 / n_samples
-    x, t = float(trace.x[i]), float(trace.t[i])
-    y, r = float(trace.y[i]), float(trace.residual[i])
-    signal = float(trace.dl_dy[i])  # ℓ′(r_i)
-    dy = signal * share
-    loss_fn = loss_by_name(trace.loss_name)
-    params = trace.sample_gradients(i) if scope == "sample" else trace.gradients
     if size <= MAX_ROWS:
         rows = list(range(size))
     else:
         unmuted = [j for j in range(size) if not net.muted[j]]
         chosen = focus if focus is not None and 0 <= focus < size else None
         rows = [chosen if chosen is not None else (unmuted[0] if unmuted else 0)]
-    hidden = size - len(rows)
+    view = _SampleView(trace, i, scope)
     nodes: list[Node] = []
-    edges: list[tuple[str, str]] = []
+    for j in rows:
+        nodes += _neuron_nodes(view, j)
+    others = [j for j in range(size) if j not in rows]
+    if others:
+        nodes.append(_summary_node(view, others))
+    nodes += _output_nodes(view, rows, others)
+    return Graph(nodes, i, scope, rows, len(others))
+
+
+class _SampleView:
+    """The numbers of sample i that every node reads: ∂L/∂y (``dy``, the sample's share
+    of the loss under the scope) and the gradients of the parameters under the scope."""
+
+    def __init__(self, trace: Trace, i: int, scope: str) -> None:
+        self.trace, self.i, self.scope = trace, i, scope
+        self.n_samples = trace.size
+        self.share = 1.0 if scope == "sample" else 1.0 / self.n_samples
+        self.x, self.t = float(trace.x[i]), float(trace.t[i])
+        self.y, self.r = float(trace.y[i]), float(trace.residual[i])
+        self.signal = float(trace.dl_dy[i])  # ℓ′(r_i)
+        self.dy = self.signal * self.share
+        self.params = trace.sample_gradients(i) if scope == "sample" else trace.gradients
+
+    def dz(self, j: int) -> float:
+        """∂L/∂z_j for this sample: ℓ′(r_i)·v_j·act′(z_ij) (Trace.dl_dz), its share."""
+        return float(self.trace.dl_dz[j, self.i]) * self.share
+
+    def chain(self, name: str, factors: list[str], values: list[float], total: float) -> str:
+        return _parameter_chain(name, factors, values, self.scope, self.n_samples, total)
+
+
+def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
+    """x → × w_j → + b_j = z_j → act → a_j → × v_j = p_j, with w_j, b_j, v_j as leaves."""
+    trace, i = view.trace, view.i
+    net = trace.network
+    act = ACTIVATIONS[net.activations[j]]
+    muted = bool(net.muted[j])
+    w, b, v = float(net.w[j]), float(net.b[j]), float(net.v[j])
+    z, a = float(trace.z[j, i]), float(trace.a[j, i])
+    slope = float(trace.slope[j, i])
+    live = 0.0 if muted else 1.0
+    dy, x, params = view.dy, view.x, view.params
+    da = dy * v * live
+    dz = view.dz(j)
+    s = sub(j)
+    prime = f"{act.symbol}′(z{s})" if not act.surrogate else f"H′(z{s}) (surrogate)"
+    surrogate = (
+        " A step has no slope; training borrows a sigmoid's, σ′(z/T)/T with T ="
+        " max(1, |w|·spacing), so w and b can still learn."
+        if act.surrogate
+        else ""
+    )
+    mute_note = " Muted: it adds nothing, so it gets no gradient." if muted else ""
+    keep = v * live  # a muted neuron passes nothing back
+    return [
+        Node(
+            f"w{j}",
+            f"w{s}",
+            "param",
+            j,
+            w,
+            float(params.w[j]),
+            f"The input weight of neuron {j + 1}: how steeply it turns on.",
+            f"∂L/∂w{s} is how the loss changes as w{s} turns; gradient descent moves it"
+            " the other way." + mute_note,
+            view.chain(
+                f"w{s}",
+                ["∂L/∂y", f"v{s}", prime, "x"],
+                [view.signal, keep, slope, x],
+                float(params.w[j]),
+            ),
+            muted=muted,
+        ),
+        Node(
+            f"wx{j}",
+            f"× w{s}",
+            "op",
+            j,
+            w * x,
+            dz,
+            f"Multiplies the input by w{s}: w{s}·x = {fmt(w)} · {fmt(x)} = {fmt(w * x)}.",
+            "Its local derivative is 1 towards the sum that follows.",
+            f"∂L/∂(w{s}x) = ∂L/∂z{s} · 1 = {fmt(dz)}",
+            ("x", f"w{j}"),
+            muted,
+        ),
+        Node(
+            f"b{j}",
+            f"b{s}",
+            "param",
+            j,
+            b,
+            float(params.b[j]),
+            f"The bias of neuron {j + 1}: it shifts where the neuron switches on (s = −b/w).",
+            f"∂L/∂b{s}: the gradient reaching z{s}, times ∂z/∂b = 1." + mute_note,
+            view.chain(
+                f"b{s}",
+                ["∂L/∂y", f"v{s}", prime, "1"],
+                [view.signal, keep, slope, 1.0],
+                float(params.b[j]),
+            ),
+            muted=muted,
+        ),
+        Node(
+            f"z{j}",
+            f"z{s} = + b{s}",
+            "op",
+            j,
+            z,
+            dz,
+            f"Adds the bias: z{s} = w{s}·x + b{s} = {fmt(w * x)} + {fmt(b)} = {fmt(z)}.",
+            f"Its local derivative is 1 towards both w{s}·x and b{s}.",
+            f"∂L/∂z{s} = ∂L/∂a{s} · {prime} = {fmt(da)} · {fmt(slope)} = {fmt(dz)}",
+            (f"wx{j}", f"b{j}"),
+            muted,
+        ),
+        Node(
+            f"a{j}",
+            f"a{s} = {act.symbol}(z{s})",
+            "op",
+            j,
+            a,
+            da,
+            f"The activation ({act.label}): a{s} = {act.symbol}({fmt(z)}) = {fmt(a)}." + surrogate,
+            f"Its local derivative is {prime} = {fmt(slope)}." + surrogate,
+            f"∂L/∂a{s} = ∂L/∂p{s} · v{s} = {fmt(dy * live)} · {fmt(v)} = {fmt(da)}",
+            (f"z{j}",),
+            muted,
+        ),
+        Node(
+            f"v{j}",
+            f"v{s}",
+            "param",
+            j,
+            v,
+            float(params.v[j]),
+            f"The output weight of neuron {j + 1}: the height of its contribution.",
+            f"∂L/∂v{s} = ∂L/∂p{s} · a{s}: the neuron's activation scales it." + mute_note,
+            view.chain(f"v{s}", ["∂L/∂y", f"a{s}"], [view.signal * live, a], float(params.v[j])),
+            muted=muted,
+        ),
+        Node(
+            f"p{j}",
+            f"p{s} = × v{s}",
+            "op",
+            j,
+            v * a * live,
+            dy * live,
+            f"Neuron {j + 1}'s contribution: p{s} = v{s}·a{s} = {fmt(v * a * live)}"
+            + (" (muted: 0)." if muted else "."),
+            "Its local derivative is 1 towards the sum.",
+            f"∂L/∂p{s} = ∂L/∂Σ · 1 = {fmt(dy * live)}",
+            (f"a{j}", f"v{j}"),
+            muted,
+        ),
+    ]
+
+
+def _summary_node(view: _SampleView, others: list[int]) -> Node:
+    """The neurons without a row of their own, as one contribution to the sum."""
+    rest = float(view.trace.contribution[others, view.i].sum())
+    return Node(
+        "others",
+        f"+ {len(others)} other neurons",
+        "summary",
+        None,
+        rest,
+        view.dy,
+        f"The summed contribution of the other {len(others)} neurons: {fmt(rest)}."
+        " Their gradients are in the table.",
+        "Each of them gets ∂L/∂Σ, like the row drawn in full.",
+        f"∂L/∂(their sum) = ∂L/∂Σ = {fmt(view.dy)}; their gradients are in the table",
+    )
+
+
+def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list[Node]:
+    """Σ + c = y, − t = r, loss = L, and x, whose gradient gathers every neuron's."""
+    trace, scope = view.trace, view.scope
+    net = trace.network
+    dy, r, x, t, y = view.dy, view.r, view.x, view.t, view.y
+    n_samples = view.n_samples
+    loss_fn = loss_by_name(trace.loss_name)
+    dx_total = sum(view.dz(j) * float(net.w[j]) for j in [*rows, *others])
+    total = y - net.c
     l_text = "ℓ(r)" if scope == "sample" else f"the mean of ℓ over {n_samples} samples"
     dy_text = (
         f"∂L/∂y = ℓ′(r) = {_loss_derivative(trace.loss_name, r)[1]} = {fmt(dy)}"
         if scope == "sample"
-        else f"∂L/∂y = ℓ′(r)/N = {fmt(signal)} / {n_samples} = {fmt(dy)}"
+        else f"∂L/∂y = ℓ′(r)/N = {fmt(view.signal)} / {n_samples} = {fmt(dy)}"
     )
-
-    def chain(name: str, factors: list[str], values: list[float], total: float) -> str:
-        return _parameter_chain(name, factors, values, scope, n_samples, total)
-
-    rows_y = {j: float(k) for k, j in enumerate(rows)}
-    middle = (len(rows) - 1 + (1 if hidden else 0)) / 2
-    dx_total = 0.0
-    for j in rows:
-        k = rows_y[j]
-        name = net.activations[j]
-        act = ACTIVATIONS[name]
-        muted = bool(net.muted[j])
-        w, b, v = float(net.w[j]), float(net.b[j]), float(net.v[j])
-        z, a = float(trace.z[j, i]), float(trace.a[j, i])
-        slope = float(trace.slope[j, i])
-        live = 0.0 if muted else 1.0
-        da = dy * v * live
-        dz = da * slope
-        dx_total += dz * w
-        s = sub(j)
-        prime = f"{act.symbol}′(z{s})" if not act.surrogate else f"H′(z{s}) (surrogate)"
-        surrogate = (
-            " A step has no slope; training borrows a sigmoid's, σ′(z/T)/T with T ="
-            " max(1, |w|·spacing), so w and b can still learn."
-            if act.surrogate
-            else ""
-        )
-        mute_note = " Muted: it adds nothing, so it gets no gradient." if muted else ""
-        keep = v * live  # a muted neuron passes nothing back
-        nodes += [
-            Node(
-                f"w{j}",
-                f"w{s}",
-                "param",
-                1,
-                k + 0.5,
-                j,
-                w,
-                float(params.w[j]),
-                f"The input weight of neuron {j + 1}: how steeply it turns on.",
-                f"∂L/∂w{s} is how the loss changes as w{s} turns; gradient descent moves it"
-                " the other way." + mute_note,
-                chain(
-                    f"w{s}",
-                    ["∂L/∂y", f"v{s}", prime, "x"],
-                    [signal, keep, slope, x],
-                    float(params.w[j]),
-                ),
-                muted,
-            ),
-            Node(
-                f"wx{j}",
-                f"× w{s}",
-                "op",
-                2,
-                k,
-                j,
-                w * x,
-                dz,
-                f"Multiplies the input by w{s}: w{s}·x = {fmt(w)} · {fmt(x)} = {fmt(w * x)}.",
-                "Its local derivative is 1 towards the sum that follows.",
-                f"∂L/∂(w{s}x) = ∂L/∂z{s} · 1 = {fmt(dz)}",
-                muted,
-            ),
-            Node(
-                f"b{j}",
-                f"b{s}",
-                "param",
-                2,
-                k + 0.5,
-                j,
-                b,
-                float(params.b[j]),
-                f"The bias of neuron {j + 1}: it shifts where the neuron switches on (s = −b/w).",
-                f"∂L/∂b{s}: the gradient reaching z{s}, times ∂z/∂b = 1." + mute_note,
-                chain(
-                    f"b{s}",
-                    ["∂L/∂y", f"v{s}", prime, "1"],
-                    [signal, keep, slope, 1.0],
-                    float(params.b[j]),
-                ),
-                muted,
-            ),
-            Node(
-                f"z{j}",
-                f"z{s} = + b{s}",
-                "op",
-                3,
-                k,
-                j,
-                z,
-                dz,
-                f"Adds the bias: z{s} = w{s}·x + b{s} = {fmt(w * x)} + {fmt(b)} = {fmt(z)}.",
-                f"Its local derivative is 1 towards both w{s}·x and b{s}.",
-                f"∂L/∂z{s} = ∂L/∂a{s} · {prime} = {fmt(da)} · {fmt(slope)} = {fmt(dz)}",
-                muted,
-            ),
-            Node(
-                f"a{j}",
-                f"a{s} = {act.symbol}(z{s})",
-                "op",
-                4,
-                k,
-                j,
-                a,
-                da,
-                f"The activation ({act.label}): a{s} = {act.symbol}({fmt(z)}) = {fmt(a)}."
-                + surrogate,
-                f"Its local derivative is {prime} = {fmt(slope)}." + surrogate,
-                f"∂L/∂a{s} = ∂L/∂p{s} · v{s} = {fmt(dy * live)} · {fmt(v)} = {fmt(da)}",
-                muted,
-            ),
-            Node(
-                f"v{j}",
-                f"v{s}",
-                "param",
-                4,
-                k + 0.5,
-                j,
-                v,
-                float(params.v[j]),
-                f"The output weight of neuron {j + 1}: the height of its contribution.",
-                f"∂L/∂v{s} = ∂L/∂p{s} · a{s}: the neuron's activation scales it." + mute_note,
-                chain(f"v{s}", ["∂L/∂y", f"a{s}"], [signal * live, a], float(params.v[j])),
-                muted,
-            ),
-            Node(
-                f"p{j}",
-                f"p{s} = × v{s}",
-                "op",
-                5,
-                k,
-                j,
-                v * a * live,
-                dy * live,
-                f"Neuron {j + 1}'s contribution: p{s} = v{s}·a{s} = {fmt(v * a * live)}"
-                + (" (muted: 0)." if muted else "."),
-                "Its local derivative is 1 towards the sum.",
-                f"∂L/∂p{s} = ∂L/∂Σ · 1 = {fmt(dy * live)}",
-                muted,
-            ),
-        ]
-        edges += [
-            ("x", f"wx{j}"),
-            (f"w{j}", f"wx{j}"),
-            (f"wx{j}", f"z{j}"),
-            (f"b{j}", f"z{j}"),
-            (f"z{j}", f"a{j}"),
-            (f"a{j}", f"p{j}"),
-            (f"v{j}", f"p{j}"),
-            (f"p{j}", "sum"),
-        ]
-    if hidden:
-        others = [j for j in range(size) if j not in rows]
-        rest = float(sum(trace.contribution[j, i] for j in others))
-        dx_total += float(
-            sum(dy * net.w[j] * net.v[j] * trace.slope[j, i] * trace.live[j] for j in others)
-        )
-        nodes.append(
-            Node(
-                "others",
-                f"+ {hidden} other neurons",
-                "summary",
-                5,
-                float(len(rows)),
-                None,
-                rest,
-                dy,
-                f"The summed contribution of the other {hidden} neurons: {fmt(rest)}."
-                " Their gradients are in the table.",
-                "Each of them gets ∂L/∂Σ, like the row drawn in full.",
-                f"∂L/∂(their sum) = ∂L/∂Σ = {fmt(dy)}; their gradients are in the table",
-            )
-        )
-        edges.append(("others", "sum"))
-    total = y - net.c
-    nodes += [
+    loss = float(trace.sample_loss[view.i]) if scope == "sample" else trace.loss
+    summed = tuple(f"p{j}" for j in rows) + (("others",) if others else ())
+    return [
         Node(
             "x",
             "x",
             "input",
-            0,
-            middle,
             None,
             x,
             dx_total,
-            f"Sample {i}'s input x = {fmt(x)}, from the data.",
+            f"Sample {view.i}'s input x = {fmt(x)}, from the data.",
             "x is data: its gradient is shown, but nothing updates it.",
             f"∂L/∂x = Σⱼ ∂L/∂zⱼ · wⱼ = {fmt(dx_total)}",
         ),
@@ -364,47 +308,41 @@ def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None)
             "sum",
             "Σ",
             "op",
-            6,
-            middle,
             None,
             total,
             dy,
             f"Adds every neuron's contribution: Σ = {fmt(total)}.",
             "Its local derivative is 1 towards every contribution.",
             f"∂L/∂Σ = ∂L/∂y · 1 = {fmt(dy)}",
+            summed,
         ),
         Node(
             "c",
             "c",
             "param",
-            6,
-            middle + 0.5,
             None,
             net.c,
-            float(params.c),
+            float(view.params.c),
             "The output bias: it lifts the whole curve.",
             "∂L/∂c = ∂L/∂y · 1: every sample's error pulls on it.",
-            chain("c", ["∂L/∂y", "1"], [signal, 1.0], float(params.c)),
+            view.chain("c", ["∂L/∂y", "1"], [view.signal, 1.0], float(view.params.c)),
         ),
         Node(
             "y",
             "y = + c",
             "op",
-            7,
-            middle,
             None,
             y,
             dy,
             f"The output: y = Σ + c = {fmt(total)} + {fmt(net.c)} = {fmt(y)}.",
             "Its local derivative is 1 towards Σ and c.",
             f"∂L/∂y = ∂L/∂r · 1 = {fmt(dy)}",
+            ("sum", "c"),
         ),
         Node(
             "t",
             "t",
             "data",
-            7,
-            middle + 0.5,
             None,
             t,
             -dy,
@@ -416,33 +354,28 @@ def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None)
             "r",
             "r = y − t",
             "op",
-            8,
-            middle,
             None,
             r,
             dy,
             f"The residual: r = y − t = {fmt(y)} − {fmt(t)} = {fmt(r)}.",
             "Its local derivative is 1 towards y and −1 towards t.",
             dy_text.replace("∂L/∂y", "∂L/∂r"),
+            ("y", "t"),
         ),
         Node(
             "L",
             f"L ({trace.loss_name.upper()})",
             "op",
-            9,
-            middle,
             None,
-            float(trace.sample_loss[i]) if scope == "sample" else trace.loss,
+            loss,
             1.0,
-            f"The loss, {loss_fn.formula}: here L = {l_text} ="
-            f" {fmt(trace.sample_loss[i] if scope == 'sample' else trace.loss)}.",
+            f"The loss, {loss_fn.formula}: here L = {l_text} = {fmt(loss)}.",
             f"Backprop starts here with ∂L/∂L = 1; the loss sends back ℓ′(r) ="
             f" {_loss_derivative(trace.loss_name, r)[0]}.",
             "∂L/∂L = 1",
+            ("r",),
         ),
     ]
-    edges += [("sum", "y"), ("c", "y"), ("y", "r"), ("t", "r"), ("r", "L")]
-    return Graph(nodes, edges, i, scope, rows, hidden)
 
 
 PARAMETER_COLUMNS = ["parameter", "value", "∂L/∂p (sample)", "∂L/∂p (batch)", "update"]
