@@ -38,7 +38,7 @@ def test_panel_shows_the_chosen_sample_and_its_numbers(window):
     assert label == f"sample 17: x = {x[17]:.4f}, t = {t[17]:.4f}, y = {y[17]:.4f}"
     combo = window.findChild(QComboBox, "backpropScopeCombo")
     assert [combo.itemText(i) for i in range(combo.count())] == ["This sample", "Whole batch"]
-    assert window.plot.probe_line.isVisible() and window.plot.probe_line.value() == x[17]
+    assert window.plot.probe.line.isVisible() and window.plot.probe.line.value() == x[17]
 
 
 def test_table_columns_rows_and_numbers_equal_the_trace(window):
@@ -124,7 +124,7 @@ def test_cards_show_which_way_descent_turns_each_dial(window):
 def test_error_signal_arrows_follow_dl_dy(window):
     action = window.findChild(QAction, "errorSignalAction")
     action.trigger()
-    xs, ys = window.plot.error_shafts.getData()
+    xs, ys = window.plot.error_signal.shafts.getData()
     x, t = window.state.document.training_data()
     assert xs.size == 2 * x.size
     y = window.state.document.network(x)
@@ -136,8 +136,8 @@ def test_error_signal_arrows_follow_dl_dy(window):
 def test_clicking_a_sample_point_chooses_it(window):
     open_panel(window)
     plot = window.plot
-    points = plot.samples_item.points()
-    plot.samples_item.sigClicked.emit(plot.samples_item, [points[42]], None)
+    points = plot.samples.item.points()
+    plot.samples.item.sigClicked.emit(plot.samples.item, [points[42]], None)
     assert window.state.view.probe_sample == 42
     assert window.findChild(QSpinBox, "backpropSampleSpin").value() == 42
 

@@ -176,7 +176,7 @@ def test_batch_size_spin_status_and_highlight(qtbot, sine_window):
     step = window.state.document.session.step
     epoch, batch = step * 10 // 200 + 1, (step * 10 % 200) // 10 + 1
     assert status.text() == f"epoch {epoch} · batch {batch} of 20"
-    xs, _ = window.plot.batch_points.getData()
+    xs, _ = window.plot.batch.points.getData()
     assert xs.size == 10
     window.state.editor.update_settings(optimizer=OptimizerSpec("lm"))
     window.status.show()
@@ -228,7 +228,7 @@ def test_clicking_a_step_shows_its_network_and_esc_returns(qtbot, sine_window, t
     from uat_explorer.gui.panels.timeline_panel import network_of
 
     np.testing.assert_allclose(
-        panel.plot.ghost.getData()[1], network_of(segment, len(segment.steps) // 2)(x)
+        panel.plot.ghost.curve.getData()[1], network_of(segment, len(segment.steps) // 2)(x)
     )
     assert (
         panel.scrub.text().startswith(f"step {at:,}") and f"w1 = {row[0]:.3g}" in panel.scrub.text()
@@ -236,7 +236,7 @@ def test_clicking_a_step_shows_its_network_and_esc_returns(qtbot, sine_window, t
     live = window.findChild(QPushButton, "timelineLiveButton")
     assert live.isEnabled()
     live.click()
-    assert panel.scrubbed is None and panel.plot.ghost.getData()[0].size == 0
+    assert panel.scrubbed is None and panel.plot.ghost.curve.getData()[0].size == 0
     for label, name in (
         ("png", "t.png"),
         ("svg", "t.svg"),

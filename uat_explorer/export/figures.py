@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.model.view import ModelView
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
 
 MAX_PIXELS = 12_000
@@ -47,8 +47,8 @@ def function_figure(state: ModelView, options: FigureOptions) -> Iterator[Functi
     """A function plot laid out offscreen at the figure's size (never shown)."""
     plot = FunctionPlot(state, line_scale=options.scale)
     plot.set_components_visible(options.components)
-    plot.set_samples_visible(options.samples)
-    plot.set_band_visible(options.band)
+    plot.samples.ask(options.samples)
+    plot.band.set_visible(options.band)
     with _laid_out(plot, options):
         plot.fit_view()
         if options.x_range is not None:

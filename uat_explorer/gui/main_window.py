@@ -33,7 +33,7 @@ from uat_explorer.gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_
 from uat_explorer.gui.widgets.status_bar import StatusFields
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 
 if TYPE_CHECKING:
     from uat_explorer.gui.panels.backprop_panel import BackpropPanel
@@ -168,12 +168,10 @@ class MainWindow(QMainWindow):
             view, self, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
         )
         self.plot.componentsShown.connect(self.show_components.setChecked)
-        add_toggle(
-            view, self, "&Sample Points", self.plot.set_samples_visible, False, "Ctrl+Shift+P"
-        )
-        add_toggle(view, self, "&Error Band", self.plot.set_band_visible, False, "Ctrl+Shift+E")
+        add_toggle(view, self, "&Sample Points", self.plot.samples.ask, False, "Ctrl+Shift+P")
+        add_toggle(view, self, "&Error Band", self.plot.band.set_visible, False, "Ctrl+Shift+E")
         self.error_signal_action = add_toggle(
-            view, self, "Error Si&gnal", self.plot.set_error_signal_visible, False, "Ctrl+Shift+A"
+            view, self, "Error Si&gnal", self.plot.error_signal.set_visible, False, "Ctrl+Shift+A"
         )
         self.error_signal_action.setObjectName("errorSignalAction")
         self.error_signal_action.setStatusTip(
@@ -363,7 +361,7 @@ class MainWindow(QMainWindow):
         self.show_message(example.description)
 
     def _drawing_toggled(self, on: bool) -> None:
-        self.plot.set_drawing(on)
+        self.plot.stroke.set_drawing(on)
         if on:
             self.show_message("Drag across the plot from left to right to draw a target.", 0)
 

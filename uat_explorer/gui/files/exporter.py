@@ -34,7 +34,7 @@ from uat_explorer.export.figures import (
 )
 from uat_explorer.export.offline import LAUNCH, job
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 
 OFFLINE_PIXELS = 16_000_000
 """Above this many pixels (a 4000 × 4000 figure) a PNG is painted by another process."""
@@ -55,8 +55,8 @@ class Exporter(QObject):
             width=max(self.plot.width(), 16),
             height=max(self.plot.height(), 16),
             components=self.plot.components_visible,
-            samples=self.plot.samples_visible,
-            band=self.plot.band_visible,
+            samples=self.plot.samples.asked,
+            band=self.plot.band.visible,
             x_range=tuple(x_range),
             y_range=tuple(y_range),
         )

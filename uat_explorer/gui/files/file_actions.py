@@ -24,7 +24,7 @@ from uat_explorer.gui.files.session_file import Document
 from uat_explorer.gui.widgets.actions import add_action
 from uat_explorer.gui.widgets.export_dialogs import AnimationDialog, FigureDialog
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 
 SESSION_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
 TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}

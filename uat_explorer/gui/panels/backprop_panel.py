@@ -35,7 +35,7 @@ from uat_explorer.gui.widgets.gradient_table import GradientTable
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.backprop_graph import BackpropGraphView
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.qt import props
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
@@ -152,10 +152,10 @@ class BackpropPanel(QWidget):
                 self.state.view.set_probe_sample(
                     middle_sample(self.state.document.training_data()[0].size)
                 )
-            self.plot.force_samples(True)
+            self.plot.samples.force(True)
             self.refresh()
         else:
-            self.plot.force_samples(False)
+            self.plot.samples.force(False)
             self.state.view.set_probe_sample(None)
             self.play.setChecked(False)
 

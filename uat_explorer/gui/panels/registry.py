@@ -32,7 +32,7 @@ from uat_explorer.gui.panels.target_panel import TargetPanel
 from uat_explorer.gui.panels.training_panel import TrainingPanel
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
 from uat_explorer.qt import props
 

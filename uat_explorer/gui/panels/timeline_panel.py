@@ -21,7 +21,7 @@ from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import Export, ExportButton, widget_png, widget_svg
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function_plot import FunctionPlot
+from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 from uat_explorer.qt import props
 

@@ -1,4 +1,6 @@
-"""The main plot: target, network output, each neuron's contribution, and the error.
+"""The main plot: target, network output and each neuron's contribution, with overlays
+(samples, the probed sample, the batch, a ghost of the past, the error signal, the error
+band, a drawn stroke), each one class of its own.
 
 Items are made once and updated with ``setData``. Each neuron's contribution is cached
 as one row, so turning a dial recomputes one row and a sum, not the whole network.
@@ -8,15 +10,25 @@ is what limits the frame rate with many curves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.targets.target import DataTarget
 from uat_explorer.model.view import ModelView
+from uat_explorer.plots.function.band import BandOverlay
+from uat_explorer.plots.function.batch import BatchOverlay
+from uat_explorer.plots.function.error_signal import ErrorSignalOverlay
+from uat_explorer.plots.function.ghost import GhostOverlay
+from uat_explorer.plots.function.overlay import Overlay
+from uat_explorer.plots.function.probe import ProbeOverlay
+from uat_explorer.plots.function.samples import SamplesOverlay
+from uat_explorer.plots.function.stroke import DrawingViewBox, StrokeOverlay
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
 
 OUTPUT_POINTS = 1001
@@ -25,40 +37,11 @@ COMPONENT_STRIDE = 5
 serves both, and painting, the real cost, scales with points drawn."""
 
 
-class DrawingViewBox(pg.ViewBox):
-    """A ViewBox that, in drawing mode, turns a left-button drag into a stroke."""
-
-    strokeChanged = Signal(object, object)
-    strokeFinished = Signal(object, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.drawing = False
-        self._xs: list[float] = []
-        self._ys: list[float] = []
-
-    def mouseDragEvent(self, ev, axis=None) -> None:
-        if not (self.drawing and ev.button() == Qt.MouseButton.LeftButton):
-            super().mouseDragEvent(ev, axis)
-            return
-        ev.accept()
-        if ev.isStart():
-            start = self.mapSceneToView(ev.buttonDownScenePos())
-            self._xs, self._ys = [start.x()], [start.y()]
-        point = self.mapSceneToView(ev.scenePos())
-        self._xs.append(point.x())
-        self._ys.append(point.y())
-        xs, ys = np.array(self._xs), np.array(self._ys)
-        self.strokeChanged.emit(xs, ys)
-        if ev.isFinish():
-            self.strokeFinished.emit(xs, ys)
-
-
-class _GroupLegendProxy(pg.PlotDataItem):
+class _GroupLegendProxy(pg.PlotDataItem):  # type: ignore[misc]  # pyqtgraph has no hints
     """Stands for all neuron curves in the legend; clicking it shows or hides them all."""
 
-    def __init__(self, toggle) -> None:
-        self._toggle = None
+    def __init__(self, toggle: Callable[[bool], None]) -> None:
+        self._toggle: Callable[[bool], None] | None = None
         super().__init__()
         self._toggle = toggle
 
@@ -82,8 +65,6 @@ class FunctionPlot(ThemedPlot):
         self._curves_before_rebuild: bool | None = None  # shown before a live rebuild
         self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
-        self.samples_visible = False
-        self.band_visible = False
         self.hovered: int | None = None
         self.components: dict[int, pg.PlotCurveItem] = {}
         self.view_box = DrawingViewBox()
@@ -104,46 +85,6 @@ class FunctionPlot(ThemedPlot):
         self.legend = self.addLegend(offset=(10, 10))
         self.target_item = self.plot(name="target")
         self.output_item = self.plot(name="network output")
-        self.samples_item = pg.ScatterPlotItem(size=5, hoverable=False)
-        self.samples_item.setZValue(5)
-        self.samples_item.sigClicked.connect(self._sample_clicked)
-        self.addItem(self.samples_item)
-        self.samples_forced = False  # the backprop panel shows the samples while open
-        # The sample backprop looks at: a vertical line at x_i, and t_i and y_i marked.
-        self.probe_line = pg.InfiniteLine(angle=90, movable=False)
-        self.probe_points = pg.ScatterPlotItem(size=11)
-        self.probe_label = pg.TextItem(anchor=(0, 1))
-        for item in (self.probe_line, self.probe_points, self.probe_label):
-            item.setZValue(12)
-            item.setVisible(False)
-            self.addItem(item, ignoreBounds=True)
-        # D: the samples the last step learnt from, while training in mini-batches.
-        self.batch_points = pg.ScatterPlotItem(size=10, symbol="o")
-        self.batch_points.setZValue(9)
-        self.addItem(self.batch_points, ignoreBounds=True)
-        # A step of the past (scrubbed on the timeline), as a ghost of the output.
-        self.ghost = pg.PlotCurveItem()
-        self.ghost.setZValue(7)
-        self.addItem(self.ghost, ignoreBounds=True)
-        # The error signal: ∂L/∂y_i at every sample, an arrow the way descent pushes y.
-        self.error_visible = False
-        self.error_shafts = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
-        self.error_heads = pg.ScatterPlotItem(size=8)
-        for item in (self.error_shafts, self.error_heads):
-            item.setZValue(11)
-            item.setVisible(False)
-            self.addItem(item, ignoreBounds=True)
-        # The band fills between copies of the two curves, updated only while it shows:
-        # a FillBetweenItem rebuilds its polygon on every change of its curves (2 ms a
-        # dial tick, measured), hidden or not.
-        self._band_output = pg.PlotCurveItem()
-        self._band_target = pg.PlotCurveItem()
-        self.band = pg.FillBetweenItem(self._band_output, self._band_target)
-        self.addItem(self.band, ignoreBounds=True)
-        self.band.setZValue(-10)
-        self.band.setVisible(False)
-        self.stroke_item = self.plot(name="drawn stroke")
-        self.legend.removeItem(self.stroke_item)
         self.output_item.setZValue(10)
         self.target_item.setZValue(8)
         # The target, axes and grid stay still while a dial turns: painting them from a
@@ -158,8 +99,22 @@ class FunctionPlot(ThemedPlot):
         self.themed = True
         self.x_fine = self.x_coarse = np.zeros(0)
         self.parts_fine = np.zeros((0, 0))
-
-        self.view_box.strokeChanged.connect(lambda xs, ys: self.stroke_item.setData(xs, ys))
+        self.samples = SamplesOverlay(self, state, self.sampleClicked)
+        self.probe = ProbeOverlay(self, state)
+        self.batch = BatchOverlay(self, state)
+        self.ghost = GhostOverlay(self, state)
+        self.error_signal = ErrorSignalOverlay(self, state)
+        self.band = BandOverlay(self, state, self.output_item, self.target_item)
+        self.stroke = StrokeOverlay(self, state, self.view_box)
+        self.overlays: list[Overlay] = [
+            self.samples,
+            self.probe,
+            self.batch,
+            self.ghost,
+            self.error_signal,
+            self.band,
+            self.stroke,
+        ]
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self.view_box.disableAutoRange()
         state.document.structureChanged.connect(self.rebuild_components)
@@ -169,11 +124,7 @@ class FunctionPlot(ThemedPlot):
         state.document.targetChanged.connect(self.refresh_target)
         state.view.selectionChanged.connect(self.restyle_components)
         state.view.soloChanged.connect(self.restyle_components)
-        state.view.probeChanged.connect(self.show_probe)
         state.view.liveRebuildChanged.connect(self._live_rebuild)
-        state.document.derivedChanged.connect(self._derived_changed)
-        state.document.stepChanged.connect(self.show_batch)
-        state.document.settingsChanged.connect(self.show_batch)
         self.apply_theme()
         self.refresh_target()
 
@@ -189,11 +140,8 @@ class FunctionPlot(ThemedPlot):
             self.target_item.setData(target.x[inside], target.y[inside])
         else:
             self.target_item.setData(self.x_fine, target(self.x_fine))
-        if self.band_visible:
-            self._band_target.setData(self.target_item.xData, self.target_item.yData)
-        x, t = self.state.document.training_data()
-        self.samples_item.setData(x, t, data=list(range(x.size)))
-        self._show_samples()
+        if self.band.visible:
+            self.band.refresh()
         self.rebuild_components()
         self.fit_view()
 
@@ -270,8 +218,7 @@ class FunctionPlot(ThemedPlot):
         self.output_item.setData(
             self.x_fine, self.state.document.network.c + self.parts_fine.sum(axis=0)
         )
-        if self.band_visible:
-            self._band_output.setData(self.output_item.xData, self.output_item.yData)
+        self.band.follow_output()
         if self.follow_output:
             self._fit_y(expand_only=True)
 
@@ -322,23 +269,6 @@ class FunctionPlot(ThemedPlot):
             self.restyle_components()
             self.componentsShown.emit(visible)
 
-    def set_samples_visible(self, visible: bool) -> None:
-        self.samples_visible = visible
-        self._show_samples()
-
-    def force_samples(self, on: bool) -> None:
-        """Show the samples whatever the View menu says (while backprop needs them)."""
-        self.samples_forced = on
-        self._show_samples()
-
-    def _show_samples(self) -> None:
-        shown = self.samples_visible or self.samples_forced or self.state.document.target.is_data
-        self.samples_item.setVisible(shown)
-
-    def _sample_clicked(self, _item: object, points: list, _event: object = None) -> None:
-        if len(points):
-            self.sampleClicked.emit(int(points[0].data()))
-
     def _live_rebuild(self, on: bool) -> None:
         """During a live rebuild only the output follows; the neuron curves (up to 256,
         ~40 ms a tick in pyqtgraph's bookkeeping) come back at the end."""
@@ -349,84 +279,9 @@ class FunctionPlot(ThemedPlot):
             self.set_components_visible(self._curves_before_rebuild)
             self._curves_before_rebuild = None
 
-    # -- backprop: the probed sample and the error signal ---------------------------------
-    def _derived_changed(self) -> None:
-        if self.state.view.probe_sample is not None:
-            self.show_probe()
-        if self.error_visible:
-            self.show_error_signal()
-
-    def show_probe(self) -> None:
-        """Mark the sample backprop is shown on: x_i, t_i and y_i."""
-        index = self.state.view.probe_sample
-        shown = index is not None
-        for item in (self.probe_line, self.probe_points, self.probe_label):
-            item.setVisible(shown)
-        if index is None:
-            return
-        x, t = self.state.document.training_data()
-        if index >= x.size:
-            return
-        xi, ti = float(x[index]), float(t[index])
-        yi = float(self.state.document.network(np.array([xi]))[0])
-        self.probe_line.setValue(xi)
-        self.probe_points.setData([xi, xi], [ti, yi])
-        self.probe_label.setText(f"sample {index}: t = {ti:.4g}, y = {yi:.4g}")
-        self.probe_label.setPos(xi, max(ti, yi))
-
-    def show_batch(self) -> None:
-        """The samples of the last step (mini-batches only): where SGD looked this time."""
-        schedule = self.state.document.batch_schedule()
-        step = self.state.document.session.step
-        if schedule is None or step == 0:
-            self.batch_points.setData([], [])
-            return
-        x, t = self.state.document.training_data()
-        chosen = schedule.indices(step - 1)
-        self.batch_points.setData(x[chosen], t[chosen])
-
     def show_ghost(self, network: Network | None) -> None:
-        """A past network's output, dashed (None: hide it)."""
-        if network is None:
-            self.ghost.setData([], [])
-            return
-        self.ghost.setData(self.x_fine, network(self.x_fine))
-
-    def set_error_signal_visible(self, visible: bool) -> None:
-        self.error_visible = visible
-        self.error_shafts.setVisible(visible)
-        self.error_heads.setVisible(visible)
-        if visible:
-            self.show_error_signal()
-
-    def show_error_signal(self) -> None:
-        """At every sample, an arrow from y_i the way gradient descent pushes it (−∂ℓ/∂y),
-        its length proportional to |∂ℓ/∂y|: the signal backprop sends back."""
-        trace = self.state.document.derived().trace
-        signal = -trace.dl_dy
-        biggest = float(np.max(np.abs(signal))) if signal.size else 0.0
-        low, high = self.view_box.viewRange()[1]
-        scale = 0.12 * (high - low) / biggest if biggest > 0 else 0.0
-        tips = trace.y + scale * signal
-        xs = np.repeat(trace.x, 2)
-        ys = np.column_stack([trace.y, tips]).reshape(-1)
-        self.error_shafts.setData(xs, ys)
-        symbols = ["t1" if s > 0 else "t" for s in signal]
-        self.error_heads.setData(trace.x, tips, symbol=symbols)
-
-    def set_band_visible(self, visible: bool) -> None:
-        """The shaded error between output and target (its curves follow only while shown)."""
-        self.band_visible = visible
-        if visible:
-            self._band_target.setData(self.target_item.xData, self.target_item.yData)
-            self._band_output.setData(self.output_item.xData, self.output_item.yData)
-        self.band.setVisible(visible)
-
-    def set_drawing(self, on: bool) -> None:
-        self.view_box.drawing = on
-        self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
-        if not on:
-            self.stroke_item.setData([], [])
+        """A past network's output, dotted, on the output's grid (None: hide it)."""
+        self.ghost.show(network, self.x_fine)
 
     def apply_theme(self) -> None:
         colors = self.colors = plot_colors(self.palette())
@@ -437,20 +292,6 @@ class FunctionPlot(ThemedPlot):
         dash = Qt.PenStyle.DashLine
         self.target_item.setPen(pg.mkPen(colors.target, width=2.2 * scale, style=dash))
         self.output_item.setPen(pg.mkPen(colors.output, width=3.5 * scale))
-        self.samples_item.setBrush(pg.mkBrush(colors.target))
-        self.samples_item.setPen(None)
-        self.band.setBrush(pg.mkBrush(colors.error))
-        self.probe_line.setPen(pg.mkPen(colors.foreground, width=1.2 * scale, style=dash))
-        self.probe_points.setPen(pg.mkPen(colors.foreground, width=1.5 * scale))
-        self.probe_points.setBrush(pg.mkBrush(colors.background))
-        self.probe_label.setColor(colors.foreground)
-        self.error_shafts.setPen(pg.mkPen(colors.diverged, width=1.4 * scale))
-        self.error_heads.setPen(None)
-        self.error_heads.setBrush(pg.mkBrush(colors.diverged))
-        self.stroke_item.setPen(pg.mkPen(colors.stroke, width=2.5 * scale))
-        self.batch_points.setPen(pg.mkPen(colors.foreground, width=0.8 * scale))
-        self.batch_points.setBrush(pg.mkBrush(colors.data))
-        ghost = QColor(colors.output)
-        ghost.setAlpha(140)
-        self.ghost.setPen(pg.mkPen(ghost, width=2.5 * scale, style=Qt.PenStyle.DotLine))
+        for overlay in self.overlays:
+            overlay.apply_theme(colors, scale)
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))

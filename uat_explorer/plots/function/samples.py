@@ -1,0 +1,48 @@
+"""The training samples as points: shown when asked for, while the backprop panel needs
+them, and always for data targets (the points are the target)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import SignalInstance
+
+from uat_explorer.model.view import ModelView
+from uat_explorer.plots.function.overlay import Overlay
+from uat_explorer.plots.theme import PlotColors
+
+
+class SamplesOverlay(Overlay):
+    def __init__(self, plot: pg.PlotWidget, state: ModelView, clicked: SignalInstance) -> None:
+        super().__init__(plot, state)
+        self.asked = False  # the View menu's Sample Points
+        self.forced = False  # the backprop panel shows them while open
+        self.item = self.add(pg.ScatterPlotItem(size=5, hoverable=False), 5)
+        self.item.sigClicked.connect(
+            lambda _item, points, _event=None: (
+                clicked.emit(int(points[0].data())) if len(points) else None
+            )
+        )
+        self.follow(state.document.targetChanged, self.refresh)
+
+    def ask(self, on: bool) -> None:
+        self.asked = on
+        self._update()
+
+    def force(self, on: bool) -> None:
+        """Show the samples whatever the View menu says (while backprop needs them)."""
+        self.forced = on
+        self._update()
+
+    def _update(self) -> None:
+        shown = self.asked or self.forced or self.state.document.target.is_data
+        if shown != self.visible:
+            self.set_visible(shown)
+
+    def refresh(self) -> None:
+        x, t = self.state.document.training_data()
+        self.item.setData(x, t, data=list(range(x.size)))
+        self._update()
+
+    def apply_theme(self, colors: PlotColors, scale: float) -> None:
+        self.item.setBrush(pg.mkBrush(colors.target))
+        self.item.setPen(None)
