@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench icons
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,11 @@ test: lint
 
 bench: $(VENV)/.installed-bench $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
+
+# The PNG icons are rendered from the hand-written SVG (rsvg-convert, from librsvg2-bin);
+# run this after editing the SVG and commit both.
+ICONS := uat_explorer/resources/icons
+icons:
+	for size in 16 22 24 32 48 64 128 256 512; do \
+	    rsvg-convert -w $$size -h $$size $(ICONS)/uat-explorer.svg -o $(ICONS)/uat-explorer-$$size.png; \
+	done
