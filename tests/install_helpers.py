@@ -4,12 +4,18 @@ runs it, and checked for what it should have made."""
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
+from uat_explorer.core.race_worker import RaceJob, RaceProgress
+from uat_explorer.core.training_worker import Job, close_worker, start_worker
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +49,45 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 120
     return subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def train_and_race_through(exe: str, monkeypatch) -> None:
+    """Start the training and race workers as a frozen bundle does (``exe --worker``) and
+    have each do real work: 37 training steps, a race of two runs to its end."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", exe)
+    domain = (-math.pi, math.pi)
+    x, t = Target.preset("sin").samples(domain, 100)
+    network = random_network(["sigmoid"] * 8, domain, seed=3)
+
+    process, conn = start_worker()
+    try:
+        conn.send(("load", Job(network, x, t, "mse", OptimizerSpec("adam", 0.01), StopRule(), 0)))
+        conn.send(("advance", 37))
+        while (reply := _next(conn)).running:
+            pass
+        assert reply.step == 37
+    finally:
+        close_worker(process, conn)
+    assert process.exitcode == 0
+
+    process, conn = start_worker("race")
+    try:
+        specs = [OptimizerSpec("adam", 0.01), OptimizerSpec("sgd", 0.1)]
+        conn.send(("race", RaceJob(network, x, t, "mse", specs, 50)))
+        finished = set()
+        while isinstance(reply := _next(conn), RaceProgress):
+            if reply.done:
+                finished.add(reply.index)
+        assert reply == ("finished",) and finished == {0, 1}
+    finally:
+        close_worker(process, conn)
+
+
+def _next(conn, timeout: float = 60.0):
+    """The worker's next reply; a failure if it reports an error or says nothing."""
+    if not conn.poll(timeout):
+        pytest.fail("the worker did not answer in time")
+    reply = conn.recv()
+    assert not (isinstance(reply, tuple) and reply[0] == "error"), reply
+    return reply

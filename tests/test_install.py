@@ -1,5 +1,7 @@
 """Installed like a desktop app: one version, an icon drawn from one SVG, a desktop entry
-that comes and goes cleanly."""
+that comes and goes cleanly, and the way a frozen bundle starts its helper processes
+(checked here through the checkout's own `uat-explorer` script; tests/test_bundle.py
+checks the real bundle)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from install_helpers import outside_env, require, run
+from install_helpers import outside_env, require, run, train_and_race_through
 
 from uat_explorer import __version__
 from uat_explorer.cli import desktop_entry, main
@@ -187,9 +189,31 @@ def test_the_desktop_entry_is_linux_only(flag, monkeypatch, capsys):
     [
         ["--install-desktop-entry", "fit", "--target", "sin"],
         ["--install-desktop-entry", "--uninstall-desktop-entry"],
+        ["--worker", "port", "train"],
+        ["--worker", "4000", "nobody"],
     ],
 )
 def test_misused_top_level_flags_are_one_line_and_exit_2(argv, capsys):
     assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("uat-explorer: error: ")
+
+
+def test_a_bundle_starts_its_workers_through_its_own_executable(monkeypatch):
+    """What a frozen app does (sys.executable is the app, no `-c`), with this checkout's
+    script standing in for the bundle's executable."""
+    train_and_race_through(SCRIPT, monkeypatch)
+
+
+def test_a_bundle_paints_a_big_png_through_its_own_executable(sine_window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QImage
+
+    from uat_explorer.export.figures import FigureOptions
+    from uat_explorer.gui import exporter
+
+    monkeypatch.setattr(exporter, "OFFLINE_PIXELS", 1000)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", SCRIPT)
+    path = tmp_path / "big.png"
+    assert sine_window.files.exporter.figure(path, FigureOptions(300, 200, 2.0))
+    assert QImage(str(path)).size().toTuple() == (600, 400)

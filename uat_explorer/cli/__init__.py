@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove what --install-desktop-entry added",
     )
+    # How a frozen bundle (PyInstaller) starts its helper processes: its executable is
+    # the app and has no `python -c`. Not for people, so not in --help.
+    entry.add_argument("--worker", nargs=2, metavar=("PORT", "ROLE"), help=argparse.SUPPRESS)
+    entry.add_argument("--export-job", metavar="FILE", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMANDS.values():
         module.add_parser(commands)
@@ -89,7 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _no_flags(args: argparse.Namespace) -> bool:
-    return not (args.install_desktop_entry or args.uninstall_desktop_entry)
+    return not (
+        args.install_desktop_entry or args.uninstall_desktop_entry or args.worker or args.export_job
+    )
 
 
 def _no_command(args: argparse.Namespace) -> int:
@@ -98,4 +104,17 @@ def _no_command(args: argparse.Namespace) -> int:
         return desktop_entry.install()
     if args.uninstall_desktop_entry:
         return desktop_entry.uninstall()
+    if args.worker:
+        from uat_explorer.core.training_worker import SERVERS, connect_and_serve
+
+        port, role = args.worker
+        if not port.isdigit() or role not in SERVERS:
+            raise InputError(f"--worker wants a port and one of {', '.join(SERVERS)}")
+        connect_and_serve(int(port), role)
+        return 0
+    if args.export_job:
+        from uat_explorer.export.offline import main as export_job
+
+        export_job(args.export_job)
+        return 0
     raise InputError("say what to do: a COMMAND, or a FILE to open (see --help)")

@@ -304,9 +304,10 @@ def start_worker(role: str = "train") -> tuple[WorkerProcess, Connection]:
     """Launch ``serve`` in a fresh interpreter that connects back over localhost.
 
     One path for Linux, macOS and Windows: a listening socket on 127.0.0.1, a child
-    started with ``-c`` (not multiprocessing's spawn, which re-runs the launching script:
-    any script that opens a window without an ``if __name__ == "__main__"`` guard would
-    run twice), and multiprocessing's challenge with a random key handed over on the
+    started with ``-c`` (in a bundle, its own executable with ``--worker``; not
+    multiprocessing's spawn, which re-runs the launching script: any script that opens
+    a window without an ``if __name__ == "__main__"`` guard would run twice), and
+    multiprocessing's challenge with a random key handed over on the
     child's stdin, so no other local program can take its place. The worker exits when
     the connection closes, even if this process is killed.
     """
@@ -314,9 +315,12 @@ def start_worker(role: str = "train") -> tuple[WorkerProcess, Connection]:
     with socket.create_server(("127.0.0.1", 0)) as server:
         server.settimeout(0.1)
         port = server.getsockname()[1]
-        process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(port), role], stdin=subprocess.PIPE
+        command = (
+            [sys.executable, "--worker", str(port), role]  # a bundle's executable is the app
+            if getattr(sys, "frozen", False)
+            else [sys.executable, "-c", _LAUNCH, str(port), role]
         )
+        process = subprocess.Popen(command, stdin=subprocess.PIPE)
         assert process.stdin is not None
         process.stdin.write(key)
         process.stdin.close()
