@@ -51,6 +51,36 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 120
     )
 
 
+def colours(path: Path) -> int:
+    """How many different colours a PNG has (sampled every 5th pixel both ways)."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    assert not image.isNull(), f"{path} is not an image"
+    return len(
+        {image.pixel(x, y) for y in range(0, image.height(), 5) for x in range(0, image.width(), 5)}
+    )
+
+
+def render_a_session(exe: str, cwd: Path, env: dict[str, str]) -> None:
+    """`construct` a session, then `render` it headless to a PNG with curves on it."""
+    session, png = cwd / "bumps.json", cwd / "bumps.png"
+    made = run([exe, "construct", "--target", "nielsen", "--session-out", str(session)], cwd, env)
+    assert made.returncode == 0, made.stderr
+    drawn = run([exe, "render", "--session", str(session), "--export-png", str(png)], cwd, env)
+    assert drawn.returncode == 0, drawn.stderr
+    assert colours(png) > 10
+
+
+def children(pid: int) -> list[list[str]]:
+    """The command lines of a process's children (Linux: /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found.append(Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")[:-1])
+    return found
+
+
 def train_and_race_through(exe: str, monkeypatch) -> None:
     """Start the training and race workers as a frozen bundle does (``exe --worker``) and
     have each do real work: 37 training steps, a race of two runs to its end."""
