@@ -1,5 +1,5 @@
 """The `uat-explorer` command: the window, or headless `fit`, `construct`, `render`,
-`landscape` and `compare`.
+`landscape` and `compare`; `--install-desktop-entry` puts the app in a Linux menu.
 
 Exit codes: 0 success; 2 bad input (one line on stderr); 1 anything unexpected.
 """
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from uat_explorer import __version__
 from uat_explorer.cli import (
     construct_command,
+    desktop_entry,
     fit_command,
     landscape_command,
     race_command,
@@ -35,11 +36,28 @@ COMMANDS = {
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="uat-explorer",
-        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare} ...",
+        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare} ..."
+        " | uat-explorer --install-desktop-entry",
         description="With no command, opens the window (and FILE, a session .json or a"
         " target .csv, if given). The commands run headless.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    entry = parser.add_mutually_exclusive_group()
+    entry.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="Linux: add the app to this user's menu, with its icon and its file types"
+        " (sessions and lessons open in it on a double click)",
+    )
+    entry.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry added",
+    )
+    # How a frozen bundle (PyInstaller) starts its helper processes: its executable is
+    # the app and has no `python -c`. Not for people, so not in --help.
+    entry.add_argument("--worker", nargs=2, metavar=("PORT", "ROLE"), help=argparse.SUPPRESS)
+    entry.add_argument("--export-job", metavar="FILE", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMANDS.values():
         module.add_parser(commands)
@@ -52,13 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uat_explorer.gui.app import run_app
 
         return run_app(argv[0] if argv else None)
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
+        if args.command and not _no_flags(args):
+            parser.error(f"{args.command} is a command of its own: give it without the flags")
     except SystemExit as done:  # --help, --version, or a usage error already printed
         return int(done.code or 0)
     pin_blas_to_one_thread()
     try:
-        return args.handler(args)
+        return args.handler(args) if args.command else _no_command(args)
     except InputError as error:
         print(f"uat-explorer: error: {error}", file=sys.stderr)
         return 2
@@ -69,3 +90,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print("uat-explorer: internal error (the trace above says where)", file=sys.stderr)
         return 1
+
+
+def _no_flags(args: argparse.Namespace) -> bool:
+    return not (
+        args.install_desktop_entry or args.uninstall_desktop_entry or args.worker or args.export_job
+    )
+
+
+def _no_command(args: argparse.Namespace) -> int:
+    """The top-level flags that act on their own."""
+    if args.install_desktop_entry:
+        return desktop_entry.install()
+    if args.uninstall_desktop_entry:
+        return desktop_entry.uninstall()
+    if args.worker:
+        from uat_explorer.core.workers.process import SERVERS, connect_and_serve
+
+        port, role = args.worker
+        if not port.isdigit() or role not in SERVERS:
+            raise InputError(f"--worker wants a port and one of {', '.join(SERVERS)}")
+        connect_and_serve(int(port), role)
+        return 0
+    if args.export_job:
+        from uat_explorer.export.offline import main as export_job
+
+        export_job(args.export_job)
+        return 0
+    raise InputError("say what to do: a COMMAND, or a FILE to open (see --help)")

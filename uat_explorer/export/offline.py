@@ -16,7 +16,7 @@ from typing import Any
 from uat_explorer.core.io.session import Session
 from uat_explorer.export.figures import FigureOptions, function_figure, render, write_png
 
-LAUNCH = "from uat_explorer.export.offline import main; main()"
+LAUNCH = "import sys; from uat_explorer.export.offline import main; main(sys.argv[1])"
 
 
 def job(session: Session, options: FigureOptions, path: str | Path) -> dict[str, Any]:
@@ -24,13 +24,13 @@ def job(session: Session, options: FigureOptions, path: str | Path) -> dict[str,
     return {"session": session.to_dict(), "options": asdict(options), "path": str(path)}
 
 
-def main() -> None:
-    """Render the job file named on the command line; exit 0, or 1 with the reason."""
+def main(job_file: str) -> None:
+    """Render the job file (named on the command line); exit 0, or 1 with the reason."""
     from uat_explorer.export.headless import ensure_application
     from uat_explorer.model.state import AppState
 
     try:
-        data = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+        data = json.loads(Path(job_file).read_text(encoding="utf-8"))
         fields = data["options"]
         for key in ("x_range", "y_range"):
             if fields.get(key) is not None:

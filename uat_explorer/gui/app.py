@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer import __version__
@@ -17,6 +19,8 @@ def run_app(path: str | None = None) -> int:
     app.setApplicationName("UAT Explorer")
     app.setOrganizationName("UAT Explorer")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("uat-explorer")  # Wayland and X taskbars match the desktop entry
+    app.setWindowIcon(app_icon())
     from uat_explorer.gui import MainWindow
 
     window = MainWindow(persistent=True)
@@ -27,3 +31,12 @@ def run_app(path: str | None = None) -> int:
     if path is not None:
         window.open_path(path)
     return app.exec()
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size it is drawn in (PNGs: no SVG plugin needed)."""
+    icon = QIcon()
+    for entry in (resources.files("uat_explorer") / "resources" / "icons").iterdir():
+        if entry.name.endswith(".png"):
+            icon.addPixmap(QPixmap.fromImage(QImage.fromData(entry.read_bytes())))
+    return icon

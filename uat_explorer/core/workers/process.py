@@ -1,8 +1,9 @@
 """Worker processes: launched the same way on every desktop, authenticated, and heard
 from while busy.
 
-A worker is a fresh interpreter started with ``-c`` that calls the window back over
-localhost (not multiprocessing's spawn, which re-runs the launching script: any script
+A worker is a fresh interpreter started with ``-c`` (in a bundle, the app's own
+executable with ``--worker``) that calls the window back over localhost (not
+multiprocessing's spawn, which re-runs the launching script: any script
 that opens a window without an ``if __name__ == "__main__"`` guard would run twice).
 multiprocessing's challenge, with a random key handed over on the child's stdin, keeps
 any other local program from taking its place. The worker exits when the connection
@@ -88,9 +89,12 @@ def start_worker(role: str = "train") -> tuple[WorkerProcess, Connection]:
     with socket.create_server(("127.0.0.1", 0)) as server:
         server.settimeout(0.1)
         port = server.getsockname()[1]
-        process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(port), role], stdin=subprocess.PIPE
+        command = (
+            [sys.executable, "--worker", str(port), role]  # a bundle's executable is the app
+            if getattr(sys, "frozen", False)
+            else [sys.executable, "-c", _LAUNCH, str(port), role]
         )
+        process = subprocess.Popen(command, stdin=subprocess.PIPE)
         assert process.stdin is not None
         process.stdin.write(key)
         process.stdin.close()

@@ -126,7 +126,9 @@ class Exporter(QObject):
             process.errorOccurred.connect(lambda _error: loop.quit())
             dialog.canceled.connect(process.kill)
             dialog.canceled.connect(loop.quit)
-            process.start(sys.executable, ["-c", LAUNCH, str(job_file)])
+            frozen = getattr(sys, "frozen", False)  # a bundle's executable is the app
+            launch = ["--export-job"] if frozen else ["-c", LAUNCH]
+            process.start(sys.executable, [*launch, str(job_file)])
             loop.exec()
             dialog.close()
             if process.state() != QProcess.ProcessState.NotRunning:
