@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.training.batches import BatchSchedule
-from uat_explorer.core.training.timeline import Timeline, TimelineRows
+from uat_explorer.core.training.timeline import Timeline, TimelineRows, joined_rows
 from uat_explorer.plots.theme import ThemedPlot
 
 COLUMNS = 800
@@ -252,18 +252,14 @@ class TimelineView(QWidget):
         segments = list(timeline.segments)
         if live is not None:
             last = segments[-1] if segments else None
-            if last is not None and (last.layout, last.batch) == (
+            same = last is not None and (last.layout, last.batch) == (
                 live.rows.layout,
                 live.rows.batch,
-            ):
-                segments[-1] = TimelineRows(
-                    np.append(last.steps, live.step),
-                    np.vstack([last.weights, live.rows.weights]),
-                    np.vstack([last.gradients, live.rows.gradients]),
-                    np.vstack([last.activity, live.rows.activity]),
-                    last.layout,
-                    last.batch,
-                )
+            )
+            if same and last is not None:
+                joined = joined_rows([last, live.rows])
+                assert joined is not None
+                segments[-1] = joined
             else:
                 segments.append(live.rows)
         segments = [s for s in segments if s.size]

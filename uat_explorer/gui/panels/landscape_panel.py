@@ -191,7 +191,7 @@ class LandscapePanel(QWidget):
             values.tobytes(),
             tuple(net.activations),
             net.muted.tobytes(),
-            id(self.state.document.training_data()[0]),
+            self.state.document.data_revision,
             self.state.document.session.loss,
             tuple(self.names),
             GRIDS[self.grid_combo.currentText()],
