@@ -52,7 +52,7 @@ wheel: $(VENV)/.installed-test
 # The wheel installed into a fresh venv outside the checkout, and run from there.
 wheel-test: wheel
 	UAT_WHEEL="$$(ls dist/uat_explorer-*.whl)" QT_QPA_PLATFORM=offscreen \
-	    $(PY) -m pytest tests/test_wheel.py
+	    $(PY) -m pytest tests/e2e/test_wheel.py
 
 # A one-folder app for this machine, in dist/uat-explorer/, frozen from a venv of its own
 # that holds exactly the wheel (built from the sdist: no stale build/lib, no test tools).
@@ -68,4 +68,4 @@ bundle: wheel
 
 bundle-test: bundle $(VENV)/.installed-test
 	UAT_BUNDLE=dist/uat-explorer QT_QPA_PLATFORM=offscreen \
-	    $(PY) -m pytest tests/test_bundle.py
+	    $(PY) -m pytest tests/e2e/test_bundle.py

@@ -156,11 +156,11 @@ class Editor(QObject):
         chosen = list(parameter_names(size)) if names is None else list(names)
         values = parameter_values(network)
         flat = gradients.flat()
-        moved = {
-            n: values[parameter_index(n, size)] - learning_rate * flat[parameter_index(n, size)]
-            for n in chosen
-        }
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a step out of range is refused, not warned of
+            moved = {
+                n: values[parameter_index(n, size)] - learning_rate * flat[parameter_index(n, size)]
+                for n in chosen
+            }
             finite = all(math.isfinite(v) and abs(v) <= MAX_PARAMETER for v in moved.values())
         if not finite:
             raise InputError(

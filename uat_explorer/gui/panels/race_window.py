@@ -61,7 +61,11 @@ class RaceWindow(QWidget):
         self.rates: list[ScientificSpinBox] = []
         for k in range(RUNS):
             check = props(QCheckBox(f"Run {k + 1}"), objectName=f"compareEnabled{k}", checked=True)
-            combo = props(QComboBox(), objectName=f"compareOptimizer{k}")
+            combo = props(
+                QComboBox(),
+                objectName=f"compareOptimizer{k}",
+                toolTip="The optimizer of this run (each run starts from the same weights)",
+            )
             for name, label in OPTIMIZER_LABELS.items():
                 combo.addItem(label, name)
             rate = ScientificSpinBox(1e-6, 1000.0)

@@ -2,88 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import warnings
-
 import numpy as np
 import pytest
-from gui_helpers import rows_of
+from helpers import rows_of
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
 
-from uat_explorer.cli import main
-from uat_explorer.core import Network, Session, Target, random_network, trace
-from uat_explorer.core.nn.parameters import parameter_names, with_parameters
+from uat_explorer.core import Target
+from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.teaching.landscape import Landscape, default_range
 
-X = np.linspace(-3, 3, 120)
-T = np.sin(X)
 
-
-def net6() -> Network:
-    return random_network(["sigmoid", "tanh", "relu", "sigmoid", "tanh", "relu"], (-3, 3), 2)
-
-
-def test_the_grid_minimum_of_two_output_weights_is_their_least_squares_solution():
-    net = net6()
-    land = Landscape(net, X, T, "mse", ["v1", "v2"])
-    xs, ys = np.linspace(-4, 4, 201), np.linspace(-4, 4, 201)
-    grid = land.grid(xs, ys)
-    _, parts = net.forward(X)
-    rest = net(X) - parts[0] - parts[1]
-    a = np.column_stack([parts[0] / net.v[0], parts[1] / net.v[1]])
-    best, *_ = np.linalg.lstsq(a, T - rest, rcond=None)
-    row, column = np.unravel_index(np.argmin(grid), grid.shape)
-    cell = xs[1] - xs[0]
-    assert abs(xs[column] - best[0]) <= cell and abs(ys[row] - best[1]) <= cell
-
-
-@pytest.mark.parametrize("loss", ["mse", "mae", "huber"])
-@pytest.mark.parametrize("names", [["v1", "v2"], ["w1", "b1"], ["w2", "c"], ["b3", "v3"]])
-def test_every_grid_point_is_the_loss_of_that_network(names, loss):
-    net = net6()
-    land = Landscape(net, X, T, loss, names)
-    xs, ys = np.linspace(-1.5, 2.5, 7), np.linspace(-2, 1, 5)
-    grid = land.grid(xs, ys)
-    for i in (0, 3, 6):
-        for k in (0, 2, 4):
-            moved = with_parameters(net, {names[0]: xs[i], names[1]: ys[k]})
-            assert grid[k, i] == pytest.approx(trace(moved, X, T, loss).loss, rel=1e-9, abs=1e-12)
-
-
-def test_a_slice_is_the_loss_along_one_parameter_and_its_slope_the_gradient():
-    net = net6()
-    land = Landscape(net, X, T, "mse", ["w2"])
-    h = 1e-5
-    value = net.w[1]
-    left, right = land.curve([value - h, value + h])
-    expected = trace(net, X, T, "mse").gradients.w[1]
-    assert (right - left) / (2 * h) == pytest.approx(expected, rel=1e-6)
-
-
-def test_a_step_neurons_weight_gives_a_flat_landscape_with_jumps_and_no_warnings():
-    net = Network([2.0], [0.5], [1.0], activations=["step"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        grid = Landscape(net, X, T, "mse", ["w1", "b1"]).grid(
-            np.linspace(-4, 4, 50), np.linspace(-4, 4, 50)
-        )
-    assert np.isfinite(grid).all() and np.unique(np.round(grid, 12)).size > 1
-
-
-def test_a_muted_neuron_gives_a_flat_landscape():
-    net = net6()
-    net.muted[:] = True
-    grid = Landscape(net, X, T, "mse", ["v1", "w1"]).grid(np.linspace(-2, 2, 9), [0.0, 1.0])
-    assert np.ptp(grid) == 0
-
-
-def test_the_default_range_is_the_value_plus_minus_max_2_or_twice_it():
-    assert default_range(0.5) == (-1.5, 2.5)
-    assert default_range(-3.0) == (-9.0, 3.0)
-
-
-# -- the panel --------------------------------------------------------------------------
 def open_landscape(qtbot, window):
     action = next(a for a in window.findChildren(QAction) if a.text() == "Landscape")
     assert action.shortcut().toString() == "Ctrl+Shift+L"
@@ -207,73 +136,6 @@ def test_a_data_target_and_a_muted_network_show_without_trouble(qtbot, window):
     assert "muted" in window.findChild(QLabel, "landscapeNoteLabel").text()
 
 
-# -- the command line -------------------------------------------------------------------
-@pytest.fixture
-def session_file(tmp_path):
-    path = tmp_path / "s.json"
-    Session(network=net6(), target=Target.preset("sin"), domain=(-3, 3), samples=120).save(path)
-    return path
-
-
-def test_cli_landscape_writes_the_grid(capsys, session_file, tmp_path):
-    out = tmp_path / "grid.csv"
-    code = main(
-        [
-            "landscape",
-            "--session",
-            str(session_file),
-            "--params",
-            "v1",
-            "v2",
-            "--grid",
-            "11",
-            "--range",
-            "-1",
-            "1",
-            "-2",
-            "2",
-            "--export-csv",
-            str(out),
-            "--json",
-        ]
-    )
-    assert code == 0
-    result = json.loads(capsys.readouterr().out)
-    rows = rows_of(out)
-    assert rows[0] == ["v1", "v2", "loss"] and len(rows) == 1 + 121
-    assert [float(v) for v in rows[1]][:2] == [-1.0, -2.0]
-    assert result["lowest_loss"] == pytest.approx(min(float(r[2]) for r in rows[1:]))
-
-
-def test_cli_landscape_one_parameter_is_a_slice(capsys, session_file, tmp_path):
-    out = tmp_path / "slice.csv"
-    assert (
-        main(
-            ["landscape", "--session", str(session_file), "--params", "c", "--export-csv", str(out)]
-        )
-        == 0
-    )
-    rows = rows_of(out)
-    assert rows[0] == ["c", "loss"] and len(rows) == 102
-
-
-@pytest.mark.parametrize(
-    "extra, says",
-    [
-        (["--params", "v9"], "unknown parameter 'v9'"),
-        (["--params", "v1", "--range", "2", "1"], "the first smaller"),
-        (["--params", "v1", "--grid", "0"], "2 to 1000"),
-        (["--params", "v1", "--grid", "1001"], "2 to 1000"),
-        (["--params", "v1", "v1"], "two different"),
-        (["--params", "v1", "v2", "c"], "one or two"),
-    ],
-)
-def test_cli_landscape_refuses_bad_input_in_one_line(capsys, session_file, extra, says):
-    assert main(["landscape", "--session", str(session_file), *extra]) == 2
-    err = capsys.readouterr().err
-    assert says in err and err.count("\n") == 1
-
-
 def test_the_panel_runs_in_bands(qtbot, window):
     """The surface arrives between events: no single band is the whole 200 × 200 grid."""
     panel = open_landscape(qtbot, window)
@@ -290,19 +152,6 @@ def test_the_panel_runs_in_bands(qtbot, window):
     )
     assert len(bands) > 1
     qtbot.waitUntil(lambda: panel._job is None and panel.losses.shape == (200, 200))
-
-
-def test_contour_segments_end_on_the_level_of_a_smooth_surface():
-    from uat_explorer.plots.contours import contour_segments
-
-    xs = np.linspace(-2, 2, 81)
-    ys = np.linspace(-1, 3, 61)
-    f = lambda x, y: (x - 0.3) ** 2 + 2 * (y - x) ** 2  # noqa: E731
-    grid = f(*np.meshgrid(xs, ys))
-    x, y = contour_segments(xs, ys, grid, 1.0)
-    assert x.size > 100 and x.size % 2 == 0
-    np.testing.assert_allclose(f(x, y), 1.0, atol=0.01)
-    assert contour_segments(xs, ys, grid, -1.0)[0].size == 0
 
 
 def test_the_same_parameter_twice_or_no_neurons_is_said_not_drawn(qtbot, window):

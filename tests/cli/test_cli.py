@@ -6,20 +6,11 @@ import sys
 
 import pytest
 
-from uat_explorer.cli import main
 from uat_explorer.core import Session
 
 
-def run_cli(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_fit_json_has_the_promised_keys(capsys):
-    code, out, err = run_cli(
-        capsys, "fit", "--target", "sin", "--neurons", "8", "--steps", "200", "--json"
-    )
+def test_fit_json_has_the_promised_keys(run_cli):
+    code, out, err = run_cli("fit", "--target", "sin", "--neurons", "8", "--steps", "200", "--json")
     assert code == 0, err
     result = json.loads(out)
     for key in ("steps", "mse", "max_abs_error", "seconds", "diverged"):
@@ -29,9 +20,8 @@ def test_fit_json_has_the_promised_keys(capsys):
     assert result["message"] == ""  # running the steps asked for is not news
 
 
-def test_fit_stops_at_the_requested_mse(capsys):
+def test_fit_stops_at_the_requested_mse(run_cli):
     code, out, _ = run_cli(
-        capsys,
         "fit",
         "--target",
         "sines",
@@ -48,24 +38,21 @@ def test_fit_stops_at_the_requested_mse(capsys):
     assert result["message"] == "stopped early: loss ≤ 0.0001"
 
 
-def test_steps_zero_only_evaluates(capsys):
-    code, out, _ = run_cli(capsys, "fit", "--target", "x**2", "--steps", "0", "--json")
+def test_steps_zero_only_evaluates(run_cli):
+    code, out, _ = run_cli("fit", "--target", "x**2", "--steps", "0", "--json")
     result = json.loads(out)
     assert code == 0 and result["steps"] == 0 and result["mse"] > 0
 
 
-def test_human_summary(capsys):
-    code, out, _ = run_cli(
-        capsys, "fit", "--target", "abs(x)", "--domain", "-1", "1", "--steps", "50"
-    )
+def test_human_summary(run_cli):
+    code, out, _ = run_cli("fit", "--target", "abs(x)", "--domain", "-1", "1", "--steps", "50")
     assert code == 0
     assert "target      abs(x) on [-1, 1]" in out and "R²" in out
 
 
-def test_session_out_then_in_continues_and_flags_override(capsys, tmp_path):
+def test_session_out_then_in_continues_and_flags_override(run_cli, tmp_path):
     path = tmp_path / "s.json"
     run_cli(
-        capsys,
         "fit",
         "--target",
         "cubic",
@@ -80,12 +67,11 @@ def test_session_out_then_in_continues_and_flags_override(capsys, tmp_path):
     )
     saved = Session.load(path)
     assert saved.step == 30 and saved.network.size == 6 and saved.optimizer.name == "adam"
-    code, out, _ = run_cli(capsys, "fit", "--session-in", str(path), "--steps", "20", "--json")
+    code, out, _ = run_cli("fit", "--session-in", str(path), "--steps", "20", "--json")
     result = json.loads(out)
     assert code == 0 and result["total_steps"] == 50 and result["optimizer"] == "adam"
     assert result["target"] == "x**3 - x"
     code, out, _ = run_cli(
-        capsys,
         "fit",
         "--session-in",
         str(path),
@@ -101,18 +87,17 @@ def test_session_out_then_in_continues_and_flags_override(capsys, tmp_path):
     assert result["optimizer"] == "lm" and result["samples"] == 99 and result["total_steps"] == 35
 
 
-def test_fit_csv_data(capsys, tmp_path):
+def test_fit_csv_data(run_cli, tmp_path):
     data = tmp_path / "pts.csv"
     data.write_text("x,y\n" + "\n".join(f"{i / 10},{(i / 10) ** 2}" for i in range(-10, 11)))
-    code, out, _ = run_cli(capsys, "fit", "--data", str(data), "--neurons", "8", "--json")
+    code, out, _ = run_cli("fit", "--data", str(data), "--neurons", "8", "--json")
     result = json.loads(out)
     assert code == 0 and result["samples"] == 256 and result["mse"] < 1e-3
     assert result["domain"] == [-1.0, 1.0] and "21 points" in result["target"]
 
 
-def test_divergence_is_reported_not_crashed(capsys):
+def test_divergence_is_reported_not_crashed(run_cli):
     code, out, err = run_cli(
-        capsys,
         "fit",
         "--target",
         "sin",
@@ -129,12 +114,10 @@ def test_divergence_is_reported_not_crashed(capsys):
     assert "too high" in result["message"] and "diverged" in err
 
 
-def test_construct_json_has_the_same_keys(capsys):
+def test_construct_json_has_the_same_keys(run_cli):
     errors = []
     for n in (4, 16, 64):
-        code, out, _ = run_cli(
-            capsys, "construct", "--target", "sin", "--neurons", str(n), "--json"
-        )
+        code, out, _ = run_cli("construct", "--target", "sin", "--neurons", str(n), "--json")
         assert code == 0
         result = json.loads(out)
         assert {"steps", "mse", "max_abs_error", "seconds", "diverged"} <= result.keys()
@@ -161,8 +144,8 @@ def test_construct_json_has_the_same_keys(capsys):
         (["fit", "--target", "sin", "--neurons", "many"], "invalid int value"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(capsys, args, message):
-    code, out, err = run_cli(capsys, *args)
+def test_bad_input_exits_2_with_one_line(run_cli, args, message):
+    code, out, err = run_cli(*args)
     assert code == 2
     assert message in err
     assert err.count("\n") == 1 and out == ""
@@ -190,9 +173,7 @@ def test_real_entry_point_and_module(tmp_path):
     assert bad.returncode == 2 and "unknown name 'zzz'" in bad.stderr
 
 
-def test_progress_line_for_long_fits(capsys, monkeypatch):
+def test_progress_line_for_long_fits(run_cli, monkeypatch):
     monkeypatch.setattr("uat_explorer.cli.fit_command.PROGRESS_AFTER", 0.0)
-    code, _, err = run_cli(
-        capsys, "fit", "--target", "sin", "--optimizer", "adam", "--steps", "3000"
-    )
+    code, _, err = run_cli("fit", "--target", "sin", "--optimizer", "adam", "--steps", "3000")
     assert code == 0 and "fit: step" in err

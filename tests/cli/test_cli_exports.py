@@ -5,22 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image
-
-from uat_explorer.cli import main
-
-
-def run_cli(capsys, command: str):
-    """Run one command line, written as in a shell."""
-    code = main(shlex.split(command))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_not_blank(path, size=None):
@@ -36,11 +26,10 @@ def svg_paths(path):
     return [el for el in root.iter() if el.tag.endswith("path") or el.tag.endswith("polyline")]
 
 
-def test_fit_exports_every_format(capsys, tmp_path):
+def test_fit_exports_every_format(run_cli, tmp_path):
     png, svg = tmp_path / "fit.png", tmp_path / "fit.svg"
     table, params = tmp_path / "fit.csv", tmp_path / "fit.json"
     code, out, err = run_cli(
-        capsys,
         f"fit --target sin --neurons 6 --steps 100 --json --width 640 --height 400"
         f" --export-png {png} --export-svg {svg} --export-csv {table} --export-params {params}",
     )
@@ -56,10 +45,9 @@ def test_fit_exports_every_format(capsys, tmp_path):
     assert len(parameters["neurons"]) == 6 and parameters["formula"].startswith("y = ")
 
 
-def test_scale_two_doubles_the_pixels(capsys, tmp_path):
+def test_scale_two_doubles_the_pixels(run_cli, tmp_path):
     png = tmp_path / "big.png"
     code, _, err = run_cli(
-        capsys,
         f"construct --target nielsen --neurons 10 --export-png {png}"
         " --width 500 --height 300 --scale 2 --error-band",
     )
@@ -67,10 +55,9 @@ def test_scale_two_doubles_the_pixels(capsys, tmp_path):
     assert_not_blank(png, (1000, 600))
 
 
-def test_fit_gif_records_the_training(capsys, tmp_path):
+def test_fit_gif_records_the_training(run_cli, tmp_path):
     gif = tmp_path / "fit.gif"
     code, out, err = run_cli(
-        capsys,
         f"fit --target sines --neurons 12 --optimizer adam --steps 400 --export-gif {gif}"
         " --gif-frames 9 --width 320 --height 200 --json",
     )
@@ -81,10 +68,9 @@ def test_fit_gif_records_the_training(capsys, tmp_path):
     assert result["steps"] == 400 and result["exported"]["gif"] == str(gif)
 
 
-def test_fit_gif_stops_where_training_stops(capsys, tmp_path):
+def test_fit_gif_stops_where_training_stops(run_cli, tmp_path):
     gif = tmp_path / "fit.gif"
     code, out, _ = run_cli(
-        capsys,
         f"fit --target sin --neurons 8 --steps 3000 --stop-mse 1e-4 --export-gif {gif}"
         " --gif-frames 60 --width 200 --height 120 --json",
     )
@@ -94,10 +80,9 @@ def test_fit_gif_stops_where_training_stops(capsys, tmp_path):
     assert json.loads(out)["mse"] <= 1e-4
 
 
-def test_construct_gif_adds_a_bump_a_frame(capsys, tmp_path):
+def test_construct_gif_adds_a_bump_a_frame(run_cli, tmp_path):
     gif = tmp_path / "build.gif"
     code, _, err = run_cli(
-        capsys,
         f"construct --target nielsen --neurons 10 --mode bumps --export-gif {gif}"
         " --width 240 --height 160",
     )
@@ -106,12 +91,10 @@ def test_construct_gif_adds_a_bump_a_frame(capsys, tmp_path):
         assert image.n_frames == 6  # 0, 1, ..., 5 bumps
 
 
-def test_render_a_saved_session(capsys, tmp_path):
+def test_render_a_saved_session(run_cli, tmp_path):
     session, png, table = tmp_path / "s.json", tmp_path / "r.png", tmp_path / "r.csv"
-    run_cli(capsys, f"construct --target sin --neurons 12 --session-out {session}")
-    code, out, err = run_cli(
-        capsys, f"render --session {session} --export-png {png} --export-csv {table}"
-    )
+    run_cli(f"construct --target sin --neurons 12 --session-out {session}")
+    code, out, err = run_cli(f"render --session {session} --export-png {png} --export-csv {table}")
     assert code == 0, err
     assert_not_blank(png, (1000, 620))
     assert f"wrote       {png} (png)" in out
@@ -130,33 +113,32 @@ def test_render_a_saved_session(capsys, tmp_path):
         ("fit --target sin --export-gif f.gif --gif-frames 1", "frames"),
     ],
 )
-def test_export_errors_exit_2(capsys, tmp_path, monkeypatch, command, message):
+def test_export_errors_exit_2(run_cli, tmp_path, monkeypatch, command, message):
     session = tmp_path / "s.json"
-    run_cli(capsys, f"fit --target sin --steps 0 --session-out {session}")
+    run_cli(f"fit --target sin --steps 0 --session-out {session}")
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(capsys, command.replace("{session}", str(session)))
+    code, _, err = run_cli(command.replace("{session}", str(session)))
     assert code == 2 and message in err and err.count("\n") == 1
 
 
-def test_svg_renders_in_a_real_svg_renderer(capsys, tmp_path):
+def test_svg_renders_in_a_real_svg_renderer(run_cli, tmp_path):
     if shutil.which("rsvg-convert") is None:
         if os.environ.get("UAT_REQUIRE_TOOLS"):
             pytest.fail("rsvg-convert is required here (UAT_REQUIRE_TOOLS is set)")
         pytest.skip("rsvg-convert is not installed")
     svg, png = tmp_path / "f.svg", tmp_path / "f.png"
-    run_cli(capsys, f"construct --target sin --export-svg {svg}")
+    run_cli(f"construct --target sin --export-svg {svg}")
     subprocess.run(["rsvg-convert", str(svg), "-o", str(png)], check=True, timeout=60)
     assert_not_blank(png)
 
 
-def test_render_draws_the_backprop_graph_and_writes_the_gradients(capsys, tmp_path):
+def test_render_draws_the_backprop_graph_and_writes_the_gradients(run_cli, tmp_path):
     session, png, svg, table = (tmp_path / n for n in ("s.json", "bp.png", "bp.svg", "g.csv"))
     code, _, err = run_cli(
-        capsys, f"construct --target sin --neurons 6 --mode staircase --session-out {session}"
+        f"construct --target sin --neurons 6 --mode staircase --session-out {session}"
     )
     assert code == 0, err
     code, out, err = run_cli(
-        capsys,
         f"render --session {session} --backprop-png {png} --backprop-svg {svg}"
         f" --gradients-csv {table} --sample 17 --scope batch --width 900 --height 500 --json",
     )
@@ -170,9 +152,9 @@ def test_render_draws_the_backprop_graph_and_writes_the_gradients(capsys, tmp_pa
 
 
 @pytest.mark.parametrize("bad", ["--sample 9999", "--sample -1", "--scope both"])
-def test_render_refuses_a_bad_sample_or_scope_in_one_line(capsys, tmp_path, bad):
+def test_render_refuses_a_bad_sample_or_scope_in_one_line(run_cli, tmp_path, bad):
     session, png = tmp_path / "s.json", tmp_path / "bp.png"
-    run_cli(capsys, f"construct --target sin --neurons 4 --mode staircase --session-out {session}")
-    code, _, err = run_cli(capsys, f"render --session {session} --backprop-png {png} {bad}")
+    run_cli(f"construct --target sin --neurons 4 --mode staircase --session-out {session}")
+    code, _, err = run_cli(f"render --session {session} --backprop-png {png} {bad}")
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert not png.exists()

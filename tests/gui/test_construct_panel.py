@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import shlex
-
 import numpy as np
-import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox
 
-from uat_explorer.cli import main
-from uat_explorer.core import PRESETS, Target, construct
-from uat_explorer.core.teaching.construct import fitted_slope, smallest_count, sweep
+from uat_explorer.core import PRESETS, Target
+from uat_explorer.core.teaching.construct import smallest_count, sweep
 
 
 def samples(name: str, count: int = 200):
@@ -19,43 +14,6 @@ def samples(name: str, count: int = 200):
     domain = PRESETS[name].domain
     x, t = target.samples(domain, count)
     return target, domain, x, t
-
-
-@pytest.mark.parametrize("name", ["sin", "parabola", "nielsen"])
-def test_staircase_error_falls_about_as_one_over_n(name):
-    target, domain, x, t = samples(name)
-    points = sweep(target, domain, x, t, range(1, 257))
-    assert -1.3 < fitted_slope(points) < -0.8
-    worst = [p.max_abs_error for p in points]
-    assert max(worst[200:]) < min(worst[:20])  # falls in the long run
-
-
-def test_the_sweep_is_what_the_built_network_does():
-    target, domain, x, t = samples("sin")
-    points = sweep(target, domain, x, t, range(1, 40))
-    for count in (1, 7, 23, 39):
-        y = construct(target, domain, count)(x)
-        assert points[count - 1].max_abs_error == pytest.approx(np.abs(y - t).max(), rel=1e-12)
-
-
-@pytest.mark.parametrize("epsilon", [0.1, 0.05, 0.01])
-def test_epsilon_finds_the_smallest_n(epsilon):
-    target, domain, x, t = samples("parabola")
-    points = sweep(target, domain, x, t, range(1, 257))
-    found = smallest_count(points, epsilon)
-    assert found is not None and found.max_abs_error <= epsilon
-    if found.neurons > 1:
-        assert points[found.neurons - 2].max_abs_error > epsilon  # N − 1 misses
-
-
-def test_steep_sigmoids_turn_into_steps():
-    target, domain, x, t = samples("sin")
-    spacing = x[1] - x[0]
-    soft = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=8 * spacing)
-    sharp = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=0.05 * spacing)
-    steps = sweep(target, domain, x, t, range(20, 21))
-    assert sharp[0].max_abs_error == pytest.approx(steps[0].max_abs_error, rel=0.05)
-    assert soft[0].rmse != pytest.approx(steps[0].rmse, rel=0.05)
 
 
 def open_panel(window):
@@ -111,35 +69,6 @@ def test_dragging_the_count_is_one_undo_step_and_leaves_no_stale_cards(window):
     assert window.findChild(QSpinBox, "constructCountSpin").value() == 3
     window.state.editor.undo_stack.undo()
     assert window.state.document.network == before
-
-
-def run_cli(capsys, command: str):
-    code = main(shlex.split(command))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_sweep_and_epsilon(capsys):
-    code, out, _ = run_cli(capsys, "construct --target sin --sweep 1 64 --mode staircase --json")
-    data = json.loads(out)
-    assert code == 0 and [p["neurons"] for p in data["sweep"]] == list(range(1, 65))
-    code, out, _ = run_cli(capsys, "construct --target sin --epsilon 0.05 --mode staircase --json")
-    result = json.loads(out)
-    assert result["reached"] and result["max_abs_error"] <= 0.05
-    code, out, _ = run_cli(
-        capsys,
-        f"construct --target sin --sweep {result['neurons'] - 1} {result['neurons'] - 1}"
-        " --mode staircase --json",
-    )
-    assert json.loads(out)["sweep"][0]["max_abs_error"] > 0.05  # N − 1 misses
-
-
-@pytest.mark.parametrize(
-    "bad", ["--sweep 5 2", "--sweep 0 3", "--sweep 1 300", "--epsilon 0", "--epsilon -1"]
-)
-def test_cli_refuses_bad_ranges_in_one_line(capsys, bad):
-    code, _, err = run_cli(capsys, f"construct --target sin {bad}")
-    assert code == 2 and len(err.strip().splitlines()) == 1
 
 
 def test_compare_with_training_plots_what_few_trained_neurons_reach(qtbot, window):
@@ -202,16 +131,3 @@ def test_cards_catch_up_once_at_the_end_of_a_drag(window):
     assert built == [] and window.state.document.network.size == 55
     slider.setSliderDown(False)
     assert built == [1] and len(window.stack.cards) == 55
-
-
-@pytest.mark.parametrize("rise", [0.05, 1.0, 50.0])
-def test_the_fast_sigmoid_sweep_is_the_built_network(rise):
-    """The sweep skips saturated sigmoids; it must equal the network it describes."""
-    target, domain, x, t = samples("nielsen", 300)
-    transition = rise * (x[1] - x[0])
-    points = sweep(target, domain, x, t, range(1, 129), "sigmoids", transition=transition)
-    for count in (1, 2, 9, 64, 128):
-        y = construct(target, domain, count, "sigmoids", transition=transition)(x)
-        assert points[count - 1].max_abs_error == pytest.approx(
-            np.abs(y - t).max(), rel=1e-9, abs=1e-12
-        )

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,12 +17,10 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from uat_explorer.core import OptimizerSpec, Session, SessionError, Target, Trainer, random_network
-from uat_explorer.core.io.session import default_session
-from uat_explorer.core.training.trainer import PLATEAU_STEPS, StopRule
+from uat_explorer.core import Session
+from uat_explorer.core.training.trainer import PLATEAU_STEPS
 from uat_explorer.gui import MainWindow
 from uat_explorer.plots.log_axis import DecadeAxis
-from uat_explorer.plots.theme import MIN_CONTRAST, contrast, neuron_color
 
 
 @pytest.fixture
@@ -84,19 +81,6 @@ def test_plateau_stops_training_and_the_panel_says_why(qtbot, fresh):
     assert "d32f2f" not in message.styleSheet()  # a stop is news, not an error
     check.click()
     assert fresh.state.document.session.stop.plateau_steps is None
-
-
-def test_the_plateau_rule_in_the_core():
-    domain = (-math.pi, math.pi)
-    x, t = Target.preset("sin").samples(domain, 50)
-    net = random_network(["sigmoid"] * 4, domain, seed=1)
-    trainer = Trainer(
-        net, x, t, optimizer=OptimizerSpec("sgd", 1e-6), stop=StopRule(plateau_steps=40)
-    )
-    report = trainer.run(10_000)
-    assert report.step == 40 and "stopped improving" in report.stopped
-    again = trainer.run(10_000)  # Train again: a whole new window of patience
-    assert again.step == 80
 
 
 def test_a_diverged_run_stays_on_the_loss_plot(qtbot, fresh):
@@ -166,21 +150,6 @@ def test_a_long_status_message_is_shortened_at_a_word(fresh):
     fresh.show_message("word " * 200)
     text = fresh.statusBar().currentMessage()
     assert text.endswith("word…") and len(text) < 1000
-
-
-@pytest.mark.parametrize("background", ["#ffffff", "#1e1e1e", "#2b2b2b", "#f0f0f0"])
-def test_neuron_colours_stand_out_on_light_and_dark(background):
-    base = QColor(background)
-    colours = [neuron_color(i, base) for i in range(8)]
-    assert all(contrast(c, base) >= MIN_CONTRAST for c in colours)
-    assert len({c.name() for c in colours}) == 8
-
-
-def test_a_session_whose_app_field_is_wrong_is_refused():
-    data = default_session().to_dict()
-    data["app"] = ["uat-explorer"]
-    with pytest.raises(SessionError, match="'app'"):
-        Session.from_dict(data)
 
 
 def test_neurons_keep_their_colours_through_save_and_rescue(qtbot, fresh):

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
-from uat_explorer.cli import main
 from uat_explorer.core import OptimizerSpec, Trainer, random_network
 from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.parameters import parameter_values
 from uat_explorer.core.training.batches import BatchSchedule, check_batch_size
 
 X = np.linspace(-3, 3, 100)
+
+
 T = np.sin(X)
 
 
@@ -119,44 +118,3 @@ def test_recorded_rows_are_each_steps_weights_gradient_and_activity():
 def test_a_batch_size_outside_the_samples_is_refused(size):
     with pytest.raises(Exception, match="between 1 and the 100 samples"):
         check_batch_size(size, 100)
-
-
-def test_cli_fit_batch_size_reports_epochs(capsys):
-    code = main(
-        [
-            "fit",
-            "--target",
-            "sin",
-            "--samples",
-            "100",
-            "--neurons",
-            "6",
-            "--optimizer",
-            "sgd",
-            "--lr",
-            "0.1",
-            "--steps",
-            "250",
-            "--batch-size",
-            "8",
-            "--json",
-        ]
-    )
-    assert code == 0
-    result = json.loads(capsys.readouterr().out)
-    assert result["batch_size"] == 8 and result["epochs"] == 250 * 8 / 100
-    code = main(["fit", "--target", "sin", "--optimizer", "adam", "--steps", "10", "--json"])
-    assert json.loads(capsys.readouterr().out)["epochs"] == 10
-
-
-@pytest.mark.parametrize(
-    "extra, says",
-    [
-        (["--optimizer", "lm", "--batch-size", "10"], "full batch only"),
-        (["--optimizer", "sgd", "--batch-size", "0"], "between 1 and"),
-        (["--optimizer", "sgd", "--batch-size", "5000"], "between 1 and"),
-    ],
-)
-def test_cli_fit_refuses_bad_batch_sizes(capsys, extra, says):
-    assert main(["fit", "--target", "sin", "--steps", "5", *extra]) == 2
-    assert says in capsys.readouterr().err

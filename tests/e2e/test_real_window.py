@@ -96,6 +96,28 @@ def wait_for_window(env: dict, app: subprocess.Popen, path: Path, timeout: float
         time.sleep(0.3)
 
 
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail saying ``what`` did not happen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout:g} s")
+        time.sleep(0.1)
+
+
+def settled(env: dict, path: Path, timeout: float = 20) -> bytes:
+    """Screenshots until two in a row are the same (the window has finished drawing)."""
+    shots: list[bytes] = []
+
+    def still() -> bool:
+        screenshot(env, path)
+        shots.append(_pixels(path))
+        return len(shots) > 1 and shots[-1] == shots[-2]
+
+    wait_until(still, timeout, "the window did not stop changing")
+    return shots[-1]
+
+
 def test_entry_point_shows_a_window_that_is_not_blank(xvfb, tmp_path):
     app = launch(xvfb)
     try:
@@ -122,13 +144,16 @@ def test_space_trains_in_the_real_window(xvfb, tmp_path):
     app = launch(xvfb)
     try:
         wait_for_window(xvfb, app, tmp_path / "start.png")
-        time.sleep(0.5)
-        screenshot(xvfb, tmp_path / "before.png")
+        before = settled(xvfb, tmp_path / "before.png")
         subprocess.run(["xdotool", "key", "space"], env=xvfb, check=True, timeout=10)
-        time.sleep(1.5)
-        screenshot(xvfb, tmp_path / "after.png")
+        after = tmp_path / "after.png"
+
+        def trained() -> bool:
+            screenshot(xvfb, after)
+            return _pixels(after) != before
+
+        wait_until(trained, 20, "the window did not change after Space")
         assert app.poll() is None, app.stderr.read().decode()[-2000:]
-        assert _pixels(tmp_path / "before.png") != _pixels(tmp_path / "after.png")
     finally:
         app.terminate()
         app.wait(10)
@@ -150,9 +175,8 @@ def test_a_file_on_the_command_line_opens_in_the_window(xvfb, tmp_path):
     app = launch(xvfb, str(session))
     try:
         wait_for_window(xvfb, app, tmp_path / "opened.png")
-        deadline = time.monotonic() + 20
-        title = ""
-        while "bumps-lecture.json" not in title and time.monotonic() < deadline:
+
+        def titled() -> bool:
             found = subprocess.run(
                 ["xdotool", "search", "--name", "bumps-lecture"],
                 env=xvfb,
@@ -161,16 +185,18 @@ def test_a_file_on_the_command_line_opens_in_the_window(xvfb, tmp_path):
                 timeout=10,
             )
             ids = found.stdout.split()
-            if ids:
-                title = subprocess.run(
-                    ["xdotool", "getwindowname", ids[0]],
-                    env=xvfb,
-                    capture_output=True,
-                    text=True,
-                    timeout=10,
-                ).stdout
-            time.sleep(0.2)
-        assert "bumps-lecture.json" in title
+            if not ids:
+                return False
+            title = subprocess.run(
+                ["xdotool", "getwindowname", ids[0]],
+                env=xvfb,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout
+            return "bumps-lecture.json" in title
+
+        wait_until(titled, 20, "the window's title did not name the file")
     finally:
         app.terminate()
         app.wait(10)

@@ -1,0 +1,29 @@
+"""The theorem, measured: the construction's error against N, for every ε an N (issue 12)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_cli_sweep_and_epsilon(run_cli):
+    code, out, _ = run_cli("construct --target sin --sweep 1 64 --mode staircase --json")
+    data = json.loads(out)
+    assert code == 0 and [p["neurons"] for p in data["sweep"]] == list(range(1, 65))
+    code, out, _ = run_cli("construct --target sin --epsilon 0.05 --mode staircase --json")
+    result = json.loads(out)
+    assert result["reached"] and result["max_abs_error"] <= 0.05
+    code, out, _ = run_cli(
+        f"construct --target sin --sweep {result['neurons'] - 1} {result['neurons'] - 1}"
+        " --mode staircase --json",
+    )
+    assert json.loads(out)["sweep"][0]["max_abs_error"] > 0.05  # N − 1 misses
+
+
+@pytest.mark.parametrize(
+    "bad", ["--sweep 5 2", "--sweep 0 3", "--sweep 1 300", "--epsilon 0", "--epsilon -1"]
+)
+def test_cli_refuses_bad_ranges_in_one_line(run_cli, bad):
+    code, _, err = run_cli(f"construct --target sin {bad}")
+    assert code == 2 and len(err.strip().splitlines()) == 1
