@@ -1,0 +1,48 @@
+"""A lesson walked through as a student would, without a window: each step's start
+state, then its solution; a check must fail on the start and pass on the solution, or
+the lesson cannot teach what it says (``uat-explorer lesson check``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from uat_explorer.core.io.session import Session, default_session
+from uat_explorer.core.lessons.checks import CheckResult, evaluate
+from uat_explorer.core.lessons.lesson import Lesson
+from uat_explorer.core.lessons.states import apply_change, start_session, train
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """What walking one step found; ``problem`` is None when the step is sound."""
+
+    index: int
+    heading: str
+    at_start: CheckResult | None
+    solved: CheckResult | None
+    problem: str | None
+
+
+def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:
+    """Every step in order, each "current" start being the state the step before ended
+    in (its solution, or its start if it has none); the first starts from ``first``."""
+    state = first if first is not None else default_session()
+    found = []
+    for k, step in enumerate(lesson.steps, start=1):
+        start = start_session(step, lesson, state)
+        at_start = solved = None
+        problem = None
+        end = start
+        if step.solution is not None:
+            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
+        if step.check is not None:
+            at_start = evaluate(step.check, start)
+            if at_start.passed:
+                problem = f"its check already passes at the start ({at_start.message})"
+            if step.solution is not None:
+                solved = evaluate(step.check, end)
+                if not solved.passed:
+                    problem = f"its solution does not pass its check ({solved.message})"
+        found.append(StepCheck(k, step.heading, at_start, solved, problem))
+        state = end
+    return found
