@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -140,7 +141,7 @@ class LanePlot(ThemedPlot):
         self.themed = True
         self.apply_theme()
 
-    def _clicked(self, event) -> None:
+    def _clicked(self, event: Any) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.getViewBox().mapSceneToView(event.scenePos())
@@ -251,13 +252,13 @@ class TimelineView(QWidget):
         """Draw the stored rows (and the live one) over ``steps`` (None: all of them)."""
         segments = list(timeline.segments)
         if live is not None:
-            last = segments[-1] if segments else None
-            same = last is not None and (last.layout, last.batch) == (
+            tail = segments[-1] if segments else None
+            same = tail is not None and (tail.layout, tail.batch) == (
                 live.rows.layout,
                 live.rows.batch,
             )
-            if same and last is not None:
-                joined = joined_rows([last, live.rows])
+            if same and tail is not None:
+                joined = joined_rows([tail, live.rows])
                 assert joined is not None
                 segments[-1] = joined
             else:
@@ -332,7 +333,8 @@ def _signed_log(gradients: np.ndarray, top: float) -> np.ndarray:
         return np.zeros_like(gradients)
     with np.errstate(divide="ignore"):
         magnitude = (np.log10(np.abs(gradients)) - math.log10(top)) / GRADIENT_DECADES + 1
-    return np.sign(gradients) * np.clip(magnitude, 0, 1)
+    signed: np.ndarray = np.sign(gradients) * np.clip(magnitude, 0, 1)
+    return signed
 
 
 class DataColumns:
