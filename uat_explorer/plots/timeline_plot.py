@@ -131,10 +131,10 @@ class LanePlot(ThemedPlot):
         self.hideButtons()
         self.setMinimumHeight(70)
         self.getAxis("left").setWidth(46)
-        self.cursor = pg.InfiniteLine(angle=90, movable=False)
-        self.cursor.setZValue(20)
-        self.cursor.setVisible(False)
-        self.addItem(self.cursor, ignoreBounds=True)
+        self.step_line = pg.InfiniteLine(angle=90, movable=False)
+        self.step_line.setZValue(20)
+        self.step_line.setVisible(False)
+        self.addItem(self.step_line, ignoreBounds=True)
         color = LANES[letter][0]
         self.setLabel("left", f"<b style='color:{color}; font-size:13pt'>{letter}</b>")
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -236,9 +236,9 @@ class TimelineView(QWidget):
 
     def set_cursor(self, step: float | None) -> None:
         for lane in self.lanes:
-            lane.cursor.setVisible(step is not None)
+            lane.step_line.setVisible(step is not None)
             if step is not None:
-                lane.cursor.setValue(step)
+                lane.step_line.setValue(step)
 
     def show_timeline(
         self,
