@@ -7,7 +7,7 @@ import json
 import math
 import sys
 import time
-from typing import Any
+from typing import Any, TypeAlias
 
 from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, load_csv
 from uat_explorer.core.targets.target import check_domain
@@ -23,6 +23,10 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
+"""Where each command adds its parser: ``build_parser``'s subcommands."""
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:

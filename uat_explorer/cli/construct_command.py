@@ -12,6 +12,7 @@ import numpy as np
 from uat_explorer.cli.common import (
     CLI_NEURONS,
     DEFAULT_SAMPLES,
+    Commands,
     add_target_options,
     choose_domain,
     choose_target,
@@ -33,7 +34,7 @@ from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.construct import MODES, fitted_slope, smallest_count, sweep
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     build = commands.add_parser("construct", help="build Nielsen's step approximation")
     add_target_options(build)
     build.add_argument("--neurons", type=int, default=CLI_NEURONS, help="step neurons (16)")
@@ -127,7 +128,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sweep(
-    args: argparse.Namespace, base: Session, x: np.ndarray, t: np.ndarray, transition
+    args: argparse.Namespace,
+    base: Session,
+    x: np.ndarray,
+    t: np.ndarray,
+    transition: float | None,
 ) -> int:
     """The error of the construction for every N in A … B, as JSON, CSV and a figure."""
     low, high = args.sweep

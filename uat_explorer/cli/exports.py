@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
 
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.io.export_data import curves_table, write_parameters, write_table
+
+if TYPE_CHECKING:  # imported where used: the figures need Qt, and not every command does
+    from PIL import Image
+
+    from uat_explorer.export.figures import FigureOptions
 
 
 def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None:
@@ -26,13 +33,13 @@ def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None
     group.add_argument("--error-band", action="store_true", help="shade the error in figures")
 
 
-def add_size_options(group) -> None:
+def add_size_options(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--width", type=int, default=1000, help="figure width in pixels (1000)")
     group.add_argument("--height", type=int, default=620, help="figure height in pixels (620)")
     group.add_argument("--scale", type=float, default=1.0, help="pixel scale, e.g. 2 (1)")
 
 
-def figure_options(args: argparse.Namespace):
+def figure_options(args: argparse.Namespace) -> FigureOptions:
     from uat_explorer.export.figures import FigureOptions
 
     return FigureOptions(
@@ -89,7 +96,7 @@ def export_static(session: Session, args: argparse.Namespace) -> dict[str, str]:
     return written
 
 
-def write_gif(images, args: argparse.Namespace) -> None:
+def write_gif(images: list[Image.Image], args: argparse.Namespace) -> None:
     from uat_explorer.export.animation import write_gif as write
 
     writing(args.export_gif, lambda: write(images, args.export_gif, args.gif_fps))
@@ -108,7 +115,7 @@ def export_backprop(session: Session, args: argparse.Namespace, sample: int) -> 
     for key, path in (("backprop_png", args.backprop_png), ("backprop_svg", args.backprop_svg)):
         if path:
             chosen = replace(options, scale=1.0) if key == "backprop_svg" else options
-            writing(path, lambda p=path, o=chosen: write_backprop(state, p, sample, args.scope, o))
+            writing(path, partial(write_backprop, state, path, sample, args.scope, chosen))
             written[key] = path
     if args.gradients_csv:
         rate = session.optimizer.learning_rate
@@ -129,6 +136,6 @@ def export_figures(args: argparse.Namespace, draw: Callable[[str, bool], None]) 
             from uat_explorer.export.headless import ensure_application
 
             ensure_application()
-            writing(path, lambda path=path, kind=kind: draw(path, kind == "svg"))
+            writing(path, partial(draw, path, kind == "svg"))
             written[kind] = path
     return written

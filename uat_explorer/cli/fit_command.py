@@ -11,6 +11,7 @@ from dataclasses import replace
 from uat_explorer.cli.common import (
     CLI_NEURONS,
     DEFAULT_SAMPLES,
+    Commands,
     ProgressLine,
     add_target_options,
     choose_domain,
@@ -53,7 +54,7 @@ MAX_RUN_STEPS = MAX_RACE_STEPS
 """One command's budget, as for a race: ten million steps is hours at 256 neurons."""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     fit = commands.add_parser("fit", help="train a network headless and report the fit")
     add_target_options(fit)
     fit.add_argument("--neurons", type=int, help=f"hidden neurons, 1–{MAX_NEURONS} (16)")
@@ -206,11 +207,14 @@ def _record(fit: Session, steps: int, args: argparse.Namespace) -> tuple[Session
 
     recording = record_fit(fit, frames, per_frame, figure_options(args), progress)
     line.finish()
+    assert recording is not None  # None only when progress cancels, and it never does
     write_gif(recording.images, args)
     return recording.session, recording.report
 
 
-def _choose_network(args, session: Session | None, domain) -> tuple[Network, int, int]:
+def _choose_network(
+    args: argparse.Namespace, session: Session | None, domain: tuple[float, float]
+) -> tuple[Network, int, int]:
     """The session's network unless a flag asks for new weights; returns (net, seed, step)."""
     fresh = args.neurons is not None or args.activation is not None or args.seed is not None
     if session is not None and not fresh:

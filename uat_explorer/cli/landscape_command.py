@@ -7,13 +7,14 @@ import json
 
 import numpy as np
 
+from uat_explorer.cli.common import Commands
 from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
 from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_range, default_range
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     land = commands.add_parser(
         "landscape", help="the training loss over one or two parameters (a grid or a slice)"
     )

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 
+from uat_explorer.cli.common import Commands
 from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
 from uat_explorer.core import OPTIMIZERS, InputError, Session
 from uat_explorer.core.io.export_data import write_table
@@ -18,7 +19,7 @@ from uat_explorer.core.teaching.race import (
 )
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     compare = commands.add_parser(
         "compare", help="train copies of a session's network under several learning rates"
     )

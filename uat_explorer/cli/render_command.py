@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from uat_explorer.cli.common import print_summary, summary
+from uat_explorer.cli.common import Commands, print_summary, summary
 from uat_explorer.cli.exports import (
     add_export_options,
     check_exports,
@@ -17,7 +17,7 @@ from uat_explorer.core import FitMetrics, InputError, Session
 from uat_explorer.core.teaching.backprop import check_sample, check_scope, middle_sample
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     render = commands.add_parser("render", help="export figures and data of a saved session")
     render.add_argument("--session", metavar="FILE", required=True, help="the session to render")
     render.add_argument("--json", action="store_true", help="print one JSON object on stdout")

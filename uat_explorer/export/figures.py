@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyqtgraph as pg
 from pyqtgraph.exporters import SVGExporter
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
+from uat_explorer.core.teaching.construct import SweepPoint
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
@@ -67,7 +69,7 @@ def loss_figure(state: ModelView, options: FigureOptions) -> Iterator[LossPlot]:
 
 
 @contextlib.contextmanager
-def _laid_out(widget, options: FigureOptions):
+def _laid_out(widget: QWidget, options: FigureOptions) -> Iterator[None]:
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(options.width, options.height)
     widget.show()
@@ -79,7 +81,7 @@ def _laid_out(widget, options: FigureOptions):
         widget.deleteLater()
 
 
-def render(plot, options: FigureOptions) -> QImage:
+def render(plot: QGraphicsView, options: FigureOptions) -> QImage:
     """The plot's scene painted into an image of width × scale by height × scale pixels.
 
     The scene, not the widget: QWidget.render of a QGraphicsView into a high-DPI image
@@ -106,7 +108,8 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # PySide6 6.10 types the format as bytes, but the binding takes only str (ValueError).
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError("the image could not be encoded as PNG")
     return bytes(data.data())
 
@@ -115,16 +118,16 @@ def write_png(image: QImage, path: str | Path) -> None:
     atomic_write_bytes(path, png_bytes(image))
 
 
-def svg_bytes(plot) -> bytes:
+def svg_bytes(plot: pg.PlotWidget) -> bytes:
     exported = SVGExporter(plot.getPlotItem()).export(toBytes=True)
     return bytes(exported)
 
 
-def write_svg(plot, path: str | Path) -> None:
+def write_svg(plot: pg.PlotWidget, path: str | Path) -> None:
     atomic_write_bytes(path, svg_bytes(plot))
 
 
-def write_error_plot(points: list, path: str | Path, options: FigureOptions) -> None:
+def write_error_plot(points: list[SweepPoint], path: str | Path, options: FigureOptions) -> None:
     """The construction's error against N (a sweep), as a PNG."""
     from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 

@@ -13,4 +13,5 @@ def ensure_application() -> QApplication:
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(["uat-explorer"])
+    assert isinstance(app, QApplication), "a QCoreApplication cannot render widgets"
     return app

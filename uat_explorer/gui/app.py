@@ -16,6 +16,7 @@ def run_app(path: str | None = None) -> int:
     """Open the window (and ``path``, a session or a CSV target, if given); run."""
     pin_blas_to_one_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), "the window needs a QApplication, not a QCoreApplication"
     app.setApplicationName("UAT Explorer")
     app.setOrganizationName("UAT Explorer")
     app.setApplicationVersion(__version__)

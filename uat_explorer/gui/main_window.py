@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -106,8 +108,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.setAcceptDrops(True)
         if self.settings is not None:
-            self.restoreGeometry(self.settings.value("window/geometry", QByteArray()))
-            self.restoreState(self.settings.value("window/state", QByteArray()))
+            geometry = self.settings.value("window/geometry", QByteArray())
+            docks = self.settings.value("window/state", QByteArray())
+            if isinstance(geometry, QByteArray):  # QSettings values are typed object
+                self.restoreGeometry(geometry)
+            if isinstance(docks, QByteArray):
+                self.restoreState(docks)
 
     def _default_layout(self) -> None:
         docks = self.docks
@@ -235,7 +241,7 @@ class MainWindow(QMainWindow):
                 neurons,
                 self,
                 f"Add {kind.label} Neuron",
-                lambda n=kind.name: self.stack.add(n),
+                partial(self.stack.add, kind.name),
                 f"Ctrl+{i + 1}",
                 f"Add a {kind.label} neuron",
             )
@@ -305,7 +311,7 @@ class MainWindow(QMainWindow):
                 self.examples_menu,
                 self,
                 example.title,
-                lambda e=example: self.load_example(e.name),
+                partial(self.load_example, example.name),
                 tip=example.description,
                 name=f"example-{example.name}",
             )
@@ -365,7 +371,7 @@ class MainWindow(QMainWindow):
         if on:
             self.show_message("Drag across the plot from left to right to draw a target.", 0)
 
-    def _stroke_drawn(self, xs, ys) -> None:
+    def _stroke_drawn(self, xs: np.ndarray, ys: np.ndarray) -> None:
         self.target_panel.draw.setChecked(False)
         try:
             target = target_from_stroke(xs, ys)

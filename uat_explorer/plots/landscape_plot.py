@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,14 +35,14 @@ class PickableImage(pg.ImageItem):
         point = self.mapToParent(position)
         self.picked(point.x(), point.y(), phase)
 
-    def mouseClickEvent(self, ev) -> None:
+    def mouseClickEvent(self, ev: Any) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             ev.ignore()
             return
         ev.accept()
         self._emit(ev.pos(), "click")
 
-    def mouseDragEvent(self, ev) -> None:
+    def mouseDragEvent(self, ev: Any) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             ev.ignore()
             return
@@ -53,7 +54,7 @@ class PickableImage(pg.ImageItem):
 def log_loss(grid: np.ndarray) -> np.ndarray:
     """log₁₀ L for colours: the loss spans decades, and the valley floor is what matters."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        values = np.log10(np.maximum(grid, FLOOR))
+        values: np.ndarray = np.log10(np.maximum(grid, FLOOR))
     finite = np.isfinite(values)
     values[~finite] = values[finite].max() if finite.any() else 0.0  # overflowed: the top
     return values

@@ -13,10 +13,14 @@ import pyqtgraph as pg
 MINOR_LABELS = (2, 5)
 PIXELS_PER_LABELLED_DECADE = 110
 """Below this, a decade has room for its own label only."""
+Ticks = tuple[float | None, list[float]]
+"""One level of ticks: its spacing (None for pyqtgraph's minor log ticks) and values."""
 
 
 class DecadeAxis(pg.AxisItem):
-    def logTickValues(self, minVal, maxVal, size, stdTicks):
+    def logTickValues(
+        self, minVal: float, maxVal: float, size: float, stdTicks: list[Ticks]
+    ) -> list[Ticks]:
         """pyqtgraph's ticks, without repeating a whole decade among the minor ones (two
         labels in one place made it drop the decade's own)."""
         levels = super().logTickValues(minVal, maxVal, size, stdTicks)

@@ -70,6 +70,7 @@ class LossPlot(ThemedPlot):
         self.view_box = self.getViewBox()
         self.view_box.disableAutoRange()
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
+        self._decades: tuple[int, int] | None  # the y range shown, in whole decades
         self.follow, self._x_end, self._decades = True, 0.0, None
         # 10 Hz is plenty for a loss curve.
         self._throttled = qthrottled(self.refresh, 100, parent=self)
@@ -138,11 +139,11 @@ class LossPlot(ThemedPlot):
             self._decades = decades
             self.view_box.setRange(xRange=(0, self._x_end), yRange=decades, padding=0.02)
 
-    def _user_moved_view(self, *_args) -> None:
+    def _user_moved_view(self, *_args: object) -> None:
         self.follow = False  # until the history starts again
 
     def show_threshold(self) -> None:
-        level = self.state.document.session.stop.loss_below
+        level = self.state.document.stop.loss_below
         self.threshold.setVisible(level is not None and level > 0)
         if level:
             self.threshold.setValue(math.log10(level))  # the axis holds log10(loss)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.teaching.race import RaceRun
@@ -16,7 +17,7 @@ from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
 from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors
 
 
-def run_color(index: int, plot: pg.PlotWidget):
+def run_color(index: int, plot: pg.PlotWidget) -> QColor:
     """The k-th run's colour: the neuron palette, shaded for this background."""
     return neuron_color(index, plot_colors(plot.palette()).background)
 
@@ -83,8 +84,9 @@ class RaceLossPlot(ThemedPlot):
             curve.setClipToView(True)
             self.curves.append(curve)
 
-    def _pen(self, index: int, width: float):
-        return pg.mkPen(run_color(index, self), width=width * self.line_scale)
+    def _pen(self, index: int, width: float) -> QPen:
+        pen: QPen = pg.mkPen(run_color(index, self), width=width * self.line_scale)
+        return pen
 
     def apply_theme(self) -> None:
         super().apply_theme()

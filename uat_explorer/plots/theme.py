@@ -47,7 +47,7 @@ def readable(hex_color: str, background: QColor) -> QColor:
     """The same hue, darker or lighter until it reaches MIN_CONTRAST on ``background``."""
     color = QColor(hex_color)
     dark_background = background.lightness() < 128
-    hue, saturation, lightness, _ = color.getHslF()
+    hue, saturation, lightness = color.hslHueF(), color.hslSaturationF(), color.lightnessF()
     while contrast(color, background) < MIN_CONTRAST and 0.02 < lightness < 0.98:
         lightness += 0.02 if dark_background else -0.02
         color = QColor.fromHslF(max(hue, 0.0), saturation, lightness)

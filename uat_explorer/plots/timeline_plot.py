@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -130,17 +131,17 @@ class LanePlot(ThemedPlot):
         self.hideButtons()
         self.setMinimumHeight(70)
         self.getAxis("left").setWidth(46)
-        self.cursor = pg.InfiniteLine(angle=90, movable=False)
-        self.cursor.setZValue(20)
-        self.cursor.setVisible(False)
-        self.addItem(self.cursor, ignoreBounds=True)
+        self.step_line = pg.InfiniteLine(angle=90, movable=False)
+        self.step_line.setZValue(20)
+        self.step_line.setVisible(False)
+        self.addItem(self.step_line, ignoreBounds=True)
         color = LANES[letter][0]
         self.setLabel("left", f"<b style='color:{color}; font-size:13pt'>{letter}</b>")
         self.scene().sigMouseClicked.connect(self._clicked)
         self.themed = True
         self.apply_theme()
 
-    def _clicked(self, event) -> None:
+    def _clicked(self, event: Any) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.getViewBox().mapSceneToView(event.scenePos())
@@ -235,9 +236,9 @@ class TimelineView(QWidget):
 
     def set_cursor(self, step: float | None) -> None:
         for lane in self.lanes:
-            lane.cursor.setVisible(step is not None)
+            lane.step_line.setVisible(step is not None)
             if step is not None:
-                lane.cursor.setValue(step)
+                lane.step_line.setValue(step)
 
     def show_timeline(
         self,
@@ -251,13 +252,13 @@ class TimelineView(QWidget):
         """Draw the stored rows (and the live one) over ``steps`` (None: all of them)."""
         segments = list(timeline.segments)
         if live is not None:
-            last = segments[-1] if segments else None
-            same = last is not None and (last.layout, last.batch) == (
+            tail = segments[-1] if segments else None
+            same = tail is not None and (tail.layout, tail.batch) == (
                 live.rows.layout,
                 live.rows.batch,
             )
-            if same and last is not None:
-                joined = joined_rows([last, live.rows])
+            if same and tail is not None:
+                joined = joined_rows([tail, live.rows])
                 assert joined is not None
                 segments[-1] = joined
             else:
@@ -332,7 +333,8 @@ def _signed_log(gradients: np.ndarray, top: float) -> np.ndarray:
         return np.zeros_like(gradients)
     with np.errstate(divide="ignore"):
         magnitude = (np.log10(np.abs(gradients)) - math.log10(top)) / GRADIENT_DECADES + 1
-    return np.sign(gradients) * np.clip(magnitude, 0, 1)
+    signed: np.ndarray = np.sign(gradients) * np.clip(magnitude, 0, 1)
+    return signed
 
 
 class DataColumns:

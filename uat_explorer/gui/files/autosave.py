@@ -19,6 +19,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 
 from uat_explorer.core import Session, SessionError
 from uat_explorer.core.files import atomic_write_text
+from uat_explorer.gui.files.session_file import Document
 from uat_explorer.model.state import AppState
 from uat_explorer.qt import props
 
@@ -46,7 +47,7 @@ class Autosaver(QObject):
 
     failed = Signal(str)  # a sentence for the status bar, once per stretch of failures
 
-    def __init__(self, state: AppState, document, parent=None) -> None:
+    def __init__(self, state: AppState, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state, self.document = state, document
         self.folder = autosave_folder()

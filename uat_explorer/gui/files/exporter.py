@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class Exporter(QObject):
             y_range=tuple(y_range),
         )
 
-    def _write(self, path: str | Path, what: str, write) -> bool:
+    def _write(self, path: str | Path, what: str, write: Callable[[], None]) -> bool:
         try:
             write()
         except OSError as error:

@@ -321,7 +321,7 @@ class FileActions(QObject):
         if path:
             self.exporter.backprop(path, dialog.options())
 
-    def _export_file(self, name: str, kind: str, suffix: str, write) -> None:
+    def _export_file(self, name: str, kind: str, suffix: str, write: Callable[[str], bool]) -> None:
         path = self._ask_save_path(f"Export {name}", kind, suffix, "export", f"{name}.{suffix}")
         if path:
             write(path)

@@ -86,7 +86,8 @@ class Document(QObject):
         if self.preferences is None:
             return []
         value = self.preferences.value("recentFiles", [])
-        paths = [value] if isinstance(value, str) else list(value or [])
+        # QSettings hands one value back as a str, several as a list.
+        paths = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [Path(p) for p in paths]
 
     def remember(self, path: Path) -> None:

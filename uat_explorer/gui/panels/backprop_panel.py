@@ -25,12 +25,12 @@ from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.teaching.backprop import (
-    Graph,
     build_graph,
     fmt,
     gradient_rows,
     middle_sample,
 )
+from uat_explorer.core.teaching.graph import Graph
 from uat_explorer.gui.widgets.gradient_table import GradientTable
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -162,11 +162,12 @@ class BackpropPanel(QWidget):
     # -- showing ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Graph, label, chain rule and table for the current weights (from the cache)."""
-        if not self.isVisible() or self.state.view.probe_sample is None:
+        probe = self.state.view.probe_sample
+        if not self.isVisible() or probe is None:
             return
         state = self.state
         trace = state.document.derived().trace
-        index = min(state.view.probe_sample, trace.size - 1)
+        index = min(probe, trace.size - 1)
         self.sample.blockSignals(True)
         self.sample.setRange(0, trace.size - 1)
         self.sample.setValue(index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
-from uat_explorer.core import MAX_NEURONS, InputError
+from uat_explorer.core import MAX_NEURONS, InputError, Network
 from uat_explorer.core.nn.formula import number
 from uat_explorer.core.teaching.construct import SweepPoint, construct, smallest_count, sweep
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
@@ -80,8 +81,10 @@ class ConstructPanel(QWidget):
         self.epsilon.setObjectName("epsilonSpin")
         self.epsilon.setValue(0.05)
         self.epsilon.setToolTip("The tolerance ε on max |error| over the samples")
-        self.find = props(QPushButton("Find N"), objectName="findNButton")
-        self.find.setToolTip("Build the smallest construction whose max |error| is at most ε")
+        self.find_button = props(QPushButton("Find N"), objectName="findNButton")
+        self.find_button.setToolTip(
+            "Build the smallest construction whose max |error| is at most ε"
+        )
         self.compare = props(
             QPushButton("Compare with training"), objectName="compareTrainingButton"
         )
@@ -107,7 +110,7 @@ class ConstructPanel(QWidget):
         count.addWidget(self.build)
         epsilon = QHBoxLayout()
         epsilon.addWidget(self.epsilon)
-        epsilon.addWidget(self.find)
+        epsilon.addWidget(self.find_button)
         form = QFormLayout()
         form.addRow("Construction", self.mode)
         form.addRow("Sigmoid rise", self.steepness)
@@ -132,7 +135,7 @@ class ConstructPanel(QWidget):
         self.slider.sliderReleased.connect(self._drag_ended)
         self.slider.valueChanged.connect(self._slid)
         self.build.clicked.connect(lambda: self.build_count(self.count.value()))
-        self.find.clicked.connect(self.find_n)
+        self.find_button.clicked.connect(self.find_n)
         self.epsilon.valueChanged.connect(lambda value: self.plot.show_epsilon(value))
         self.compare.toggled.connect(self._compare_toggled)
         self.comparison.progressed.connect(self._compare_progressed)
@@ -153,7 +156,7 @@ class ConstructPanel(QWidget):
         spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
         return self.steepness.value() * spacing
 
-    def network_for(self, count: int):
+    def network_for(self, count: int) -> Network:
         state = self.state
         if self.mode_name == "bumps":
             count = max(2, count - count % 2)
@@ -317,6 +320,6 @@ class ConstructPanel(QWidget):
                 f" RMSE {number(point.rmse)}"
             )
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh_sweep()

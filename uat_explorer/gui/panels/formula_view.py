@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 from superqt.utils import qthrottled
 
@@ -49,6 +50,6 @@ class FormulaView(QWidget):
         if self.network_text.toPlainText() != text:
             self.network_text.setPlainText(text)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         super().showEvent(event)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -106,6 +107,7 @@ class LandscapePanel(QWidget):
         layout.addWidget(self.plot, 1)
 
         self.names: list[str] = []
+        self.ys: np.ndarray | None  # None: a curve over one parameter
         self.xs = self.ys = self.losses = np.zeros(0)
         self._job: Iterator[None] | None = None
         self._key: tuple[object, ...] | None = None  # what the shown surface was made from
@@ -173,7 +175,7 @@ class LandscapePanel(QWidget):
         self.refresh()
 
     # -- computing, in bands -------------------------------------------------------------
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After the event, not inside it: PySide aborts on an exception raised in an
         # event handler, where a slot's exception is only reported.
@@ -244,7 +246,7 @@ class LandscapePanel(QWidget):
         if self.dimensions == 2:
             points = GRIDS[self.grid_combo.currentText()]
             xs, ys = (np.linspace(*r, points) for r in ranges)
-            losses = np.empty((ys.size, xs.size))
+            losses: np.ndarray = np.empty((ys.size, xs.size))
             for rows, values in landscape.bands(xs, ys):
                 losses[rows] = values
                 yield

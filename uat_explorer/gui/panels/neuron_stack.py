@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -84,21 +85,21 @@ class NeuronStack(QWidget):
         self.list_layout.setContentsMargins(2, 2, 2, 2)
         self.list_layout.setSpacing(4)
         self.list_layout.addStretch(1)
-        self.scroll = props(QScrollArea(), widgetResizable=True)
-        self.scroll.setWidget(self.list)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = props(QScrollArea(), widgetResizable=True)
+        self.scroll_area.setWidget(self.list)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
 
         self._builder = props(QTimer(self), singleShot=True, interval=0)
         self._builder.timeout.connect(self._build_batch)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._build_visible)
-        self.scroll.viewport().installEventFilter(self)  # a taller dock shows more cards
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._build_visible)
+        self.scroll_area.viewport().installEventFilter(self)  # a taller dock shows more cards
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(grid)
         layout.addLayout(header)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         state.document.structureChanged.connect(self._structure_changed)
         state.view.liveRebuildChanged.connect(self._live_rebuild)
@@ -172,10 +173,10 @@ class NeuronStack(QWidget):
         """Match the cards to the network's neurons: create, drop and reorder as needed."""
         ids = self.state.document.ids
         for neuron_id in set(self.cards) - set(ids):
-            card = self.cards.pop(neuron_id)
-            self.list_layout.removeWidget(card)
-            card.hide()
-            card.deleteLater()
+            gone = self.cards.pop(neuron_id)
+            self.list_layout.removeWidget(gone)
+            gone.hide()
+            gone.deleteLater()
         for position, neuron_id in enumerate(ids):
             card = self.cards.get(neuron_id)
             if card is None:
@@ -192,10 +193,10 @@ class NeuronStack(QWidget):
         self._builder.start()
 
     def _in_view(self) -> list[NeuronCard]:
-        if not self.scroll.isVisible():
+        if not self.scroll_area.isVisible():
             return []  # no geometry yet: every card would look "in view"
-        top = self.scroll.verticalScrollBar().value()
-        bottom = top + self.scroll.viewport().height()
+        top = self.scroll_area.verticalScrollBar().value()
+        bottom = top + self.scroll_area.viewport().height()
         return [c for c in self.cards.values() if c.y() < bottom and c.y() + c.height() > top]
 
     def _refresh(self, card: NeuronCard) -> None:
@@ -240,13 +241,13 @@ class NeuronStack(QWidget):
             self._builder.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.scroll.viewport():
+        if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
             # After this turn: during the first resize no card is laid out yet, so all
             # 256 would look "in view" and be built at once (3 s, measured).
             QTimer.singleShot(0, self._build_visible)
         return False
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.list_layout.activate()
         self._build_visible()
@@ -272,9 +273,9 @@ class NeuronStack(QWidget):
     def show_selection(self) -> None:
         for neuron_id, card in self.cards.items():
             card.show_selected(neuron_id == self.state.view.selected)
-        card = self.cards.get(self.state.view.selected)
-        if card is not None:
-            self.scroll.ensureWidgetVisible(card, 0, 20)
+        selected = self.state.view.selected
+        if selected is not None and selected in self.cards:
+            self.scroll_area.ensureWidgetVisible(self.cards[selected], 0, 20)
 
     def show_solo(self) -> None:
         for neuron_id, card in self.cards.items():

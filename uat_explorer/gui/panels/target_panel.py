@@ -117,7 +117,9 @@ class TargetPanel(QWidget):
             return
         self._apply(target, None, gesture=("typing", self._typing_token))
 
-    def _apply(self, target: Target, domain, gesture: object = None) -> bool:
+    def _apply(
+        self, target: Target, domain: tuple[float, float] | None, gesture: object = None
+    ) -> bool:
         try:
             self.state.editor.set_target(target, domain, gesture)
         except InputError as error:

@@ -7,9 +7,11 @@ step shows that step's network as a ghost on the function plot; Esc or Live retu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCursor, QKeySequence, QShortcut
+from PySide6.QtGui import QCursor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
 from superqt.utils import qdebounced, qthrottled
 
@@ -137,7 +139,7 @@ class TimelinePanel(QWidget):
     def _user_zoomed(self, *_args: object) -> None:
         self._zoomed = True
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After the event, not inside it: PySide aborts on an exception raised in an
         # event handler, where a slot's exception is only reported.
@@ -209,7 +211,7 @@ class TimelinePanel(QWidget):
             self._zoomed = False
             self.refresh()
 
-    def _csv(self, which: str):
+    def _csv(self, which: str) -> Callable[[str], None]:
         def write(path: str) -> None:
             header, rows = history_table(self.state.document.timeline, which)
             write_table(path, header, rows)

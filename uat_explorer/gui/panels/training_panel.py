@@ -124,6 +124,7 @@ class TrainingPanel(QWidget):
         self.rate_slider.setRange(0, LR_POSITIONS)
         self.rate = ScientificSpinBox(LR_LOW, 10.0)
         self.rate.setObjectName("learningRateSpin")
+        widget: QWidget  # the tooltip loops below go over pairs of different kinds
         for widget in (self.rate_slider, self.rate):
             widget.setToolTip(
                 "Learning rate, 1e-5 … 10 on a log scale. Too high and training"
@@ -234,8 +235,8 @@ class TrainingPanel(QWidget):
         )
         self.samples.valueChanged.connect(self._set_samples)
         self.batch.valueChanged.connect(self._set_batch)
-        for widget in (self.stop_loss_on, self.stop_steps_on, self.stop_plateau):
-            widget.toggled.connect(lambda _: self._set_stop())
+        for check in (self.stop_loss_on, self.stop_steps_on, self.stop_plateau):
+            check.toggled.connect(lambda _: self._set_stop())
         self.stop_loss.valueChanged.connect(lambda _: self._set_stop())
         self.stop_steps.valueChanged.connect(lambda _: self._set_stop())
         self.speed.valueChanged.connect(lambda p: state.view.set_steps_per_frame(speed_steps(p)))

@@ -72,7 +72,9 @@ class GradientTable(QTableWidget):
             "What one step of gradient descent would add: −lr·∂L/∂p for the chosen scope",
         ]
         for column, tip in enumerate(tips):
-            self.horizontalHeaderItem(column).setToolTip(tip)
+            header = self.horizontalHeaderItem(column)
+            assert header is not None  # setHorizontalHeaderLabels made one per column
+            header.setToolTip(tip)
 
     def show_rows(self, rows: list[tuple[str, float, float, float, float]]) -> None:
         """New numbers in the cells made once per layout (setItem costs ~0.6 ms a cell);

@@ -200,7 +200,7 @@ class NeuronCard(QFrame):
         self.hovered.emit(self.neuron_id, True)
         super().enterEvent(event)
 
-    def leaveEvent(self, event) -> None:
+    def leaveEvent(self, event: QEvent) -> None:
         self.hovered.emit(self.neuron_id, False)
         super().leaveEvent(event)
 

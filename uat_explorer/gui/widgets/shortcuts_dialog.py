@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMenu,
     QMenuBar,
     QTableWidget,
     QTableWidgetItem,
@@ -20,7 +21,7 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
     rows = []
     for menu_action in menu_bar.actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):  # typed QObject; a menu bar's are menus or None
             continue
         for action in _actions(menu.actions()):
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
@@ -33,8 +34,9 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
 def _actions(actions: list[QAction]) -> list[QAction]:
     found = []
     for action in actions:
-        if action.menu() is not None:
-            found += _actions(action.menu().actions())
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            found += _actions(menu.actions())
         elif not action.isSeparator():
             found.append(action)
     return found

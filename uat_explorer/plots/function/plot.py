@@ -37,7 +37,7 @@ COMPONENT_STRIDE = 5
 serves both, and painting, the real cost, scales with points drawn."""
 
 
-class _GroupLegendProxy(pg.PlotDataItem):  # type: ignore[misc]  # pyqtgraph has no hints
+class _GroupLegendProxy(pg.PlotDataItem):
     """Stands for all neuron curves in the legend; clicking it shows or hides them all."""
 
     def __init__(self, toggle: Callable[[bool], None]) -> None:
@@ -253,7 +253,7 @@ class FunctionPlot(ThemedPlot):
         for index in range(len(self.state.document.ids)):
             self._style_component(index)
 
-    def _user_moved_view(self, *_args) -> None:
+    def _user_moved_view(self, *_args: object) -> None:
         self.follow_output = False  # the person chose a view; "Fit plot" gives it back
 
     def highlight(self, neuron_id: int, on: bool) -> None:

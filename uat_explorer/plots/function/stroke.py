@@ -13,7 +13,7 @@ from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.theme import PlotColors
 
 
-class DrawingViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph has no type hints
+class DrawingViewBox(pg.ViewBox):
     """A ViewBox that, in drawing mode, turns a left-button drag into a stroke."""
 
     strokeChanged = Signal(object, object)
