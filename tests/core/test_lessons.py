@@ -27,7 +27,8 @@ kind = "output_at"
 points = [[0.3, 0.0], [0.5, 1.0], [0.7, 2.0]]
 tolerance = 0.05
 [solution]
-neurons = [{activation = "step", w = 1000, b = -400, v = 1}, {activation = "step", w = 1000, b = -600, v = 1}]
+neurons = [{activation = "step", w = 1000, b = -400, v = 1}, \
+{activation = "step", w = 1000, b = -600, v = 1}]
 ```
 
 ## Look at it
@@ -125,7 +126,7 @@ def test_a_session_start_reads_a_file_beside_the_lesson(tmp_path):
     missing = tmp_path / "m.lesson.md"
     missing.write_text(TWO_STEPS.replace('start = "empty"', 'start = "session:gone.json"'))
     lesson = load_lesson(missing)
-    with pytest.raises(LessonError, match="line 5: gone.json"):
+    with pytest.raises(LessonError, match=r"line 5: gone\.json"):
         start_session(lesson.steps[0], lesson, default_session())
 
 
