@@ -15,13 +15,11 @@ import pytest
 from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
 from uat_explorer.core.workers.messages import (
     Advance,
+    Configure,
     Failed,
     Pause,
     Quit,
     Run,
-    SetOptimizer,
-    SetPace,
-    SetStop,
 )
 from uat_explorer.core.workers.process import start_worker
 from uat_explorer.core.workers.training import Job, Progress
@@ -95,15 +93,14 @@ def test_settings_change_while_running_without_losing_progress(worker):
     worker.send(job())
     worker.send(Run())
     before = receive_until(worker, lambda p: p.step > 200)[-1]
-    worker.send(SetOptimizer(OptimizerSpec("lm")))
-    worker.send(SetStop(StopRule(loss_below=1e-4)))
+    worker.send(Configure(optimizer=OptimizerSpec("lm"), stop=StopRule(loss_below=1e-4)))
     done = receive_until(worker, lambda p: p.stopped is not None)[-1]
     assert done.step > before.step and done.loss <= 1e-4 and done.stopped == "loss ≤ 0.0001"
 
 
 def test_paced_training_runs_the_set_steps_per_frame(worker):
     worker.send(job())
-    worker.send(SetPace(3))
+    worker.send(Configure(pace=3))
     worker.send(Run())
     replies = receive_until(worker, lambda p: p.step >= 30)
     worker.send(Pause())

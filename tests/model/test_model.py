@@ -10,6 +10,8 @@ import pytest
 
 from uat_explorer.core import InputError, Network, Neuron, Session, Target, random_network
 from uat_explorer.core.nn.gradients import Gradients
+from uat_explorer.core.nn.metrics import FitMetrics
+from uat_explorer.core.workers.training import Progress
 from uat_explorer.model import AppState, DivergedRun
 
 DOMAIN = (-math.pi, math.pi)
@@ -92,9 +94,23 @@ def test_a_training_frame_is_taken_as_computed_not_recomputed(state, monkeypatch
     monkeypatch.setattr(module, "evaluate", lambda *a: pytest.fail("recomputed"))
     network = state.document.network.copy()
     network.c = 0.5
-    metrics = module.FitMetrics(1, 1, 1, 1, 0)
-    state.document.apply_training_frame(network, 12, 0.25, metrics, Gradients.zeros(4))
+    frames = [
+        Progress(
+            step=step,
+            network=network,
+            loss=0.25,
+            metrics=FitMetrics(1, 1, 1, 1, 0),
+            gradients=Gradients.zeros(4),
+            first_step=step - 6,
+            losses=np.full(6, 0.3),
+            running=True,
+            steps_per_second=1.0,
+        )
+        for step in (6, 12)
+    ]
+    state.document.apply_training(frames)
     assert state.document.derived().loss == 0.25 and state.document.step == 12
+    assert state.document.history.arrays()[0].tolist() == list(range(12))
 
 
 def test_the_view_state_clips_the_probe_and_drops_gone_neurons(state):

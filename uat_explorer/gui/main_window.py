@@ -16,6 +16,7 @@ from uat_explorer.core.io.examples import EXAMPLES
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
+from uat_explorer.gui.panels.context import PanelContext
 from uat_explorer.gui.panels.registry import (
     BACKPROP,
     CONSTRUCT,
@@ -27,7 +28,6 @@ from uat_explorer.gui.panels.registry import (
     TARGET,
     TIMELINE,
     TRAINING,
-    PanelContext,
     build_docks,
 )
 from uat_explorer.gui.widgets.actions import add_action, add_toggle

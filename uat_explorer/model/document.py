@@ -9,20 +9,21 @@ per revision (``derived()``), so no view recomputes them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from uat_explorer.core.io.session import Session, default_session
-from uat_explorer.core.nn.gradients import Gradients
-from uat_explorer.core.nn.metrics import FitMetrics
 from uat_explorer.core.nn.network import Network, Neuron
 from uat_explorer.core.targets.target import Target
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.loss_history import LossHistory
-from uat_explorer.core.training.timeline import Timeline, TimelineRows
+from uat_explorer.core.training.timeline import Timeline
 from uat_explorer.core.training.trainer import StopRule
+from uat_explorer.core.workers.training import Progress
 from uat_explorer.model.derived import DerivedValues, evaluate, from_training
 
 
@@ -34,6 +35,23 @@ class DivergedRun:
     steps: np.ndarray
     losses: np.ndarray
     restored_step: int
+
+
+T = TypeVar("T")
+
+
+class _Read(Generic[T]):
+    """A read-only attribute of the document that is its session's (``path``: a dotted
+    attribute path from the session); changes go through the ``apply_*`` methods."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path.split(".")
+
+    def __get__(self, document: Document, owner: type[Document]) -> T:
+        value: Any = document.session
+        for name in self.path:
+            value = getattr(value, name)
+        return cast(T, value)
 
 
 class Document(QObject):
@@ -64,40 +82,17 @@ class Document(QObject):
         self._derived: DerivedValues | None = None
         self.changed.connect(self.derivedChanged)
 
-    # -- reading ---------------------------------------------------------------------
-    @property
-    def network(self) -> Network:
-        return self.session.network
-
-    @property
-    def target(self) -> Target:
-        return self.session.target
-
-    @property
-    def domain(self) -> tuple[float, float]:
-        return self.session.domain
-
-    @property
-    def step(self) -> int:
-        return self.session.step
-
-    @property
-    def stop(self) -> StopRule:
-        return self.session.stop
-
-    @property
-    def history(self) -> LossHistory:
-        """The loss at every step (thinned), kept in the session."""
-        return self.session.history.loss
-
-    @property
-    def epoch_history(self) -> LossHistory:
-        """Mini-batches: the full-batch loss at each epoch's end."""
-        return self.session.history.epochs
-
-    @property
-    def timeline(self) -> Timeline:
-        return self.session.history.timeline
+    # -- reading (the session's own values, read-only) ------------------------------------
+    network = _Read[Network]("network")
+    target = _Read[Target]("target")
+    domain = _Read[tuple[float, float]]("domain")
+    step = _Read[int]("step")
+    stop = _Read[StopRule]("stop")
+    history = _Read[LossHistory]("history.loss")
+    """The loss at every step (thinned), kept in the session."""
+    epoch_history = _Read[LossHistory]("history.epochs")
+    """Mini-batches: the full-batch loss at each epoch's end."""
+    timeline = _Read[Timeline]("history.timeline")
 
     @property
     def ids(self) -> list[int]:
@@ -242,30 +237,21 @@ class Document(QObject):
         self.outputBiasChanged.emit()
         self.changed.emit()
 
-    def apply_training_frame(
-        self,
-        network: Network,
-        step: int,
-        loss: float,
-        metrics: FitMetrics,
-        gradients: Gradients,
-    ) -> None:
-        """A frame of training: the worker's weights and what it computed of them, so
-        nothing is recomputed here."""
+    def apply_training(self, frames: Sequence[Progress]) -> None:
+        """Training's replies since the last frame: every step's loss (and the epochs'
+        ends, the timeline rows) into the history, and the newest weights shown with what
+        the worker computed of them, so nothing is recomputed here."""
+        for frame in frames:
+            self.session.history.record(
+                frame.first_step, frame.losses, frame.epoch_losses, frame.timeline
+            )
+        last = frames[-1]
         x, t = self.training_data()
-        known = from_training(-1, network, x, t, self.session.loss, loss, metrics, gradients)
-        self.apply_weights(network, known)
-        self.apply_step(step)
-
-    def record_training(
-        self,
-        first_step: int,
-        losses: np.ndarray,
-        epoch_losses: tuple[np.ndarray, np.ndarray] | None = None,
-        timeline: TimelineRows | None = None,
-    ) -> None:
-        """What training reported since ``first_step``, into the session's history."""
-        self.session.history.record(first_step, losses, epoch_losses, timeline)
+        known = from_training(
+            -1, last.network, x, t, self.session.loss, last.loss, last.metrics, last.gradients
+        )
+        self.apply_weights(last.network, known)
+        self.apply_step(last.step)
 
     def set_diverged_run(self, run: DivergedRun | None) -> None:
         """The losses of a run that blew up (kept on the loss plot after the rollback)."""

@@ -33,37 +33,19 @@ class Advance:
 
 
 @dataclass(frozen=True)
-class SetOptimizer:
-    spec: OptimizerSpec
+class Configure:
+    """New settings for the training under way; only the fields given change. New data,
+    loss or optimizer rebuild the trainer (Adam's moments start again); a new learning
+    rate, stop rule, pace or seed do not."""
 
-
-@dataclass(frozen=True)
-class SetLoss:
-    name: str
-
-
-@dataclass(frozen=True)
-class SetStop:
-    rule: StopRule
-
-
-@dataclass(frozen=True)
-class SetData:
-    x: np.ndarray
-    t: np.ndarray
-
-
-@dataclass(frozen=True)
-class SetBatches:
-    size: int | None
-    seed: int
-
-
-@dataclass(frozen=True)
-class SetPace:
+    optimizer: OptimizerSpec | None = None
+    loss: str | None = None
+    stop: StopRule | None = None
+    data: tuple[np.ndarray, np.ndarray] | None = None
+    batches: tuple[int | None, int] | None = None
+    """(batch size or None for the full batch, seed)."""
+    pace: int | None = None
     """Steps per frame; 0: as many as fit in half a frame."""
-
-    steps: int
 
 
 @dataclass(frozen=True)

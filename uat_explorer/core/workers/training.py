@@ -4,8 +4,8 @@ On these 2-core machines a training thread holds the GIL and starves the window 
 41 fps and 12 % of headless speed); a process trains at full speed on the other core
 while the window only draws. Everything here is plain Python and numpy.
 
-Commands in (``messages``): a ``Job`` to load, then Run, Pause, Advance, the Set…
-settings, Quit. Replies out: ``Progress`` after each frame's work, ``Alive`` while busy,
+Commands in (``messages``): a ``Job`` to load, then Run, Pause, Advance, Configure,
+Quit. Replies out: ``Progress`` after each frame's work, ``Alive`` while busy,
 ``Failed`` if something broke.
 """
 
@@ -24,19 +24,7 @@ from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.timeline import TimelineRows, joined_rows
 from uat_explorer.core.training.trainer import StopRule, Trainer, TrainReport
-from uat_explorer.core.workers.messages import (
-    Advance,
-    Failed,
-    Pause,
-    Quit,
-    Run,
-    SetBatches,
-    SetData,
-    SetLoss,
-    SetOptimizer,
-    SetPace,
-    SetStop,
-)
+from uat_explorer.core.workers.messages import Advance, Configure, Failed, Pause, Quit, Run
 from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
@@ -132,21 +120,25 @@ class _Worker:
                 self.send()
             case Advance(steps):
                 self.running, self.owed = False, int(steps)
-            case SetOptimizer(spec):
-                trainer.set_optimizer(spec)
-            case SetLoss(name):
-                trainer.set_loss(name)
-            case SetStop(rule):
-                trainer.stop = rule
-            case SetData(x, t):
-                trainer.set_data(x, t)
-            case SetBatches(size, seed):
-                trainer.set_batches(size, seed)
-            case SetPace(steps):
-                self.pace = int(steps)
+            case Configure():
+                self.configure(trainer, command)
             case _:
                 raise ValueError(f"the training worker does not know {command!r}")
         return True
+
+    def configure(self, trainer: Trainer, settings: Configure) -> None:
+        if settings.optimizer is not None:
+            trainer.set_optimizer(settings.optimizer)
+        if settings.loss is not None:
+            trainer.set_loss(settings.loss)
+        if settings.stop is not None:
+            trainer.stop = settings.stop
+        if settings.data is not None:
+            trainer.set_data(*settings.data)
+        if settings.batches is not None:
+            trainer.set_batches(*settings.batches)
+        if settings.pace is not None:
+            self.pace = settings.pace
 
     def load(self, job: Job) -> None:
         self.trainer = Trainer(

@@ -31,28 +31,19 @@ from uat_explorer.core.teaching.backprop import (
     middle_sample,
 )
 from uat_explorer.core.teaching.graph import Graph
+from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.gradient_table import GradientTable
-from uat_explorer.gui.workers.training_controller import TrainingController
-from uat_explorer.model.state import AppState
 from uat_explorer.plots.backprop_graph import BackpropGraphView
-from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.qt import props
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
 PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
 
 
-class BackpropPanel(QWidget):
-    def __init__(
-        self,
-        state: AppState,
-        training: TrainingController,
-        plot: FunctionPlot,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("backpropPanel")
-        self.state, self.training, self.plot = state, training, plot
+class BackpropPanel(DockPanel):
+    def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "backpropPanel", parent)
+        state, plot = self.state, self.plot
         self.graph: Graph | None = None
         self.values: set[str] | None = None  # None: every value shown
         self.grads: set[str] | None = None

@@ -35,10 +35,9 @@ from uat_explorer.core.nn.parameters import (
 )
 from uat_explorer.core.teaching.landscape import BAND_ELEMENTS, Landscape, default_range
 from uat_explorer.export.landscape import write_landscape_csv
+from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
-from uat_explorer.gui.workers.training_controller import TrainingController
-from uat_explorer.model.state import AppState
 from uat_explorer.plots.landscape_plot import LandscapePlot
 from uat_explorer.qt import props
 
@@ -51,13 +50,10 @@ MAX_PATH = 4000
 """Path points kept; beyond this every other one is dropped (the shape stays)."""
 
 
-class LandscapePanel(QWidget):
-    def __init__(
-        self, state: AppState, training: TrainingController, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("landscapePanel")
-        self.state, self.training = state, training
+class LandscapePanel(DockPanel):
+    def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "landscapePanel", parent)
+        state, training = self.state, self.training
         self.mode = props(QComboBox(), objectName="landscapeModeCombo")
         self.mode.addItems(list(MODES))
         self.mode.setToolTip(

@@ -26,13 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uat_explorer.gui.panels.context import PanelContext
 from uat_explorer.gui.panels.formula_view import FormulaView
 from uat_explorer.gui.panels.neuron_stack import NeuronStack
 from uat_explorer.gui.panels.target_panel import TargetPanel
 from uat_explorer.gui.panels.training_panel import TrainingPanel
-from uat_explorer.gui.workers.training_controller import TrainingController
-from uat_explorer.model.state import AppState
-from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
 from uat_explorer.qt import props
 
@@ -43,16 +41,6 @@ if TYPE_CHECKING:
     from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
 Area = Qt.DockWidgetArea
-
-
-@dataclass(frozen=True)
-class PanelContext:
-    """What a panel may be built from: the model, the training it can drive, and the
-    function plot it may mark."""
-
-    state: AppState
-    training: TrainingController
-    plot: FunctionPlot
 
 
 W = TypeVar("W", bound=QWidget)
@@ -90,7 +78,7 @@ def _history(context: PanelContext) -> QWidget:
 def _backprop(c: PanelContext) -> BackpropPanel:
     from uat_explorer.gui.panels.backprop_panel import BackpropPanel
 
-    return BackpropPanel(c.state, c.training, c.plot)
+    return BackpropPanel(c)
 
 
 def _construct(c: PanelContext) -> ConstructPanel:
@@ -102,13 +90,13 @@ def _construct(c: PanelContext) -> ConstructPanel:
 def _landscape(c: PanelContext) -> LandscapePanel:
     from uat_explorer.gui.panels.landscape_panel import LandscapePanel
 
-    return LandscapePanel(c.state, c.training)
+    return LandscapePanel(c)
 
 
 def _timeline(c: PanelContext) -> TimelinePanel:
     from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
-    return TimelinePanel(c.state, c.training, c.plot)
+    return TimelinePanel(c)
 
 
 Left, Right, Bottom = (
@@ -118,9 +106,7 @@ Left, Right, Bottom = (
 )
 NEURONS = Panel("neurons", "Neurons", lambda c: NeuronStack(c.state), Left)
 TARGET = Panel("target", "Target", lambda c: TargetPanel(c.state), Right)
-TRAINING = Panel(
-    "training", "Training", lambda c: TrainingPanel(c.state, c.training), Right, scroll=True
-)
+TRAINING = Panel("training", "Training", TrainingPanel, Right, scroll=True)
 LOSS = Panel("loss", "Loss", lambda c: LossPlot(c.state), Bottom)
 FORMULA = Panel("formula", "Formula", lambda c: FormulaView(c.state), Bottom)
 HISTORY = Panel("history", "History", _history, Right, visible=False, lazy=True)

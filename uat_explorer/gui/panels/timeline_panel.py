@@ -19,11 +19,10 @@ from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
+from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import Export, ExportButton, widget_png, widget_svg
-from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
-from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 from uat_explorer.qt import props
 
@@ -73,17 +72,10 @@ def history_table(timeline: Timeline, which: str) -> tuple[list[str], list[list[
     return ["step", *names], rows
 
 
-class TimelinePanel(QWidget):
-    def __init__(
-        self,
-        state: AppState,
-        training: TrainingController,
-        plot: FunctionPlot,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("timelinePanel")
-        self.state, self.training, self.plot = state, training, plot
+class TimelinePanel(DockPanel):
+    def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "timelinePanel", parent)
+        state = self.state
         self.view = TimelineView()
         self.live = props(QPushButton("Live"), objectName="timelineLiveButton")
         self.live.setToolTip("Back to the current step (Esc)")

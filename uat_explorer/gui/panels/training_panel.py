@@ -32,9 +32,9 @@ from uat_explorer.core import (
 from uat_explorer.core.io.session import MAX_SEED
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS, StopRule
+from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
-from uat_explorer.gui.workers.training_controller import STEP_CHUNK, TrainingController
-from uat_explorer.model.state import AppState
+from uat_explorer.gui.workers.training_controller import STEP_CHUNK
 from uat_explorer.qt import props
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
@@ -71,13 +71,10 @@ STEP_NOTE = (
 )
 
 
-class TrainingPanel(QWidget):
-    def __init__(
-        self, state: AppState, controller: TrainingController, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("trainingPanel")
-        self.state, self.controller = state, controller
+class TrainingPanel(DockPanel):
+    def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "trainingPanel", parent)
+        state, controller = self.state, self.training
 
         self.train = props(QPushButton("Train"), objectName="trainButton", checkable=True)
         self.train.setToolTip("Start or pause backpropagation (Space)")

@@ -8,21 +8,12 @@ overwritten by the next frame); the run so far becomes one undo step.
 from __future__ import annotations
 
 import time
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from uat_explorer.core.nn.network import Network
-from uat_explorer.core.workers.messages import (
-    Advance,
-    Pause,
-    Run,
-    SetBatches,
-    SetData,
-    SetLoss,
-    SetOptimizer,
-    SetPace,
-    SetStop,
-)
+from uat_explorer.core.workers.messages import Advance, Configure, Pause, Run
 from uat_explorer.core.workers.training import Job, Progress
 from uat_explorer.gui.workers.worker_client import WorkerClient
 from uat_explorer.model.document import DivergedRun
@@ -48,7 +39,8 @@ class TrainingController(QObject):
         self.last: Progress | None = None
         self.client = WorkerClient("train", "training process", self)
         self._synced = -1  # the document revision the worker has
-        self._sent: dict[str, object] = {}  # the settings the worker has
+        self._sent = Configure()  # the settings the worker has
+        self._sent_data = -1  # the revision of the samples it has
         self._run_start: tuple[Network, int] | None = None
         self._waiting = False  # an Advance not yet answered
         self._job = -1  # the revision of the job the worker trains: replies to others are late
@@ -87,39 +79,44 @@ class TrainingController(QObject):
             batch_size=session.batch_size,
             seed=session.seed,
         )
-        if not (self.client.send(job) and self.client.send(SetPace(self._pace()))):
+        if not (self.client.send(job) and self.client.send(Configure(pace=self._pace()))):
             return False
         self._job = self._synced = document.revision
-        self._sent = self._settings()
+        self._sent, self._sent_data = self._settings(), document.data_revision
         return True
 
     def _pace(self) -> int:
         return self.state.view.steps_per_frame
 
-    def _settings(self) -> dict[str, object]:
-        document = self.state.document
-        session = document.session
-        return {
-            "optimizer": SetOptimizer(session.optimizer),
-            "loss": SetLoss(session.loss),
-            "stop": SetStop(session.stop),
-            "data": document.data_revision,
-            "pace": SetPace(self._pace()),
+    def _settings(self) -> Configure:
+        """Everything the worker trains with but the data (sent by its revision)."""
+        session = self.state.document.session
+        return Configure(
+            optimizer=session.optimizer,
+            loss=session.loss,
+            stop=session.stop,
             # the seed shuffles mini-batches; with full batches it means nothing here
-            "batches": SetBatches(session.batch_size, session.seed if session.batch_size else 0),
-        }
+            batches=(session.batch_size, session.seed if session.batch_size else 0),
+            pace=self._pace(),
+        )
 
     def _send_settings(self) -> None:
         """Send the worker only what changed: new data, loss or optimizer rebuild its
         trainer and so reset Adam's moments, which a new seed or stop rule must not."""
         if not self.client.active or self._synced < 0:
             return
-        for key, value in self._settings().items():
-            if value == self._sent.get(key):
-                continue
-            command = SetData(*self.state.document.training_data()) if key == "data" else value
-            if self.client.send(command):
-                self._sent[key] = value
+        document = self.state.document
+        now, sent = self._settings(), self._sent
+        changed = Configure(
+            optimizer=_new(now.optimizer, sent.optimizer),
+            loss=_new(now.loss, sent.loss),
+            stop=_new(now.stop, sent.stop),
+            data=document.training_data() if document.data_revision != self._sent_data else None,
+            batches=_new(now.batches, sent.batches),
+            pace=_new(now.pace, sent.pace),
+        )
+        if changed != Configure() and self.client.send(changed):
+            self._sent, self._sent_data = now, document.data_revision
 
     # -- intents -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -202,15 +199,8 @@ class TrainingController(QObject):
         if not fresh:
             return
         document = self.state.document
-        for reply in fresh:
-            document.record_training(
-                reply.first_step, reply.losses, reply.epoch_losses, reply.timeline
-            )
-        last = fresh[-1]
-        self.last = last
-        document.apply_training_frame(
-            last.network, last.step, last.loss, last.metrics, last.gradients
-        )
+        document.apply_training(fresh)
+        last = self.last = fresh[-1]
         self._synced = document.revision  # the worker holds exactly these weights
         diverged = next((r for r in fresh if r.diverged), None)
         if diverged is not None and diverged.diverged_run is not None:
@@ -270,3 +260,11 @@ class TrainingController(QObject):
         self._drop_worker()
         self._finish_run()
         self.notice.emit(f"Training stopped: {why}. The last weights shown are kept.", True)
+
+
+T = TypeVar("T")
+
+
+def _new(value: T, old: T) -> T | None:
+    """``value`` if it differs from ``old``: a field of Configure to send."""
+    return value if value != old else None

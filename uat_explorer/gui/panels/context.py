@@ -1,0 +1,28 @@
+"""What a dock's panel is built from: the model, the training it can drive, and the
+function plot it may mark (``PanelContext``); ``DockPanel`` keeps them for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.model.state import AppState
+from uat_explorer.plots.function.plot import FunctionPlot
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    state: AppState
+    training: TrainingController
+    plot: FunctionPlot
+
+
+class DockPanel(QWidget):
+    """A panel of the window, named ``name`` (its objectName, for tests and scripts)."""
+
+    def __init__(self, context: PanelContext, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.state, self.training, self.plot = context.state, context.training, context.plot
