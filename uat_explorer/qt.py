@@ -8,9 +8,10 @@ checked against ``Props``, and a property the object lacks fails at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar, Unpack
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, SignalInstance
 
 Obj = TypeVar("Obj", bound=QObject)
 
@@ -47,3 +48,9 @@ def props(obj: Obj, **values: Unpack[Props]) -> Obj:
     for name, value in values.items():
         getattr(obj, "set" + name[0].upper() + name[1:])(value)
     return obj
+
+
+def connect(slot: Callable[..., object], *signals: SignalInstance) -> None:
+    """Every one of ``signals`` to the one ``slot``: what a view redraws on."""
+    for signal in signals:
+        signal.connect(slot)

@@ -9,35 +9,17 @@ import time
 
 import numpy as np
 
-from uat_explorer.cli.common import (
-    CLI_NEURONS,
-    DEFAULT_SAMPLES,
-    Commands,
-    add_target_options,
-    choose_domain,
-    choose_target,
-    print_summary,
-    save_session,
-    summary,
-)
-from uat_explorer.cli.exports import (
-    add_export_options,
-    check_exports,
-    export_static,
-    figure_options,
-    write_gif,
-    writing,
-)
+from uat_explorer.cli import common, exports
 from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.construct import MODES, fitted_slope, smallest_count, sweep
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: common.Commands) -> None:
     build = commands.add_parser("construct", help="build Nielsen's step approximation")
-    add_target_options(build)
-    build.add_argument("--neurons", type=int, default=CLI_NEURONS, help="step neurons (16)")
+    common.add_target_options(build)
+    build.add_argument("--neurons", type=int, default=common.CLI_NEURONS, help="step neurons (16)")
     build.add_argument("--mode", choices=MODES, default="bumps", help="bumps (pairs of steps)")
     build.add_argument(
         "--activation", choices=["step", "sigmoid"], default="step", help="steps or steep sigmoids"
@@ -60,7 +42,7 @@ def add_parser(commands: Commands) -> None:
     )
     build.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     build.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_export_options(build, gif="animate the construction, one step or bump a frame")
+    exports.add_export_options(build, gif="animate the construction, one step or bump a frame")
     build.set_defaults(handler=run)
 
 
@@ -76,11 +58,11 @@ def _check_numbers(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_exports(args)
+    exports.check_exports(args)
     _check_numbers(args)
-    target = choose_target(args, None)
-    domain = choose_domain(args, None, target)
-    samples = check_samples(args.samples if args.samples is not None else DEFAULT_SAMPLES)
+    target = common.choose_target(args, None)
+    domain = common.choose_domain(args, None, target)
+    samples = check_samples(args.samples if args.samples is not None else common.DEFAULT_SAMPLES)
     base = Session(network=Network.from_neurons([]), target=target, domain=domain, samples=samples)
     x, t = base.training_data()
     spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
@@ -99,19 +81,19 @@ def run(args: argparse.Namespace) -> int:
     metrics = FitMetrics.of(network(x), t)
     seconds = time.perf_counter() - started
     if args.session_out:
-        save_session(result, args.session_out)
-    exported = export_static(result, args)
+        common.save_session(result, args.session_out)
+    exported = exports.export_static(result, args)
     if args.export_gif:
         from uat_explorer.export.animation import record_construction
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
         images = record_construction(
-            result, count, args.mode, args.activation, figure_options(args), transition
+            result, count, args.mode, args.activation, exports.figure_options(args), transition
         )
-        write_gif(images, args)
+        exports.write_gif(images, args)
         exported["gif"] = args.export_gif
-    output = summary(result, metrics, 0, seconds) | {
+    output = common.summary(result, metrics, 0, seconds) | {
         "diverged": False,
         "message": f"{args.mode} of {args.activation} neurons",
         "exported": exported,
@@ -123,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 f"no construction of at most {MAX_NEURONS} neurons reaches ε = {args.epsilon:g};"
                 f" the best has {count}"
             )
-    print_summary(output, args.json)
+    common.print_summary(output, args.json)
     return 0
 
 
@@ -141,15 +123,15 @@ def _sweep(
     if args.export_csv:
         rows = [(p.neurons, p.max_abs_error, p.rmse) for p in points]
         header = ["neurons", "max_abs_error", "rmse"]
-        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
+        exports.writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
         exported["csv"] = args.export_csv
     if args.export_png:
         from uat_explorer.export.figures import write_error_plot
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
-        options = figure_options(args)
-        writing(args.export_png, lambda: write_error_plot(points, args.export_png, options))
+        options = exports.figure_options(args)
+        exports.writing(args.export_png, lambda: write_error_plot(points, args.export_png, options))
         exported["png"] = args.export_png
     slope = fitted_slope(points)
     result = {

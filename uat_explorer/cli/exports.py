@@ -39,6 +39,16 @@ def add_size_options(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--scale", type=float, default=1.0, help="pixel scale, e.g. 2 (1)")
 
 
+def add_figure_outputs(parser: argparse.ArgumentParser, csv: str, png: str, json: str) -> None:
+    """--export-csv, --export-png, --export-svg, --json and the figure's size: what every
+    command that draws one figure offers."""
+    parser.add_argument("--export-csv", metavar="F", help=csv)
+    parser.add_argument("--export-png", metavar="F", help=png)
+    parser.add_argument("--export-svg", metavar="F", help="the same as SVG")
+    parser.add_argument("--json", action="store_true", help=json)
+    add_size_options(parser.add_argument_group("figure size"))
+
+
 def figure_options(args: argparse.Namespace) -> FigureOptions:
     from uat_explorer.export.figures import FigureOptions
 

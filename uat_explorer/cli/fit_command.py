@@ -8,25 +8,7 @@ import sys
 import time
 from dataclasses import replace
 
-from uat_explorer.cli.common import (
-    CLI_NEURONS,
-    DEFAULT_SAMPLES,
-    Commands,
-    ProgressLine,
-    add_target_options,
-    choose_domain,
-    choose_target,
-    print_summary,
-    save_session,
-    summary,
-)
-from uat_explorer.cli.exports import (
-    add_export_options,
-    check_exports,
-    export_static,
-    figure_options,
-    write_gif,
-)
+from uat_explorer.cli import common, exports
 from uat_explorer.core import (
     ACTIVATIONS,
     LOSSES,
@@ -54,9 +36,9 @@ MAX_RUN_STEPS = MAX_RACE_STEPS
 """One command's budget, as for a race: ten million steps is hours at 256 neurons."""
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: common.Commands) -> None:
     fit = commands.add_parser("fit", help="train a network headless and report the fit")
-    add_target_options(fit)
+    common.add_target_options(fit)
     fit.add_argument("--neurons", type=int, help=f"hidden neurons, 1–{MAX_NEURONS} (16)")
     fit.add_argument("--activation", choices=list(ACTIVATIONS), help="neuron kind (sigmoid)")
     fit.add_argument(
@@ -82,21 +64,21 @@ def add_parser(commands: Commands) -> None:
     )
     fit.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     fit.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_export_options(fit, gif="record the fit as an animated GIF")
+    exports.add_export_options(fit, gif="record the fit as an animated GIF")
     fit.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    check_exports(args)
+    exports.check_exports(args)
     session = Session.load(args.session_in) if args.session_in else None
-    target = choose_target(args, session)
-    domain = choose_domain(args, session, target)
+    target = common.choose_target(args, session)
+    domain = common.choose_domain(args, session, target)
     samples = check_samples(
         args.samples
         if args.samples is not None
         else session.samples
         if session
-        else DEFAULT_SAMPLES
+        else common.DEFAULT_SAMPLES
     )
     steps = args.steps if args.steps is not None else DEFAULT_STEPS
     if not 0 <= steps <= MAX_RUN_STEPS:
@@ -134,12 +116,12 @@ def run(args: argparse.Namespace) -> int:
         result, report = _train(fit, steps, record=bool(args.session_out))
     seconds = time.perf_counter() - started
     if args.session_out:
-        save_session(result, args.session_out)
-    exported = export_static(result, args)
+        common.save_session(result, args.session_out)
+    exported = exports.export_static(result, args)
     if getattr(args, "export_gif", None):
         exported["gif"] = args.export_gif
     early = report.stopped if report.stopped and "budget" not in report.stopped else None
-    output = summary(result, report.metrics, result.step - step, seconds) | {
+    output = common.summary(result, report.metrics, result.step - step, seconds) | {
         "diverged": report.diverged is not None,
         "message": report.diverged or (f"stopped early: {early}" if early else ""),
         "optimizer": optimizer.name,
@@ -150,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs": (result.step - step) * (fit.batch_size or x.size) / x.size,
         "exported": exported,
     }
-    print_summary(output, args.json)
+    common.print_summary(output, args.json)
     if report.diverged:
         print(f"uat-explorer: {report.diverged}", file=sys.stderr)
     return 0
@@ -161,7 +143,7 @@ def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport
     the window does (a rollback forgets the steps after it)."""
     trainer = fit.trainer(record=record)
     report = trainer.run(0)
-    progress = ProgressLine(PROGRESS_AFTER)
+    progress = common.ProgressLine(PROGRESS_AFTER)
     end = fit.step + steps
     while report.stopped is None and report.diverged is None and trainer.step < end:
         first = trainer.step
@@ -199,16 +181,16 @@ def _record(fit: Session, steps: int, args: argparse.Namespace) -> tuple[Session
     frames = args.gif_frames
     per_frame = max(1, math.ceil(steps / max(frames - 1, 1)))
 
-    line = ProgressLine(PROGRESS_AFTER)
+    line = common.ProgressLine(PROGRESS_AFTER)
 
     def progress(done: int, total: int) -> bool:
         line.update(f"gif: frame {done}/{total}")
         return True
 
-    recording = record_fit(fit, frames, per_frame, figure_options(args), progress)
+    recording = record_fit(fit, frames, per_frame, exports.figure_options(args), progress)
     line.finish()
     assert recording is not None  # None only when progress cancels, and it never does
-    write_gif(recording.images, args)
+    exports.write_gif(recording.images, args)
     return recording.session, recording.report
 
 
@@ -222,7 +204,7 @@ def _choose_network(
     count = (
         args.neurons
         if args.neurons is not None
-        else (session.network.size if session else CLI_NEURONS)
+        else (session.network.size if session else common.CLI_NEURONS)
     )
     if not 1 <= count <= MAX_NEURONS:
         raise InputError(f"--neurons must be between 1 and {MAX_NEURONS}, got {count}")

@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from uat_explorer.cli.common import Commands
-from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
+from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
 from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_range, default_range
@@ -34,11 +34,12 @@ def add_parser(commands: Commands) -> None:
         metavar="X0 X1 [Y0 Y1]",
         help="the parameters' ranges (default: each value ± max(2, 2·|value|))",
     )
-    land.add_argument("--export-csv", metavar="F", help="p1,p2,loss per grid point (p1,loss)")
-    land.add_argument("--export-png", metavar="F", help="the heat map (or curve) as PNG")
-    land.add_argument("--export-svg", metavar="F", help="the same as SVG")
-    land.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
-    add_size_options(land.add_argument_group("figure size"))
+    add_figure_outputs(
+        land,
+        csv="p1,p2,loss per grid point (p1,loss)",
+        png="the heat map (or curve) as PNG",
+        json="print a JSON summary on stdout",
+    )
     land.set_defaults(handler=run)
 
 

@@ -7,7 +7,7 @@ import json
 import math
 
 from uat_explorer.cli.common import Commands
-from uat_explorer.cli.exports import add_size_options, export_figures, figure_options, writing
+from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
 from uat_explorer.core import OPTIMIZERS, InputError, Session
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import (
@@ -44,11 +44,12 @@ def add_parser(commands: Commands) -> None:
         type=float,
         help="report when each run first reached this loss (the session's stop loss, or 0.001)",
     )
-    compare.add_argument("--export-csv", metavar="F", help="step, then each run's loss")
-    compare.add_argument("--export-png", metavar="F", help="the loss curves as PNG")
-    compare.add_argument("--export-svg", metavar="F", help="the same as SVG")
-    compare.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_size_options(compare.add_argument_group("figure size"))
+    add_figure_outputs(
+        compare,
+        csv="step, then each run's loss",
+        png="the loss curves as PNG",
+        json="print one JSON object on stdout",
+    )
     compare.set_defaults(handler=run)
 
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from uat_explorer.cli.common import Commands, print_summary, summary
-from uat_explorer.cli.exports import (
-    add_export_options,
-    check_exports,
-    export_backprop,
-    export_static,
-    figure_options,
-    writing,
-)
+from uat_explorer.cli import common, exports
 from uat_explorer.core import FitMetrics, InputError, Session
 from uat_explorer.core.teaching.backprop import check_sample, check_scope, middle_sample
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: common.Commands) -> None:
     render = commands.add_parser("render", help="export figures and data of a saved session")
     render.add_argument("--session", metavar="FILE", required=True, help="the session to render")
     render.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -32,7 +24,7 @@ def add_parser(commands: Commands) -> None:
     render.add_argument(
         "--timeline-png", metavar="F", help="the saved D/W/A/G timeline of training as PNG"
     )
-    add_export_options(render, gif=None)
+    exports.add_export_options(render, gif=None)
     render.set_defaults(handler=run)
 
 
@@ -50,29 +42,31 @@ def run(args: argparse.Namespace) -> int:
             "say what to export: --export-png, --export-svg, --export-csv, --export-params,"
             " --backprop-png, --backprop-svg, --gradients-csv or --timeline-png"
         )
-    check_exports(args)
+    exports.check_exports(args)
     session = Session.load(args.session)
     if backprop:  # every setting is checked before anything is written
         check_scope(args.scope)
         count = session.training_data()[0].size
         sample = middle_sample(count) if args.sample is None else check_sample(args.sample, count)
-    exported = export_static(session, args)
+    exported = exports.export_static(session, args)
     if backprop:
-        exported |= export_backprop(session, args, sample)
+        exported |= exports.export_backprop(session, args, sample)
     if args.timeline_png:
         from uat_explorer.export.headless import ensure_application
         from uat_explorer.export.timeline import write_timeline_png
 
         ensure_application()
-        options = figure_options(args)
-        writing(args.timeline_png, lambda: write_timeline_png(session, args.timeline_png, options))
+        options = exports.figure_options(args)
+        exports.writing(
+            args.timeline_png, lambda: write_timeline_png(session, args.timeline_png, options)
+        )
         exported["timeline"] = args.timeline_png
     x, t = session.training_data()
     metrics = FitMetrics.of(session.network(x), t)
-    output = summary(session, metrics, 0, 0.0) | {
+    output = common.summary(session, metrics, 0, 0.0) | {
         "diverged": False,
         "message": "",
         "exported": exported,
     }
-    print_summary(output, args.json)
+    common.print_summary(output, args.json)
     return 0

@@ -28,6 +28,7 @@ from uat_explorer.gui.panels.registry import (
     TARGET,
     TIMELINE,
     TRAINING,
+    PanelOf,
     build_docks,
 )
 from uat_explorer.gui.widgets.actions import add_action, add_toggle
@@ -38,11 +39,7 @@ from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
 if TYPE_CHECKING:
-    from uat_explorer.gui.panels.backprop_panel import BackpropPanel
-    from uat_explorer.gui.panels.construct_panel import ConstructPanel
-    from uat_explorer.gui.panels.landscape_panel import LandscapePanel
     from uat_explorer.gui.panels.race_window import RaceWindow
-    from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
 
 class MainWindow(QMainWindow):
@@ -327,21 +324,10 @@ class MainWindow(QMainWindow):
         add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
 
     # -- panels built when first shown (or first asked for) ------------------------------
-    @property
-    def backprop(self) -> BackpropPanel:
-        return self.panels.get(BACKPROP)
-
-    @property
-    def construct(self) -> ConstructPanel:
-        return self.panels.get(CONSTRUCT)
-
-    @property
-    def landscape(self) -> LandscapePanel:
-        return self.panels.get(LANDSCAPE)
-
-    @property
-    def timeline(self) -> TimelinePanel:
-        return self.panels.get(TIMELINE)
+    backprop = PanelOf(BACKPROP)
+    construct = PanelOf(CONSTRUCT)
+    landscape = PanelOf(LANDSCAPE)
+    timeline = PanelOf(TIMELINE)
 
     def _backprop_seen(self, seen: bool) -> None:
         """The plot marks the probed sample only while the backprop panel is in view."""

@@ -34,7 +34,7 @@ from uat_explorer.core.teaching.graph import Graph
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.gradient_table import GradientTable
 from uat_explorer.plots.backprop_graph import BackpropGraphView
-from uat_explorer.qt import props
+from uat_explorer.qt import connect, props
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
 PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
@@ -125,10 +125,8 @@ class BackpropPanel(DockPanel):
         self.view.neuronClicked.connect(state.view.select_index)
         self.view.nodeClicked.connect(self._node_clicked)
         plot.sampleClicked.connect(state.view.set_probe_sample)
-        state.document.derivedChanged.connect(self._refresh_soon)
-        state.view.probeChanged.connect(self.refresh)
-        state.view.selectionChanged.connect(self.refresh)
-        state.document.settingsChanged.connect(self._refresh_soon)
+        connect(self._refresh_soon, state.document.derivedChanged, state.document.settingsChanged)
+        connect(self.refresh, state.view.probeChanged, state.view.selectionChanged)
 
     # -- which sample, which loss -----------------------------------------------------------
     @property
@@ -228,13 +226,7 @@ class BackpropPanel(DockPanel):
         order = self.graph.forward_order()
         if self.values is None or (len(self.values) == len(order) and self.grads):
             self.values, self.grads = set(), set()  # start a new walk through
-        pending = [key for key in order if key not in self.values]
-        if not pending:
-            return False
-        self.values.add(pending[0])
-        self.current = pending[0]
-        self.refresh()
-        return True
+        return self._reveal_next(order, self.values)
 
     def step_backward(self) -> bool:
         """Reveal the next gradient (the forward pass first completes); False when done."""
@@ -243,10 +235,14 @@ class BackpropPanel(DockPanel):
         if self.grads is None:
             self.grads = set()
         self.values = {n.key for n in self.graph.nodes}
-        pending = [key for key in self.graph.backward_order() if key not in self.grads]
+        return self._reveal_next(self.graph.backward_order(), self.grads)
+
+    def _reveal_next(self, order: list[str], shown: set[str]) -> bool:
+        """The first node of ``order`` not yet ``shown`` joins it and is marked."""
+        pending = [key for key in order if key not in shown]
         if not pending:
             return False
-        self.grads.add(pending[0])
+        shown.add(pending[0])
         self.current = pending[0]
         self.refresh()
         return True

@@ -29,7 +29,7 @@ from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
-from uat_explorer.qt import props
+from uat_explorer.qt import connect, props
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -131,18 +131,19 @@ class ConstructPanel(QWidget):
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.steepness.valueChanged.connect(lambda _: self._sweep_soon())
         self.count.valueChanged.connect(self._count_typed)
-        self.slider.sliderPressed.connect(self._drag_started)
-        self.slider.sliderReleased.connect(self._drag_ended)
-        self.slider.valueChanged.connect(self._slid)
+        slider = self.slider
+        slider.sliderPressed.connect(self._drag_started)
+        slider.sliderReleased.connect(self._drag_ended)
+        slider.valueChanged.connect(self._slid)
         self.build.clicked.connect(lambda: self.build_count(self.count.value()))
         self.find_button.clicked.connect(self.find_n)
         self.epsilon.valueChanged.connect(lambda value: self.plot.show_epsilon(value))
         self.compare.toggled.connect(self._compare_toggled)
-        self.comparison.progressed.connect(self._compare_progressed)
-        self.comparison.finished.connect(self._compare_finished)
-        self.comparison.failed.connect(self._compare_failed)
-        state.document.targetChanged.connect(self._sweep_soon)
-        state.document.settingsChanged.connect(self._sweep_soon)
+        comparison = self.comparison
+        comparison.progressed.connect(self._compare_progressed)
+        comparison.finished.connect(self._compare_finished)
+        comparison.failed.connect(self._compare_failed)
+        connect(self._sweep_soon, state.document.targetChanged, state.document.settingsChanged)
         self._mode_changed()
 
     # -- what to build ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -26,3 +26,13 @@ class DockPanel(QWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self.state, self.training, self.plot = context.state, context.training, context.plot
+
+    def stack(self, controls: QLayout, *rows: QWidget) -> None:
+        """Controls at the top, then ``rows`` one under the other; the last (the panel's
+        view) takes the room that is left."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(controls)
+        for row in rows[:-1]:
+            layout.addWidget(row)
+        layout.addWidget(rows[-1], 1)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 from superqt.utils import qdebounced, qthrottled
@@ -39,7 +38,7 @@ from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
 from uat_explorer.plots.landscape_plot import LandscapePlot
-from uat_explorer.qt import props
+from uat_explorer.qt import connect, props
 
 MODES = {"Two parameters": 2, "One parameter": 1}
 GRIDS = {"100 × 100": 100, "200 × 200": 200}
@@ -95,12 +94,7 @@ class LandscapePanel(DockPanel):
         controls.addStretch(1)
         for button in (self.fit, self.step, self.export):
             controls.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(controls)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addWidget(self.plot, 1)
+        self.stack(controls, self.note, self.message, self.plot)
 
         self.names: list[str] = []
         self.ys: np.ndarray | None  # None: a curve over one parameter
@@ -116,16 +110,23 @@ class LandscapePanel(DockPanel):
         self._view_moved = qdebounced(self._recompute_view, 300, parent=self)
 
         self._fill_names()
-        self.mode.currentIndexChanged.connect(self._choice_changed)
-        self.x_combo.currentIndexChanged.connect(self._choice_changed)
-        self.y_combo.currentIndexChanged.connect(self._choice_changed)
+        connect(
+            self._choice_changed,
+            self.mode.currentIndexChanged,
+            self.x_combo.currentIndexChanged,
+            self.y_combo.currentIndexChanged,
+        )
         self.grid_combo.currentIndexChanged.connect(lambda _: self._restart())
         self.fit.clicked.connect(self.fit_view)
         self.step.clicked.connect(self.step_by_hand)
         state.document.structureChanged.connect(self._structure_changed)
-        state.document.derivedChanged.connect(self._refresh_soon)
-        state.document.settingsChanged.connect(self._refresh_soon)
-        state.document.targetChanged.connect(self._refresh_soon)
+        document = state.document
+        connect(
+            self._refresh_soon,
+            document.derivedChanged,
+            document.settingsChanged,
+            document.targetChanged,
+        )
         state.document.stepChanged.connect(self._step_changed)
         training.progressed.connect(self._record_path)
         training.runningChanged.connect(self._running_changed)

@@ -144,9 +144,10 @@ class RaceWindow(QWidget):
         self.run.clicked.connect(self.toggle)
         self.keep.clicked.connect(self.keep_selected)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.runner.updated.connect(self._redraw_soon)
-        self.runner.finished.connect(self._finished)
-        self.runner.failed.connect(self._failed)
+        runner = self.runner
+        runner.updated.connect(self._redraw_soon)
+        runner.finished.connect(self._finished)
+        runner.failed.connect(self._failed)
         self.reset_configs()
         self._say(
             "Choose up to four settings and press Run: each trains a copy of the current"

@@ -144,6 +144,20 @@ PANELS: list[Panel[Any]] = [
 ]
 
 
+class PanelOf(Generic[W]):
+    """A window's attribute that is a panel's widget, built when first asked for."""
+
+    def __init__(self, panel: Panel[W]) -> None:
+        self.panel = panel
+
+    def __get__(self, window: HasPanels, owner: type[HasPanels]) -> W:
+        return window.panels.get(self.panel)
+
+
+class HasPanels(Protocol):
+    panels: PanelContents
+
+
 class PanelContents:
     """The panels' own widgets. A lazy panel is built the first time its dock shows, or
     the first time it is asked for here."""

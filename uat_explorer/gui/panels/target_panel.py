@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from uat_explorer.core import PRESETS, InputError, Target, load_csv
 from uat_explorer.core.targets.expression import function_names
 from uat_explorer.model.state import AppState
-from uat_explorer.qt import props
+from uat_explorer.qt import connect, props
 
 BAD_INPUT_STYLE = "QLineEdit { border: 2px solid #d32f2f; border-radius: 3px; }"
 
@@ -84,8 +84,7 @@ class TargetPanel(QWidget):
         self.expression.textEdited.connect(self._typed)
         self.load.clicked.connect(self._ask_for_csv)
         self.draw.toggled.connect(self.drawToggled)
-        self.low.editingFinished.connect(self._domain_edited)
-        self.high.editingFinished.connect(self._domain_edited)
+        connect(self._domain_edited, self.low.editingFinished, self.high.editingFinished)
         state.document.targetChanged.connect(self.show_target)
         self.show_target()
 

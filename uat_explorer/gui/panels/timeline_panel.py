@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 from superqt.utils import qdebounced, qthrottled
 
 from uat_explorer.core.io.export_data import write_table
@@ -99,12 +99,7 @@ class TimelinePanel(DockPanel):
         top.addWidget(self.scrub, 1)
         top.addWidget(self.live)
         top.addWidget(self.export)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addWidget(self.view, 1)
+        self.stack(top, self.note, self.message, self.view)
 
         self.scrubbed: int | None = None
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)

@@ -35,7 +35,7 @@ from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS, Stop
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.workers.training_controller import STEP_CHUNK
-from uat_explorer.qt import props
+from uat_explorer.qt import connect, props
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
 SPEED_PER_DECADE, SPEED_DECADES = 8, 4  # 1 … 10,000 steps a frame on a log scale
@@ -241,10 +241,14 @@ class TrainingPanel(DockPanel):
         self.seed.valueChanged.connect(lambda seed: state.editor.update_settings(seed=seed))
         controller.runningChanged.connect(self._show_running)
         controller.notice.connect(self.show_message)
-        state.document.settingsChanged.connect(self.show_settings)
-        state.view.paceChanged.connect(self.show_settings)
-        state.document.structureChanged.connect(self.show_settings)
-        state.document.targetChanged.connect(self.show_settings)
+        document = state.document
+        connect(
+            self.show_settings,
+            document.settingsChanged,
+            document.structureChanged,
+            document.targetChanged,
+            state.view.paceChanged,
+        )
         self.show_settings()
         self._show_step_note()
 

@@ -18,6 +18,7 @@ from uat_explorer.core.workers.training import Job, Progress
 from uat_explorer.gui.workers.worker_client import WorkerClient
 from uat_explorer.model.document import DivergedRun
 from uat_explorer.model.state import AppState
+from uat_explorer.qt import connect
 
 PAUSE_WAIT = 1.0
 """Seconds a pause waits for the worker's last weights; a worker busy with one long step
@@ -47,8 +48,7 @@ class TrainingController(QObject):
         self.client.received.connect(self._show)
         self.client.lost.connect(self._worker_lost)
         state.editor.aboutToEdit.connect(self.pause)
-        state.document.settingsChanged.connect(self._send_settings)
-        state.view.paceChanged.connect(self._send_settings)
+        connect(self._send_settings, state.document.settingsChanged, state.view.paceChanged)
 
     @property
     def busy(self) -> bool:

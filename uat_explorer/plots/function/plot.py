@@ -30,6 +30,7 @@ from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
 from uat_explorer.plots.function.stroke import DrawingViewBox, StrokeOverlay
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
+from uat_explorer.qt import connect
 
 OUTPUT_POINTS = 1001
 COMPONENT_STRIDE = 5
@@ -122,8 +123,7 @@ class FunctionPlot(ThemedPlot):
         state.document.weightsChanged.connect(self.refresh_network)
         state.document.outputBiasChanged.connect(self.update_output)
         state.document.targetChanged.connect(self.refresh_target)
-        state.view.selectionChanged.connect(self.restyle_components)
-        state.view.soloChanged.connect(self.restyle_components)
+        connect(self.restyle_components, state.view.selectionChanged, state.view.soloChanged)
         state.view.liveRebuildChanged.connect(self._live_rebuild)
         self.apply_theme()
         self.refresh_target()
