@@ -86,7 +86,7 @@ def _mutated(change) -> dict:
         (lambda d: d.update(domain="wide"), "domain must be a list of two numbers"),
         (
             lambda d: d["optimizer"].update(learning_rate=-1),
-            r"optimizer.learning_rate must lie in \(0",
+            r"optimizer.learning_rate must lie in \[1e-10",
         ),
         (lambda d: d["optimizer"].update(name="rmsprop"), "optimizer.name must be one of"),
         (

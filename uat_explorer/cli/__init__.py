@@ -1,7 +1,9 @@
 """The `uat-explorer` command: the window, or headless `fit`, `construct`, `render`,
 `landscape` and `compare`; `--install-desktop-entry` puts the app in a Linux menu.
 
-Exit codes: 0 success; 2 bad input (one line on stderr); 1 anything unexpected.
+Exit codes: 0 success; 2 bad input (one line on stderr); 1 anything unexpected; 130
+interrupted. Every file a command writes is checked first and written only if the whole
+command succeeds.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from uat_explorer.cli import (
     race_command,
     render_command,
 )
-from uat_explorer.cli.common import Parser
+from uat_explorer.cli.common import Parser, quiet_numbers
+from uat_explorer.cli.outputs import check_outputs
 from uat_explorer.core import InputError
+from uat_explorer.core.files import all_or_nothing
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 COMMANDS = {
@@ -79,7 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(done.code or 0)
     pin_blas_to_one_thread()
     try:
-        return args.handler(args) if args.command else _no_command(args)
+        if not args.command:
+            return _no_command(args)
+        check_outputs(args)
+        with quiet_numbers(), all_or_nothing():
+            code: int = args.handler(args)
+        return code
     except InputError as error:
         print(f"uat-explorer: error: {error}", file=sys.stderr)
         return 2

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import re
 import sys
 import time
+import warnings
+from collections.abc import Iterator
 from typing import Any, TypeAlias
+
+import numpy as np
 
 from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, load_csv
 from uat_explorer.core.targets.target import check_domain
@@ -19,10 +25,42 @@ DEFAULT_SAMPLES = 256
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but its errors are one line, like ours."""
+    """argparse, but its errors are one line, like ours, and a negative number in
+    scientific notation (--range -1e-3 1e-3) is a number, not an option."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+_NEGATIVE = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^-(?:inf|nan)$")
+
+
+@contextlib.contextmanager
+def quiet_numbers() -> Iterator[None]:
+    """No numpy or library RuntimeWarning reaches the terminal: every result a command
+    reports is checked for being finite and said in words instead."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def finite_or_none(value: Any) -> Any:
+    """JSON without NaN or Infinity (strict parsers refuse them): such numbers are null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_none(v) for v in value]
+    return value
+
+
+def print_json(result: dict[str, Any]) -> None:
+    print(json.dumps(finite_or_none(result), allow_nan=False))
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
@@ -71,7 +109,7 @@ def summary(session: Session, metrics: FitMetrics, steps: int, seconds: float) -
     return {
         "target": session.target.text,
         "domain": list(session.domain),
-        "samples": session.samples,
+        "samples": int(session.training_data()[0].size),
         "neurons": session.network.size,
         "activation": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none"),
         "steps": steps,
@@ -83,7 +121,7 @@ def summary(session: Session, metrics: FitMetrics, steps: int, seconds: float) -
 
 def print_summary(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result))
+        print_json(result)
         return
     low, high = result["domain"]
     print(f"target      {result['target']} on [{low:.6g}, {high:.6g}]")
@@ -129,3 +167,25 @@ class ProgressLine:
     def finish(self) -> None:
         if self.shown and self.terminal:
             print(file=sys.stderr)
+
+
+MAX_JOB_SECONDS = 600.0
+"""A command estimated to take longer than ten minutes is refused before it starts."""
+
+
+def refuse_if_too_long(seconds: float, what: str, smaller: str) -> None:
+    """An InputError with the estimate if ``seconds`` (measured on a first part of the
+    work, scaled up) is beyond MAX_JOB_SECONDS."""
+    if seconds > MAX_JOB_SECONDS:
+        raise InputError(
+            f"{what} would take about {_duration(seconds)} on this machine (the limit is"
+            f" {_duration(MAX_JOB_SECONDS)}): {smaller}"
+        )
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 7200:
+        return f"{seconds / 3600:.0f} hours"
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import time
 
@@ -12,8 +11,15 @@ import numpy as np
 from uat_explorer.cli import common, exports
 from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
 from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.io.session_schema import MAX_PARAMETER
 from uat_explorer.core.targets.target import check_samples
-from uat_explorer.core.teaching.construct import MODES, fitted_slope, smallest_count, sweep
+from uat_explorer.core.teaching.construct import (
+    MODES,
+    SIGMOID_SPAN,
+    fitted_slope,
+    smallest_count,
+    sweep,
+)
 
 
 def add_parser(commands: common.Commands) -> None:
@@ -27,8 +33,8 @@ def add_parser(commands: common.Commands) -> None:
     build.add_argument(
         "--steepness",
         type=float,
-        default=1.0,
-        help="sigmoids mode: each rise this many sample spacings wide (1)",
+        help=f"sigmoids mode: each rise this many sample spacings wide, {MIN_STEEPNESS:g} to"
+        f" {MAX_STEEPNESS:g} (1)",
     )
     build.add_argument(
         "--sweep",
@@ -46,15 +52,39 @@ def add_parser(commands: common.Commands) -> None:
     build.set_defaults(handler=run)
 
 
+MIN_STEEPNESS, MAX_STEEPNESS = 1e-3, 1e4
+"""Rises from a thousandth of a sample spacing (a step, to the eye) to ten thousand."""
+
+
 def _check_numbers(args: argparse.Namespace) -> None:
+    """Every number and every combination, before any work: an option that would have no
+    effect is refused, never ignored."""
     if args.sweep is not None:
         low, high = args.sweep
         if not 1 <= low <= high <= MAX_NEURONS:
             raise InputError(f"--sweep A B needs 1 ≤ A ≤ B ≤ {MAX_NEURONS}, got {low} {high}")
+        if args.mode == "bumps" and low == high and low % 2:
+            raise InputError(
+                f"bumps come in pairs of steps: --sweep {low} {high} holds no even count"
+            )
+        for key in ("export_svg", "export_params", "export_gif", "session_out", "epsilon"):
+            if getattr(args, key, None) is not None:
+                flag = "--" + key.replace("_", "-")
+                raise InputError(
+                    f"{flag} does not go with --sweep (a sweep writes --export-csv and"
+                    " --export-png: the table and the error against N)"
+                )
     if args.epsilon is not None and not (math.isfinite(args.epsilon) and args.epsilon > 0):
         raise InputError(f"--epsilon must be a number > 0, got {args.epsilon}")
-    if not (math.isfinite(args.steepness) and args.steepness > 0):
-        raise InputError(f"--steepness must be a number > 0, got {args.steepness}")
+    if args.steepness is not None and args.mode != "sigmoids":
+        raise InputError("--steepness is the rise of steep sigmoids: it needs --mode sigmoids")
+    steepness = 1.0 if args.steepness is None else args.steepness
+    if not (math.isfinite(steepness) and MIN_STEEPNESS <= steepness <= MAX_STEEPNESS):
+        raise InputError(
+            f"--steepness must be between {MIN_STEEPNESS:g} and {MAX_STEEPNESS:g} sample"
+            f" spacings, got {steepness:g} (the weights would not be finite)"
+        )
+    args.steepness = steepness
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +97,11 @@ def run(args: argparse.Namespace) -> int:
     x, t = base.training_data()
     spacing = float(x.max() - x.min()) / max(x.size - 1, 1)
     transition = args.steepness * spacing if args.mode == "sigmoids" else None
+    if transition is not None and not SIGMOID_SPAN / transition <= MAX_PARAMETER:
+        raise InputError(
+            f"--steepness {args.steepness:g} on these samples (spacing {spacing:.3g}) makes"
+            f" weights beyond ±{MAX_PARAMETER:g}: choose a wider rise"
+        )
     if args.sweep is not None:
         return _sweep(args, base, x, t, transition)
     started = time.perf_counter()
@@ -144,7 +179,7 @@ def _sweep(
         "exported": exported,
     }
     if args.json:
-        print(json.dumps(result))
+        common.print_json(result)
     else:
         print("neurons  max |error|  rmse")
         for p in points:

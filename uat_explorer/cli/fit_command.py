@@ -22,7 +22,7 @@ from uat_explorer.core import (
     TrainReport,
     random_network,
 )
-from uat_explorer.core.io.session import MAX_SEED
+from uat_explorer.core.io.session import MAX_SEED, MAX_STEPS
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.race import MAX_RACE_STEPS
 from uat_explorer.core.training.batches import check_batch_size
@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else DEFAULT_STEPS
     if not 0 <= steps <= MAX_RUN_STEPS:
         raise InputError(f"--steps must be 0 or more and at most {MAX_RUN_STEPS:,}, got {steps}")
-    if args.stop_mse is not None and not args.stop_mse >= 0:
-        raise InputError(f"--stop-mse must be a number ≥ 0, got {args.stop_mse}")
+    if args.stop_mse is not None and not (math.isfinite(args.stop_mse) and args.stop_mse >= 0):
+        raise InputError(f"--stop-mse must be a finite number ≥ 0, got {args.stop_mse}")
     network, seed, step = _choose_network(args, session, domain)
     base = session.optimizer if session else OptimizerSpec(DEFAULT_OPTIMIZER)
     optimizer = OptimizerSpec(
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         samples=samples,
         loss=loss,
         optimizer=optimizer,
-        stop=StopRule(max_steps=step + steps, loss_below=args.stop_mse),
+        stop=StopRule(max_steps=min(step + steps, MAX_STEPS), loss_below=args.stop_mse),
         seed=seed,
         step=step,
     )
@@ -111,9 +111,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if getattr(args, "export_gif", None):
         result, report = _record(fit, steps, args)
+        interrupted = False
     else:
         # The timeline costs time every step; it is kept only when the session is saved.
-        result, report = _train(fit, steps, record=bool(args.session_out))
+        result, report, interrupted = _train(fit, steps, record=bool(args.session_out))
     seconds = time.perf_counter() - started
     if args.session_out:
         common.save_session(result, args.session_out)
@@ -132,29 +133,43 @@ def run(args: argparse.Namespace) -> int:
         "epochs": (result.step - step) * (fit.batch_size or x.size) / x.size,
         "exported": exported,
     }
+    if interrupted:
+        output["message"] = f"interrupted at step {result.step}"
     common.print_summary(output, args.json)
     if report.diverged:
         print(f"uat-explorer: {report.diverged}", file=sys.stderr)
+    if interrupted:
+        kept = f"; {args.session_out} holds what was trained" if args.session_out else ""
+        print(
+            f"uat-explorer: interrupted after {result.step - step} of {steps} steps{kept}",
+            file=sys.stderr,
+        )
+        return 130
     return 0
 
 
-def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport]:
+def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport, bool]:
     """Train ``steps`` more steps, folding each stretch into the session's history as
-    the window does (a rollback forgets the steps after it)."""
+    the window does (a rollback forgets the steps after it). Ctrl+C ends the training,
+    not the command: what was trained is kept (the third value says so)."""
     trainer = fit.trainer(record=record)
     report = trainer.run(0)
     progress = common.ProgressLine(PROGRESS_AFTER)
     end = fit.step + steps
-    while report.stopped is None and report.diverged is None and trainer.step < end:
-        first = trainer.step
-        report = trainer.run(end - trainer.step, seconds=0.25)
-        fit.history.record(first, report.losses, report.epoch_losses, report.timeline)
-        progress.update(
-            f"fit: step {trainer.step - fit.step}/{steps}  mse {report.metrics.mse:.3e}"
-        )
+    interrupted = False
+    try:
+        while report.stopped is None and report.diverged is None and trainer.step < end:
+            first = trainer.step
+            report = trainer.run(end - trainer.step, seconds=0.25)
+            fit.history.record(first, report.losses, report.epoch_losses, report.timeline)
+            done = trainer.step - fit.step
+            progress.update(f"fit: step {done}/{steps}  mse {report.metrics.mse:.3e}")
+    except KeyboardInterrupt:
+        interrupted = True
+        report = trainer.run(0)  # the loss and metrics of the weights the last stretch left
     progress.finish()
     fit.history.truncate(trainer.step)
-    return replace(fit, network=trainer.network, step=trainer.step), report
+    return replace(fit, network=trainer.network, step=trainer.step), report, interrupted
 
 
 def _batch_size(

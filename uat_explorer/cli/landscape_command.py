@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
+import time
 
 import numpy as np
 
-from uat_explorer.cli.common import Commands
+from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
 from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
@@ -55,6 +55,26 @@ def _ranges(args: argparse.Namespace, values: list[float]) -> list[tuple[float, 
     return [check_range(low, high) for low, high in pairs]
 
 
+def _grid(landscape: Landscape, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The grid band by band, with progress past a second; refused after its first band
+    if the whole would take too long."""
+    losses = np.empty((ys.size, xs.size))
+    progress = ProgressLine()
+    started = time.perf_counter()
+    for rows, values in landscape.bands(xs, ys):
+        losses[rows] = values
+        if rows.start == 0:
+            share = rows.stop / ys.size
+            refuse_if_too_long(
+                (time.perf_counter() - started) / share,
+                f"a {xs.size} × {ys.size} grid over {landscape.x.size:,} samples",
+                "use a smaller --grid, or fewer samples",
+            )
+        progress.update(f"landscape: row {rows.stop}/{ys.size}")
+    progress.finish()
+    return losses
+
+
 def run(args: argparse.Namespace) -> int:
     names = args.params
     if len(names) > 2:
@@ -71,7 +91,12 @@ def run(args: argparse.Namespace) -> int:
     landscape = Landscape(session.network, x, t, session.loss, names)
     xs = np.linspace(*ranges[0], points)
     ys = np.linspace(*ranges[1], points) if len(names) == 2 else None
-    losses = landscape.curve(xs) if ys is None else landscape.grid(xs, ys)
+    losses = landscape.curve(xs) if ys is None else _grid(landscape, xs, ys)
+    if not np.isfinite(losses).all():
+        raise InputError(
+            "the loss is not finite over this range (the output overflows there):"
+            " choose a narrower --range"
+        )
     exported: dict[str, str] = {}
     if args.export_csv:
         from uat_explorer.export.landscape import write_landscape_csv
@@ -105,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         "exported": exported,
     }
     if args.json:
-        print(json.dumps(result))
+        print_json(result)
     else:
         where = ", ".join(f"{k} = {v:.4g}" for k, v in lowest.items())
         print(f"landscape   loss over {' and '.join(names)} ({points} points per axis)")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
+import time
 
-from uat_explorer.cli.common import Commands
+import numpy as np
+
+from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
 from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
-from uat_explorer.core import OPTIMIZERS, InputError, Session
+from uat_explorer.core import OPTIMIZERS, InputError, OptimizerSpec, Session
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import (
     DEFAULT_RATES,
@@ -16,6 +18,7 @@ from uat_explorer.core.teaching.race import (
     race,
     race_specs,
     race_table,
+    race_trainer,
 )
 
 
@@ -53,6 +56,33 @@ def add_parser(commands: Commands) -> None:
     compare.set_defaults(handler=run)
 
 
+PROBE_STEPS = 30
+
+
+def _refuse_long_races(
+    session: Session,
+    x: np.ndarray,
+    t: np.ndarray,
+    specs: list[OptimizerSpec],
+    steps: int,
+    batch_size: int | None,
+) -> None:
+    """Time a few steps of each run first and refuse a race that would not finish."""
+    seconds = 0.0
+    for spec in specs:
+        trainer = race_trainer(session.network, x, t, session.loss, spec, steps, batch_size)
+        started = time.perf_counter()
+        report = trainer.run(min(PROBE_STEPS, steps), seconds=1.0)
+        per_step = (time.perf_counter() - started) / max(report.steps_run, 1)
+        seconds += per_step * steps
+    refuse_if_too_long(
+        seconds,
+        f"{len(specs)} runs of {steps:,} steps ({session.network.size} neurons, {x.size:,}"
+        " samples)",
+        "use fewer --steps, fewer runs, or a session with fewer samples",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     check_race_steps(args.steps)
     if args.export_png or args.export_svg:
@@ -65,7 +95,18 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(target) and target >= 0):
         raise InputError(f"--target-loss must be a number ≥ 0, got {target}")
     x, t = session.training_data()
-    runs = race(session.network, x, t, session.loss, specs, args.steps, target)
+    batch = session.batch_schedule(x.size)
+    size = batch.size if batch is not None else None
+    _refuse_long_races(session, x, t, specs, args.steps, size)
+    line = ProgressLine()
+
+    def progress(run: int, step: int) -> None:
+        line.update(f"compare: run {run + 1}/{len(specs)}, step {step:,}/{args.steps:,}")
+
+    runs = race(
+        session.network, x, t, session.loss, specs, args.steps, target, size, session.seed, progress
+    )
+    line.finish()
     exported: dict[str, str] = {}
     if args.export_csv:
         header, rows = race_table(runs)
@@ -84,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         "exported": exported,
     }
     if args.json:
-        print(json.dumps(result))
+        print_json(result)
         return 0
     print(f"race        {len(runs)} runs of {args.steps:,} steps, target loss {target:g}")
     for run in runs:

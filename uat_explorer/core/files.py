@@ -8,17 +8,22 @@ link), and never onto a device, a pipe or a folder.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from uat_explorer.core.errors import InputError
 
 STALE_TEMP_SECONDS = 60.0
 """A temporary file of ours older than this was left by a save that was killed."""
+
+_STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
 
 
 def read_regular(path: str | Path, limit: int, what: str = "file") -> bytes:
@@ -105,10 +110,34 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+        staged = _STAGED.get()
+        if staged is not None:
+            staged.append((Path(temp), target))
+            return
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Every atomic write inside the block is held back, fully written beside its target,
+    and renamed over it only if the block ends without an error; otherwise the written
+    files are deleted. So a command whose last output fails leaves nothing behind."""
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    else:
+        for temp, target in staged:
+            os.replace(temp, target)
+    finally:
+        _STAGED.reset(token)
 
 
 def _remove_stale_temps(folder: Path, prefix: str) -> None:

@@ -30,7 +30,12 @@ from uat_explorer.core.targets.target import (
 )
 from uat_explorer.core.training.batches import check_batch_size
 from uat_explorer.core.training.history import TrainingHistory
-from uat_explorer.core.training.optimizers import MAX_LEARNING_RATE, OPTIMIZERS, OptimizerSpec
+from uat_explorer.core.training.optimizers import (
+    MAX_LEARNING_RATE,
+    MIN_LEARNING_RATE,
+    OPTIMIZERS,
+    OptimizerSpec,
+)
 from uat_explorer.core.training.trainer import MAX_STEPS, PLATEAU_STEPS, StopRule
 
 if TYPE_CHECKING:
@@ -135,7 +140,7 @@ def _read_optimizer(root: Fields) -> OptimizerSpec:
     fields = root.child("optimizer")
     return OptimizerSpec(
         fields.choice("name", OPTIMIZERS),
-        fields.number("learning_rate", low=0.0, high=MAX_LEARNING_RATE, open_low=True),
+        fields.number("learning_rate", low=MIN_LEARNING_RATE, high=MAX_LEARNING_RATE),
     )
 
 
@@ -196,7 +201,7 @@ def check_representable(network: Network) -> None:
             if not (math.isfinite(value) and abs(value) <= MAX_PARAMETER):
                 raise SessionError(
                     f"network.neurons[{j}].{key} is {value:g}, beyond the ±{MAX_PARAMETER:g}"
-                    " a session holds: reset the weights, or undo what made them so"
+                    " a session holds: train with a smaller learning rate, or reset the weights"
                 )
     if not (math.isfinite(network.c) and abs(network.c) <= MAX_PARAMETER):
         raise SessionError(f"network.c is {network.c:g}, beyond ±{MAX_PARAMETER:g}")

@@ -23,6 +23,10 @@ STEEPNESS = 200.0
 
 MODES = ("staircase", "bumps", "sigmoids")
 """Steps in a staircase, bumps (pairs of steps), or a staircase of steep sigmoids."""
+NOT_FINITE = (
+    "the target is not finite everywhere on the domain (a construction samples it between"
+    " the points)"
+)
 SIGMOID_SPAN = 4.0
 """A sigmoid rises from 12 % to 88 % while z crosses [−2, 2]: 4/w wide in x."""
 
@@ -54,7 +58,7 @@ def construct(
         raise InputError(f"bumps come in pairs of steps: use an even number, not {count}")
     width, inner, heights = _levels(target, low, high, _slices(mode, count))
     if not np.isfinite(heights).all():
-        raise InputError("the target is not finite everywhere on the domain")
+        raise InputError(NOT_FINITE)
     if mode == "staircase":
         positions, v, c = inner, np.diff(heights), float(heights[0])
     else:
@@ -124,6 +128,8 @@ def sweep(
         else:
             _, inner, heights = _levels(target, low, high, _slices(mode, count))
             y = heights[np.searchsorted(inner, x, side="right")]
+        if not np.isfinite(y).all():
+            raise InputError(NOT_FINITE)
         with np.errstate(all="ignore"):
             error = np.abs(y - t)
         points.append(SweepPoint(count, float(error.max()), float(np.sqrt(np.mean(error * error)))))

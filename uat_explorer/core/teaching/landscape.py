@@ -39,9 +39,19 @@ def check_grid(points: int) -> int:
     return points
 
 
+MAX_VALUE = 1e30
+"""The largest |parameter| a session holds: a landscape beyond it shows no network."""
+
+
 def check_range(low: float, high: float) -> tuple[float, float]:
+    """Two finite numbers, the first smaller, within ±MAX_VALUE (so the width is finite)."""
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise InputError(f"a range needs two finite numbers, the first smaller: {low:g} {high:g}")
+    if max(abs(low), abs(high)) > MAX_VALUE:
+        raise InputError(
+            f"a range must lie within ±{MAX_VALUE:g}, the largest a parameter can be:"
+            f" {low:g} {high:g}"
+        )
     return float(low), float(high)
 
 

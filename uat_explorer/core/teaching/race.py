@@ -9,6 +9,7 @@ worker process streaming them to the window.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,26 +133,50 @@ def race(
     specs: list[OptimizerSpec],
     steps: int,
     target_loss: float = DEFAULT_TARGET_LOSS,
+    batch_size: int | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[RaceRun]:
-    """Train a copy of ``network`` under each spec for ``steps`` steps, one after another;
-    every run counts its steps from 0."""
+    """Train a copy of ``network`` under each spec for ``steps`` steps, one after another
+    (with ``batch_size`` samples a step, shuffled from ``seed``, as the session trains);
+    every run counts its steps from 0. ``progress(run, step)`` now and then."""
     check_race_steps(steps)
     runs = []
-    for spec in specs:
-        trainer = Trainer(network, x, t, loss, spec, race_stop(steps))
+    for k, spec in enumerate(specs):
+        trainer = race_trainer(network, x, t, loss, spec, steps, batch_size, seed)
         run = RaceRun(spec, target_loss)
-        report = trainer.run(steps)
-        run.update(
-            0,
-            report.losses,
-            report.loss,
-            trainer.network,
-            True,
-            report.diverged_step,
-            report.diverged_run,
-        )
+        done = False
+        while not done:
+            first = trainer.step
+            report = trainer.run(steps - first, seconds=0.25)
+            done = bool(report.stopped or report.diverged or report.steps_run == 0)
+            run.update(
+                first,
+                report.losses,
+                report.loss,
+                trainer.network,
+                done,
+                report.diverged_step,
+                report.diverged_run,
+            )
+            if progress is not None:
+                progress(k, trainer.step)
         runs.append(run)
     return runs
+
+
+def race_trainer(
+    network: Network,
+    x: ArrayLike,
+    t: ArrayLike,
+    loss: str,
+    spec: OptimizerSpec,
+    steps: int,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> Trainer:
+    """One run's trainer: from the same weights, the whole budget, the session's batches."""
+    return Trainer(network, x, t, loss, spec, race_stop(steps), 0, batch_size, seed)
 
 
 def race_table(runs: list[RaceRun]) -> tuple[list[str], list[list[object]]]:

@@ -172,6 +172,8 @@ OPTIMIZER_LABELS = {
 
 MAX_LEARNING_RATE = 1000.0
 """Far past divergence already; anything larger is a typo."""
+MIN_LEARNING_RATE = 1e-10
+"""Below this a float32 step rounds to nothing: training would run and learn nothing."""
 
 
 @dataclass(frozen=True)
@@ -185,9 +187,10 @@ class OptimizerSpec:
         if self.name not in OPTIMIZERS:
             known = ", ".join(OPTIMIZERS)
             raise InputError(f"unknown optimizer {self.name!r} (known: {known})")
-        if not (np.isfinite(self.learning_rate) and 0 < self.learning_rate <= MAX_LEARNING_RATE):
+        rate = self.learning_rate
+        if not (np.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
             raise InputError(
-                f"learning rate must be a number in (0, {MAX_LEARNING_RATE:g}],"
+                f"learning rate must be a number in [{MIN_LEARNING_RATE:g}, {MAX_LEARNING_RATE:g}],"
                 f" got {self.learning_rate!r}"
             )
 

@@ -278,10 +278,10 @@ class Trainer:
             self.history.truncate(step)
             self.reset_optimizer()
             final_loss = problem.loss_and_grad(theta, grad)
-        elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
-            stopped = f"step budget of {self.stop.max_steps} reached"
         elif stopped is None and step >= MAX_STEPS:
             stopped = f"the step count reached {MAX_STEPS:,}, the most a session holds"
+        elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
+            stopped = f"step budget of {self.stop.max_steps} reached"
         self._best_loss, self._best_step = best_loss, best_step
         self.step = step
         return TrainReport(

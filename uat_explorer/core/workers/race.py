@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from uat_explorer.core.nn.network import Network
-from uat_explorer.core.teaching.race import race_stop
+from uat_explorer.core.teaching.race import race_trainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
-from uat_explorer.core.training.trainer import Trainer
 from uat_explorer.core.workers.messages import Failed, Finished
 from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
@@ -32,6 +31,8 @@ class RaceJob:
     loss: str
     specs: list[OptimizerSpec]
     steps: int
+    batch_size: int | None = None
+    seed: int = 0
 
 
 @dataclass
@@ -70,7 +71,7 @@ def serve_race(channel: Channel) -> None:
 
 def _race(conn: Channel, job: RaceJob) -> None:
     trainers = [
-        Trainer(job.network, job.x, job.t, job.loss, spec, race_stop(job.steps))
+        race_trainer(job.network, job.x, job.t, job.loss, spec, job.steps, job.batch_size, job.seed)
         for spec in job.specs
     ]
     pending = list(range(len(trainers)))

@@ -199,6 +199,7 @@ class RaceWindow(QWidget):
             return False
         self.training.pause()  # two cores: the race gets one of them to itself
         x, t = self.state.document.training_data()
+        batches = self.state.document.batch_schedule()
         self.runner.start(
             self.state.document.network,
             x,
@@ -207,6 +208,8 @@ class RaceWindow(QWidget):
             specs,
             self.steps.value(),
             self.target.value(),
+            batches.size if batches is not None else None,
+            self.state.document.session.seed,
         )
         self.run.setText("Stop")
         self.keep.setEnabled(False)

@@ -40,12 +40,15 @@ class RaceRunner(QObject):
         specs: list[OptimizerSpec],
         steps: int,
         target_loss: float,
+        batch_size: int | None = None,
+        seed: int = 0,
     ) -> None:
-        """Start the race's process (in the background) and send it the job."""
+        """Start the race's process (in the background) and send it the job; every run
+        trains as the session does (``batch_size`` samples a step, shuffled from ``seed``)."""
         self.stop()
         self.runs = [RaceRun(spec, target_loss) for spec in specs]
         self.client.start()
-        self.client.send(RaceJob(network.copy(), x, t, loss, specs, steps))
+        self.client.send(RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed))
         self.client.expect(True)
         self.updated.emit()
 
