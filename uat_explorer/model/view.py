@@ -75,6 +75,7 @@ class ViewStateView(Protocol):
     soloChanged: SignalInstance
     probeChanged: SignalInstance
     liveRebuildChanged: SignalInstance
+    presentationChanged: SignalInstance
 
     @property
     def selected(self) -> int | None: ...
@@ -93,6 +94,9 @@ class ViewStateView(Protocol):
 
     @property
     def live_rebuild(self) -> bool: ...
+
+    @property
+    def text_scale(self) -> float: ...
 
 
 class ModelView(Protocol):

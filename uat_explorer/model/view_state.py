@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
+from uat_explorer.core.io.view import MAX_SCALE, MIN_SCALE
 from uat_explorer.model.document import Document
 
+DEFAULT_SCALE = 1.5
+"""Presentation mode's text and lines, ×1.5 by default (1–3× in the settings)."""
 DEFAULT_PACE = 2
 """Steps per frame at start: Adam fits the opening sin(x) in ~600 steps, so at 60 frames
 a second the first fit unfolds over about five seconds, slow enough to watch."""
@@ -25,6 +28,7 @@ class ViewState(QObject):
     probeChanged = Signal()  # the sample (or the scope) the backprop views look at
     paceChanged = Signal()  # steps per frame: how training is watched (not saved)
     liveRebuildChanged = Signal(bool)  # a drag rebuilds the network at every tick
+    presentationChanged = Signal()  # presentation mode or its scale: text and lines resize
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +39,8 @@ class ViewState(QObject):
         self.probe_scope = "sample"  # backprop's loss: "sample" (ℓ of it) or "batch" (L)
         self.steps_per_frame = DEFAULT_PACE  # 0: as many as fit
         self.live_rebuild = False
+        self.presenting = False
+        self.presentation_scale = DEFAULT_SCALE  # how much larger text and lines grow
         # Connected before any view is built, so views hear the structure change with the
         # selection already consistent.
         document.structureChanged.connect(self._drop_gone)
@@ -86,6 +92,22 @@ class ViewState(QObject):
         if steps != self.steps_per_frame:
             self.steps_per_frame = steps
             self.paceChanged.emit()
+
+    @property
+    def text_scale(self) -> float:
+        """How much larger than normal text and lines are drawn (1: not presenting)."""
+        return self.presentation_scale if self.presenting else 1.0
+
+    def set_presenting(self, on: bool, scale: float | None = None) -> None:
+        """Presentation mode on or off, optionally at another scale (1–3)."""
+        if scale is not None:
+            scale = min(max(scale, MIN_SCALE), MAX_SCALE)
+        changed = on != self.presenting or (scale is not None and scale != self.presentation_scale)
+        self.presenting = on
+        if scale is not None:
+            self.presentation_scale = scale
+        if changed:
+            self.presentationChanged.emit()
 
     def set_live_rebuild(self, on: bool) -> None:
         """A gesture (dragging the construction's neuron count) replaces the network at

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 
 # Okabe & Ito's colour-blind-safe hues (their blue is the output's, their black the
 # target's), plus Paul Tol's wine and teal for more neurons; each is darkened on light
@@ -109,8 +109,46 @@ def style_plot(plot: pg.PlotWidget, colors: PlotColors) -> None:
             label.setText(label.text)  # setLabelTextColor alone does not re-render
 
 
+BASE_POINTS = 9.0
+"""The size of a plot's tick labels, legend and axis titles at scale 1."""
+
+
+def scaled_font(scale: float, points: float = BASE_POINTS, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(points * scale)
+    font.setBold(bold)
+    return font
+
+
+def scale_text(plot: pg.PlotWidget, scale: float) -> None:
+    """Tick labels, axis titles and the legend of ``plot`` at ``scale`` times their size."""
+    font = scaled_font(scale)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=font, tickTextOffset=int(3 * scale))
+        axis.label.setFont(font)
+        axis.resizeEvent()
+    legend = plot.getPlotItem().legend
+    if legend is not None:
+        legend.setLabelTextSize(f"{BASE_POINTS * scale:.1f}pt")
+        for _sample, label in legend.items:
+            label.setText(label.text)
+
+
 class ThemedPlot(pg.PlotWidget):
-    """A plot that restyles itself when the system palette changes (light ↔ dark)."""
+    """A plot that restyles itself when the system palette changes (light ↔ dark) and
+    grows its text and lines for a projector (``set_scale``)."""
+
+    line_scale = 1.0
+    """Line widths and markers: the export's pixel scale times the text scale."""
+    text_scale = 1.0
+
+    def set_scale(self, text: float, pixels: float = 1.0) -> None:
+        """Text ``text`` times its size (presentation mode), lines ``text × pixels``
+        times as wide (an export at ``pixels`` times the pixels)."""
+        self.text_scale, self.line_scale = text, text * pixels
+        scale_text(self, text)
+        self.apply_theme()
 
     def apply_theme(self) -> None:
         style_plot(self, plot_colors(self.palette()))

@@ -22,6 +22,7 @@ from uat_explorer.core.io.session_schema import (
     session_from_dict,
     session_to_dict,
 )
+from uat_explorer.core.io.view import ViewSettings
 from uat_explorer.core.nn.initialize import random_network
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.targets.target import PRESETS, Target
@@ -66,6 +67,9 @@ class Session:
     """Samples per step of stochastic gradient descent; None: every step uses all."""
     history: TrainingHistory = field(default_factory=TrainingHistory, compare=False)
     """The loss curve and timeline so far (shared by copies: it only grows by training)."""
+    view: ViewSettings = field(default_factory=ViewSettings, compare=False)
+    """How the window showed it (workspace, panels, their choices); the window fills it
+    when it saves."""
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.target.samples(self.domain, self.samples)

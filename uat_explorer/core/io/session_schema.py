@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.fields import Fields, kind_of
+from uat_explorer.core.io.view import read_view
 from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.losses import LOSSES
 from uat_explorer.core.nn.network import MAX_NEURONS, Network, Neuron
@@ -41,9 +42,9 @@ from uat_explorer.core.training.trainer import MAX_STEPS, PLATEAU_STEPS, StopRul
 if TYPE_CHECKING:
     from uat_explorer.core.io.session import Session
 
-VERSION = 2
-READABLE = (1, 2)
-"""Version 1 had no batch size and no history; it still opens."""
+VERSION = 3
+READABLE = (1, 2, 3)
+"""Version 1 had no batch size and no history, version 2 no view; both still open."""
 MAX_SEED = 2**32 - 1
 MAX_NEURON_ID = 2**31 - 1
 MAX_PARAMETER = 1e30
@@ -188,6 +189,7 @@ FIELDS: tuple[_Field, ...] = (
         "batch_size",
         since=2,
     ),
+    _Field("view", lambda s: s.view.to_dict(), lambda r: read_view(r.get("view")), "view", 3),
 )
 """Every field but the neurons' ids (inside "network") and the history (read last: it is
 checked against the step count)."""
@@ -208,8 +210,9 @@ def check_representable(network: Network) -> None:
 
 
 def comparable(session: Session) -> list[Any]:
-    """What two sessions must share to be equal: every field, the history excepted."""
-    return [field.write(session) for field in FIELDS] + [session.neuron_ids]
+    """What two sessions must share to be equal: every field but how they came about
+    (the history) and how they were shown (the view)."""
+    return [field.write(session) for field in FIELDS if field.key != "view"] + [session.neuron_ids]
 
 
 def session_to_dict(session: Session) -> dict[str, Any]:

@@ -4,6 +4,7 @@ function plot it may mark (``PanelContext``); ``DockPanel`` keeps them for it.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
@@ -36,3 +37,23 @@ class DockPanel(QWidget):
         for row in rows[:-1]:
             layout.addWidget(row)
         layout.addWidget(rows[-1], 1)
+
+
+@runtime_checkable
+class KeepsChoices(Protocol):
+    """A panel whose choices a saved session (and a lesson step) brings back:
+    ``choices()`` as plain JSON values under the name ``choice_key`` (see
+    ``core.io.view.CHOICES``), ``restore_choices`` takes what it finds."""
+
+    choice_key: str
+
+    def choices(self) -> dict[str, Any]: ...
+
+    def restore_choices(self, choices: dict[str, Any]) -> None: ...
+
+
+@runtime_checkable
+class Scales(Protocol):
+    """A panel that draws its own text and lines: presentation mode resizes them."""
+
+    def set_scale(self, scale: float) -> None: ...
