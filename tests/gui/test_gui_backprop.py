@@ -44,6 +44,9 @@ def test_panel_shows_the_chosen_sample_and_its_numbers(window):
 def test_table_columns_rows_and_numbers_equal_the_trace(window):
     open_panel(window)
     table = window.findChild(QTableWidget, "gradientTable")
+    assert not table.isVisibleTo(window)
+    window.findChild(QPushButton, "gradientTableButton").click()
+    assert table.isVisibleTo(window)
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers == ["parameter", "value", "∂L/∂p (sample)", "∂L/∂p (batch)", "update"]
     size = window.state.document.network.size
@@ -55,8 +58,8 @@ def test_table_columns_rows_and_numbers_equal_the_trace(window):
     batch = done.gradients.flat()
     per_sample = done.sample_gradients(sample).flat()
     for r in range(table.rowCount()):
-        assert float(table.item(r, 2).text()) == pytest.approx(per_sample[r], rel=1e-5, abs=1e-9)
-        assert float(table.item(r, 3).text()) == pytest.approx(batch[r], rel=1e-5, abs=1e-9)
+        assert float(table.item(r, 2).text()) == pytest.approx(per_sample[r], rel=1e-3, abs=1e-12)
+        assert float(table.item(r, 3).text()) == pytest.approx(batch[r], rel=1e-3, abs=1e-12)
 
 
 def test_walking_forward_then_backward_writes_the_chain_rule(window):

@@ -81,3 +81,22 @@ def test_the_training_panel_fits_or_scrolls_at_1280_by_800(qtbot, window):
     content = scroll.widget()
     fits = content.height() <= scroll.viewport().height() + 1
     assert fits or scroll.verticalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("scope", [0, 1])
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_backprop_boxes_hold_their_text_at_a_readable_size(qtbot, window, size, scope):
+    """Every line of every node inside its own box, and at least 10 px tall on screen:
+    the graph is read from the back of a room, in both scopes."""
+    window.resize(*size)
+    window.workspaces.show("backprop")
+    window.backprop.scope.setCurrentIndex(scope)
+    settle(qtbot)
+    view = window.backprop.view
+    assert view.text_height() >= 10, view.text_height()
+    for key, item in view.items_by_key.items():
+        box = item.rect()
+        for line in item.lines:
+            if line.text():
+                shape = line.mapRectToParent(line.boundingRect())
+                assert box.contains(shape), (key, line.text(), shape, box)

@@ -84,7 +84,7 @@ PLANS: tuple[Workspace, ...] = (
         "Backprop",
         "The computational graph of one sample: values forward, gradients back",
         (
-            Place(Bottom, ("backprop",), 0.56),
+            Place(Bottom, ("backprop",), 0.62),
             Place(Left, ("neurons",), 0.2),
             Place(Right, ("training", "target", "loss"), 0.24),
         ),

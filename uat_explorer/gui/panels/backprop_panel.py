@@ -78,37 +78,41 @@ class BackpropPanel(DockPanel):
         )
         self.chain = props(QLabel(), objectName="chainRuleLabel", wordWrap=True)
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chain.setMinimumHeight(40)
+        self.chain.setMinimumHeight(32)
         self.message = props(QLabel(), objectName="backpropMessageLabel", wordWrap=True)
         self.message.setStyleSheet("color: #d32f2f;")
         self.message.hide()
         self.view = BackpropGraphView()
         self.table = GradientTable()
 
+        self.table_button = props(
+            QPushButton("Table"),
+            objectName="gradientTableButton",
+            checkable=True,
+            toolTip="Show every parameter's value, gradient and update beside the graph",
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel("Sample"))
         top.addWidget(self.sample)
         top.addWidget(self.sample_label, 1)
         top.addWidget(self.scope)
-        walk = QHBoxLayout()
-        for widget in (self.forward, self.backward, self.play, self.pace):
-            walk.addWidget(widget)
-        walk.addStretch(1)
-        walk.addWidget(self.apply)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.view)
-        split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([900, 380])
-        split.setChildrenCollapsible(True)
+        for widget in (self.forward, self.backward, self.play, self.pace, self.table_button):
+            top.addWidget(widget)
+        top.addWidget(self.apply)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.view)
+        self.split.addWidget(self.table)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        self.table.hide()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(3)
         layout.addLayout(top)
-        layout.addLayout(walk)
         layout.addWidget(self.message)
         layout.addWidget(self.chain)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -122,11 +126,24 @@ class BackpropPanel(DockPanel):
         self.backward.clicked.connect(self.step_backward)
         self.play.toggled.connect(self._play_toggled)
         self.apply.clicked.connect(self.apply_update)
+        self.table_button.toggled.connect(self.show_table)
         self.view.neuronClicked.connect(state.view.select_index)
         self.view.nodeClicked.connect(self._node_clicked)
         plot.sampleClicked.connect(state.view.set_probe_sample)
         connect(self._refresh_soon, state.document.derivedChanged, state.document.settingsChanged)
         connect(self.refresh, state.view.probeChanged, state.view.selectionChanged)
+
+    def show_table(self, on: bool) -> None:
+        """The gradient table beside the graph, wide enough for its headers and numbers;
+        the graph keeps the rest (and refits)."""
+        self.table_button.setChecked(on)
+        self.table.setVisible(on)
+        if on:
+            self.refresh()
+            self.table.resizeColumnsToContents()
+            wanted = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
+            total = self.split.width()
+            self.split.setSizes([max(total - wanted, total // 3), wanted])
 
     # -- which sample, which loss -----------------------------------------------------------
     @property
