@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -24,6 +26,7 @@ from uat_explorer.core.io.view import WORKSPACES
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
+from uat_explorer.gui.files.window_view import WindowView
 from uat_explorer.gui.panels.context import PanelContext, Scales
 from uat_explorer.gui.panels.registry import (
     BACKPROP,
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.state, self)
         self.plot = FunctionPlot(self.state)
         self.setCentralWidget(self.plot)
+        self.toggles: dict[str, dict[str, QAction]] = {}
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.edit_menu = bar.addMenu("&Edit")
@@ -118,6 +122,9 @@ class MainWindow(QMainWindow):
             self.settings,
         )
         self.files.build_menu(file_menu)
+        self.view_keeper = WindowView(self)
+        self.files.document.view_source = self.view_keeper.take
+        self.files.document.viewOpened.connect(self.view_keeper.restore)
         self._build_menus()
         self.setAcceptDrops(True)
         start = DEFAULT_WORKSPACE
@@ -244,6 +251,7 @@ class MainWindow(QMainWindow):
             True,
             tip="Mini-batches: the loss over every sample at the end of each epoch",
         )
+        self.toggles["loss"] = {"steps": self.loss_steps_action, "epochs": self.loss_epochs_action}
 
     def _show_loss_series(self) -> None:
         self.loss_plot.set_series(
@@ -256,12 +264,22 @@ class MainWindow(QMainWindow):
             view, self, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
         )
         self.plot.componentsShown.connect(self.show_components.setChecked)
-        add_toggle(view, self, "&Sample Points", self.plot.samples.ask, False, "Ctrl+Shift+P")
-        add_toggle(view, self, "&Error Band", self.plot.band.set_visible, False, "Ctrl+Shift+E")
+        samples = add_toggle(
+            view, self, "&Sample Points", self.plot.samples.ask, False, "Ctrl+Shift+P"
+        )
+        band = add_toggle(
+            view, self, "&Error Band", self.plot.band.set_visible, False, "Ctrl+Shift+E"
+        )
         self.error_signal_action = add_toggle(
             view, self, "Error Si&gnal", self.plot.error_signal.set_visible, False, "Ctrl+Shift+A"
         )
         self.error_signal_action.setObjectName("errorSignalAction")
+        self.toggles["plot"] = {
+            "components": self.show_components,
+            "samples": samples,
+            "band": band,
+            "error_signal": self.error_signal_action,
+        }
         self.error_signal_action.setStatusTip(
             "Arrows at every sample: ∂ℓ/∂y, the error signal backprop sends back (the way"
             " gradient descent pushes the output)"
@@ -427,6 +445,7 @@ class MainWindow(QMainWindow):
 
         if self.compare_window is None:
             self.compare_window = RaceWindow(self.state, self.training, self)
+            self.view_keeper.restore_waiting()
         self.compare_window.show()
         self.compare_window.raise_()
         self.compare_window.activateWindow()
@@ -467,6 +486,11 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> bool:
         """Open a session, or load points as the target (the command line, drops)."""
         return self.files.open_any(path)
+
+    def save_path(self, path: str) -> bool:
+        """File → Save As with ``path`` chosen (scripts, tests): False, said in a dialog,
+        if it could not be written."""
+        return self.files.save_to(Path(path))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_file(event) is not None:

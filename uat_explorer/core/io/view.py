@@ -95,7 +95,11 @@ def _runs(fields: Fields, key: str) -> list[dict[str, Any]]:
 
 
 CHOICES: dict[str, dict[str, Reader]] = {
-    "backprop": {"sample": _whole(0, MAX_SAMPLES - 1), "scope": _choice("sample", "batch")},
+    "backprop": {
+        "sample": _whole(0, MAX_SAMPLES - 1),
+        "scope": _choice("sample", "batch"),
+        "table": _flag,
+    },
     "landscape": {
         "dimensions": _choice(1, 2),
         "x": _name,

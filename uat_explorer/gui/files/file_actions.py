@@ -54,6 +54,7 @@ class FileActions(QObject):
         self.exporter = Exporter(state, plot, window)
         self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
+        self.revert_action: QAction | None = None  # made with the menu
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
@@ -91,6 +92,14 @@ class FileActions(QObject):
             "saveAction",
         )
         act(menu, "Save &As…", self.save_as, "Ctrl+Shift+S", "Save the session to a new file")
+        self.revert_action = revert = act(
+            menu,
+            "Re&vert to Saved",
+            self.revert,
+            tip="Throw away the changes since the last save and open the saved file again",
+            name="revertAction",
+        )
+        revert.setEnabled(False)  # until there is a saved file and a change to it
         menu.addSeparator()
         export = menu.addMenu("&Export")
         act(
@@ -178,6 +187,8 @@ class FileActions(QObject):
     def show_title(self) -> None:
         self.window.setWindowTitle(f"{self.document.name}[*] — UAT Explorer")
         self.window.setWindowModified(self.document.modified)
+        if self.revert_action is not None:
+            self.revert_action.setEnabled(self.document.path is not None and self.document.modified)
 
     # -- sessions ------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -199,6 +210,23 @@ class FileActions(QObject):
     def new(self) -> None:
         if self.maybe_save():
             self.document.new(default_session())
+
+    def revert(self) -> None:
+        """The saved file again, after asking: the changes since are lost (undo too)."""
+        path = self.document.path
+        if path is None or not self.document.modified:
+            return
+        self.pause()
+        answer = QMessageBox.question(
+            self.window,
+            "Revert to saved?",
+            f"Throw away the changes to {path.name} since it was saved, and open it again?"
+            " This cannot be undone.",
+            Button.Yes | Button.Cancel,
+            Button.Cancel,
+        )
+        if answer == Button.Yes:
+            self.open(path, asked=True)
 
     def ask_open(self) -> None:
         if not self.maybe_save():
@@ -234,7 +262,7 @@ class FileActions(QObject):
     def save(self) -> bool:
         if self.document.path is None:
             return self.save_as()
-        return self._save_to(self.document.path)
+        return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
         path = self._ask_save_path(
@@ -244,9 +272,9 @@ class FileActions(QObject):
             "session",
             self.document.name.removesuffix(".json") + ".json",
         )
-        return bool(path) and self._save_to(Path(path))
+        return bool(path) and self.save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
+    def save_to(self, path: Path) -> bool:
         self.pause()
         try:
             self.document.save(path)

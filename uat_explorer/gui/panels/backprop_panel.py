@@ -8,6 +8,7 @@ never computes a pass of its own.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -31,7 +32,7 @@ from uat_explorer.core.teaching.backprop import (
     middle_sample,
 )
 from uat_explorer.core.teaching.graph import Graph
-from uat_explorer.gui.panels.context import DockPanel, PanelContext
+from uat_explorer.gui.panels.context import DockPanel, PanelContext, select_quietly
 from uat_explorer.gui.widgets.gradient_table import GradientTable
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.qt import connect, props
@@ -41,6 +42,8 @@ PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
 
 
 class BackpropPanel(DockPanel):
+    choice_key = "backprop"
+
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "backpropPanel", parent)
         state, plot = self.state, self.plot
@@ -149,6 +152,23 @@ class BackpropPanel(DockPanel):
     @property
     def scope_name(self) -> str:
         return SCOPES[self.scope.currentText()]
+
+    def choices(self) -> dict[str, Any]:
+        return {
+            "sample": self.sample.value(),
+            "scope": self.scope_name,
+            "table": self.table_button.isChecked(),
+        }
+
+    def restore_choices(self, choices: dict[str, Any]) -> None:
+        """A sample past this session's count is the last one (the spin box's range)."""
+        if "sample" in choices:
+            self.sample.setValue(int(choices["sample"]))
+        if "scope" in choices:
+            select_quietly(self.scope, SCOPES, choices["scope"])
+            self.state.view.set_probe_scope(choices["scope"])
+        if "table" in choices:
+            self.show_table(bool(choices["table"]))
 
     def set_active(self, active: bool) -> None:
         """The panel came into view (its dock shown, or its tab raised) or left it: the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -50,6 +51,8 @@ MAX_PATH = 4000
 
 
 class LandscapePanel(DockPanel):
+    choice_key = "landscape"
+
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "landscapePanel", parent)
         state, training = self.state, self.training
@@ -137,6 +140,46 @@ class LandscapePanel(DockPanel):
     @property
     def dimensions(self) -> int:
         return MODES[self.mode.currentText()]
+
+    def choices(self) -> dict[str, Any]:
+        x_range, y_range = self.plot.viewRange()
+        view = [*x_range, *y_range] if self.dimensions == 2 else [*x_range]
+        return {
+            "dimensions": self.dimensions,
+            "x": self.x_combo.currentText(),
+            "y": self.y_combo.currentText(),
+            "grid": GRIDS[self.grid_combo.currentText()],
+            "view": None if self._fit_pending else [float(v) for v in view],
+        }
+
+    def restore_choices(self, choices: dict[str, Any]) -> None:
+        """Names this network does not have keep the current choice; a saved view is
+        shown as it was (else the view fits the weights)."""
+        for combo, key in ((self.x_combo, "x"), (self.y_combo, "y")):
+            if choices.get(key) in parameter_names(self.state.document.network.size):
+                combo.blockSignals(True)
+                combo.setCurrentText(choices[key])
+                combo.blockSignals(False)
+        if "grid" in choices:
+            self.grid_combo.blockSignals(True)
+            self.grid_combo.setCurrentText(
+                next(t for t, n in GRIDS.items() if n == choices["grid"])
+            )
+            self.grid_combo.blockSignals(False)
+        if "dimensions" in choices:
+            self.mode.blockSignals(True)
+            self.mode.setCurrentText(
+                next(t for t, n in MODES.items() if n == choices["dimensions"])
+            )
+            self.mode.blockSignals(False)
+        self._choice_changed()
+        view = choices.get("view")
+        if view is not None:
+            self._fit_pending = False
+            self.plot.setXRange(view[0], view[1], padding=0)
+            if self.dimensions == 2 and len(view) == 4:
+                self.plot.setYRange(view[2], view[3], padding=0)
+            self._restart()
 
     def _fill_names(self) -> None:
         """Items named like the cards; a choice that still exists is kept, else v1, v2."""
