@@ -1,5 +1,6 @@
 """The training kernels: every formulation gives the same numbers (against float64 and
-against each other), and the per-machine choice and its cache file."""
+against each other), the per-machine choice and its cache file, and the timeline rows
+the trainer records through them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import json
 import numpy as np
 import pytest
 
-from uat_explorer.core import ACTIVATIONS, FitProblem, Network
+from uat_explorer.core import ACTIVATIONS, FitProblem, Network, OptimizerSpec, Trainer
 from uat_explorer.core.nn import kernels
 from uat_explorer.core.nn.activations import sample_spacing
+from uat_explorer.core.nn.parameters import parameter_values
+from uat_explorer.core.training.batches import BatchSchedule
+from uat_explorer.core.training.timeline import StepRecorder
 
 X = np.linspace(-3, 3, 97)
 T = np.sin(2 * X) + 0.3 * X
@@ -60,13 +64,16 @@ def reference(net: Network, x: np.ndarray, t: np.ndarray, spacing: float | None 
     return float(np.mean(r**2)), (grad_w, grad_b, grad_v, g.sum()), y, np.abs(a).mean(axis=1)
 
 
-def gradient(net: Network, dtype, forms, x=X, t=T):
+def gradient(net: Network, dtype, forms, x=X, t=T, record=False):
     problem = FitProblem(net, x, t, "mse", dtype, forms=forms)
     theta = problem.pack(net)
     grad = np.empty_like(theta)
+    sums = np.empty((2, problem.hidden + 1), problem.dtype)
+    if record:
+        problem.record_activity(sums)
     loss = problem.loss_and_grad(theta, grad)
     activity = np.zeros(net.size)
-    activity[problem.index] = np.abs(problem.activations).mean(axis=1)
+    activity[problem.index] = problem.mean_activity(sums[1, : problem.hidden])
     return problem, loss, problem.unpack_gradient(grad, net.size), problem.y, activity
 
 
@@ -79,14 +86,14 @@ def test_every_formulation_matches_float64_definitions(forms):
     net = network()
     loss, grads, y, activity = reference(net, X, T)
     # float64: the same function, so it agrees to rounding of float64
-    _, loss64, grads64, y64, act64 = gradient(net, np.float64, forms)
+    _, loss64, grads64, y64, act64 = gradient(net, np.float64, forms, record=True)
     assert loss64 == pytest.approx(loss, rel=1e-12)
     np.testing.assert_allclose(y64, y, rtol=1e-12, atol=1e-12)
     for mine, exact in zip(grads64, grads, strict=True):
         np.testing.assert_allclose(mine, exact, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(act64, activity * ~net.muted, rtol=1e-12, atol=1e-12)
     # float32: within its rounding, relative to the size of what is summed
-    _, loss32, grads32, y32, act32 = gradient(net, np.float32, forms)
+    _, loss32, grads32, y32, act32 = gradient(net, np.float32, forms, record=True)
     assert loss32 == pytest.approx(loss, rel=1e-5)
     np.testing.assert_allclose(y32, y, atol=1e-5 * scale(y))
     for mine, exact in zip(grads32, grads, strict=True):
@@ -96,7 +103,7 @@ def test_every_formulation_matches_float64_definitions(forms):
 
 def test_the_formulations_agree_with_each_other_in_float32():
     net = network()
-    results = [gradient(net, np.float32, forms) for forms in CHOICES]
+    results = [gradient(net, np.float32, forms, record=True) for forms in CHOICES]
     _, loss0, grads0, y0, act0 = results[0]
     for _, loss, grads, y, act in results[1:]:
         assert loss == pytest.approx(loss0, rel=1e-5)
@@ -223,3 +230,57 @@ def test_the_cache_lives_under_xdg_cache_home_or_home(tmp_path, monkeypatch):
 def test_the_machine_key_names_the_cpu_and_numpy():
     key = kernels.machine_key()
     assert key.endswith(f"numpy {np.__version__}") and "flags" in key
+
+
+# -- what the trainer records through them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "optimizer, batch",
+    [("adam", None), ("adam", 30), ("momentum", None), ("lm", None)],
+)
+@pytest.mark.parametrize("forms", [CHOICES[0], CHOICES[-1]], ids=lambda f: "-".join(f.values()))
+def test_recorded_rows_are_each_steps_weights_gradient_and_mean_activity(
+    optimizer, batch, forms, monkeypatch
+):
+    monkeypatch.setattr(kernels, "_chosen", forms)  # as if this machine had chosen these
+    net = network()
+    net.w[[1, 2]] = [2.0, -1.5]  # LM must make progress from here
+    spec = OptimizerSpec(optimizer, 0.01)
+    stepped = Trainer(net, X, T, "mse", spec, batch_size=batch)
+    befores = []
+    for _ in range(6):
+        befores.append(stepped.network)
+        stepped.run(1)
+    rows = Trainer(net, X, T, "mse", spec, batch_size=batch, record=True).run(6).timeline
+    assert rows is not None and rows.size == 6
+    np.testing.assert_array_equal(rows.steps, np.arange(6))
+    schedule = BatchSchedule(X.size, batch, 0) if batch else None
+    for k, before in enumerate(befores):
+        chosen = schedule.indices(k) if schedule else slice(None)
+        _, (gw, gb, gv, gc), _, activity = reference(
+            before, X[chosen], T[chosen], sample_spacing(X)
+        )
+        # recording changes nothing: the same steps, to the last bit
+        np.testing.assert_array_equal(rows.weights[k], parameter_values(before).astype(np.float32))
+        grads = np.append(np.column_stack([gw, gb, gv]).reshape(-1), gc)
+        np.testing.assert_allclose(rows.gradients[k], grads, atol=1e-5 * scale(grads))
+        np.testing.assert_allclose(rows.activity[k], activity * ~net.muted, atol=1e-6)
+    muted = 4
+    assert (rows.gradients[:, 3 * muted : 3 * muted + 3] == 0).all()
+    assert (rows.activity[:, muted] == 0).all()
+
+
+def test_the_recorder_keeps_only_the_steps_before_a_rollback():
+    net = network()
+    problem = FitProblem(net, X, T, "mse", np.float32)
+    recorder = StepRecorder(problem, first=40)
+    theta = problem.pack(net)
+    for k in range(300):  # past the first block, so it grows
+        recorder.theta[:] = theta + k
+        problem.loss_and_grad(recorder.theta, recorder.grad)
+        recorder.add()
+    rows = recorder.rows(net, problem.index, below=45, batch=0)
+    np.testing.assert_array_equal(rows.steps, np.arange(40, 45))
+    trained = np.append(np.repeat(~net.muted, 3), True)  # a muted neuron keeps its values
+    np.testing.assert_allclose(rows.weights[4], parameter_values(net) + 4 * trained, rtol=1e-6)

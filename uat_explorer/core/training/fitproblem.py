@@ -47,7 +47,8 @@ class FitProblem:
     s = value(k·z) with act = α·s + β, the scale k folded into [w, b] and α, β into the
     output weights, so neither costs a pass over the H × N buffer. The gradient is two
     small matrix products, each reading an H × N buffer once: [g·x; g]·(slopes)ᵀ for w
-    and b, and s·g for v and c.
+    and b, and [g; 1/N]·sᵀ for v and c, whose second row is every row's mean activity,
+    for the timeline (``record_activity``), at no extra pass.
 
     A step neuron's slope is the surrogate σ'(z/T)/T (``surrogate_temperature``).
     """
@@ -109,13 +110,14 @@ class FitProblem:
         self._va = np.empty(h + 1, self.dtype)
         self._vg = np.empty(h, self.dtype)
         self._bg = np.empty(h, self.dtype)
-        self._sg = np.empty(h + 1, self.dtype)  # [s·g, Σg]
-        self._gq = np.empty((2, n), self.dtype)  # [g·x; g]
+        self._sums = np.empty((2, h + 1), self.dtype)  # [s·g, Σg; mean s, 1]
+        self._recording = False
+        self._gq = np.empty((3, n), self.dtype)  # [g·x; g; 1/N]
+        self._gq[2] = 1.0 / n
         self.g = self._gq[1]
         self.y = np.empty(n, self.dtype)
         self.r = np.empty(n, self.dtype)
         self._jt: Array | None = None
-        self._a: Array | None = None
         self.groups = [_Group(k, rows, self) for k, rows in layout]
         self._sigmoid = (
             kernel("sigmoid", (forms or {}).get("sigmoid"))
@@ -169,15 +171,17 @@ class FitProblem:
     def loss(self, theta: Array) -> float:
         return self.forward(theta)
 
-    @property
-    def activations(self) -> Array:
-        """act(z) of every row on every sample, from the last forward pass."""
-        h = self.hidden
-        if self._a is None:
-            self._a = np.empty((h, self.x.size), self.dtype)
-        np.multiply(self._s[:h], self._alpha_v[:, None], out=self._a)
-        self._a += self._beta[:, None]
-        return self._a
+    def record_activity(self, sums: Array) -> None:
+        """From now on every gradient also leaves each row's activity in ``sums`` (2, H + 1,
+        contiguous; a recorder's buffer): row 1 starts with mean s (mean |s| for signed
+        kernels), which ``mean_activity`` maps to mean |act|."""
+        self._sums, self._recording = sums, True
+
+    def mean_activity(self, raw: Array) -> Array:
+        """mean |act| per row from the raw activity ``record_activity`` leaves (one row or
+        a block of rows)."""
+        means: Array = raw * self._alpha_v + self._beta
+        return means
 
     def _slopes(self, theta: Array) -> Array:
         """act′(z)/γ for every row into ``_d`` (γ into ``_gamma``), from the buffers the
@@ -202,16 +206,21 @@ class FitProblem:
         no H×N temporaries."""
         loss = self.forward(theta)
         h = self.hidden
-        gq, sg = self._gq, self._sg
+        gq, sums = self._gq, self._sums
         np.multiply(gq[1], self.x, out=gq[0])
         wb_grad = grad[: 2 * h].reshape(2, h)
         np.dot(gq[:2], self._slopes(theta).T, out=wb_grad)
         np.multiply(theta[2 * h : 3 * h], self._gamma, out=self._vg)
         wb_grad *= self._vg
-        np.dot(self._s, gq[1], out=sg)
-        np.multiply(sg, self._alpha, out=grad[2 * h :])
+        np.dot(gq[1:], self._s.T, out=sums)  # one pass for both rows, recorded or not
+        if self._recording:
+            for group in self.groups:
+                if not group.kernel.nonnegative:  # mean |s|: its slopes are used, reuse d
+                    np.abs(group.s, out=group.d)
+                    np.dot(group.d, gq[2], out=sums[1, group.rows])
+        np.multiply(sums[0], self._alpha, out=grad[2 * h :])
         if self._has_beta:
-            np.multiply(self._beta, sg[h], out=self._bg)
+            np.multiply(self._beta, sums[0, h], out=self._bg)
             grad[2 * h : 3 * h] += self._bg
         return loss
 

@@ -2,7 +2,9 @@
 
 Each ``step(problem, theta)`` updates θ in place and returns the loss at θ before the
 update. ``grad`` is each optimizer's working vector: ∇L for the first-order methods,
-JᵀWr for Levenberg–Marquardt (not the gradient: the trainer reports the true one).
+JᵀWr for Levenberg–Marquardt (not the gradient: the trainer reports the true one). It
+holds nothing from one step to the next, so a trainer recording the timeline swaps in
+its recorder's vector and the gradient lands where it is recorded.
 """
 
 from __future__ import annotations

@@ -193,15 +193,16 @@ class Trainer:
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         schedule, batch = self.schedule, self.batch_problem
-        recorder = StepRecorder(theta.size, problem.hidden) if self.record else None
+        # Recording: the step writes θ, ∇L and the activity into the recorder's staging row
+        recorder = StepRecorder(batch, self.step) if self.record else None
         lm_grad = (
-            np.empty_like(theta)
-            if recorder is not None and not optimizer.uses_learning_rate
-            else None
+            recorder.grad if recorder is not None and not optimizer.uses_learning_rate else None
         )
+        if recorder is not None and lm_grad is None:
+            optimizer.grad = recorder.grad
         epoch_steps: list[int] = []
         epoch_losses: list[float] = []
-        best, backup = self._best, self._backup
+        best, backup = self._best, self._backup if recorder is None else recorder.theta
         best_loss, best_step = self._best_loss, self._best_step
         patience = self.stop.plateau_steps
         mark_step, mark_loss = self._plateau_mark
@@ -222,8 +223,7 @@ class Trainer:
                 if recorder is not None:
                     if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
                         batch.loss_and_grad(backup, lm_grad)
-                    used = optimizer.grad if lm_grad is None else lm_grad
-                    recorder.add(step, backup, used, batch.activations)
+                    recorder.add()
                 n += 1
                 if schedule is not None and schedule.ends_epoch(step):
                     epoch_steps.append(step + 1)
