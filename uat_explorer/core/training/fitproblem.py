@@ -115,6 +115,9 @@ class FitProblem:
         self._gq = np.empty((3, n), self.dtype)  # [g·x; g; 1/N]
         self._gq[2] = 1.0 / n
         self.g = self._gq[1]
+        # the views every step uses, made once (each is ~2 % of a step at H = 8)
+        self._gx, self._gxg, self._gmean = self._gq[0], self._gq[:2], self._gq[1:]
+        self._sT, self._dT = self._s.T, self._d.T
         self.y = np.empty(n, self.dtype)
         self.r = np.empty(n, self.dtype)
         self._jt: Array | None = None
@@ -206,22 +209,24 @@ class FitProblem:
         no H×N temporaries."""
         loss = self.forward(theta)
         h = self.hidden
-        gq, sums = self._gq, self._sums
-        np.multiply(gq[1], self.x, out=gq[0])
+        sums = self._sums
+        np.multiply(self.g, self.x, out=self._gx)
         wb_grad = grad[: 2 * h].reshape(2, h)
-        np.dot(gq[:2], self._slopes(theta).T, out=wb_grad)
+        self._slopes(theta)
+        np.dot(self._gxg, self._dT, out=wb_grad)
         np.multiply(theta[2 * h : 3 * h], self._gamma, out=self._vg)
         wb_grad *= self._vg
-        np.dot(gq[1:], self._s.T, out=sums)  # one pass for both rows, recorded or not
+        np.dot(self._gmean, self._sT, out=sums)  # one pass for both rows, recorded or not
         if self._recording:
             for group in self.groups:
                 if not group.kernel.nonnegative:  # mean |s|: its slopes are used, reuse d
                     np.abs(group.s, out=group.d)
-                    np.dot(group.d, gq[2], out=sums[1, group.rows])
-        np.multiply(sums[0], self._alpha, out=grad[2 * h :])
+                    np.dot(group.d, self._gq[2], out=sums[1, group.rows])
+        v_grad = grad[2 * h :]
+        np.multiply(sums[0], self._alpha, out=v_grad)
         if self._has_beta:
-            np.multiply(self._beta, sums[0, h], out=self._bg)
-            grad[2 * h : 3 * h] += self._bg
+            np.multiply(self._beta, v_grad[h], out=self._bg)
+            v_grad[:h] += self._bg
         return loss
 
     def jacobian_t(self, theta: Array) -> Array:
