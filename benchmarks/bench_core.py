@@ -153,6 +153,21 @@ def adam_trainer(hidden: int, samples: int, record: bool = False) -> Trainer:
     return trainer
 
 
+def print_kernel_choice() -> None:
+    """Which formulation this machine trains with (the cached choice), against a fresh
+    measurement of each."""
+    from uat_explorer.core.nn import kernels
+
+    for name, forms in kernels.FORMS.items():
+        if len(forms) > 1:
+            cells = ", ".join(f"{form} {us:.1f}" for form, us in kernels.measure(name).items())
+            print(
+                f"{name}: {cells} µs (value + slope, 64 × 512 float32);"
+                f" trains with {kernels.kernel(name).form}"
+            )
+    print(f"(choice cached in {kernels.cache_path()})\n")
+
+
 def kernel_ratios() -> bool:
     """Print our Adam's speed over the reference's at each size; True if all pass."""
     print("Adam step against a tuned numpy float32 reference (sigmoid, full batch, MSE);")
@@ -354,6 +369,7 @@ def main() -> int:
         return 2
     print(f"machine speed: {machine_speed_us():.2f} µs a tiny numpy operation (quiet: ~0.9)")
     print(f"torch {torch.__version__}, numpy {np.__version__}; medians of repeated runs\n")
+    print_kernel_choice()
     kernels_ok = kernel_ratios()
     recording_ok = recording_overhead()
     print("\nAdam steps per second (sigmoid, full batch, MSE)")
