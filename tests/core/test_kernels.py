@@ -184,6 +184,7 @@ def test_the_choice_is_measured_once_then_read_from_the_cache(tmp_path, monkeypa
         '{"version": 1, "machines": []}',
         '{"version": 999, "machines": {}}',
         "KEY_WITH_BAD_FORM",
+        "KEY_WITH_A_LIST",
         "KEY_MISSING_ONE",
     ],
 )
@@ -193,6 +194,10 @@ def test_a_corrupt_or_stale_cache_is_measured_again_and_rewritten(tmp_path, cont
     if content == "KEY_WITH_BAD_FORM":
         content = json.dumps(
             {"version": 1, "machines": {key: {"forms": {"sigmoid": "erf", "relu": "max"}}}}
+        )
+    elif content == "KEY_WITH_A_LIST":
+        content = json.dumps(
+            {"version": 1, "machines": {key: {"forms": {"sigmoid": ["exp"], "relu": "max"}}}}
         )
     elif content == "KEY_MISSING_ONE":
         content = json.dumps({"version": 1, "machines": {key: {"forms": {"sigmoid": "exp"}}}})

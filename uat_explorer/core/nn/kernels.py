@@ -162,9 +162,11 @@ def _cached(path: Path, key: str) -> dict[str, str] | None:
     if data.get("version") != CACHE_VERSION or not isinstance(choice, dict):
         return None
     wanted = {name for name, forms in FORMS.items() if len(forms) > 1}
-    if set(choice) != wanted or any(choice[name] not in FORMS[name] for name in wanted):
+    if set(choice) != wanted or not all(
+        isinstance(choice[name], str) and choice[name] in FORMS[name] for name in wanted
+    ):
         return None
-    return {str(name): str(form) for name, form in choice.items()}
+    return dict(choice)
 
 
 def _store(

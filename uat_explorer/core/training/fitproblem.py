@@ -115,7 +115,7 @@ class FitProblem:
         self._gq = np.empty((3, n), self.dtype)  # [g·x; g; 1/N]
         self._gq[2] = 1.0 / n
         self.g = self._gq[1]
-        # the views every step uses, made once (each is ~2 % of a step at H = 8)
+        # the views every step uses, made once (together ~2 % of a step at H = 8)
         self._gx, self._gxg, self._gmean = self._gq[0], self._gq[:2], self._gq[1:]
         self._sT, self._dT = self._s.T, self._d.T
         self.y = np.empty(n, self.dtype)
