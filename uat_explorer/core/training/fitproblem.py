@@ -6,6 +6,7 @@ a few vector operations. Buffers are allocated once and every step writes into t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -83,6 +84,8 @@ class FitProblem:
                 layout.append((chosen, slice(start, start + count)))
                 start += count
         self.hidden = h = self.index.size
+        self._size = network.size
+        self._in_order = bool(np.array_equal(self.index, np.arange(network.size)))
         n = samples.size
         # [x; 1], so z = [w, b]ᵀ·[x; 1] is one matrix product (an outer product and a
         # broadcast add are two passes, the second a slow one); x is a view of it, which
@@ -180,11 +183,25 @@ class FitProblem:
         kernels), which ``mean_activity`` maps to mean |act|."""
         self._sums, self._recording = sums, True
 
-    def mean_activity(self, raw: Array) -> Array:
-        """mean |act| per row from the raw activity ``record_activity`` leaves (one row or
-        a block of rows)."""
-        means: Array = raw * self._alpha_v + self._beta
-        return means
+    def mean_activity(self, raw: Array, out: Array) -> None:
+        """mean |act| of every neuron, network order (muted: 0), into ``out`` (steps ×
+        neurons), from blocks of the raw activity ``record_activity`` leaves."""
+        if self._in_order:
+            np.multiply(raw, self._alpha_v, out=out)
+            out += self._beta
+        else:
+            out.fill(0.0)
+            out[:, self.index] = raw * self._alpha_v + self._beta
+
+    @functools.cached_property
+    def parameter_columns(self) -> NDArray[np.intp]:
+        """Where each entry of θ goes in the network's [w1, b1, v1, w2, …, c]
+        (``parameter_values``) order."""
+        h = self.hidden
+        columns = np.empty(3 * h + 1, np.intp)
+        np.add(3 * self.index, np.arange(3)[:, None], out=columns[:-1].reshape(3, h))
+        columns[-1] = 3 * self._size
+        return columns
 
     def _slopes(self, theta: Array) -> Array:
         """act′(z)/γ for every row into ``_d`` (γ into ``_gamma``), from the buffers the

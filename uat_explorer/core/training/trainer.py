@@ -193,7 +193,7 @@ class Trainer:
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         schedule, batch = self.schedule, self.batch_problem
-        # Recording: the step writes θ, ∇L and the activity into the recorder's staging row
+        # Recording: the step writes θ, ∇L and the activity into the recorder's buffers
         recorder = StepRecorder(batch, self.step) if self.record else None
         lm_grad = (
             recorder.grad if recorder is not None and not optimizer.uses_learning_rate else None
@@ -292,7 +292,6 @@ class Trainer:
             if recorder is None
             else recorder.rows(
                 self._network,
-                problem.index,
                 below=step,
                 batch=self.schedule.size if self.schedule is not None else 0,
             ),
