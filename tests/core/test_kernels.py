@@ -4,8 +4,10 @@ the trainer records through them."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
+import weakref
 
 import numpy as np
 import pytest
@@ -279,16 +281,18 @@ def test_recorded_rows_are_each_steps_weights_gradient_and_mean_activity(
 def test_the_recorder_keeps_only_the_steps_before_a_rollback():
     net = network()
     problem = FitProblem(net, X, T, "mse", np.float32)
-    recorder = StepRecorder(problem, first=40)
+    recorder = StepRecorder.of(problem, first=40)
     theta = problem.pack(net)
     for k in range(300):  # past the first block, so it grows
-        recorder.theta[:] = theta + k
-        problem.loss_and_grad(recorder.theta, recorder.grad)
-        recorder.add()
+        backup, grad = recorder.lend()
+        backup[:] = theta + k
+        problem.loss_and_grad(backup, grad)
     rows = recorder.rows(net, below=45, batch=0)
     np.testing.assert_array_equal(rows.steps, np.arange(40, 45))
     trained = np.append(np.repeat(~net.muted, 3), True)  # a muted neuron keeps its values
     np.testing.assert_allclose(rows.weights[4], parameter_values(net) + 4 * trained, rtol=1e-6)
+    assert StepRecorder.of(problem, first=0) is recorder  # one per problem, emptied
+    assert recorder.rows(net, below=10, batch=0).size == 0
 
 
 def test_recorded_activity_of_a_network_in_row_order_needs_no_reordering():
@@ -300,3 +304,12 @@ def test_recorded_activity_of_a_network_in_row_order_needs_no_reordering():
     np.testing.assert_allclose(rows.activity[0], activity, atol=1e-6)
     grads = np.append(np.column_stack([gw, gb, gv]).reshape(-1), gc)
     np.testing.assert_allclose(rows.gradients[0], grads, atol=1e-5 * scale(grads))
+
+
+def test_a_problems_recorder_does_not_keep_it_alive():
+    problem = FitProblem(network(), X, T, "mse", np.float32)
+    StepRecorder.of(problem, first=0).lend()
+    gone = weakref.ref(problem)
+    del problem
+    gc.collect()
+    assert gone() is None

@@ -114,7 +114,7 @@ class FitProblem:
         self._vg = np.empty(h, self.dtype)
         self._bg = np.empty(h, self.dtype)
         self._sums = np.empty((2, h + 1), self.dtype)  # [s·g, Σg; mean s, 1]
-        self._recording = False
+        self._record_into: Array | None = None
         self._gq = np.empty((3, n), self.dtype)  # [g·x; g; 1/N]
         self._gq[2] = 1.0 / n
         self.g = self._gq[1]
@@ -178,10 +178,10 @@ class FitProblem:
         return self.forward(theta)
 
     def record_activity(self, sums: Array) -> None:
-        """From now on every gradient also leaves each row's activity in ``sums`` (2, H + 1,
-        contiguous; a recorder's buffer): row 1 starts with mean s (mean |s| for signed
+        """The next gradient also leaves each row's activity in ``sums`` (2, H + 1,
+        contiguous; a recorder's row): row 1 starts with mean s (mean |s| for signed
         kernels), which ``mean_activity`` maps to mean |act|."""
-        self._sums, self._recording = sums, True
+        self._record_into = sums
 
     def mean_activity(self, raw: Array, out: Array) -> None:
         """mean |act| of every neuron, network order (muted: 0), into ``out`` (steps ×
@@ -226,7 +226,10 @@ class FitProblem:
         no H×N temporaries."""
         loss = self.forward(theta)
         h = self.hidden
-        sums = self._sums
+        sums, self._record_into = self._record_into, None
+        recording = sums is not None
+        if sums is None:
+            sums = self._sums
         np.multiply(self.g, self.x, out=self._gx)
         wb_grad = grad[: 2 * h].reshape(2, h)
         self._slopes(theta)
@@ -234,7 +237,7 @@ class FitProblem:
         np.multiply(theta[2 * h : 3 * h], self._gamma, out=self._vg)
         wb_grad *= self._vg
         np.dot(self._gmean, self._sT, out=sums)  # one pass for both rows, recorded or not
-        if self._recording:
+        if recording:
             for group in self.groups:
                 if not group.kernel.nonnegative:  # mean |s|: its slopes are used, reuse d
                     np.abs(group.s, out=group.d)

@@ -193,16 +193,11 @@ class Trainer:
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         schedule, batch = self.schedule, self.batch_problem
-        # Recording: the step writes θ, ∇L and the activity into the recorder's buffers
-        recorder = StepRecorder(batch, self.step) if self.record else None
-        lm_grad = (
-            recorder.grad if recorder is not None and not optimizer.uses_learning_rate else None
-        )
-        if recorder is not None and lm_grad is None:
-            optimizer.grad = recorder.grad
+        recorder = StepRecorder.of(batch, self.step) if self.record else None
+        lm = not optimizer.uses_learning_rate
         epoch_steps: list[int] = []
         epoch_losses: list[float] = []
-        best, backup = self._best, self._backup if recorder is None else recorder.theta
+        best, backup = self._best, self._backup
         best_loss, best_step = self._best_loss, self._best_step
         patience = self.stop.plateau_steps
         mark_step, mark_loss = self._plateau_mark
@@ -210,6 +205,10 @@ class Trainer:
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
             while n < budget:
+                if recorder is not None:  # the step writes θ and ∇L into the recorder's rows
+                    backup, lent = recorder.lend()
+                    if not lm:
+                        optimizer.grad = lent
                 np.copyto(backup, theta)
                 if schedule is not None:
                     chosen = schedule.indices(step)
@@ -220,10 +219,8 @@ class Trainer:
                     diverged_loss = loss
                     break
                 losses[n] = loss
-                if recorder is not None:
-                    if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
-                        batch.loss_and_grad(backup, lm_grad)
-                    recorder.add()
+                if recorder is not None and lm:  # LM's own vector is JᵀWr: record ∇L
+                    batch.loss_and_grad(backup, lent)
                 n += 1
                 if schedule is not None and schedule.ends_epoch(step):
                     epoch_steps.append(step + 1)
