@@ -291,6 +291,13 @@ def test_the_recorder_keeps_only_the_steps_before_a_rollback():
     np.testing.assert_array_equal(rows.steps, np.arange(40, 45))
     trained = np.append(np.repeat(~net.muted, 3), True)  # a muted neuron keeps its values
     np.testing.assert_allclose(rows.weights[4], parameter_values(net) + 4 * trained, rtol=1e-6)
+    recorder.n = 300  # as if no rollback: every row, past the first block too
+    rows = recorder.rows(net, below=340, batch=0)
+    assert rows.size == 300
+    for k in (15, 16, 255, 256, 287, 288, 299):
+        np.testing.assert_allclose(
+            rows.weights[k], parameter_values(net) + k * trained, rtol=1e-6, err_msg=str(k)
+        )
     assert StepRecorder.of(problem, first=0) is recorder  # one per problem, emptied
     assert recorder.rows(net, below=10, batch=0).size == 0
 
