@@ -198,12 +198,8 @@ class Trainer:
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
         schedule, batch = self.schedule, self.batch_problem
-        recorder = StepRecorder(theta.size, problem.hidden) if self.record else None
-        lm_grad = (
-            np.empty_like(theta)
-            if recorder is not None and not optimizer.uses_learning_rate
-            else None
-        )
+        recorder = StepRecorder.of(batch, self.step) if self.record else None
+        lm = not optimizer.uses_learning_rate
         epoch_steps: list[int] = []
         epoch_losses: list[float] = []
         best, backup = self._best, self._backup
@@ -214,6 +210,10 @@ class Trainer:
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
             while n < budget:
+                if recorder is not None:  # the step writes θ and ∇L into the recorder's rows
+                    backup, lent = recorder.lend()
+                    if not lm:
+                        optimizer.grad = lent
                 np.copyto(backup, theta)
                 if schedule is not None:
                     chosen = schedule.indices(step)
@@ -226,11 +226,8 @@ class Trainer:
                 if n == losses.size:
                     losses = self._losses = np.concatenate([losses, np.empty(losses.size)])
                 losses[n] = loss
-                if recorder is not None:
-                    if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
-                        batch.loss_and_grad(backup, lm_grad)
-                    used = optimizer.grad if lm_grad is None else lm_grad
-                    recorder.add(step, backup, used, batch.activations)
+                if recorder is not None and lm:  # LM's own vector is JᵀWr: record ∇L
+                    batch.loss_and_grad(backup, lent)
                 n += 1
                 if schedule is not None and schedule.ends_epoch(step):
                     epoch_steps.append(step + 1)
@@ -301,7 +298,6 @@ class Trainer:
             if recorder is None
             else recorder.rows(
                 self._network,
-                problem.index,
                 below=step,
                 batch=self.schedule.size if self.schedule is not None else 0,
             ),
