@@ -61,7 +61,7 @@ def test_every_choice_comes_back_in_a_new_window(qtbot, window, tmp_path):
     assert again.state.view.probe_scope == "batch"
     assert after.choices["landscape"] == before.choices["landscape"]
     assert after.choices["plot"] == before.choices["plot"]
-    assert after.choices["loss"] == {"steps": True, "epochs": False}
+    assert after.choices["loss"] == {"steps": True, "epochs": False, "in_epochs": False}
     assert not again.show_components.isChecked()
     again.state.view.set_presenting(False)
     window.state.view.set_presenting(False)

@@ -62,9 +62,12 @@ def function_figure(state: ModelView, options: FigureOptions) -> Iterator[Functi
 
 @contextlib.contextmanager
 def loss_figure(state: ModelView, options: FigureOptions) -> Iterator[LossPlot]:
+    """The loss plot as on screen (its x axis in steps or epochs, its legend), ending
+    at the last step instead of leaving room to grow."""
     plot = LossPlot(state, line_scale=options.scale)
     with _laid_out(plot, options):
         plot.refresh()
+        plot.end_at_data()
         yield plot
 
 

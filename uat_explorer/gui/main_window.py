@@ -251,7 +251,19 @@ class MainWindow(QMainWindow):
             True,
             tip="Mini-batches: the loss over every sample at the end of each epoch",
         )
-        self.toggles["loss"] = {"steps": self.loss_steps_action, "epochs": self.loss_epochs_action}
+        in_epochs = add_toggle(
+            view,
+            self,
+            "Loss Plot &in Epochs",
+            self.state.view.set_loss_in_epochs,
+            False,
+            tip="Count passes over the training data on the loss plot's x axis, not steps",
+        )
+        self.toggles["loss"] = {
+            "steps": self.loss_steps_action,
+            "epochs": self.loss_epochs_action,
+            "in_epochs": in_epochs,
+        }
 
     def _show_loss_series(self) -> None:
         self.loss_plot.set_series(

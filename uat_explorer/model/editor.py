@@ -239,9 +239,10 @@ class Editor(QObject):
         self.set_target(self.document.target, (low, high), text="Change domain")
 
     def load_session(self, session: Session, text: str) -> None:
-        """Replace network, target and domain together as one undo step (an example)."""
+        """Replace network, target and domain together as one undo step (an example): a
+        new problem, so training starts again at step 0 (its loss curve with it)."""
         self.undo_stack.beginMacro(text)
-        self.replace_network(session.network, text)
+        self.replace_network(session.network, text, step=0)
         self.set_target(session.target, session.domain)
         self.undo_stack.endMacro()
 
