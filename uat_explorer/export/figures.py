@@ -57,6 +57,7 @@ def function_figure(state: ModelView, options: FigureOptions) -> Iterator[Functi
             plot.setXRange(*options.x_range, padding=0)
         if options.y_range is not None:
             plot.setYRange(*options.y_range, padding=0)
+            plot.follow_output = False  # the range asked for, even if the output leaves it
         yield plot
 
 
