@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -513,6 +513,13 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             self.open_path(path)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The system palette changed: restyle what a palette change does not reach (after
+        the event: nothing may raise inside it)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            QTimer.singleShot(0, self.stack.restyle)
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
