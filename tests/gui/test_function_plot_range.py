@@ -39,5 +39,5 @@ def test_a_figure_keeps_the_range_on_screen(window):
     options = window.files.exporter.on_screen()
     with function_figure(window.state, options) as figure:
         QApplication.processEvents()
-        for got, wanted in zip(figure.view_box.viewRange(), [(-0.5, 0.5), (0.2, 0.4)]):
+        for got, wanted in zip(figure.view_box.viewRange(), [(-0.5, 0.5), (0.2, 0.4)], strict=True):
             assert np.allclose(got, wanted, atol=1e-9), (got, wanted)

@@ -144,7 +144,7 @@ def test_error_signal_arrows_stay_apart_with_many_samples(window):
     window.findChild(QAction, "errorSignalAction").trigger()
     overlay = window.plot.error_signal
     xs, ys = overlay.shafts.getData()
-    x, t = window.state.document.training_data()
+    x, _t = window.state.document.training_data()
     assert overlay.every > 1 and xs.size == 2 * x[:: overlay.every].size
     on_screen = [window.plot.view_box.mapViewToScene(QPointF(v, 0)).x() for v in xs[::2]]
     assert np.min(np.diff(on_screen)) >= 13.5
