@@ -79,3 +79,17 @@ def test_a_slide_of_the_workspace_and_of_curves_and_loss(qtbot, window, tmp_path
     left, right = image.copy(0, 0, 640, 720), image.copy(640, 0, 640, 720)
     assert left != right
     assert not window.files.write_slide(str(tmp_path / "no" / "such.png"))
+
+
+def test_the_backprop_panel_exports_its_graph_and_table(qtbot, window, tmp_path):
+    window.workspaces.show("backprop")
+    qtbot.wait(30)
+    button = window.backprop.export
+    ChosenSize.size = SIZES[1]
+    assert button.export("png", str(tmp_path / "graph.png"))
+    assert QImage(str(tmp_path / "graph.png")).size().toTuple() == (1280, 720)
+    assert button.export("svg", str(tmp_path / "graph.svg"))
+    assert b"<svg" in (tmp_path / "graph.svg").read_bytes()
+    assert button.export("csv", str(tmp_path / "g.csv"))
+    header = (tmp_path / "g.csv").read_text().splitlines()[0]
+    assert header.startswith("parameter,value")
