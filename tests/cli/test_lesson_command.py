@@ -55,7 +55,7 @@ neurons = [{{activation = "relu", w = 1, b = 0, v = {v}}}]
 def test_a_solution_that_does_not_solve_is_exit_1_naming_the_step(run_cli, tmp_path):
     path = tmp_path / "bad.lesson.md"
     path.write_text(LESSON.format(v=3))
-    code, out, err = run_cli(f"lesson check {path}")
+    code, _out, err = run_cli(f"lesson check {path}")
     assert code == 1
     assert "step 1 (Step one): its solution does not pass its check" in err
     path.write_text(LESSON.format(v=1))

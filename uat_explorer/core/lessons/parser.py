@@ -140,10 +140,8 @@ def _toml(block: _Block) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_LINE.search(message)
-        if found:
-            line = at + int(found.group(1))
-        else:  # "at end of document": the block's last line
-            line = at + max(len(lines), 1)
+        # No line in the message means "at end of document": the block's last line.
+        line = at + (int(found.group(1)) if found else max(len(lines), 1))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         raise LessonError(f"line {line}: the lesson block is not valid TOML ({reason})") from None
 
