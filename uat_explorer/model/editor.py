@@ -248,6 +248,23 @@ class Editor(QObject):
         self.set_target(session.target, session.domain)
         self.undo_stack.endMacro()
 
+    def load_state(self, session: Session, text: str) -> None:
+        """A whole state (a lesson step's start): network, step count, target and domain
+        as one undo step, so Ctrl+Z returns to the person's own work; the samples and the
+        training settings with them (settings are not undo steps anywhere)."""
+        self.undo_stack.beginMacro(text)
+        self.replace_network(session.network, text, step=session.step)
+        self.set_target(session.target, session.domain)
+        self.undo_stack.endMacro()
+        self.set_samples(session.samples)
+        self.update_settings(
+            optimizer=session.optimizer,
+            loss=session.loss,
+            stop=session.stop,
+            seed=session.seed,
+            batch_size=check_batch_size(session.batch_size, self.document.sample_count),
+        )
+
     # -- training settings: not undo steps, but part of the session -------------------------
     def update_settings(self, **values: object) -> None:
         """Set session fields: optimizer, loss, stop or seed."""

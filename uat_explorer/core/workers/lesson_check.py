@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import traceback
 from dataclasses import dataclass
+from typing import Any
 
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate
@@ -21,9 +22,12 @@ from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 @dataclass
 class CheckJob:
+    """``session`` as its dict: a formula target is compiled, and compiled code does not
+    cross a process boundary; the dict is what a saved file holds."""
+
     number: int
     check: Check
-    session: Session
+    session: dict[str, Any]
 
 
 @dataclass
@@ -40,7 +44,7 @@ def serve_check(channel: Channel) -> None:
             if not isinstance(job, CheckJob):
                 return  # Quit, or anything else: the window is done with us
             channel.busy = True
-            result = evaluate(job.check, job.session)
+            result = evaluate(job.check, Session.from_dict(job.session))
             channel.busy = False
             channel.send(CheckDone(job.number, result))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):

@@ -27,7 +27,11 @@ from uat_explorer.gui.widgets.export_dialogs import AnimationDialog, FigureDialo
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
-SESSION_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
+SESSION_FILTER = (
+    "Sessions and lessons (*.json *.lesson.md);;UAT Explorer sessions (*.json)"
+    ";;Lessons (*.lesson.md);;All files (*)"
+)
+SAVE_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
 TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}
 Button = QMessageBox.StandardButton
 
@@ -56,6 +60,7 @@ class FileActions(QObject):
         self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
         self.revert_action: QAction | None = None  # made with the menu
+        self.open_lesson: Callable[[str | Path], bool] | None = None  # the window's lessons
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
@@ -254,12 +259,16 @@ class FileActions(QObject):
             self.open(path, asked=True)
 
     def ask_open(self) -> None:
-        if not self.maybe_save():
-            return
+        """A session (after asking about unsaved work) or a lesson (its steps are undo
+        steps: nothing is lost)."""
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open Session", self._folder("session"), SESSION_FILTER
+            self.window, "Open Session or Lesson", self._folder("session"), SESSION_FILTER
         )
-        if path:
+        if not path:
+            return
+        if path.lower().endswith(".md") and self.open_lesson is not None:
+            self.open_lesson(path)
+        elif self.maybe_save():
             self.open(path, asked=True)
 
     def open(self, path: str | Path, asked: bool = False) -> bool:
@@ -279,7 +288,10 @@ class FileActions(QObject):
         return True
 
     def open_any(self, path: str | Path) -> bool:
-        """A session (.json) opens; points (.csv, .txt) become the target."""
+        """A session (.json) opens; a lesson (.lesson.md) starts; points (.csv, .txt)
+        become the target."""
+        if str(path).lower().endswith(".md") and self.open_lesson is not None:
+            return self.open_lesson(path)
         if Path(path).suffix.lower() in TARGET_SUFFIXES:
             return self.load_points(path)
         return self.open(path)
@@ -292,7 +304,7 @@ class FileActions(QObject):
     def save_as(self) -> bool:
         path = self._ask_save_path(
             "Save Session As",
-            SESSION_FILTER,
+            SAVE_FILTER,
             "json",
             "session",
             self.document.name.removesuffix(".json") + ".json",

@@ -168,11 +168,15 @@ class TrainingController(QObject):
     def step(self) -> None:
         """Advance one chunk (steps per frame, or STEP_CHUNK in Auto); the result shows
         when the worker has done it, and the chunk is one undo step."""
+        self.advance(self._pace() or STEP_CHUNK)
+
+    def advance(self, steps: int) -> None:
+        """Train exactly ``steps`` steps (or to a stop rule) as one undo step."""
         self.pause()
         if not self._sync():
             return
         self._run_start = (self.state.document.network.copy(), self.state.document.step)
-        if self.client.send(Advance(self._pace() or STEP_CHUNK)):
+        if self.client.send(Advance(steps)):
             self._waiting = True
             self.client.expect(True)
             self.busyChanged.emit(True)
