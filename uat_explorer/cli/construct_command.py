@@ -14,8 +14,10 @@ from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.io.session_schema import MAX_PARAMETER
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.construct import (
+    MEASURED_ON,
     MODES,
     SIGMOID_SPAN,
+    built_of,
     fitted_slope,
     smallest_count,
     sweep,
@@ -44,7 +46,9 @@ def add_parser(commands: common.Commands) -> None:
         help="report the error for every N from A to B (the theorem, measured)",
     )
     build.add_argument(
-        "--epsilon", type=float, help="build the smallest N whose max |error| is at most this"
+        "--epsilon",
+        type=float,
+        help="build the smallest N whose max |error| over the domain is at most this",
     )
     build.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     build.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -105,12 +109,13 @@ def run(args: argparse.Namespace) -> int:
     if args.sweep is not None:
         return _sweep(args, base, x, t, transition)
     started = time.perf_counter()
-    count, reached = args.neurons, None
+    count, reached, chosen = args.neurons, None, None
     if args.epsilon is not None:
         points = sweep(target, domain, x, t, range(1, MAX_NEURONS + 1), args.mode, transition)
         found = smallest_count(points, args.epsilon)
         reached = found is not None
-        count = (found or min(points, key=lambda p: p.max_abs_error)).neurons
+        chosen = found or min(points, key=lambda p: p.max_abs_error)
+        count = chosen.neurons
     network = construct(target, domain, count, args.mode, args.activation, transition)
     result = Session(network=network, target=target, domain=domain, samples=samples)
     metrics = FitMetrics.of(network(x), t)
@@ -133,13 +138,21 @@ def run(args: argparse.Namespace) -> int:
         "message": f"{args.mode} of {args.activation} neurons",
         "exported": exported,
     }
-    if reached is not None:
-        output |= {"epsilon": args.epsilon, "reached": reached}
-        if not reached:
-            output["message"] = (
-                f"no construction of at most {MAX_NEURONS} neurons reaches ε = {args.epsilon:g};"
-                f" the best has {count}"
-            )
+    if reached is not None and chosen is not None:
+        # The window's Find N says the same: the N, what it builds, the error over the domain.
+        output |= {
+            "epsilon": args.epsilon,
+            "reached": reached,
+            "mode": args.mode,
+            "max_abs_error_over_domain": chosen.max_abs_error,
+        }
+        worst = f"max |error| {chosen.max_abs_error:.4g} {MEASURED_ON}"
+        output["message"] = (
+            f"N = {count} ({built_of(args.mode, count)}): {worst} ≤ ε = {args.epsilon:g}"
+            if reached
+            else f"no construction of at most {MAX_NEURONS} neurons reaches ε ="
+            f" {args.epsilon:g}; the best, N = {count} ({built_of(args.mode, count)}), {worst}"
+        )
     common.print_summary(output, args.json)
     return 0
 
@@ -172,6 +185,7 @@ def _sweep(
     result = {
         "target": base.target.text,
         "mode": args.mode,
+        "measured": MEASURED_ON,
         "sweep": [
             {"neurons": p.neurons, "max_abs_error": p.max_abs_error, "rmse": p.rmse} for p in points
         ],
@@ -181,7 +195,7 @@ def _sweep(
     if args.json:
         common.print_json(result)
     else:
-        print("neurons  max |error|  rmse")
+        print(f"neurons  max |error|  rmse   ({args.mode}, {MEASURED_ON})")
         for p in points:
             print(f"{p.neurons:7d}  {p.max_abs_error:11.4g}  {p.rmse:.4g}")
         if math.isfinite(slope):
