@@ -107,7 +107,7 @@ CHOICES: dict[str, dict[str, Reader]] = {
     "construct": {
         "mode": _choice("staircase", "bumps", "sigmoids"),
         "neurons": _whole(1, MAX_NEURONS),
-        "epsilon": _number(0.0, 1e6, open_low=True),
+        "epsilon": _number(1e-6, 10.0),
         "steepness": _number(0.05, 50.0),
     },
     "race": {
