@@ -88,7 +88,7 @@ def _runs(fields: Fields, key: str) -> list[dict[str, Any]]:
         {
             "enabled": item.boolean("enabled", default=True),
             "optimizer": _choice("sgd", "momentum", "adam", "lm")(item, "optimizer"),
-            "lr": item.number("lr", 1e-10, 1000.0),
+            "lr": item.number("lr", 1e-6, 1000.0),  # what the race's spin boxes take
         }
         for item in items
     ]
