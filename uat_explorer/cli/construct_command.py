@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from uat_explorer.cli import common, exports
+from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.io.session_schema import MAX_PARAMETER
@@ -53,6 +54,7 @@ def add_parser(commands: common.Commands) -> None:
     build.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     build.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     exports.add_export_options(build, gif="animate the construction, one step or bump a frame")
+    add_text_scale(build)
     build.set_defaults(handler=run)
 
 
@@ -93,6 +95,7 @@ def _check_numbers(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     exports.check_exports(args)
+    scale = text_scale(args)
     _check_numbers(args)
     target = common.choose_target(args, None)
     domain = common.choose_domain(args, None, target)
@@ -107,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             f" weights beyond ±{MAX_PARAMETER:g}: choose a wider rise"
         )
     if args.sweep is not None:
-        return _sweep(args, base, x, t, transition)
+        return _sweep(args, base, x, t, transition, scale)
     started = time.perf_counter()
     count, reached, chosen = args.neurons, None, None
     if args.epsilon is not None:
@@ -128,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
+        options = exports.figure_options(args)
         images = record_construction(
-            result, count, args.mode, args.activation, exports.figure_options(args), transition
+            result, count, args.mode, args.activation, options, transition, scale
         )
         exports.write_gif(images, args)
         exported["gif"] = args.export_gif
@@ -163,6 +167,7 @@ def _sweep(
     x: np.ndarray,
     t: np.ndarray,
     transition: float | None,
+    scale: float = 1.0,
 ) -> int:
     """The error of the construction for every N in A … B, as JSON, CSV and a figure."""
     low, high = args.sweep
@@ -174,12 +179,15 @@ def _sweep(
         exports.writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
         exported["csv"] = args.export_csv
     if args.export_png:
-        from uat_explorer.export.figures import write_error_plot
+        from uat_explorer.export.construct import write_sweep_figure
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
         options = exports.figure_options(args)
-        exports.writing(args.export_png, lambda: write_error_plot(points, args.export_png, options))
+        exports.writing(
+            args.export_png,
+            lambda: write_sweep_figure(points, args.export_png, options, scale),
+        )
         exported["png"] = args.export_png
     slope = fitted_slope(points)
     result = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,7 @@ from uat_explorer.core.teaching.backprop import build_graph
 from uat_explorer.core.teaching.graph import Graph
 from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_range
 from uat_explorer.core.teaching.race import RaceRun
-from uat_explorer.core.training.trainer import Trainer, TrainReport
+from uat_explorer.core.training.trainer import StopRule, TrainReport
 from uat_explorer.export.figures import FigureOptions, _laid_out, function_figure, render
 from uat_explorer.model.state import AppState
 from uat_explorer.model.view import ModelView
@@ -139,8 +139,14 @@ def record_backprop_pass(
     shown: set[str] = set()
     reached: set[str] = set()
     steps: list[tuple[str | None, str]] = [(None, f"sample {sample}: {what}")]
-    steps += [(key, f"forward {k + 1}/{len(forward)}") for k, key in enumerate(forward)]
-    steps += [(key, f"backward {k + 1}/{len(backward)}") for k, key in enumerate(backward)]
+    steps += [
+        (key, f"forward {k + 1}/{len(forward)}: {graph.node(key).label}")
+        for k, key in enumerate(forward)
+    ]
+    steps += [
+        (key, f"backward {k + 1}/{len(backward)}: ∂L/∂{graph.node(key).name}")
+        for k, key in enumerate(backward)
+    ]
     images = FrameList()
     try:
         for index, (key, caption) in enumerate(steps):
@@ -185,7 +191,7 @@ def record_landscape_path(
     ranges: list[tuple[float, float]] | None = None,
     text_scale: float = 1.0,
 ) -> PathRecording:
-    """Train a copy of the session ``steps`` steps (its optimizer, rate and batches) and
+    """Train a copy of the session ``steps`` more steps (its optimizer, rate and batches) and
     draw the path of ``names`` (one or two parameters) over the landscape: a frame every
     few steps, ``frames`` at most. Each frame's landscape is the loss with the other weights
     where training has them at that frame (it moves as they do; the caption says so), the
@@ -249,19 +255,22 @@ def _train_path(
     session: Session, names: list[str], steps: int, frames: int
 ) -> tuple[list[tuple[int, Network]], np.ndarray, np.ndarray, np.ndarray, str | None]:
     """(step, network) at each frame; every step's point of ``names``, its step and loss;
-    why training ended early (None: it ran every step)."""
-    trainer = session.trainer(record=True)
+    why training ended early (None: it ran every step). The session's own stop rules
+    are set aside: the path is the ``steps`` asked for, unless the loss diverges."""
+    budget = StopRule(max_steps=session.step + steps)
+    trainer = replace(session, stop=budget).trainer(record=True)
     size = session.network.size
     columns = [parameter_index(name, size) for name in names]
-    every = max(1, math.ceil(steps / max(frames - 1, 1)))
+    # Frame k shows step round(k·steps / (frames − 1)): ``frames`` frames, evenly spaced.
+    ends = np.unique(np.round(np.linspace(0, steps, max(frames, 2))).astype(int))[1:]
     snapshots = [(trainer.step, trainer.network.copy())]
     points: list[np.ndarray] = []
     at: list[np.ndarray] = []
     losses: list[np.ndarray] = []
     stopped = None
     done = 0
-    while done < steps and len(snapshots) < frames:
-        report = trainer.run(min(every, steps - done))
+    for end in ends.tolist():
+        report = trainer.run(end - done)
         rows = report.timeline
         if rows is not None and rows.size:
             kept = rows.steps < trainer.step  # a diverged step's row is not a point
@@ -269,28 +278,22 @@ def _train_path(
             at.append(rows.steps[kept])
             losses.append(report.losses[: int(kept.sum())])
         done += report.steps_run
-        if report.diverged or report.stopped or report.steps_run == 0:
-            stopped = (
-                f"diverged at step {report.diverged_step:,}"
-                if report.diverged and report.diverged_step is not None
-                else (report.stopped or "stopped")
-            )
+        if report.diverged:
+            where = f" at step {report.diverged_step:,}" if report.diverged_step is not None else ""
+            stopped = f"diverged{where}"
+        elif done < end:
+            stopped = report.stopped or "stopped"
         snapshots.append((trainer.step, trainer.network.copy()))
         if stopped:
             break
     final = parameter_values(trainer.network)[columns]
     points.append(final[None, :])
     at.append(np.array([trainer.step]))
-    losses.append(np.array([report_loss(trainer)]))
+    losses.append(np.array([float(trainer.run(0).loss)]))  # the loss now, no step taken
     path = np.concatenate(points)
     if path.shape[1] == 1:
         path = np.column_stack([path[:, 0], np.zeros(path.shape[0])])
     return snapshots, path, np.concatenate(at), np.concatenate(losses), stopped
-
-
-def report_loss(trainer: Trainer) -> float:
-    """The training loss at the trainer's weights now (no step taken)."""
-    return float(trainer.run(0).loss)
 
 
 def _path_ranges(path: np.ndarray) -> list[tuple[float, float]]:
