@@ -46,6 +46,8 @@ BAR_WIDTH = 10
 BAR_AXIS = 52
 """Pixels of each lane's colour scale and of its numbers: the same in every lane, so the
 four share their step axis."""
+LEFT_AXIS = 46
+"""Pixels of a lane's letter and row names at scale 1."""
 LETTER_POINTS = 13.0
 """A lane's letter (D, W, A, G) at scale 1."""
 
@@ -151,7 +153,6 @@ class LanePlot(ThemedPlot):
         self.setMenuEnabled(False)
         self.hideButtons()
         self.setMinimumHeight(70)
-        self.getAxis("left").setWidth(46)
         self.step_line = pg.InfiniteLine(angle=90, movable=False)
         self.step_line.setZValue(20)
         self.step_line.setVisible(False)
@@ -196,6 +197,7 @@ class LanePlot(ThemedPlot):
             tickFont=scaled_font(self.text_scale), tickTextOffset=int(3 * self.text_scale)
         )
         self.bar.axis.setWidth(round(BAR_AXIS * self.text_scale))
+        self.getAxis("left").setWidth(round(LEFT_AXIS * self.text_scale))  # letter and names
         self.bar.layout.setColumnFixedWidth(1, BAR_WIDTH * self.line_scale)
         self.step_line.setPen(pg.mkPen(colors.diverged, width=1.5 * self.line_scale))
         for line in self.breaks:
@@ -304,19 +306,21 @@ class TimelineView(QWidget):
         self.matrix = ThemedPlot(objectName="timelineActivationMatrix")
         self.matrix.setMenuEnabled(False)
         self.matrix.hideButtons()
+        self.matrix.setToolTip("A now: each neuron's |activation| (a row) at every sample")
         self.scale = 1.0
         self._title_matrix()
         self.matrix.getViewBox().invertY(True)
         self.matrix_image = pg.ImageItem(axisOrder="row-major")
         self.matrix_image.setColorMap(pg.colormap.get("viridis"))
         self.matrix.addItem(self.matrix_image)
-        self.matrix.setMaximumWidth(220)
         self.diagram = DiagramLegend()
+        self.matrix.setFixedWidth(DiagramLegend.SIZE)  # under the diagram: the lanes get the width
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.diagram, 0, 0, 8, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.diagram, 0, 0, 4, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.matrix, 4, 0, 4, 1)
         for row, (lane, letter) in enumerate(zip(self.lanes, "DWAG", strict=True)):
             legend = QLabel(f"<b style='color:{LANES[letter][0]}'>{letter}</b> {LANES[letter][1]}")
             legend.setObjectName(f"timelineLegend{letter}")
@@ -326,13 +330,18 @@ class TimelineView(QWidget):
             lane.clicked.connect(self.stepClicked)
             if lane is not self.data:
                 lane.setXLink(self.data)
-        layout.addWidget(self.matrix, 4, 2, 3, 1)
         for row, stretch in ((1, 2), (3, 3), (5, 2), (7, 4)):  # G holds the step axis too
             layout.setRowStretch(row, stretch)
         layout.setColumnStretch(1, 1)
         self.gradients.setLabel("bottom", "step")
         # Rows to read in each lane; G's height holds the step axis as well.
-        for lane, least in ((self.data, 50), (self.activity, 60), (self.gradients, 100)):
+        least_heights = (
+            (self.data, 45),
+            (self.weights, 60),
+            (self.activity, 50),
+            (self.gradients, 95),
+        )
+        for lane, least in least_heights:
             lane.setMinimumHeight(least)
         for lane in (self.data, self.weights, self.activity):
             lane.hideAxis("bottom")  # one step axis, under G
@@ -340,7 +349,7 @@ class TimelineView(QWidget):
         self.matrix.apply_theme()
 
     def _title_matrix(self) -> None:
-        self.matrix.setTitle("A now: neurons × samples", size=f"{8 * self.scale:.1f}pt")
+        self.matrix.setTitle("A now", size=f"{8 * self.scale:.1f}pt")
 
     def set_scale(self, scale: float, pixels: float = 1.0) -> None:
         """Every text and line of the lanes, the diagram and the matrix ``scale`` times
@@ -350,7 +359,7 @@ class TimelineView(QWidget):
             plot.set_scale(scale, pixels)
         self.diagram.set_scale(scale)
         self._title_matrix()
-        self.matrix.setMaximumWidth(round(220 * scale))
+        self.matrix.setFixedWidth(round(DiagramLegend.SIZE * scale))
 
     def set_cursor(self, step: float | None) -> None:
         for lane in self.lanes:
