@@ -16,6 +16,7 @@ from PIL import Image
 from PIL.ImageQt import fromqimage
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
 
 from uat_explorer.core import Network, Session, construct
 from uat_explorer.core.errors import InputError
@@ -96,6 +97,7 @@ def record_construction(
     images = FrameList()
     with function_figure(state, options) as plot:
         plot.set_scale(text_scale, options.scale)
+        _settle(plot)
         for shown in range(0, count + 1, group):
             partial = Network.from_neurons(network.neurons()[:shown], network.c)
             state.document.apply_network(partial, list(range(shown)))
@@ -222,7 +224,7 @@ def record_landscape_path(
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         pad = 0.05 * (high - low or 1.0)
         shown = [shown[0], (low - pad, high + pad)]
-    images = FrameList()
+    images = FrameList(shared=False)
     plot = LandscapePlot(line_scale=options.scale * text_scale)
     with _laid_out(plot, options):
         plot.set_scale(text_scale, options.scale)
@@ -240,6 +242,7 @@ def record_landscape_path(
             plot.setRange(xRange=shown[0], yRange=shown[1], padding=0)
             plot.set_path(trail)
             plot.set_point(point, point)
+            _settle(plot)  # the colour scale's numbers change with each frame's map
             caption = (
                 f"step {step:,}   loss {number(float(losses[upto - 1]))}"
                 "   (the loss with the other weights as at this step)"
@@ -318,11 +321,11 @@ def record_race(
     if last < 1:
         raise InputError("the runs have no steps to animate: run the race first")
     plot = RaceLossPlot(line_scale=options.scale)
-    images = FrameList()
+    images = FrameList(shared=False)
     with _laid_out(plot, options):
         plot.set_scale(text_scale, options.scale)
         plot.show_runs(runs)
-        plot.grab()  # one paint sizes the axes to their labels
+        _settle(plot)
         x_range, y_range = plot.viewRange()
         for k in range(frames):
             upto = round(last * k / (frames - 1))
@@ -350,19 +353,30 @@ def _run_until(run: RaceRun, step: int) -> RaceRun:
 
 class FrameList:
     """Frames kept as they will be written: palette images (1 byte a pixel, a quarter of
-    a rendered frame), all in the first frame's 255 colours, so a long animation's
-    memory is known in advance (``check_animation``) and small."""
+    a rendered frame), so a long animation's memory is known in advance
+    (``check_animation``) and small. ``shared``: all in the first frame's 255 colours (no
+    flicker where little changes); else each frame its own, for animations whose colours
+    come later (a path drawn in red over a map that changes, curves that grow: in the
+    first frame's palette they came out in its nearest colour, purple)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: bool = True) -> None:
         self.frames: list[Image.Image] = []
+        self.shared = shared
 
     def add(self, image: QImage) -> None:
         rgb = fromqimage(image).convert("RGB")
-        if not self.frames:
+        if not self.frames or not self.shared:
             frame = rgb.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
         else:
             frame = rgb.quantize(palette=self.frames[0], dither=Image.Dither.NONE)
         self.frames.append(frame)
+
+
+def _settle(plot: QWidget) -> None:
+    """One paint and the events it leaves: the axes take the room their labels need
+    (a new text scale, new numbers) before the frame is rendered."""
+    plot.grab()
+    QApplication.processEvents()
 
 
 MAX_GIF_MEMORY = 1536 * 1024 * 1024
