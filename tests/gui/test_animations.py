@@ -100,3 +100,12 @@ def test_frames_too_large_are_refused_naming_the_limit():
     state = AppState(session(8))
     with pytest.raises(InputError, match="GB of memory"):
         record_backprop_pass(state, 0, "sample", FigureOptions(6000, 4000, 2.0))
+
+
+def test_a_colour_that_comes_later_keeps_its_colour():
+    """The path is red; quantised to the first frame's palette (where it is one point) it
+    came out purple."""
+    frames = record_landscape_path(session(), ["w1", "b1"], 60, 5, SMALL, grid=21).images
+    pixels = np.asarray(frames[-1].convert("RGB")).reshape(-1, 3).astype(int)
+    red = np.array([0xC6, 0x28, 0x28])  # the path: the palette's "diverged" red
+    assert np.abs(pixels - red).sum(axis=1).min() <= 30
