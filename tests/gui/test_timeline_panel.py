@@ -272,9 +272,13 @@ def test_the_export_honours_a_size(qtbot, sine_window, tmp_path):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (round(width * scale), round(height * scale))
     shown = tmp_path / "shown.png"
+    size = (2 * panel.view.width(), 2 * panel.view.height())  # before "Exported …" shows
     assert panel.export.export("png", str(shown))  # the menu: as shown, twice the pixels
     image = QImage(str(shown))
-    assert (image.width(), image.height()) == (2 * panel.view.width(), 2 * panel.view.height())
+    assert (image.width(), image.height()) == size
+    tiny = tmp_path / "tiny.png"  # less than the captions need: still the size asked for
+    panel.export_png(str(tiny), FigureOptions(300, 60, 2.0))
+    assert (QImage(str(tiny)).width(), QImage(str(tiny)).height()) == (600, 120)
 
 
 def test_the_csvs_end_with_now(qtbot, sine_window, tmp_path):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +35,7 @@ def timeline_image(
     the same figure."""
     scale = options.scale
     view = TimelineView()
+    view.set_least_heights(False)  # the size asked for, not the dock's least
     view.set_scale(text_scale * scale)
     font = QFont(view.font())
     font.setPointSizeF(font.pointSizeF() * text_scale * scale)
@@ -44,7 +46,12 @@ def timeline_image(
     with _laid_out(view, replace(laid_out, scale=1.0)):
         view.show_timeline(timeline, live, seed, samples, matrix)
         QApplication.processEvents()  # each lane's row names for its laid-out height
-        return view.grab().toImage()
+        image = view.grab().toImage()
+    wanted = QSize(laid_out.width, laid_out.height)
+    if image.size() != wanted:  # smaller than the captions and the diagram need
+        mode = Qt.TransformationMode.SmoothTransformation
+        image = image.scaled(wanted, Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+    return image
 
 
 def session_timeline_image(

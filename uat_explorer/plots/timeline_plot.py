@@ -319,8 +319,10 @@ class TimelineView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.diagram, 0, 0, 4, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.matrix, 4, 0, 4, 1)
+        # The diagram beside D, W and A, the matrix beside G: neither asks more height
+        # than the lanes it stands beside.
+        layout.addWidget(self.diagram, 0, 0, 6, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.matrix, 6, 0, 2, 1)
         for row, (lane, letter) in enumerate(zip(self.lanes, "DWAG", strict=True)):
             legend = QLabel(f"<b style='color:{LANES[letter][0]}'>{letter}</b> {LANES[letter][1]}")
             legend.setObjectName(f"timelineLegend{letter}")
@@ -335,18 +337,19 @@ class TimelineView(QWidget):
         layout.setColumnStretch(1, 1)
         self.gradients.setLabel("bottom", "step")
         # Rows to read in each lane; G's height holds the step axis as well.
-        least_heights = (
-            (self.data, 45),
-            (self.weights, 60),
-            (self.activity, 50),
-            (self.gradients, 95),
-        )
-        for lane, least in least_heights:
-            lane.setMinimumHeight(least)
+        self.set_least_heights(True)
         for lane in (self.data, self.weights, self.activity):
             lane.hideAxis("bottom")  # one step axis, under G
         self.matrix.themed = True
         self.matrix.apply_theme()
+
+    def set_least_heights(self, on: bool) -> None:
+        """Each lane at least a few rows high (on screen), or as small as asked (a figure
+        of a chosen size)."""
+        least = ((self.data, 36), (self.weights, 50), (self.activity, 40), (self.gradients, 85))
+        for lane, height in least:
+            lane.setMinimumHeight(height if on else 0)
+        self.matrix.setMinimumHeight(60 if on else 0)
 
     def _title_matrix(self) -> None:
         self.matrix.setTitle("A now", size=f"{8 * self.scale:.1f}pt")

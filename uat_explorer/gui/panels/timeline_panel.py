@@ -105,11 +105,14 @@ class TimelinePanel(DockPanel):
             self.message.say,
             object_name="timelineExportButton",
         )
+        # The note shares the buttons' row, and the scrubbed step's line shows only while
+        # there is one: a short dock (or presentation mode's larger text) keeps the lanes.
         top = QHBoxLayout()
-        top.addWidget(self.scrub, 1)
-        top.addWidget(self.live)
-        top.addWidget(self.export)
-        self.stack(top, self.note, self.message, self.view)
+        top.addWidget(self.note, 1)
+        top.addWidget(self.live, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.export, 0, Qt.AlignmentFlag.AlignTop)
+        self.scrub.hide()
+        self.stack(top, self.scrub, self.message, self.view)
 
         self.scrubbed: int | None = None
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
@@ -195,6 +198,7 @@ class TimelinePanel(DockPanel):
         loss = f", loss {losses[near]:.4g}" if near is not None else ""
         text = f"step {at:,}{loss}: {shown}{' …' if len(names) > 6 else ''}"
         self.scrub.setText(text)
+        self.scrub.show()
         self.live.setEnabled(True)
         QToolTip.showText(QCursor.pos(), text, self)
 
@@ -203,6 +207,7 @@ class TimelinePanel(DockPanel):
         self.plot.show_ghost(None)
         self.view.set_cursor(None)
         self.scrub.setText("")
+        self.scrub.hide()
         self.live.setEnabled(False)
         if self._zoomed:
             self._zoomed = False
