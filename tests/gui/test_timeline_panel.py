@@ -316,3 +316,22 @@ def test_presentation_scale_grows_the_lanes(qtbot, window):
     assert view.diagram.width() == 225 and view.matrix.text_scale == 1.5
     assert "19.5pt" in view.gradients.getAxis("left").labelText
     assert view.gradients.bar.axis.style["tickFont"].pointSizeF() == 13.5
+
+
+def test_row_names_never_run_into_the_lane_letter(qtbot, sine_window):
+    """Seen at 1920 × 1080 with 69 neurons: "w36" was drawn over the W lane's letter (the
+    left axis kept 46 px); the four lanes keep one left edge, so their steps line up."""
+    window = sine_window
+    for _ in range(61):
+        window.stack.add("sigmoid")
+    panel = trained_timeline(qtbot, window, steps=20)
+    for scale in (1.0, 2.0):
+        panel.set_scale(scale)
+        panel.refresh()
+        qtbot.wait(30)  # the layout takes the new widths
+        lanes = panel.view.lanes
+        widths = {lane.getAxis("left").width() for lane in lanes}
+        assert len(widths) == 1
+        assert widths.pop() >= max(lane.label_width() for lane in lanes)
+        left = {round(lane.getViewBox().sceneBoundingRect().left()) for lane in lanes}
+        assert len(left) == 1

@@ -197,7 +197,7 @@ class LanePlot(ThemedPlot):
             tickFont=scaled_font(self.text_scale), tickTextOffset=int(3 * self.text_scale)
         )
         self.bar.axis.setWidth(round(BAR_AXIS * self.text_scale))
-        self.getAxis("left").setWidth(round(LEFT_AXIS * self.text_scale))  # letter and names
+        self.getAxis("left").setWidth(self.label_width())  # its letter and row names
         self.bar.layout.setColumnFixedWidth(1, BAR_WIDTH * self.line_scale)
         self.step_line.setPen(pg.mkPen(colors.diverged, width=1.5 * self.line_scale))
         for line in self.breaks:
@@ -249,6 +249,7 @@ class LanePlot(ThemedPlot):
         self.rows = max(rows, 1)
         self.setYRange(0, self.rows, padding=0)
         self.row_names, self.ends = names, ends
+        self.getAxis("left").setWidth(self.label_width())
         self.relabel()
 
     def relabel(self) -> None:
@@ -282,6 +283,18 @@ class LanePlot(ThemedPlot):
             chosen = [chosen[0], chosen[2]]  # a short lane: its two ends
         ticks = [(min(max(value, low + share), high - share), text) for value, text in chosen]
         self.bar.axis.setTicks([ticks, []])
+
+    def label_width(self) -> int:
+        """Pixels the left axis needs: the letter (drawn upright along the axis), the widest
+        row name, and the ticks between (at least LEFT_AXIS times the text scale)."""
+        letter = QFont()
+        letter.setPointSizeF(LETTER_POINTS * self.text_scale)
+        letter.setBold(True)
+        names = QFontMetricsF(scaled_font(self.text_scale))
+        every = [*(self.row_names or []), *(self.ends or ())]  # not only those shown now
+        widest = max((names.horizontalAdvance(text) for text in every), default=0.0)
+        need = QFontMetricsF(letter).height() + widest + 14 * self.text_scale
+        return max(round(LEFT_AXIS * self.text_scale), math.ceil(need))
 
     def labels_shown(self) -> list[str]:
         """The row labels as set (for tests): the left axis's ticks."""
@@ -351,6 +364,13 @@ class TimelineView(QWidget):
             lane.setMinimumHeight(height if on else 0)
         self.matrix.setMinimumHeight(60 if on else 0)
 
+    def align_lanes(self) -> None:
+        """One left axis width for the four lanes (the widest one's need): their steps
+        stay one under the other."""
+        width = max(lane.label_width() for lane in self.lanes)
+        for lane in self.lanes:
+            lane.getAxis("left").setWidth(width)
+
     def _title_matrix(self) -> None:
         self.matrix.setTitle("A now", size=f"{8 * self.scale:.1f}pt")
 
@@ -361,6 +381,7 @@ class TimelineView(QWidget):
         for plot in (*self.lanes, self.matrix):
             plot.set_scale(scale, pixels)
         self.diagram.set_scale(scale)
+        self.align_lanes()
         self._title_matrix()
         self.matrix.setFixedWidth(round(DiagramLegend.SIZE * scale))
 
@@ -436,6 +457,7 @@ class TimelineView(QWidget):
         self.weights.show_scale((-w_top, w_top), _symmetric_ticks(w_top, w_top))
         self.activity.show_scale((0, a_top), [(0, "0"), (a_top, number(a_top))])
         self.gradients.show_scale((-1, 1), _gradient_ticks(g_top))
+        self.align_lanes()
         self.data.setXRange(low, high + 1, padding=0.01)
         if matrix is not None and matrix.size:
             self.matrix_image.setImage(
