@@ -131,3 +131,18 @@ def test_the_race_exports_its_curves_growing(qtbot, sine_window, tmp_path):
     assert compare.export_gif(str(gif), FigureOptions(320, 200))
     with Image.open(gif) as image:
         assert image.n_frames == 60 and image.size == (320, 200)
+
+
+def test_opened_in_presentation_mode_the_race_is_drawn_at_its_scale(qtbot, sine_window):
+    """Seen (merged with the window's presentation mode): a race window opened while
+    presenting drew its legend, titles and lines at scale 1; only windows already open
+    were told of the scale."""
+    sine_window.state.view.set_presenting(True, 2.0)
+    compare = sine_window.show_compare()
+    assert compare.plot.text_scale == 2.0 and all(f.text_scale == 2.0 for f in compare.fits)
+    compare.steps.setValue(50)
+    compare.start()
+    qtbot.waitUntil(lambda: not compare.runner.running, timeout=20_000)
+    legend = compare.plot.getPlotItem().legend
+    sizes = {label.opts.get("size") for _, label in legend.items}
+    assert sizes == {"18.0pt"}

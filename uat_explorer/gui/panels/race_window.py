@@ -171,6 +171,8 @@ class RaceWindow(QWidget):
         )
         for fit in self.fits:
             fit.hide()  # until there is a run to show
+        if state.view.text_scale != 1.0:  # opened in presentation mode: drawn at its scale
+            self.set_scale(state.view.text_scale)
 
     # -- settings ------------------------------------------------------------------------
     def reset_configs(self) -> None:
