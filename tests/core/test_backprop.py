@@ -13,10 +13,16 @@ from uat_explorer.core.teaching.backprop import MAX_ROWS, build_graph, gradient_
 SMOOTH_MIX = ["sigmoid", "tanh", "relu", "sigmoid"]
 
 
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
 def last_number(text: str) -> float:
-    """The value a chain-rule line ends with (… = 0.096), true minus signs included."""
-    found = re.findall(r"=\s*([−-]?[\d.]+(?:e[−-]?\d+)?)", text.split(";")[0])
-    return float(found[-1].replace("−", "-"))
+    """The value a chain-rule line ends with (… = 0.096 or … = −6.041×10⁻¹⁰), true
+    minus signs and superscript exponents included."""
+    found = re.findall(r"=\s*([−-]?[\d.]+)(?:×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?", text.split(";")[0])
+    mantissa, exponent = found[-1]
+    value = float(mantissa.replace("−", "-"))
+    return value * 10.0 ** int(exponent.translate(SUPERSCRIPT)) if exponent else value
 
 
 @pytest.mark.parametrize("scope", ["sample", "batch"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gui_helpers import cards
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +45,9 @@ def test_panel_shows_the_chosen_sample_and_its_numbers(window):
 def test_table_columns_rows_and_numbers_equal_the_trace(window):
     open_panel(window)
     table = window.findChild(QTableWidget, "gradientTable")
+    assert not table.isVisibleTo(window)
+    window.findChild(QPushButton, "gradientTableButton").click()
+    assert table.isVisibleTo(window)
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert headers == ["parameter", "value", "∂L/∂p (sample)", "∂L/∂p (batch)", "update"]
     size = window.state.document.network.size
@@ -55,8 +59,8 @@ def test_table_columns_rows_and_numbers_equal_the_trace(window):
     batch = done.gradients.flat()
     per_sample = done.sample_gradients(sample).flat()
     for r in range(table.rowCount()):
-        assert float(table.item(r, 2).text()) == pytest.approx(per_sample[r], rel=1e-5, abs=1e-9)
-        assert float(table.item(r, 3).text()) == pytest.approx(batch[r], rel=1e-5, abs=1e-9)
+        assert float(table.item(r, 2).text()) == pytest.approx(per_sample[r], rel=1e-3, abs=1e-12)
+        assert float(table.item(r, 3).text()) == pytest.approx(batch[r], rel=1e-3, abs=1e-12)
 
 
 def test_walking_forward_then_backward_writes_the_chain_rule(window):
@@ -122,15 +126,30 @@ def test_cards_show_which_way_descent_turns_each_dial(window):
 
 
 def test_error_signal_arrows_follow_dl_dy(window):
+    window.state.editor.set_samples(40)
     action = window.findChild(QAction, "errorSignalAction")
     action.trigger()
     xs, ys = window.plot.error_signal.shafts.getData()
     x, t = window.state.document.training_data()
-    assert xs.size == 2 * x.size
+    assert window.plot.error_signal.every == 1 and xs.size == 2 * x.size
     y = window.state.document.network(x)
     np.testing.assert_allclose(ys[::2], y)
     pushes = np.sign(ys[1::2] - ys[::2])
     np.testing.assert_array_equal(pushes, -np.sign(y - t))  # descent pulls y towards t
+
+
+def test_error_signal_arrows_stay_apart_with_many_samples(window):
+    """200 samples made a solid red band: every k-th sample's arrow, 14 px apart at least."""
+    window.state.editor.set_samples(200)
+    window.findChild(QAction, "errorSignalAction").trigger()
+    overlay = window.plot.error_signal
+    xs, ys = overlay.shafts.getData()
+    x, _t = window.state.document.training_data()
+    assert overlay.every > 1 and xs.size == 2 * x[:: overlay.every].size
+    on_screen = [window.plot.view_box.mapViewToScene(QPointF(v, 0)).x() for v in xs[::2]]
+    assert np.min(np.diff(on_screen)) >= 13.5
+    y = window.state.document.network(x)
+    np.testing.assert_allclose(ys[::2], y[:: overlay.every])
 
 
 def test_clicking_a_sample_point_chooses_it(window):

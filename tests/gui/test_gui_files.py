@@ -39,10 +39,10 @@ def edit_everything(w: MainWindow) -> None:
 
 def test_save_new_open_restores_everything_exactly(window, tmp_path):
     edit_everything(window)
-    saved = window.state.document.session.to_dict()
-    assert saved["step"] == 10
     path = tmp_path / "work.json"
     window.files.document.save(path)
+    saved = window.state.document.session.to_dict()  # the window's view saved with it
+    assert saved["step"] == 10 and saved["view"]["workspace"] == "train"
     assert not window.files.document.modified
     window.files.new()
     assert window.state.document.session.to_dict() != saved
@@ -110,7 +110,7 @@ def test_a_corrupt_file_is_refused_and_nothing_changes(window, tmp_path, dialogs
 
 def test_a_failed_save_keeps_the_work_and_says_so(window, tmp_path, dialogs):
     window.state.editor.edit_neuron(0, w=3.0)
-    assert not window.files._save_to(tmp_path / "missing" / "dir" / "s.json")
+    assert not window.save_path(tmp_path / "missing" / "dir" / "s.json")
     assert "Could not save" in dialogs[-1][1] and window.isWindowModified()
 
 

@@ -38,6 +38,7 @@ def train_until(qtbot, window, condition, timeout=20_000):
 
 
 def test_train_lowers_the_loss_tenfold_and_the_dials_follow(qtbot, window):
+    window.docks["neurons"].raise_()  # the Train workspace tabs the cards behind Training
     start = window.state.document.derived().loss
     train_until(qtbot, window, lambda: window.state.document.derived().loss < start / 10)
     assert button(window, "trainButton").isChecked()

@@ -118,7 +118,7 @@ def test_saving_and_opening_keeps_the_loss_curve_and_timeline(qtbot, sine_window
     qtbot.waitUntil(lambda: window.state.document.session.step > 100, timeout=10_000)
     window.training.pause()
     path = tmp_path / "lesson.json"
-    assert window.files._save_to(path)
+    assert window.save_path(path)
     steps, losses = window.state.document.history.arrays()
     window.files.open(path)
     again_steps, again = window.state.document.history.arrays()

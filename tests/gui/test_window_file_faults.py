@@ -42,7 +42,7 @@ def test_saving_through_a_link_writes_its_target_and_keeps_the_link(window, tmp_
     link = tmp_path / "link.json"
     link.symlink_to(real)
     window.state.editor.edit_neuron(0, w=7.5)
-    assert window.files._save_to(link)
+    assert window.save_path(link)
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert Session.load(real).network.w[0] == 7.5
 
@@ -51,7 +51,7 @@ def test_saving_onto_something_not_a_file_is_refused(window, tmp_path, dialogs):
     """F7: a pipe (as a device would be) is never replaced by a regular file."""
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    assert not window.files._save_to(fifo)
+    assert not window.save_path(fifo)
     assert fifo.is_fifo()
     assert "not a regular file" in dialogs[-1][1]
 

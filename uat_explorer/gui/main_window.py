@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from uat_explorer import __version__
 from uat_explorer.core import ACTIVATIONS, InputError, Session, default_session
 from uat_explorer.core.io.examples import EXAMPLES
+from uat_explorer.core.io.view import WORKSPACES
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
-from uat_explorer.gui.panels.context import PanelContext
+from uat_explorer.gui.files.window_view import WindowView
+from uat_explorer.gui.panels.context import PanelContext, Scales
 from uat_explorer.gui.panels.registry import (
     BACKPROP,
     CONSTRUCT,
@@ -35,11 +46,17 @@ from uat_explorer.gui.widgets.actions import add_action, add_toggle
 from uat_explorer.gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.widgets.status_bar import StatusFields
 from uat_explorer.gui.workers.training_controller import TrainingController
+from uat_explorer.gui.workspaces import PLANS, Workspaces
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
 if TYPE_CHECKING:
     from uat_explorer.gui.panels.race_window import RaceWindow
+
+
+DEFAULT_WORKSPACE = "train"
+"""What a first launch shows: the curves, the loss and Train."""
+PRESENTATION_SCALES = (1.25, 1.5, 2.0, 2.5, 3.0)
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +76,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.state, self)
         self.plot = FunctionPlot(self.state)
         self.setCentralWidget(self.plot)
+        self.toggles: dict[str, dict[str, QAction]] = {}
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.edit_menu = bar.addMenu("&Edit")
@@ -79,7 +97,10 @@ class MainWindow(QMainWindow):
         self._add_loss_toggles()
         self.training_panel.compare.clicked.connect(self.show_compare)
         self.docks["backprop"].visibilityChanged.connect(self._backprop_seen)
-        self._default_layout()
+        self._connect_wide_panels()
+        self.settings = QSettings() if persistent else None
+        self.workspaces = Workspaces(self, self.docks, self.settings, lambda: None)
+        self._build_workspace_menu()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
         self.stack.neuronHovered.connect(self.plot.highlight)
@@ -91,7 +112,6 @@ class MainWindow(QMainWindow):
         self.training.notice.connect(
             lambda text, _problem: self.show_message(text.split(". ")[0].rstrip(".") + ".")
         )
-        self.settings = QSettings() if persistent else None
         self.files = FileActions(
             self,
             self.state,
@@ -102,25 +122,24 @@ class MainWindow(QMainWindow):
             self.settings,
         )
         self.files.build_menu(file_menu)
+        self.view_keeper = WindowView(self)
+        self.files.document.view_source = self.view_keeper.take
+        self.files.document.viewOpened.connect(self.view_keeper.restore)
         self._build_menus()
         self.setAcceptDrops(True)
+        start = DEFAULT_WORKSPACE
         if self.settings is not None:
             geometry = self.settings.value("window/geometry", QByteArray())
-            docks = self.settings.value("window/state", QByteArray())
             if isinstance(geometry, QByteArray):  # QSettings values are typed object
                 self.restoreGeometry(geometry)
-            if isinstance(docks, QByteArray):
-                self.restoreState(docks)
+            chosen = self.settings.value("window/workspace", DEFAULT_WORKSPACE)
+            start = chosen if chosen in WORKSPACES else DEFAULT_WORKSPACE
+        self.workspaces.show(str(start))
 
-    def _default_layout(self) -> None:
-        docks = self.docks
-        self.splitDockWidget(docks["loss"], docks["formula"], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["loss"]], [190], Qt.Orientation.Vertical)
-        self.resizeDocks([docks["loss"], docks["formula"]], [520, 760], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["neurons"], docks["target"]], [360, 300], Qt.Orientation.Horizontal)
+    def _connect_wide_panels(self) -> None:
         for panel in PANELS:
             if panel.wide:
-                docks[panel.name].toggleViewAction().triggered.connect(
+                self.docks[panel.name].toggleViewAction().triggered.connect(
                     lambda shown, name=panel.name: self._open_wide(name, shown)
                 )
 
@@ -136,6 +155,79 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
         self.resizeDocks([dock], [380], Qt.Orientation.Vertical)
+
+    # -- workspaces and presentation -----------------------------------------------------
+    def _build_workspace_menu(self) -> None:
+        menu = self.view_menu.addMenu("&Workspace")
+        menu.setObjectName("workspaceMenu")
+        self.view_menu.insertMenu(self.view_menu.actions()[0], menu)
+        for k, plan in enumerate(PLANS, start=1):
+            add_action(
+                menu,
+                self,
+                plan.title,
+                partial(self.workspaces.show, plan.name),
+                f"Ctrl+Alt+{k}",
+                plan.tip,
+                f"workspace-{plan.name}",
+            )
+        menu.addSeparator()
+        add_action(
+            menu,
+            self,
+            "&Reset Workspace",
+            self.workspaces.reset,
+            tip="Arrange this workspace as it first was (your own arrangement is forgotten)",
+            name="resetWorkspaceAction",
+        )
+        self.presentation_action = add_toggle(
+            self.view_menu,
+            self,
+            "&Presentation Mode",
+            self._present,
+            False,
+            "F11",
+            tip="Larger text and lines for a projector (the scale is in Presentation Scale),"
+            " full screen",
+        )
+        self.presentation_action.setObjectName("presentationAction")
+        scales = self.view_menu.addMenu("Presentation &Scale")
+        scales.setObjectName("presentationScaleMenu")
+        for scale in PRESENTATION_SCALES:
+            add_action(
+                scales,
+                self,
+                f"×{scale:g}",
+                partial(self._presentation_scale, scale),
+                tip=f"In presentation mode, text and lines are {scale:g} times their size",
+            )
+        self.state.view.presentationChanged.connect(self._presentation_changed)
+        self._normal_font = QApplication.font()
+
+    def _present(self, on: bool) -> None:
+        self.state.view.set_presenting(on)
+
+    def _presentation_scale(self, scale: float) -> None:
+        self.state.view.set_presenting(self.state.view.presenting, scale)
+
+    def _presentation_changed(self) -> None:
+        """Every text and line grows: the app's font (tables, cards, labels), every plot
+        and every panel that draws its own; the window goes full screen."""
+        view = self.state.view
+        scale = view.text_scale
+        self.presentation_action.setChecked(view.presenting)
+        font = QFont(self._normal_font)
+        font.setPointSizeF(self._normal_font.pointSizeF() * scale)
+        QApplication.setFont(font)
+        for plot in (self.plot, self.loss_plot):
+            plot.set_scale(scale)
+        self.panels.scale(scale)
+        if isinstance(self.compare_window, Scales):  # the race window draws its own
+            self.compare_window.set_scale(scale)
+        if view.presenting and self.persistent:
+            self.showFullScreen()
+        elif self.isFullScreen():
+            self.showNormal()
 
     # -- menus --------------------------------------------------------------------------
     def _add_loss_toggles(self) -> None:
@@ -159,6 +251,19 @@ class MainWindow(QMainWindow):
             True,
             tip="Mini-batches: the loss over every sample at the end of each epoch",
         )
+        in_epochs = add_toggle(
+            view,
+            self,
+            "Loss Plot &in Epochs",
+            self.state.view.set_loss_in_epochs,
+            False,
+            tip="Count passes over the training data on the loss plot's x axis, not steps",
+        )
+        self.toggles["loss"] = {
+            "steps": self.loss_steps_action,
+            "epochs": self.loss_epochs_action,
+            "in_epochs": in_epochs,
+        }
 
     def _show_loss_series(self) -> None:
         self.loss_plot.set_series(
@@ -171,12 +276,22 @@ class MainWindow(QMainWindow):
             view, self, "Neuron &Curves", self.plot.set_components_visible, True, "Ctrl+Shift+C"
         )
         self.plot.componentsShown.connect(self.show_components.setChecked)
-        add_toggle(view, self, "&Sample Points", self.plot.samples.ask, False, "Ctrl+Shift+P")
-        add_toggle(view, self, "&Error Band", self.plot.band.set_visible, False, "Ctrl+Shift+E")
+        samples = add_toggle(
+            view, self, "&Sample Points", self.plot.samples.ask, False, "Ctrl+Shift+P"
+        )
+        band = add_toggle(
+            view, self, "&Error Band", self.plot.band.set_visible, False, "Ctrl+Shift+E"
+        )
         self.error_signal_action = add_toggle(
             view, self, "Error Si&gnal", self.plot.error_signal.set_visible, False, "Ctrl+Shift+A"
         )
         self.error_signal_action.setObjectName("errorSignalAction")
+        self.toggles["plot"] = {
+            "components": self.show_components,
+            "samples": samples,
+            "band": band,
+            "error_signal": self.error_signal_action,
+        }
         self.error_signal_action.setStatusTip(
             "Arrows at every sample: ∂ℓ/∂y, the error signal backprop sends back (the way"
             " gradient descent pushes the output)"
@@ -342,6 +457,7 @@ class MainWindow(QMainWindow):
 
         if self.compare_window is None:
             self.compare_window = RaceWindow(self.state, self.training, self)
+            self.view_keeper.restore_waiting()
         self.compare_window.show()
         self.compare_window.raise_()
         self.compare_window.activateWindow()
@@ -383,6 +499,11 @@ class MainWindow(QMainWindow):
         """Open a session, or load points as the target (the command line, drops)."""
         return self.files.open_any(path)
 
+    def save_path(self, path: str) -> bool:
+        """File → Save As with ``path`` chosen (scripts, tests): False, said in a dialog,
+        if it could not be written."""
+        return self.files.save_to(Path(path))
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_file(event) is not None:
             event.acceptProposedAction()
@@ -393,13 +514,21 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_path(path)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """The system palette changed: restyle what a palette change does not reach (after
+        the event: nothing may raise inside it)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            QTimer.singleShot(0, self.stack.restyle)
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
             event.ignore()
             return
+        self.workspaces.remember_now()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue("window/workspace", self.workspaces.current)
         self.files.close()
         self.training.shutdown()
         self.panels.close_all()  # no worker process outlives the window

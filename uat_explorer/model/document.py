@@ -88,6 +88,8 @@ class Document(QObject):
     domain = _Read[tuple[float, float]]("domain")
     step = _Read[int]("step")
     stop = _Read[StopRule]("stop")
+    loss = _Read[str]("loss")
+    """The loss's name (mse, mae, huber)."""
     history = _Read[LossHistory]("history.loss")
     """The loss at every step (thinned), kept in the session."""
     epoch_history = _Read[LossHistory]("history.epochs")

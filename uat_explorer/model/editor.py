@@ -48,6 +48,7 @@ class Editor(QObject):
 
     aboutToEdit = Signal()  # an intent is about to change the model (training pauses)
     message = Signal(str)
+    steppedByHand = Signal(object)  # a gradient step by hand, from this Network
 
     def __init__(self, document: Document, view: ViewState, parent: QObject | None = None):
         super().__init__(parent)
@@ -168,6 +169,7 @@ class Editor(QObject):
                 " finite here, or the learning rate is too large. Nothing changed."
             )
         self.replace_network(with_parameters(network, moved), text)
+        self.steppedByHand.emit(network)
 
     def record_training_run(self, before: Network, before_step: int) -> None:
         """A run already shown (weights and steps from ``before`` to now) becomes one undo
@@ -239,9 +241,10 @@ class Editor(QObject):
         self.set_target(self.document.target, (low, high), text="Change domain")
 
     def load_session(self, session: Session, text: str) -> None:
-        """Replace network, target and domain together as one undo step (an example)."""
+        """Replace network, target and domain together as one undo step (an example): a
+        new problem, so training starts again at step 0 (its loss curve with it)."""
         self.undo_stack.beginMacro(text)
-        self.replace_network(session.network, text)
+        self.replace_network(session.network, text, step=0)
         self.set_target(session.target, session.domain)
         self.undo_stack.endMacro()
 

@@ -48,6 +48,9 @@ class DocumentView(Protocol):
     def stop(self) -> StopRule: ...
 
     @property
+    def loss(self) -> str: ...
+
+    @property
     def ids(self) -> list[int]: ...
 
     @property
@@ -76,6 +79,7 @@ class ViewStateView(Protocol):
     probeChanged: SignalInstance
     liveRebuildChanged: SignalInstance
     presentationChanged: SignalInstance
+    lossAxisChanged: SignalInstance
 
     @property
     def selected(self) -> int | None: ...
@@ -94,6 +98,9 @@ class ViewStateView(Protocol):
 
     @property
     def live_rebuild(self) -> bool: ...
+
+    @property
+    def loss_in_epochs(self) -> bool: ...
 
     @property
     def text_scale(self) -> float: ...

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 from superqt.utils import qthrottled
 
+from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
@@ -63,6 +64,9 @@ class LossPlot(ThemedPlot):
         self.addItem(self.threshold)
         self.hint = pg.TextItem("Press Train (Space) and watch the loss fall", anchor=(0.5, 0.5))
         self.addItem(self.hint, ignoreBounds=True)
+        self.legend = self.addLegend(offset=(-8, 8))
+        self._legend_key: tuple[str, ...] | None = None
+        self.in_epochs = state.view.loss_in_epochs  # x in passes over the data, not steps
         self.setToolTip(
             "The training loss at every step (log scale). The dashed line is the"
             " stop threshold, when one is set."
@@ -76,6 +80,8 @@ class LossPlot(ThemedPlot):
         self._throttled = qthrottled(self.refresh, 100, parent=self)
         state.document.stepChanged.connect(self._throttled)
         state.document.settingsChanged.connect(self.show_threshold)
+        state.document.settingsChanged.connect(self._throttled)  # the loss's name, epochs
+        state.view.lossAxisChanged.connect(self._axis_changed)
         self.themed = True
         self.apply_theme()
         self.refresh()
@@ -87,30 +93,78 @@ class LossPlot(ThemedPlot):
         self.curve.setVisible(steps)
         self.refresh()
 
+    def _axis_changed(self) -> None:
+        """The x axis in epochs (passes over the training data) or in steps."""
+        self.in_epochs = self.state.view.loss_in_epochs
+        self.follow, self._x_end, self._decades = True, 0.0, None
+        self.refresh()
+
+    def _x(self, steps: np.ndarray) -> np.ndarray:
+        """Steps on the x axis, or the epochs they complete (a full batch: one a step)."""
+        if not self.in_epochs:
+            return steps
+        schedule = self.state.document.batch_schedule()
+        return steps / schedule.batches_per_epoch if schedule is not None else steps
+
     def refresh(self) -> None:
-        epoch_steps, epoch_losses = self.state.document.epoch_history.arrays()
+        document = self.state.document
+        self.setLabel("bottom", "epoch" if self.in_epochs else "step")
+        self.setLabel("left", f"training loss ({loss_by_name(document.loss).short})")
+        epoch_steps, epoch_losses = document.epoch_history.arrays()
         shown = self.show_epochs and epoch_steps.size > 0
         self.epoch_curve.setVisible(shown)
         self.epoch_curve.setData(
-            epoch_steps if shown else [], np.clip(epoch_losses, SMALLEST, LARGEST) if shown else []
+            self._x(epoch_steps) if shown else [],
+            np.clip(epoch_losses, SMALLEST, LARGEST) if shown else [],
         )
-        kept_steps, kept_losses = self.state.document.history.arrays()
+        kept_steps, kept_losses = document.history.arrays()
         self._show_diverged_run()
-        run = self.state.document.diverged_run
+        run = document.diverged_run
         steps, losses = kept_steps, kept_losses
         if run is not None:  # the view spans the run that blew up too
             steps = np.concatenate([steps, run.steps])
             losses = np.concatenate([losses, run.losses])
         self.hint.setVisible(steps.size == 0)
+        self._show_legend(kept_steps.size > 0, shown, run is not None and run.steps.size > 0)
         if steps.size == 0:
             self.curve.setData([], [])
             self.hint.setPos(50, -1.5)
             self.follow, self._x_end, self._decades = True, 0.0, None
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
-        self.curve.setData(kept_steps, np.clip(kept_losses, SMALLEST, LARGEST))
+        self.curve.setData(self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
         if self.follow:
-            self._keep_in_view(int(steps.max()), np.clip(losses, SMALLEST, LARGEST))
+            end = float(self._x(np.array([steps.max()]))[0])
+            self._keep_in_view(end, np.clip(losses, SMALLEST, LARGEST))
+
+    def _show_legend(self, steps: bool, epochs: bool, diverged: bool) -> None:
+        """An entry for each series drawn, none before there is one."""
+        entries = [
+            (self.curve, "loss at each step" if epochs else "training loss", steps),
+            (self.epoch_curve, "loss per epoch (all samples)", epochs),
+            (self.diverged_curve, "diverged run (rolled back)", diverged),
+        ]
+        shown = [(item, name) for item, name, on in entries if on and item.isVisible()]
+        key = tuple(name for _item, name in shown)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self.legend.clear()
+        for item, name in shown:
+            self.legend.addItem(item, name)
+        self.legend.setVisible(bool(shown))
+        style_plot(self, plot_colors(self.palette()))
+
+    def end_at_data(self) -> None:
+        """The x axis from 0 to the last step drawn (a figure's range, not the live one's
+        room to grow)."""
+        steps, _ = self.state.document.history.arrays()
+        run = self.state.document.diverged_run
+        ends = [float(steps.max())] if steps.size else []
+        if run is not None and run.steps.size:
+            ends.append(float(run.steps.max()))
+        if ends and max(ends) > 0:
+            self.setXRange(0, float(self._x(np.array([max(ends)]))[0]), padding=0.01)
 
     def _show_diverged_run(self) -> None:
         run = self.state.document.diverged_run
@@ -122,12 +176,13 @@ class LossPlot(ThemedPlot):
             self.restored_mark.setData([], [])
             return
         losses = np.clip(run.losses, SMALLEST, LARGEST)
-        self.diverged_curve.setData(run.steps, losses)
+        self.diverged_curve.setData(self._x(run.steps), losses)
         restored = float(losses[np.argmin(np.abs(run.steps - run.restored_step))])
-        self.restored_mark.setData([run.restored_step], [math.log10(restored)])
-        self.restored_label.setPos(run.restored_step, math.log10(restored))
+        at = float(self._x(np.array([run.restored_step]))[0])
+        self.restored_mark.setData([at], [math.log10(restored)])
+        self.restored_label.setPos(at, math.log10(restored))
 
-    def _keep_in_view(self, last_step: int, losses: np.ndarray) -> None:
+    def _keep_in_view(self, last_step: float, losses: np.ndarray) -> None:
         """Grow the range in jumps (x to 1.5 × the step, y by whole decades), so the axes
         and grid are regenerated now and then, not at every refresh."""
         low, high = np.log10(losses.min()), np.log10(losses.max())
@@ -135,7 +190,7 @@ class LossPlot(ThemedPlot):
         if self._decades is not None:
             decades = (min(decades[0], self._decades[0]), max(decades[1], self._decades[1]))
         if last_step > self._x_end or decades != self._decades:
-            self._x_end = max(self._x_end, 1.5 * last_step, 10.0)
+            self._x_end = max(self._x_end, 1.5 * last_step, 1.0 if self.in_epochs else 10.0)
             self._decades = decades
             self.view_box.setRange(xRange=(0, self._x_end), yRange=decades, padding=0.02)
 

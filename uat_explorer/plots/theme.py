@@ -76,7 +76,8 @@ class PlotColors:
     stroke: QColor
     diverged: QColor
     data: QColor
-    """D, the samples a step learns from: yellow, as in the D/W/A/G diagram."""
+    """D, the samples a step learns from: lemon yellow, as in the D/W/A/G diagram, and
+    far lighter than neuron 1's ochre (the orange hue made readable on white)."""
 
 
 def plot_colors(palette: QPalette) -> PlotColors:
@@ -91,7 +92,7 @@ def plot_colors(palette: QPalette) -> PlotColors:
         error=QColor(255, 80, 80, 70 if dark else 55),
         stroke=QColor("#ffd54f" if dark else "#c2185b"),
         diverged=QColor("#ff6e6e" if dark else "#c62828"),
-        data=QColor("#f2c14e" if dark else "#c99a00"),
+        data=QColor("#ffff8d" if dark else "#ffe100"),
     )
 
 
@@ -104,6 +105,11 @@ def style_plot(plot: pg.PlotWidget, colors: PlotColors) -> None:
         axis.setTextPen(colors.foreground)
     legend = plot.getPlotItem().legend
     if legend is not None:
+        # Opaque: on a slide the curves behind a legend must not show through its text.
+        legend.setBrush(pg.mkBrush(colors.background))
+        edge = QColor(colors.foreground)
+        edge.setAlpha(90)
+        legend.setPen(pg.mkPen(edge))
         legend.setLabelTextColor(colors.foreground)
         for _sample, label in legend.items:
             label.setText(label.text)  # setLabelTextColor alone does not re-render

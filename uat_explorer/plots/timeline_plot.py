@@ -33,7 +33,7 @@ GRADIENT_DECADES = 6
 """G's colour covers this many decades of |g| below the largest."""
 
 LANES = {
-    "D": ("#e0b000", "data: the samples each step learns from (from outside)"),
+    "D": ("#ffe100", "data: the samples each step learns from (from outside)"),
     "W": ("#1f77b4", "weights w1 b1 v1 … c (blue −, red +)"),
     "A": ("#2ca02c", "activations: each neuron's mean |a| (W reacting to D)"),
     "G": ("#d62728", "gradients: how W changes to cut the error (signed log |g|)"),

@@ -95,7 +95,11 @@ def _runs(fields: Fields, key: str) -> list[dict[str, Any]]:
 
 
 CHOICES: dict[str, dict[str, Reader]] = {
-    "backprop": {"sample": _whole(0, MAX_SAMPLES - 1), "scope": _choice("sample", "batch")},
+    "backprop": {
+        "sample": _whole(0, MAX_SAMPLES - 1),
+        "scope": _choice("sample", "batch"),
+        "table": _flag,
+    },
     "landscape": {
         "dimensions": _choice(1, 2),
         "x": _name,
@@ -115,7 +119,7 @@ CHOICES: dict[str, dict[str, Reader]] = {
         "steps": _whole(1, 1_000_000),
         "target_loss": _number(1e-12, 1e3),
     },
-    "loss": {"steps": _flag, "epochs": _flag, "test": _flag},
+    "loss": {"steps": _flag, "epochs": _flag, "in_epochs": _flag, "test": _flag},
     "plot": {"components": _flag, "samples": _flag, "band": _flag, "error_signal": _flag},
 }
 """Each panel's choices and how each is read; a panel restores what it finds and keeps

@@ -19,11 +19,9 @@ _EXP_LIMIT = {np.dtype(np.float32): 87.0, np.dtype(np.float64): 700.0}
 
 
 def _sigmoid(z: Array, out: Array) -> Array:
-    """σ(z) = 1 / (1 + exp(−z)), with −z capped so exp never overflows (or warns).
-
-    On these machines (AVX2, no AVX-512) numpy's exp is 1.3–1.6× faster than the
-    ½(1 + tanh(z/2)) form that PERF-NOTES measured elsewhere; NaN still propagates.
-    """
+    """σ(z) = 1 / (1 + exp(−z)), with −z capped so exp never overflows (or warns);
+    NaN still propagates. Training does not come here: it takes whichever formulation
+    is fastest on the machine (``kernels``)."""
     np.negative(z, out=out)
     np.minimum(out, _EXP_LIMIT.get(out.dtype, 80.0), out=out)
     np.exp(out, out=out)
@@ -127,11 +125,13 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-def surrogate_temperature(w: Array, spacing: float) -> Array:
+def surrogate_temperature(w: Array, spacing: float, out: Array | None = None) -> Array:
     """T = max(1, |w|·h) for the step's surrogate slope σ'(z/T)/T, h the sample spacing:
     the surrogate then spans at least one sample spacing, so even a near-vertical step
-    (w = 1000) still feels where it should move."""
-    return np.maximum(1.0, np.abs(w) * spacing)
+    (w = 1000) still feels where it should move. Into ``out`` if given (training)."""
+    out = np.abs(w, out=out)
+    out *= spacing
+    return np.maximum(out, 1.0, out=out)
 
 
 def sample_spacing(x: Array) -> float:

@@ -80,6 +80,11 @@ class Loss:
     each: Callable[[Array], Array]
     irls_weights: Callable[[Array], Array | None]
 
+    @property
+    def short(self) -> str:
+        """The name on an axis: MSE, MAE, Huber."""
+        return self.name.upper() if len(self.name) <= 3 else self.name.capitalize()
+
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss

@@ -35,9 +35,27 @@ def sub(j: int) -> str:
     return str(j + 1).translate(SUB)
 
 
+SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def fmt(value: float) -> str:
-    """Numbers in the graph and the chain rule: four significant digits."""
-    return number(float(value), 4)
+    """Numbers in the graph and the chain rule: four significant digits, a true minus,
+    and an exponent written as a power of ten (−6.041×10⁻¹⁰, not −6.041e−10)."""
+    text = number(float(value), 4)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}×10{exponent.replace('−', '-').translate(SUPER)}"
+
+
+def plus(a: float, b: float) -> str:
+    """a + b written with one sign: 0.1381 − 0.5113, never 0.1381 + −0.5113."""
+    return f"{fmt(a)} − {fmt(-b)}" if b < 0 else f"{fmt(a)} + {fmt(b)}"
+
+
+def minus(a: float, b: float) -> str:
+    """a − b written with one sign: 0.1381 + 0.5113, never 0.1381 − −0.5113."""
+    return f"{fmt(a)} + {fmt(-b)}" if b < 0 else f"{fmt(a)} − {fmt(b)}"
 
 
 def check_sample(sample: int, count: int) -> int:
@@ -70,18 +88,27 @@ def _loss_derivative(loss: str, r: float) -> tuple[str, str]:
 
 
 def _parameter_chain(
-    name: str, factors: list[str], values: list[float], scope: str, n_samples: int, total: float
+    name: str,
+    factors: list[str],
+    values: list[float],
+    scope: str,
+    n_samples: int,
+    total: float,
+    local: tuple[list[str], list[float]],
 ) -> str:
     """The chain rule for a parameter, e.g. ∂L/∂w₁ = ∂L/∂y · v₁ · σ′(z₁) · x = 0.42 · 1.5 ·
-    0.19 · 0.8 = 0.096; for the batch, the mean of such products and this sample's share."""
-    numbers = " · ".join(fmt(v) for v in values)
-    product = float(np.prod(values))
+    0.19 · 0.8 = 0.096. For the batch, what is summed: every sample's term, each the
+    product of the numbers in its boxes (``local``: the node the parameter feeds, times
+    its local derivative), and this sample's term, which the boxes shown multiply out to."""
     if scope == "sample":
+        numbers = " · ".join(fmt(v) for v in values)
         return f"∂L/∂{name} = {' · '.join(factors)} = {numbers} = {fmt(total)}"
-    per_sample = " · ".join(["∂ℓᵢ/∂yᵢ", *factors[1:]])
+    names, numbers_here = local
+    term = float(np.prod(numbers_here))
     return (
-        f"∂L/∂{name} = the mean over {n_samples} samples of {per_sample} = {fmt(total)};"
-        f" this sample's term is {numbers} = {fmt(product)}"
+        f"∂L/∂{name} = the sum over the {n_samples} samples of {' · '.join(names)} ="
+        f" {fmt(total)} (each sample's ∂L/∂y carries its 1/{n_samples}); this sample's term:"
+        f" {' · '.join(fmt(v) for v in numbers_here)} = {fmt(term)}"
     )
 
 
@@ -127,8 +154,20 @@ class _SampleView:
         """∂L/∂z_j for this sample: ℓ′(r_i)·v_j·act′(z_ij) (Trace.dl_dz), its share."""
         return float(self.trace.dl_dz[j, self.i]) * self.share
 
-    def chain(self, name: str, factors: list[str], values: list[float], total: float) -> str:
-        return _parameter_chain(name, factors, values, self.scope, self.n_samples, total)
+    def chain(
+        self,
+        name: str,
+        factors: list[str],
+        values: list[float],
+        total: float,
+        local: tuple[list[str], list[float]],
+    ) -> str:
+        return _parameter_chain(name, factors, values, self.scope, self.n_samples, total, local)
+
+    def term(self, local: tuple[list[str], list[float]]) -> float | None:
+        """In the batch, this sample's term of a parameter's gradient (None: the scope
+        is the sample, whose gradient is its only term)."""
+        return None if self.scope == "sample" else float(np.prod(local[1]))
 
 
 def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
@@ -154,6 +193,9 @@ def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
     )
     mute_note = " Muted: it adds nothing, so it gets no gradient." if muted else ""
     keep = v * live  # a muted neuron passes nothing back
+    w_local = ([f"∂L/∂z{s}", "x"], [dz, x])
+    b_local = ([f"∂L/∂z{s}", "1"], [dz, 1.0])
+    v_local = ([f"∂L/∂p{s}", f"a{s}"], [dy * live, a])
     return [
         Node(
             f"w{j}",
@@ -170,12 +212,14 @@ def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
                 ["∂L/∂y", f"v{s}", prime, "x"],
                 [view.signal, keep, slope, x],
                 float(params.w[j]),
+                w_local,
             ),
             muted=muted,
+            term=view.term(w_local),
         ),
         Node(
             f"wx{j}",
-            f"× w{s}",
+            f"w{s}·x",
             "op",
             j,
             w * x,
@@ -200,17 +244,19 @@ def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
                 ["∂L/∂y", f"v{s}", prime, "1"],
                 [view.signal, keep, slope, 1.0],
                 float(params.b[j]),
+                b_local,
             ),
             muted=muted,
+            term=view.term(b_local),
         ),
         Node(
             f"z{j}",
-            f"z{s} = + b{s}",
+            f"z{s} = w{s}x + b{s}",
             "op",
             j,
             z,
             dz,
-            f"Adds the bias: z{s} = w{s}·x + b{s} = {fmt(w * x)} + {fmt(b)} = {fmt(z)}.",
+            f"Adds the bias: z{s} = w{s}·x + b{s} = {plus(w * x, b)} = {fmt(z)}.",
             f"Its local derivative is 1 towards both w{s}·x and b{s}.",
             f"∂L/∂z{s} = ∂L/∂a{s} · {prime} = {fmt(da)} · {fmt(slope)} = {fmt(dz)}",
             (f"wx{j}", f"b{j}"),
@@ -238,12 +284,15 @@ def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
             float(params.v[j]),
             f"The output weight of neuron {j + 1}: the height of its contribution.",
             f"∂L/∂v{s} = ∂L/∂p{s} · a{s}: the neuron's activation scales it." + mute_note,
-            view.chain(f"v{s}", ["∂L/∂y", f"a{s}"], [view.signal * live, a], float(params.v[j])),
+            view.chain(
+                f"v{s}", ["∂L/∂y", f"a{s}"], [view.signal * live, a], float(params.v[j]), v_local
+            ),
             muted=muted,
+            term=view.term(v_local),
         ),
         Node(
             f"p{j}",
-            f"p{s} = × v{s}",
+            f"p{s} = v{s}a{s}",
             "op",
             j,
             v * a * live,
@@ -292,6 +341,7 @@ def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list
     )
     loss = float(trace.sample_loss[view.i]) if scope == "sample" else trace.loss
     summed = tuple(f"p{j}" for j in rows) + (("others",) if others else ())
+    c_local = (["∂L/∂y", "1"], [dy, 1.0])
     return [
         Node(
             "x",
@@ -325,16 +375,17 @@ def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list
             float(view.params.c),
             "The output bias: it lifts the whole curve.",
             "∂L/∂c = ∂L/∂y · 1: every sample's error pulls on it.",
-            view.chain("c", ["∂L/∂y", "1"], [view.signal, 1.0], float(view.params.c)),
+            view.chain("c", ["∂L/∂y", "1"], [view.signal, 1.0], float(view.params.c), c_local),
+            term=view.term(c_local),
         ),
         Node(
             "y",
-            "y = + c",
+            "y = Σ + c",
             "op",
             None,
             y,
             dy,
-            f"The output: y = Σ + c = {fmt(total)} + {fmt(net.c)} = {fmt(y)}.",
+            f"The output: y = Σ + c = {plus(total, net.c)} = {fmt(y)}.",
             "Its local derivative is 1 towards Σ and c.",
             f"∂L/∂y = ∂L/∂r · 1 = {fmt(dy)}",
             ("sum", "c"),
@@ -357,7 +408,7 @@ def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list
             None,
             r,
             dy,
-            f"The residual: r = y − t = {fmt(y)} − {fmt(t)} = {fmt(r)}.",
+            f"The residual: r = y − t = {minus(y, t)} = {fmt(r)}.",
             "Its local derivative is 1 towards y and −1 towards t.",
             dy_text.replace("∂L/∂y", "∂L/∂r"),
             ("y", "t"),

@@ -31,12 +31,15 @@ class Node:
     chain: str
     inputs: tuple[str, ...] = ()
     muted: bool = False
+    term: float | None = None
+    """A parameter in the batch: this sample's term of ``grad`` (the product of the
+    numbers in its boxes); the whole ``grad`` sums every sample's term."""
 
     @property
     def name(self) -> str:
         """The node's symbol in ∂L/∂(name): w₁, w₁x, z₁, a₁, p₁, Σ, c, y, t, r, L, x."""
         if self.key.startswith("wx"):
-            return f"({self.label.removeprefix('× ')}x)"
+            return f"({self.label.replace('·', '')})"
         if self.kind == "summary":
             return "(the others)"
         return self.label.split(" ")[0]

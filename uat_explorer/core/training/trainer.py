@@ -78,6 +78,9 @@ class TrainReport:
     the stretch in which the loss blew up (thinned like the loss history)."""
     diverged_step: int | None = None
     """The step whose loss was NaN or infinite, when the run diverged."""
+    diverged_rows: TimelineRows | None = None
+    """While recording, after a divergence: the weights of this run's steps from the
+    restored step to the one that blew up (the landscape draws where they went)."""
     epoch_losses: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
     """Mini-batches: (step, full-batch loss) at the end of each epoch completed here."""
     timeline: TimelineRows | None = None
@@ -115,6 +118,7 @@ class Trainer:
         self.stop = stop or StopRule()
         self.step = step
         self.history = LossHistory()
+        self.trained: tuple[int, ...] | None = None
         self._build()
 
     def _build(self) -> None:
@@ -143,6 +147,20 @@ class Trainer:
         self._backup = self.theta.copy()
         self._losses = np.empty(LOSS_BLOCK)
         self._plateau_mark = (self.step, math.inf)  # (step, lowest loss then)
+        self._freeze()
+
+    def set_trained(self, columns: tuple[int, ...] | None) -> None:
+        """Train only the parameters at these card-order columns ([w1, b1, v1, …, c],
+        ``parameter_index``), the rest held where they are; None: all of them. Exact for
+        the per-parameter optimizers (SGD, momentum, Adam): each step is taken, then the
+        held parameters are put back."""
+        self.trained = columns
+        self.reset_optimizer()
+        self._freeze()
+
+    def _freeze(self) -> None:
+        columns = self.problem.parameter_columns
+        self._frozen = None if self.trained is None else ~np.isin(columns, self.trained)
 
     def _sync_network(self) -> None:
         self.problem.unpack(self.theta, self._network)
@@ -197,13 +215,9 @@ class Trainer:
             budget = min(budget, self.stop.max_steps - self.step)
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
-        schedule, batch = self.schedule, self.batch_problem
-        recorder = StepRecorder(theta.size, problem.hidden) if self.record else None
-        lm_grad = (
-            np.empty_like(theta)
-            if recorder is not None and not optimizer.uses_learning_rate
-            else None
-        )
+        schedule, batch, frozen = self.schedule, self.batch_problem, self._frozen
+        recorder = StepRecorder.of(batch, self.step) if self.record else None
+        lm = not optimizer.uses_learning_rate
         epoch_steps: list[int] = []
         epoch_losses: list[float] = []
         best, backup = self._best, self._backup
@@ -214,23 +228,26 @@ class Trainer:
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
             while n < budget:
+                if recorder is not None:  # the step writes θ and ∇L into the recorder's rows
+                    backup, lent = recorder.lend()
+                    if not lm:
+                        optimizer.grad = lent
                 np.copyto(backup, theta)
                 if schedule is not None:
                     chosen = schedule.indices(step)
                     np.take(problem.x, chosen, out=batch.x)
                     np.take(problem.t, chosen, out=batch.t)
                 loss = optimizer.step(batch, theta)
+                if frozen is not None:
+                    np.copyto(theta, backup, where=frozen)
                 if not math.isfinite(loss):
                     diverged_loss = loss
                     break
                 if n == losses.size:
                     losses = self._losses = np.concatenate([losses, np.empty(losses.size)])
                 losses[n] = loss
-                if recorder is not None:
-                    if lm_grad is not None:  # LM's own vector is JᵀWr: record ∇L
-                        batch.loss_and_grad(backup, lm_grad)
-                    used = optimizer.grad if lm_grad is None else lm_grad
-                    recorder.add(step, backup, used, batch.activations)
+                if recorder is not None and lm:  # LM's own vector is JᵀWr: record ∇L
+                    batch.loss_and_grad(backup, lent)
                 n += 1
                 if schedule is not None and schedule.ends_epoch(step):
                     epoch_steps.append(step + 1)
@@ -265,9 +282,12 @@ class Trainer:
                 diverged_loss = final_loss
         self.history.extend(first, losses[:n])
         self._plateau_mark = (mark_step, mark_loss)
-        diverged = diverged_run = diverged_step = None
+        diverged = diverged_run = diverged_step = diverged_rows = None
         if diverged_loss is not None:
             diverged_step = step
+            if recorder is not None:
+                lost = recorder.rows(self._network, below=step + 1, batch=0)
+                diverged_rows = lost.take(lost.steps >= best_step)
             diverged = self._divergence_message(step, diverged_loss, best_step, best_loss)
             run_steps, run_losses = self.history.arrays()
             keep = run_steps >= best_step
@@ -296,12 +316,12 @@ class Trainer:
             losses=losses[: max(0, min(n, step - first + 1))].copy(),
             diverged_run=diverged_run,
             diverged_step=diverged_step,
+            diverged_rows=diverged_rows,
             epoch_losses=self._epochs_until(epoch_steps, epoch_losses, step),
             timeline=None
             if recorder is None
             else recorder.rows(
                 self._network,
-                problem.index,
                 below=step,
                 batch=self.schedule.size if self.schedule is not None else 0,
             ),

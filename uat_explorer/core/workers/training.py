@@ -79,6 +79,9 @@ class Progress:
     """Mini-batches: (step, full-batch loss) at each epoch's end since the last reply."""
     timeline: TimelineRows | None = None
     """W, G and A of every step since the last reply."""
+    diverged_rows: TimelineRows | None = None
+    """After a divergence: the weights of the steps from the restored one to the one that
+    blew up, since the last reply (the rest of the run went in earlier replies)."""
 
 
 class _Worker:
@@ -91,6 +94,7 @@ class _Worker:
         self.pace = 0  # steps per frame; 0 = as many as fit in half a frame
         self.losses: list[np.ndarray] = []
         self.rows: list[TimelineRows] = []
+        self.lost: list[TimelineRows] = []  # the rows of a run that diverged
         self.epochs: list[tuple[np.ndarray, np.ndarray]] = []
         self.first_step = 0
         self.last_sent = 0.0
@@ -139,6 +143,8 @@ class _Worker:
             trainer.set_batches(*settings.batches)
         if settings.pace is not None:
             self.pace = settings.pace
+        if settings.trained is not None:
+            trainer.set_trained(settings.trained or None)
 
     def load(self, job: Job) -> None:
         self.trainer = Trainer(
@@ -155,7 +161,7 @@ class _Worker:
         )
         self.report = self.trainer.run(0)
         self.losses, self.first_step = [], job.step
-        self.rows, self.epochs = [], []
+        self.rows, self.epochs, self.lost = [], [], []
         self.revision = job.revision
 
     def work(self) -> None:
@@ -173,6 +179,10 @@ class _Worker:
             report = trainer.run(10**9, seconds=CHUNK)
         self.report = report
         self.losses.append(report.losses)
+        if report.diverged_rows is not None:
+            restored = report.step
+            earlier = [rows.take(rows.steps >= restored) for rows in self.rows]
+            self.lost = [*earlier, report.diverged_rows]
         if report.timeline is not None:
             self.rows.append(report.timeline)
         if report.epoch_losses is not None:
@@ -207,9 +217,10 @@ class _Worker:
                 revision=self.revision,
                 epoch_losses=_joined_epochs(self.epochs),
                 timeline=joined_rows(self.rows),
+                diverged_rows=joined_rows(self.lost),
             )
         )
-        self.losses, self.rows, self.epochs = [], [], []
+        self.losses, self.rows, self.epochs, self.lost = [], [], [], []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from uat_explorer.core import InputError, default_session
 from uat_explorer.core.files import absolute
-from uat_explorer.export.figures import FigureOptions
+from uat_explorer.export.figures import FigureOptions, write_png
 from uat_explorer.gui.files.autosave import Autosaver, forget, rescues
 from uat_explorer.gui.files.exporter import Exporter
 from uat_explorer.gui.files.session_file import Document
+from uat_explorer.gui.files.slides import curves_and_loss_slide, workspace_slide
 from uat_explorer.gui.widgets.actions import add_action
 from uat_explorer.gui.widgets.export_dialogs import AnimationDialog, FigureDialog
 from uat_explorer.model.state import AppState
@@ -39,7 +40,7 @@ class FileActions(QObject):
 
     def __init__(
         self,
-        window: QWidget,
+        window: QMainWindow,
         state: AppState,
         plot: FunctionPlot,
         pause: Callable[[], None],
@@ -54,6 +55,7 @@ class FileActions(QObject):
         self.exporter = Exporter(state, plot, window)
         self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
+        self.revert_action: QAction | None = None  # made with the menu
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
@@ -91,6 +93,14 @@ class FileActions(QObject):
             "saveAction",
         )
         act(menu, "Save &As…", self.save_as, "Ctrl+Shift+S", "Save the session to a new file")
+        self.revert_action = revert = act(
+            menu,
+            "Re&vert to Saved",
+            self.revert,
+            tip="Throw away the changes since the last save and open the saved file again",
+            name="revertAction",
+        )
+        revert.setEnabled(False)  # until there is a saved file and a change to it
         menu.addSeparator()
         export = menu.addMenu("&Export")
         act(
@@ -114,7 +124,31 @@ class FileActions(QObject):
             "&Copy Figure",
             self.exporter.copy_figure,
             "Ctrl+Alt+C",
-            "Copy the function plot to the clipboard",
+            "Copy the function plot to the clipboard (at the image size chosen in any"
+            " panel's Export menu)",
+        )
+        export.addSeparator()
+        act(
+            export,
+            "S&lide of This Workspace…",
+            lambda: self.export_slide(workspace=True),
+            "Ctrl+Alt+S",
+            "The plot and the panels as laid out now, in one image (PNG)",
+            "exportSlideAction",
+        )
+        act(
+            export,
+            "Slide of Curves &and Loss…",
+            lambda: self.export_slide(workspace=False),
+            tip="The function plot and the loss plot side by side, laid out for a slide",
+            name="exportCurvesSlideAction",
+        )
+        act(
+            export,
+            "Copy Slide of This Workspace",
+            self.copy_slide,
+            "Ctrl+Alt+Shift+C",
+            "The workspace as one image on the clipboard",
         )
         export.addSeparator()
         act(
@@ -178,6 +212,8 @@ class FileActions(QObject):
     def show_title(self) -> None:
         self.window.setWindowTitle(f"{self.document.name}[*] — UAT Explorer")
         self.window.setWindowModified(self.document.modified)
+        if self.revert_action is not None:
+            self.revert_action.setEnabled(self.document.path is not None and self.document.modified)
 
     # -- sessions ------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -199,6 +235,23 @@ class FileActions(QObject):
     def new(self) -> None:
         if self.maybe_save():
             self.document.new(default_session())
+
+    def revert(self) -> None:
+        """The saved file again, after asking: the changes since are lost (undo too)."""
+        path = self.document.path
+        if path is None or not self.document.modified:
+            return
+        self.pause()
+        answer = QMessageBox.question(
+            self.window,
+            "Revert to saved?",
+            f"Throw away the changes to {path.name} since it was saved, and open it again?"
+            " This cannot be undone.",
+            Button.Yes | Button.Cancel,
+            Button.Cancel,
+        )
+        if answer == Button.Yes:
+            self.open(path, asked=True)
 
     def ask_open(self) -> None:
         if not self.maybe_save():
@@ -234,7 +287,7 @@ class FileActions(QObject):
     def save(self) -> bool:
         if self.document.path is None:
             return self.save_as()
-        return self._save_to(self.document.path)
+        return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
         path = self._ask_save_path(
@@ -244,9 +297,9 @@ class FileActions(QObject):
             "session",
             self.document.name.removesuffix(".json") + ".json",
         )
-        return bool(path) and self._save_to(Path(path))
+        return bool(path) and self.save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
+    def save_to(self, path: Path) -> bool:
         self.pause()
         try:
             self.document.save(path)
@@ -309,6 +362,34 @@ class FileActions(QObject):
         )
         if path:
             self.exporter.figure(path, dialog.options(), loss=loss, svg=svg)
+
+    def slide(self, workspace: bool) -> QImage:
+        if workspace:
+            return workspace_slide(self.window)
+        return curves_and_loss_slide(self.state, self.exporter.on_screen())
+
+    def export_slide(self, workspace: bool) -> None:
+        name = "workspace" if workspace else "curves-and-loss"
+        path = self._ask_save_path(
+            "Export Slide", "PNG images (*.png)", "png", "export", f"{name}.png"
+        )
+        if path:
+            self.write_slide(path, workspace)
+
+    def write_slide(self, path: str, workspace: bool = True) -> bool:
+        """The slide as a PNG at ``path`` (scripts and tests; the menu asks for it)."""
+        return self.exporter.write(
+            path, "the slide", lambda: write_png(self.slide(workspace), path)
+        )
+
+    def copy_slide(self) -> None:
+        try:
+            image = self.slide(workspace=True)
+        except InputError as error:
+            self._warn(str(error))
+            return
+        QApplication.clipboard().setImage(image)
+        self.show_message(f"Copied the workspace ({image.width()} × {image.height()})")
 
     def export_backprop(self, svg: bool) -> None:
         title = "Backprop Graph as " + ("SVG" if svg else "PNG")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from uat_explorer.core import Session
 from uat_explorer.core.files import absolute
+from uat_explorer.core.io.view import ViewSettings
 from uat_explorer.model.state import AppState
 
 MAX_RECENT = 8
@@ -21,6 +23,7 @@ class Document(QObject):
     """
 
     changed = Signal()  # the path or the modified flag
+    viewOpened = Signal(object)  # the ViewSettings of a session opened or restored
 
     def __init__(
         self, state: AppState, preferences: QSettings | None, parent: QObject | None = None
@@ -29,6 +32,8 @@ class Document(QObject):
         self.state = state
         self.preferences = preferences
         self.path: Path | None = None
+        self.view_source: Callable[[], ViewSettings] | None = None
+        """What the window shows, saved with the session (None: the session's own)."""
         self._training_settings_dirty = False
         state.editor.undo_stack.cleanChanged.connect(lambda _: self.changed.emit())
         state.document.settingsChanged.connect(self._training_settings_changed)
@@ -62,6 +67,7 @@ class Document(QObject):
         self.path = path
         self._training_settings_dirty = True
         self.changed.emit()
+        self.viewOpened.emit(session.view)
 
     def open(self, path: str | Path) -> None:
         """Load a session; raises SessionError (an InputError) and changes nothing if the
@@ -71,13 +77,17 @@ class Document(QObject):
         self.state.editor.reset(session)
         self.mark_saved(path)
         self.remember(path)
+        self.viewOpened.emit(session.view)
 
     def save(self, path: str | Path | None = None) -> None:
         """Save atomically; raises OSError (the previous file is intact) if it fails."""
         path = Path(path) if path is not None else self.path
         if path is None:
             raise ValueError("no file to save to: use save(path)")
-        self.state.document.session.save(path)
+        session = self.state.document.session
+        if self.view_source is not None:
+            session.view = self.view_source()
+        session.save(path)
         self.mark_saved(path)
         self.remember(path)
 

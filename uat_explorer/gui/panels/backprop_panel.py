@@ -8,9 +8,11 @@ never computes a pass of its own.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,8 +33,12 @@ from uat_explorer.core.teaching.backprop import (
     middle_sample,
 )
 from uat_explorer.core.teaching.graph import Graph
-from uat_explorer.gui.panels.context import DockPanel, PanelContext
+from uat_explorer.export.backprop import backprop_image, write_backprop, write_gradients
+from uat_explorer.export.figures import FigureOptions, FigureSize, write_png
+from uat_explorer.gui.panels.context import DockPanel, PanelContext, select_quietly
 from uat_explorer.gui.widgets.gradient_table import GradientTable
+from uat_explorer.gui.widgets.notice import NoticeLabel
+from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.qt import connect, props
 
@@ -41,6 +47,8 @@ PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
 
 
 class BackpropPanel(DockPanel):
+    choice_key = "backprop"
+
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "backpropPanel", parent)
         state, plot = self.state, self.plot
@@ -78,37 +86,54 @@ class BackpropPanel(DockPanel):
         )
         self.chain = props(QLabel(), objectName="chainRuleLabel", wordWrap=True)
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chain.setMinimumHeight(40)
+        self.chain.setMinimumHeight(32)
         self.message = props(QLabel(), objectName="backpropMessageLabel", wordWrap=True)
         self.message.setStyleSheet("color: #d32f2f;")
         self.message.hide()
+        self.notice = NoticeLabel("backpropNoticeLabel")  # what an export did
         self.view = BackpropGraphView()
         self.table = GradientTable()
+        self.export = ExportButton(
+            "backprop graph",
+            [
+                Export("PNG image…", "png", "backprop.png", self._write_png, self.image),
+                Export("SVG image…", "svg", "backprop.svg", self._write_svg),
+                Export("Gradient table (CSV)…", "csv", "gradients.csv", self._write_csv),
+            ],
+            lambda text, problem: self.notice.say(text, problem),
+            object_name="backpropExportButton",
+        )
 
+        self.table_button = props(
+            QPushButton("Table"),
+            objectName="gradientTableButton",
+            checkable=True,
+            toolTip="Show every parameter's value, gradient and update beside the graph",
+        )
         top = QHBoxLayout()
         top.addWidget(QLabel("Sample"))
         top.addWidget(self.sample)
         top.addWidget(self.sample_label, 1)
         top.addWidget(self.scope)
-        walk = QHBoxLayout()
-        for widget in (self.forward, self.backward, self.play, self.pace):
-            walk.addWidget(widget)
-        walk.addStretch(1)
-        walk.addWidget(self.apply)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.view)
-        split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([900, 380])
-        split.setChildrenCollapsible(True)
+        for widget in (self.forward, self.backward, self.play, self.pace, self.table_button):
+            top.addWidget(widget)
+        top.addWidget(self.apply)
+        top.addWidget(self.export)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.view)
+        self.split.addWidget(self.table)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        self.table.hide()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(3)
         layout.addLayout(top)
-        layout.addLayout(walk)
         layout.addWidget(self.message)
+        layout.addWidget(self.notice)
         layout.addWidget(self.chain)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -122,16 +147,63 @@ class BackpropPanel(DockPanel):
         self.backward.clicked.connect(self.step_backward)
         self.play.toggled.connect(self._play_toggled)
         self.apply.clicked.connect(self.apply_update)
+        self.table_button.toggled.connect(self.show_table)
         self.view.neuronClicked.connect(state.view.select_index)
         self.view.nodeClicked.connect(self._node_clicked)
         plot.sampleClicked.connect(state.view.set_probe_sample)
         connect(self._refresh_soon, state.document.derivedChanged, state.document.settingsChanged)
         connect(self.refresh, state.view.probeChanged, state.view.selectionChanged)
 
+    def show_table(self, on: bool) -> None:
+        """The gradient table beside the graph, wide enough for its headers and numbers;
+        the graph keeps the rest (and refits)."""
+        self.table_button.setChecked(on)
+        self.table.setVisible(on)
+        if on:
+            self.refresh()
+            self.table.resizeColumnsToContents()
+            wanted = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
+            total = self.split.width()
+            self.split.setSizes([max(total - wanted, total // 3), wanted])
+
     # -- which sample, which loss -----------------------------------------------------------
     @property
     def scope_name(self) -> str:
         return SCOPES[self.scope.currentText()]
+
+    # -- exports ---------------------------------------------------------------------------
+    def image(self, size: FigureSize) -> QImage:
+        """The graph of the sample and scope shown, every value and gradient filled in."""
+        shown = size.options((self.view.width(), self.view.height()))
+        return backprop_image(self.state, self.sample.value(), self.scope_name, shown)
+
+    def _write_png(self, path: str) -> None:
+        write_png(self.image(ChosenSize.size), path)
+
+    def _write_svg(self, path: str) -> None:
+        options = FigureOptions(max(self.view.width(), 16), max(self.view.height(), 16))
+        write_backprop(self.state, path, self.sample.value(), self.scope_name, options)
+
+    def _write_csv(self, path: str) -> None:
+        rate = self.state.document.session.optimizer.learning_rate
+        write_gradients(self.state, path, self.sample.value(), self.scope_name, rate)
+
+    def choices(self) -> dict[str, Any]:
+        return {
+            "sample": self.sample.value(),
+            "scope": self.scope_name,
+            "table": self.table_button.isChecked(),
+        }
+
+    def restore_choices(self, choices: dict[str, Any]) -> None:
+        """A sample past this session's count is the last one (the spin box's range)."""
+        if "sample" in choices:
+            self.sample.setValue(int(choices["sample"]))
+        if "scope" in choices:
+            select_quietly(self.scope, SCOPES, choices["scope"])
+            self.state.view.set_probe_scope(choices["scope"])
+        if "table" in choices:
+            self.show_table(bool(choices["table"]))
 
     def set_active(self, active: bool) -> None:
         """The panel came into view (its dock shown, or its tab raised) or left it: the

@@ -3,10 +3,11 @@ function plot it may mark (``PanelContext``); ``DockPanel`` keeps them for it.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLayout, QVBoxLayout, QWidget
 
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
@@ -57,3 +58,13 @@ class Scales(Protocol):
     """A panel that draws its own text and lines: presentation mode resizes them."""
 
     def set_scale(self, scale: float) -> None: ...
+
+
+def select_quietly(combo: QComboBox, options: Mapping[str, object], value: object) -> None:
+    """Show the item whose option is ``value`` without emitting (a panel restoring its
+    choices redraws once, after all of them)."""
+    text = next((t for t, option in options.items() if option == value), None)
+    if text is not None:
+        combo.blockSignals(True)
+        combo.setCurrentText(text)
+        combo.blockSignals(False)

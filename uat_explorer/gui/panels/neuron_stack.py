@@ -240,6 +240,16 @@ class NeuronStack(QWidget):
         if len(waiting) > BUILD_BATCH:
             self._builder.start()
 
+    def restyle(self) -> None:
+        """A new palette (light ↔ dark while running): a widget with a style sheet keeps
+        the colours it was polished with and hears of no palette change, so the window
+        calls this and the sheet is applied again."""
+        self.setStyleSheet("")
+        self.setStyleSheet(CARD_STYLE)
+        for card in self.cards.values():
+            if card.built:
+                card.color_swatch()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
             # After this turn: during the first resize no card is laid out yet, so all

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uat_explorer.gui.panels.context import PanelContext
+from uat_explorer.gui.panels.context import PanelContext, Scales
 from uat_explorer.gui.panels.formula_view import FormulaView
 from uat_explorer.gui.panels.neuron_stack import NeuronStack
 from uat_explorer.gui.panels.target_panel import TargetPanel
@@ -166,6 +166,7 @@ class PanelContents:
         self.context = context
         self._built: dict[str, QWidget] = {}
         self._pending: dict[str, tuple[Panel[Any], QDockWidget]] = {}
+        self._scale = 1.0
 
     def get(self, panel: Panel[W]) -> W:
         """The panel's widget, built now if it was not yet."""
@@ -178,6 +179,13 @@ class PanelContents:
         """The panel's widget if it was built, without building it."""
         return self.get(panel) if panel.name in self._built else None
 
+    def scale(self, scale: float) -> None:
+        """Presentation mode: every built panel that draws its own text and lines."""
+        self._scale = scale
+        for widget in self._built.values():
+            if isinstance(widget, Scales):
+                widget.set_scale(scale)
+
     def close_all(self) -> None:
         """The window closes: every built panel ends its own work."""
         for widget in self._built.values():
@@ -187,6 +195,8 @@ class PanelContents:
     def _build(self, panel: Panel[W]) -> W:
         content = panel.factory(self.context)
         self._built[panel.name] = content
+        if self._scale != 1.0 and isinstance(content, Scales):
+            content.set_scale(self._scale)  # built while presenting
         return content
 
     def add(self, panel: Panel[Any], dock: QDockWidget) -> None:

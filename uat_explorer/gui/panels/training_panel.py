@@ -86,7 +86,8 @@ class TrainingPanel(DockPanel):
         self.reset = props(QPushButton("Reset"), objectName="resetButton")
         self.reset.setToolTip(
             "Start again from the initial weights of this seed (step 0):"
-            " the same seed always gives the same weights"
+            " the same seed always gives the same weights. The target and the settings"
+            " stay; File → Revert to Saved brings back the saved file"
         )
         self.new_seed = props(QPushButton("New seed"), objectName="newSeedButton")
         self.new_seed.setToolTip("Pick a new seed and start from its initial weights")

@@ -17,14 +17,15 @@ from uat_explorer.core.teaching.backprop import PARAMETER_COLUMNS
 
 
 def table_number(value: float) -> str:
-    """Plain decimals for ordinary sizes, e-notation for tiny and huge ones."""
+    """Four significant digits (readable from the back of a room; the graph's tooltips
+    carry the full numbers): plain decimals for ordinary sizes, e-notation beyond."""
     if value == 0:
         return "0"
     if not math.isfinite(value):
         return str(value)
     if 1e-4 <= abs(value) < 1e5:
-        return f"{value:.6g}"  # six significant digits, no exponent in this range
-    return f"{value:.5e}"
+        return f"{value:.4g}"
+    return f"{value:.3e}"
 
 
 class _Cell(QTableWidgetItem):

@@ -140,12 +140,16 @@ class NeuronCard(QFrame):
             self.v.spin,
         ):
             child.installEventFilter(self)
-        color = neuron_color(self.neuron_id, self.palette().color(QPalette.ColorRole.Base))
-        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
+        self.color_swatch()
         if self._shown is not None:
             self._apply()
         self.show_solo(self._solo)
         self.setVisible(not hidden)
+
+    def color_swatch(self) -> None:
+        """The neuron's colour in the shade its curve has on this palette's background."""
+        color = neuron_color(self.neuron_id, self.palette().color(QPalette.ColorRole.Base))
+        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
 
     def _tool(self, text: str, name: str, tip: str, checkable: bool = False) -> QToolButton:
         button = props(QToolButton(), objectName=name, text=text, toolTip=tip)

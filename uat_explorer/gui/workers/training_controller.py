@@ -13,6 +13,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from uat_explorer.core.nn.network import Network
+from uat_explorer.core.nn.parameters import parameter_index, parameter_names
 from uat_explorer.core.workers.messages import Advance, Configure, Pause, Run
 from uat_explorer.core.workers.training import Job, Progress
 from uat_explorer.gui.workers.worker_client import WorkerClient
@@ -48,7 +49,12 @@ class TrainingController(QObject):
         self.client.received.connect(self._show)
         self.client.lost.connect(self._worker_lost)
         state.editor.aboutToEdit.connect(self.pause)
-        connect(self._send_settings, state.document.settingsChanged, state.view.paceChanged)
+        connect(
+            self._send_settings,
+            state.document.settingsChanged,
+            state.view.paceChanged,
+            state.view.trainedChanged,
+        )
 
     @property
     def busy(self) -> bool:
@@ -79,7 +85,8 @@ class TrainingController(QObject):
             batch_size=session.batch_size,
             seed=session.seed,
         )
-        if not (self.client.send(job) and self.client.send(Configure(pace=self._pace()))):
+        start = Configure(pace=self._pace(), trained=self._trained())
+        if not (self.client.send(job) and self.client.send(start)):
             return False
         self._job = self._synced = document.revision
         self._sent, self._sent_data = self._settings(), document.data_revision
@@ -87,6 +94,15 @@ class TrainingController(QObject):
 
     def _pace(self) -> int:
         return self.state.view.steps_per_frame
+
+    def _trained(self) -> tuple[int, ...]:
+        """The card-order columns training moves (the landscape's option); (): all."""
+        names = self.state.view.trained_only
+        size = self.state.document.network.size
+        if names is None:
+            return ()
+        known = set(parameter_names(size))
+        return tuple(parameter_index(n, size) for n in names if n in known)
 
     def _settings(self) -> Configure:
         """Everything the worker trains with but the data (sent by its revision)."""
@@ -98,6 +114,7 @@ class TrainingController(QObject):
             # the seed shuffles mini-batches; with full batches it means nothing here
             batches=(session.batch_size, session.seed if session.batch_size else 0),
             pace=self._pace(),
+            trained=self._trained(),
         )
 
     def _send_settings(self) -> None:
@@ -114,6 +131,7 @@ class TrainingController(QObject):
             data=document.training_data() if document.data_revision != self._sent_data else None,
             batches=_new(now.batches, sent.batches),
             pace=_new(now.pace, sent.pace),
+            trained=_new(now.trained, sent.trained),
         )
         if changed != Configure() and self.client.send(changed):
             self._sent, self._sent_data = now, document.data_revision

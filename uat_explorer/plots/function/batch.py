@@ -28,5 +28,5 @@ class BatchOverlay(Overlay):
         self.points.setData(x[chosen], t[chosen])
 
     def apply_theme(self, colors: PlotColors, scale: float) -> None:
-        self.points.setPen(pg.mkPen(colors.foreground, width=0.8 * scale))
+        self.points.setPen(pg.mkPen(colors.foreground, width=1.4 * scale))
         self.points.setBrush(pg.mkBrush(colors.data))

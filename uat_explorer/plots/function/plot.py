@@ -10,6 +10,7 @@ is what limits the frame rate with many curves.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -155,12 +156,12 @@ class FunctionPlot(ThemedPlot):
         """Fit y to the target and the output. With ``expand_only`` the range grows when
         the output leaves it and never shrinks, so the axes stay still while a dial turns
         (and a steady range spares regenerating axes and grid every frame)."""
-        curves = [self.output_item.yData, self.target_item.yData]
-        values = np.concatenate([c for c in curves if c is not None and c.size])
-        values = values[np.isfinite(values)]
-        if values.size == 0:
+        curves = [self.output_item.yData, self.target_item.yData, self._shown_components()]
+        bounds = [_finite_bounds(c) for c in curves if c is not None and c.size]
+        found = [b for b in bounds if b is not None]
+        if not found:
             return
-        low, high = float(values.min()), float(values.max())
+        low, high = min(b[0] for b in found), max(b[1] for b in found)
         if expand_only:
             view_low, view_high = self.view_box.viewRange()[1]
             if view_low <= low and high <= view_high:
@@ -168,6 +169,18 @@ class FunctionPlot(ThemedPlot):
             low, high = min(low, view_low), max(high, view_high)
         pad = 0.08 * max(high - low, 1e-9)
         self.view_box.setYRange(low - pad, high + pad, padding=0)
+
+    def _shown_components(self) -> np.ndarray | None:
+        """The neuron curves on screen (not hidden, muted or out of solo), as drawn
+        (every COMPONENT_STRIDE-th point): the range holds them too."""
+        if not self.components_visible or self.parts_fine.size == 0:
+            return None
+        network, solo = self.state.document.network, self.state.view.solo
+        if solo is None and not network.muted.any():
+            return self.parts_fine[:, ::COMPONENT_STRIDE]  # a view: nothing copied
+        ids = self.state.document.ids
+        rows = [i for i, nid in enumerate(ids) if not network.muted[i] and solo in (None, nid)]
+        return self.parts_fine[rows, ::COMPONENT_STRIDE] if rows else None
 
     def rebuild_components(self) -> None:
         """One curve item per neuron id, then everything recomputed."""
@@ -295,3 +308,12 @@ class FunctionPlot(ThemedPlot):
         for overlay in self.overlays:
             overlay.apply_theme(colors, scale)
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))
+
+
+def _finite_bounds(values: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) of the finite values, None if there are none (a diverged curve)."""
+    low, high = float(values.min()), float(values.max())
+    if math.isfinite(low) and math.isfinite(high):
+        return low, high
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else None

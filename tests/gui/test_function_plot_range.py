@@ -1,0 +1,43 @@
+"""The function plot's range holds what it draws, and a figure keeps the range on screen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+
+from uat_explorer.export.figures import function_figure
+
+
+def fit_action(window) -> QAction:
+    return next(a for a in window.findChildren(QAction) if a.text() == "&Fit Plot to Curves")
+
+
+def test_fit_includes_every_visible_neuron_curve(window):
+    window.load_example("mixed-steps")
+    fit_action(window).trigger()
+    low, high = window.plot.view_box.viewRange()[1]
+    parts = window.state.document.network.forward(window.plot.x_fine)[1]
+    assert parts.min() == pytest.approx(-0.5, abs=0.01)  # the −0.5 neuron's curve
+    assert low < parts.min() and high > parts.max()
+
+
+def test_a_hidden_or_muted_curve_does_not_stretch_the_range(window):
+    window.load_example("mixed-steps")
+    window.state.editor.edit_neuron(1, muted=True)
+    fit_action(window).trigger()
+    low = window.plot.view_box.viewRange()[1][0]
+    assert low > -0.4  # the muted −0.5 step is not drawn, so not held in view
+
+
+def test_a_figure_keeps_the_range_on_screen(window):
+    window.load_example("mixed-steps")
+    window.plot.view_box.setRange(xRange=(-0.5, 0.5), yRange=(0.2, 0.4), padding=0)
+    window.plot.follow_output = False  # as after the person zooms
+    QApplication.processEvents()
+    options = window.files.exporter.on_screen()
+    with function_figure(window.state, options) as figure:
+        QApplication.processEvents()
+        for got, wanted in zip(figure.view_box.viewRange(), [(-0.5, 0.5), (0.2, 0.4)], strict=True):
+            assert np.allclose(got, wanted, atol=1e-9), (got, wanted)

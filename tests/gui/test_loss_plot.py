@@ -1,0 +1,98 @@
+"""The loss plot shows what the document holds, always, and its figures are slides: a
+legend, the loss's name on the axis, an x range that ends at the data, epochs on x."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from uat_explorer.export.figures import FigureOptions, loss_figure
+
+
+def train_steps(window, chunks: int = 3) -> None:
+    for _ in range(chunks):
+        window.training.step()  # ten steps a chunk
+        assert window.training.wait_until_idle()
+
+
+def drawn(window) -> np.ndarray:
+    data = window.loss_plot.curve.xData
+    return np.zeros(0) if data is None else data
+
+
+def legend_names(plot) -> list[str]:
+    return [label.text for _sample, label in plot.legend.items]
+
+
+def shows(qtbot, window, points: int) -> None:
+    """The plot redraws at most ten times a second: wait for it to show ``points``."""
+    qtbot.waitUntil(lambda: drawn(window).size == points, timeout=2000)
+    assert window.loss_plot.hint.isVisible() == (points == 0)
+
+
+def test_opening_a_trained_session_draws_its_curve(qtbot, window, tmp_path):
+    train_steps(window)
+    path = tmp_path / "trained.json"
+    assert window.save_path(str(path))
+    window.files.new()
+    shows(qtbot, window, 0)
+    assert window.open_path(str(path))
+    assert window.state.document.step == 30
+    shows(qtbot, window, 30)
+
+
+def test_new_and_an_example_clear_the_old_curve(qtbot, window):
+    train_steps(window)
+    shows(qtbot, window, 30)
+    window.load_example(window.examples_menu.actions()[0].objectName().removeprefix("example-"))
+    assert window.state.document.step == 0
+    shows(qtbot, window, 0)
+    train_steps(window, 1)
+    shows(qtbot, window, 10)
+    window.files.new()
+    shows(qtbot, window, 0)
+
+
+@pytest.mark.parametrize(("loss", "name"), [("mse", "MSE"), ("mae", "MAE"), ("huber", "Huber")])
+def test_the_axis_names_the_loss(window, loss, name):
+    window.state.editor.update_settings(loss=loss)
+    window.loss_plot.refresh()
+    assert window.loss_plot.getAxis("left").labelText == f"training loss ({name})"
+
+
+def test_the_legend_lists_the_series_drawn_and_nothing_before(window):
+    plot = window.loss_plot
+    assert legend_names(plot) == [] and not plot.legend.isVisible()
+    train_steps(window, 1)
+    plot.refresh()
+    assert legend_names(plot) == ["training loss"]
+    window.state.editor.update_settings(batch_size=16)
+    train_steps(window, 4)
+    plot.refresh()
+    assert legend_names(plot) == ["loss at each step", "loss per epoch (all samples)"]
+
+
+def test_a_loss_figure_ends_at_the_data_and_keeps_the_legend(window):
+    train_steps(window)
+    with loss_figure(window.state, FigureOptions(900, 320)) as plot:
+        x_range = plot.viewRange()[0]
+        assert x_range[1] == pytest.approx(29, rel=0.03)  # the last step is 29
+        assert legend_names(plot) == ["training loss"]
+        assert plot.getAxis("left").labelText == "training loss (MSE)"
+
+
+def test_epochs_on_the_x_axis(window):
+    window.state.editor.update_settings(batch_size=50)  # 200 samples: 4 steps an epoch
+    train_steps(window, 2)
+    schedule = window.state.document.batch_schedule()
+    assert schedule is not None and schedule.batches_per_epoch == 4
+    window.toggles["loss"]["in_epochs"].setChecked(True)
+    plot = window.loss_plot
+    plot.refresh()
+    assert plot.getAxis("bottom").labelText == "epoch"
+    assert drawn(window)[-1] == pytest.approx(19 / 4)
+    with loss_figure(window.state, FigureOptions(900, 320)) as figure:
+        assert figure.viewRange()[0][1] == pytest.approx(19 / 4, rel=0.03)
+    window.toggles["loss"]["in_epochs"].setChecked(False)
+    plot.refresh()
+    assert drawn(window)[-1] == 19

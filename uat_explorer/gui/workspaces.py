@@ -1,0 +1,270 @@
+"""A workspace per idea: the docks arranged so that the idea's main view gets most of the
+window, the views it needs beside it, the rest tabbed away or closed.
+
+Each workspace is a plan (which dock goes where, how large, as a share of the window)
+that ``Workspaces`` lays out; the person's own arrangement of a workspace is kept when
+they leave it (and between runs), and View → Reset Workspace brings the plan back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolBar
+
+from uat_explorer.core.io.view import WORKSPACES
+from uat_explorer.qt import props
+
+Area = Qt.DockWidgetArea
+Left, Right, Bottom = (
+    Area.LeftDockWidgetArea,
+    Area.RightDockWidgetArea,
+    Area.BottomDockWidgetArea,
+)
+TEACHING = ("backprop", "construct", "landscape", "timeline", "history")
+"""Docks a workspace opens only if it is about them."""
+STATE_VERSION = 3
+"""Bumped when the docks change: older saved arrangements are then not restored."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a group of docks goes: an area, the docks of one group as tabs (the first in
+    front), and the group's share of the window's width (left, right) or height (bottom)."""
+
+    area: Area
+    tabs: tuple[str, ...]
+    share: float
+
+
+@dataclass(frozen=True)
+class Workspace:
+    name: str
+    title: str
+    tip: str
+    places: tuple[Place, ...]
+    bottom_spans: bool = False
+    """The bottom area runs under the side areas too (the full width of the window)."""
+    right_spans: bool = False
+    """The right area runs from the top of the window to the bottom."""
+    split: tuple[tuple[str, str, Qt.Orientation], ...] = field(default_factory=tuple)
+    """(first, second, orientation): two groups of one area side by side."""
+
+    @property
+    def docks(self) -> set[str]:
+        return {name for place in self.places for name in place.tabs}
+
+
+Vertical, Horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+PLANS: tuple[Workspace, ...] = (
+    Workspace(
+        "compose",
+        "Compose",
+        "Neurons as dials: each curve and their sum (superposition)",
+        (
+            Place(Left, ("neurons",), 0.26),
+            Place(Bottom, ("formula", "loss"), 0.2),
+            Place(Bottom, ("target", "training"), 0.2),
+        ),
+        split=(("formula", "target", Horizontal),),
+    ),
+    Workspace(
+        "train",
+        "Train",
+        "Backpropagation fits the target: the curves, the loss and the settings",
+        (
+            Place(Right, ("training", "neurons", "target"), 0.27),
+            Place(Bottom, ("loss", "formula"), 0.32),
+        ),
+    ),
+    Workspace(
+        "backprop",
+        "Backprop",
+        "The computational graph of one sample: values forward, gradients back",
+        (
+            Place(Bottom, ("backprop",), 0.62),
+            Place(Left, ("neurons",), 0.2),
+            Place(Right, ("training", "target", "loss"), 0.24),
+        ),
+        bottom_spans=True,
+    ),
+    Workspace(
+        "landscape",
+        "Landscape",
+        "The loss over two dials and the path gradient descent takes",
+        (
+            Place(Right, ("landscape",), 0.54),
+            Place(Bottom, ("loss", "training", "neurons"), 0.34),
+        ),
+        right_spans=True,
+    ),
+    Workspace(
+        "epochs",
+        "Epochs",
+        "Mini-batches, epochs and the D/W/A/G timeline of learning",
+        (
+            Place(Bottom, ("timeline",), 0.55),
+            Place(Right, ("training", "target"), 0.27),
+            Place(Right, ("loss",), 0.27),
+        ),
+        bottom_spans=True,
+        split=(("training", "loss", Vertical),),
+    ),
+    Workspace(
+        "theorem",
+        "Theorem",
+        "The universal approximation theorem, measured: for every ε an N",
+        (
+            Place(Bottom, ("construct",), 0.5),
+            Place(Left, ("neurons",), 0.22),
+            Place(Right, ("target", "formula"), 0.22),
+        ),
+        bottom_spans=True,
+    ),
+)
+assert tuple(w.name for w in PLANS) == WORKSPACES
+
+
+class Workspaces(QObject):
+    """The tab row under the menu bar and the arrangement behind each tab."""
+
+    changed = Signal(str)  # the name of the workspace now shown
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        docks: dict[str, QDockWidget],
+        settings: QSettings | None,
+        before: Callable[[], None],
+    ) -> None:
+        """``before`` runs before a workspace is laid out (training pauses nothing: the
+        window only rearranges)."""
+        super().__init__(window)
+        self.window, self.docks, self.settings, self.before = window, docks, settings, before
+        self.current = ""
+        self._saved: dict[str, QByteArray] = {}
+        self.tabs = props(QTabBar(), objectName="workspaceTabs")
+        self.tabs.setDrawBase(False)
+        self.tabs.setExpanding(False)
+        for plan in PLANS:
+            index = self.tabs.addTab(plan.title)
+            self.tabs.setTabToolTip(index, plan.tip)
+        self.bar = props(QToolBar("Workspaces"), objectName="workspaceBar")
+        self.bar.setMovable(False)
+        self.bar.setFloatable(False)
+        self.bar.addWidget(self.tabs)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
+        self.tabs.currentChanged.connect(lambda index: self.show(PLANS[index].name))
+        window.installEventFilter(self)
+
+    def plan(self, name: str) -> Workspace:
+        return next(plan for plan in PLANS if plan.name == name)
+
+    def show(self, name: str) -> None:
+        """Leave the workspace shown (keeping its arrangement), lay out ``name``."""
+        if name == self.current:
+            return
+        self.before()
+        if self.current:
+            self._remember()
+        self.current = name
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(WORKSPACES.index(name))
+        self.tabs.blockSignals(False)
+        saved = self._saved.get(name) or self._stored(name)
+        plan = self.plan(name)
+        self._corners(plan)
+        if saved is None or not self.window.restoreState(saved, STATE_VERSION):
+            self.lay_out(plan)
+        self.changed.emit(name)
+
+    def reset(self) -> None:
+        """The current workspace as planned, the person's arrangement of it forgotten."""
+        self._saved.pop(self.current, None)
+        if self.settings is not None:
+            self.settings.remove(f"workspaces/{self.current}")
+        self.lay_out(self.plan(self.current))
+
+    def lay_out(self, plan: Workspace) -> None:
+        window, docks = self.window, self.docks
+        for dock in docks.values():  # out of every group: the plan is followed exactly
+            dock.setFloating(False)
+            window.removeDockWidget(dock)
+        self._corners(plan)
+        for place in plan.places:
+            window.addDockWidget(place.area, docks[place.tabs[0]])
+            docks[place.tabs[0]].show()
+        # Split before tabbing: splitting a dock that has tabs adds a tab instead.
+        for one, other, orientation in plan.split:
+            window.splitDockWidget(docks[one], docks[other], orientation)
+        for place in plan.places:
+            first = docks[place.tabs[0]]
+            for name in place.tabs[1:]:
+                window.tabifyDockWidget(first, docks[name])
+                docks[name].show()
+            first.raise_()
+        # Sizes after Qt has placed the docks: the window's size is real only then.
+        QTimer.singleShot(0, lambda: self._settle(plan))
+        self._sizes(plan)
+
+    def _settle(self, plan: Workspace) -> None:
+        self._sizes(plan)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """After Qt lays the window out (the new groups' bars in their places), hide the
+        bars it left behind."""
+        if watched is self.window and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._tidy_tab_bars)
+        return False
+
+    def _tidy_tab_bars(self) -> None:
+        """Qt keeps the tab bar of a group it dissolved, sometimes still showing its old
+        tabs over the new layout: hide every bar that does not sit under a group now
+        (a group's bar spans the width of its docks, right below them)."""
+        spans = set()
+        for dock in self.docks.values():
+            if dock.isVisible() and self.window.tabifiedDockWidgets(dock):
+                spans.add((dock.x(), dock.width()))
+        for bar in self.window.findChildren(QTabBar):
+            ours = bar is not self.tabs and bar.parent() is self.window
+            if ours and (bar.x(), bar.width()) not in spans:
+                bar.hide()
+
+    def _sizes(self, plan: Workspace) -> None:
+        width, height = self.window.width(), self.window.height()
+        for place in plan.places:
+            dock = self.docks[place.tabs[0]]
+            if not dock.isVisible():
+                continue
+            if place.area == Bottom:
+                self.window.resizeDocks([dock], [int(place.share * height)], Vertical)
+            else:
+                self.window.resizeDocks([dock], [int(place.share * width)], Horizontal)
+
+    def _corners(self, plan: Workspace) -> None:
+        window, corner = self.window, Qt.Corner
+        bottom = Bottom if plan.bottom_spans else None
+        right = Right if plan.right_spans else None
+        window.setCorner(corner.BottomLeftCorner, bottom or Left)
+        window.setCorner(corner.BottomRightCorner, right or bottom or Right)
+        window.setCorner(corner.TopRightCorner, right or Area.TopDockWidgetArea)
+        window.setCorner(corner.TopLeftCorner, Area.TopDockWidgetArea)
+
+    def _remember(self) -> None:
+        state = self.window.saveState(STATE_VERSION)
+        self._saved[self.current] = state
+        if self.settings is not None:
+            self.settings.setValue(f"workspaces/{self.current}", state)
+
+    def _stored(self, name: str) -> QByteArray | None:
+        if self.settings is None:
+            return None
+        value = self.settings.value(f"workspaces/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def remember_now(self) -> None:
+        """Keep the current arrangement (the window is closing)."""
+        if self.current:
+            self._remember()
