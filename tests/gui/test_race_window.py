@@ -138,11 +138,14 @@ def test_opened_in_presentation_mode_the_race_is_drawn_at_its_scale(qtbot, sine_
     presenting drew its legend, titles and lines at scale 1; only windows already open
     were told of the scale."""
     sine_window.state.view.set_presenting(True, 2.0)
-    compare = sine_window.show_compare()
-    assert compare.plot.text_scale == 2.0 and all(f.text_scale == 2.0 for f in compare.fits)
-    compare.steps.setValue(50)
-    compare.start()
-    qtbot.waitUntil(lambda: not compare.runner.running, timeout=20_000)
-    legend = compare.plot.getPlotItem().legend
-    sizes = {label.opts.get("size") for _, label in legend.items}
-    assert sizes == {"18.0pt"}
+    try:
+        compare = sine_window.show_compare()
+        assert compare.plot.text_scale == 2.0 and all(f.text_scale == 2.0 for f in compare.fits)
+        compare.steps.setValue(50)
+        compare.start()
+        qtbot.waitUntil(lambda: not compare.runner.running, timeout=20_000)
+        legend = compare.plot.getPlotItem().legend
+        sizes = {label.opts.get("size") for _, label in legend.items}
+        assert sizes == {"18.0pt"}
+    finally:  # presentation mode scales the app's font: later tests need it back
+        sine_window.state.view.set_presenting(False)

@@ -271,11 +271,25 @@ def test_the_export_honours_a_size(qtbot, sine_window, tmp_path):
         panel.export_png(str(path), FigureOptions(width, height, scale))
         image = QImage(str(path))
         assert (image.width(), image.height()) == (round(width * scale), round(height * scale))
-    shown = tmp_path / "shown.png"
-    size = (2 * panel.view.width(), 2 * panel.view.height())  # before "Exported …" shows
-    assert panel.export.export("png", str(shown))  # the menu: as shown, twice the pixels
-    image = QImage(str(shown))
-    assert (image.width(), image.height()) == size
+    from uat_explorer.export.figures import SIZES
+    from uat_explorer.gui.widgets.plot_export import ChosenSize
+
+    chosen = ChosenSize.size
+    try:
+        ChosenSize.size = SIZES[0]  # the Export buttons' size: as shown, twice the pixels
+        shown = tmp_path / "shown.png"
+        size = (2 * panel.view.width(), 2 * panel.view.height())  # before "Exported …" shows
+        assert panel.export.export("png", str(shown))
+        image = QImage(str(shown))
+        assert (image.width(), image.height()) == size
+        ChosenSize.size = SIZES[2]  # a full HD slide: the PNG and the copied image
+        slide = tmp_path / "slide.png"
+        assert panel.export.export("png", str(slide))
+        assert (QImage(str(slide)).width(), QImage(str(slide)).height()) == (1920, 1080)
+        copied = panel.export.image()
+        assert (copied.width(), copied.height()) == (1920, 1080)
+    finally:
+        ChosenSize.size = chosen
     tiny = tmp_path / "tiny.png"  # less than the captions need: still the size asked for
     panel.export_png(str(tiny), FigureOptions(300, 60, 2.0))
     assert (QImage(str(tiny)).width(), QImage(str(tiny)).height()) == (600, 120)

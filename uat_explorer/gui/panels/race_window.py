@@ -35,7 +35,7 @@ from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
 from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 from uat_explorer.export.figures import FigureOptions
-from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
+from uat_explorer.gui.widgets.plot_export import ChosenSize, ExportButton, plot_exports
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.gui.workers.training_controller import TrainingController
@@ -314,15 +314,17 @@ class RaceWindow(QWidget):
 
     def export_gif(self, path: str, options: FigureOptions | None = None) -> bool:
         """The loss curves growing step by step, as an animated GIF of ``options``' size
-        (None: the plot as shown); the runs so far, finished or not."""
+        (None: the Export buttons' chosen size, or the plot as shown); the runs so far,
+        finished or not."""
         from uat_explorer.export.animation import gif_bytes, record_race
 
         runs = [run for run in self.runner.runs if len(run.history)]
         if not runs:
             self._say("Run the race first: there are no curves to animate yet.", True)
             return False
-        if options is None:
-            options = FigureOptions(max(self.plot.width(), 16), max(self.plot.height(), 16))
+        if options is None:  # the Export buttons' chosen size, at one pixel a point
+            pixels = ChosenSize.size.pixels or (self.plot.width(), self.plot.height())
+            options = FigureOptions(max(pixels[0], 16), max(pixels[1], 16))
         try:
             frames = record_race(runs, GIF_FRAMES, options, self.scale)
             atomic_write_bytes(path, gif_bytes(frames, GIF_FPS))

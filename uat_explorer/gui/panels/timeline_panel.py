@@ -20,11 +20,11 @@ from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
-from uat_explorer.export.figures import FigureOptions, png_bytes
+from uat_explorer.export.figures import FigureOptions, FigureSize, png_bytes
 from uat_explorer.export.timeline import timeline_image
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
-from uat_explorer.gui.widgets.plot_export import Export, ExportButton, widget_svg
+from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton, widget_svg
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 from uat_explorer.qt import props
@@ -97,7 +97,7 @@ class TimelinePanel(DockPanel):
         self.export = ExportButton(
             "timeline",
             [
-                Export("PNG image…", "png", "timeline.png", lambda p: self.export_png(p)),
+                Export("PNG image…", "png", "timeline.png", self.export_png, self.sized_image),
                 Export("SVG image…", "svg", "timeline.svg", lambda p: widget_svg(self.view, p)),
                 Export("Weights history (CSV)…", "csv", "weights.csv", self._csv("weights")),
                 Export("Gradients history (CSV)…", "csv", "gradients.csv", self._csv("gradients")),
@@ -221,12 +221,15 @@ class TimelinePanel(DockPanel):
 
         return write
 
+    def sized_image(self, size: FigureSize) -> QImage:
+        """The lanes at an Export button's size (a slide's, or as shown)."""
+        return self.image(size.options((self.view.width(), self.view.height())))
+
     def image(self, options: FigureOptions | None = None) -> QImage:
-        """The lanes drawn offscreen at ``options``' size (None: as shown, at twice the
-        pixels), with the panel's presentation scale: what the Export writes."""
+        """The lanes drawn offscreen at ``options``' size (None: the Export buttons'
+        chosen size), with the panel's presentation scale: what the Export writes."""
         if options is None:
-            view = self.view
-            options = FigureOptions(max(view.width(), 16), max(view.height(), 16), 2.0)
+            return self.sized_image(ChosenSize.size)
         state = self.state
         document = state.document
         matrix = document.derived().trace.a if document.network.size else None
