@@ -100,3 +100,20 @@ def test_backprop_boxes_hold_their_text_at_a_readable_size(qtbot, window, size, 
             if line.text():
                 shape = line.mapRectToParent(line.boundingRect())
                 assert box.contains(shape), (key, line.text(), shape, box)
+
+
+def test_the_window_keeps_its_width_through_every_workspace_and_a_lesson(qtbot, window):
+    """Backprop → Landscape left the window 1561 wide (re-docking grew it, nothing shrank
+    it), and a lesson beside the Theorem workspace made it 1363: wider than a projector."""
+    from uat_explorer.core.lessons.builtin import find_lesson
+
+    window.resize(1280, 800)
+    for name in ("backprop", "landscape", "epochs", "theorem", "compose", "train"):
+        window.workspaces.show(name)
+        settle(qtbot)
+        assert window.width() == 1280, name
+    window.lessons.open(find_lesson("theorem"), 0)
+    settle(qtbot)
+    assert window.workspaces.current == "theorem" and window.docks["lesson"].isVisible()
+    assert window.width() == 1280
+    window.files.document.mark_saved(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolBar
 
 from uat_explorer.core.io.view import WORKSPACES
@@ -166,6 +166,7 @@ class Workspaces(QObject):
         """Leave the workspace shown (keeping its arrangement), lay out ``name``."""
         if name == self.current:
             return
+        size = self.window.size()
         self.before()
         if self.current:
             self._remember()
@@ -179,6 +180,7 @@ class Workspaces(QObject):
         if saved is None or not self.window.restoreState(saved, STATE_VERSION):
             self.lay_out(plan)
         self.changed.emit(name)
+        QTimer.singleShot(0, lambda: self.fit_back(size))
 
     def reset(self) -> None:
         """The current workspace as planned, the person's arrangement of it forgotten."""
@@ -189,8 +191,10 @@ class Workspaces(QObject):
 
     def lay_out(self, plan: Workspace) -> None:
         window, docks = self.window, self.docks
+        size = window.size()
         for dock in docks.values():  # out of every group: the plan is followed exactly
-            dock.setFloating(False)
+            if dock.isFloating():
+                dock.setFloating(False)
             window.removeDockWidget(dock)
         self._corners(plan)
         for place in plan.places:
@@ -206,11 +210,21 @@ class Workspaces(QObject):
                 docks[name].show()
             first.raise_()
         # Sizes after Qt has placed the docks: the window's size is real only then.
-        QTimer.singleShot(0, lambda: self._settle(plan))
+        QTimer.singleShot(0, lambda: self._settle(plan, size))
         self._sizes(plan)
 
-    def _settle(self, plan: Workspace) -> None:
+    def _settle(self, plan: Workspace, size: QSize) -> None:
+        self.fit_back(size)
         self._sizes(plan)
+
+    def fit_back(self, size: QSize) -> None:
+        """The window as wide as it was: re-docking grows it for a moment (a bottom dock
+        beside a side one while the groups change), and it never shrinks back by itself
+        (at 1280 × 800 it stood 1561 wide after Backprop → Landscape). Qt keeps it at
+        least as wide as the docks need."""
+        window = self.window
+        if window.width() > size.width() and not (window.isMaximized() or window.isFullScreen()):
+            window.resize(size.width(), window.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """After Qt lays the window out (the new groups' bars in their places), hide the

@@ -19,8 +19,8 @@ from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.lesson import Check
 from uat_explorer.core.nn.formula import number
 from uat_explorer.core.nn.losses import LOSSES, loss_by_name
-from uat_explorer.core.teaching.construct import measurement_grid
 from uat_explorer.core.nn.network import MAX_NEURONS
+from uat_explorer.core.teaching.construct import measurement_grid
 from uat_explorer.core.training.trainer import StopRule
 
 MAX_POINTS = 1001

@@ -150,25 +150,55 @@ class Lessons:
         self._keep_dock()
 
     def _keep_dock(self, force: bool = False) -> None:
-        """A workspace lays out its own docks: the lesson's is put back, at the left
-        beside them, whenever a lesson is open."""
+        """A workspace lays out its own docks: the lesson's is put back whenever a lesson
+        is open, at the left: above the neuron cards where they are (so the window stays
+        within a 1280-pixel projector), else a column of its own."""
         if not force and self.runner.lesson is None:
             return
-        placed = self.window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea
+        window = self.window
+        placed = window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea
         if placed and self.dock.isVisible():
             return
+        size = window.size()
+        QTimer.singleShot(0, lambda: self.workspaces.fit_back(size))
         if not self.dock.isFloating():
-            self.window.addDockWidget(
-                Qt.DockWidgetArea.LeftDockWidgetArea, self.dock, Qt.Orientation.Horizontal
+            left = Qt.DockWidgetArea.LeftDockWidgetArea
+            neighbour = next(
+                (
+                    d
+                    for d in window.findChildren(QDockWidget)
+                    if d is not self.dock
+                    and d.isVisible()
+                    and window.dockWidgetArea(d) == left
+                    and window.rect().contains(d.geometry())
+                    and not window.tabifiedDockWidgets(d)
+                ),
+                None,
             )
+            window.addDockWidget(left, self.dock, Qt.Orientation.Horizontal)
+            if neighbour is not None:
+                window.splitDockWidget(self.dock, neighbour, Qt.Orientation.Vertical)
         self.dock.show()
         self.dock.raise_()
         QTimer.singleShot(0, self._size_dock)
 
     def _size_dock(self) -> None:
-        self.window.resizeDocks(
-            [self.dock], [max(300, self.window.width() // 4)], Qt.Orientation.Horizontal
-        )
+        window, dock = self.window, self.dock
+        below = [
+            d
+            for d in window.findChildren(QDockWidget)
+            if d is not dock
+            and d.isVisible()
+            and window.dockWidgetArea(d) == window.dockWidgetArea(dock)
+            and d.x() == dock.x()
+        ]
+        if below:
+            height = window.height()
+            window.resizeDocks(
+                [dock, below[0]], [int(0.6 * height), int(0.4 * height)], Qt.Orientation.Vertical
+            )
+        else:
+            window.resizeDocks([dock], [max(300, window.width() // 4)], Qt.Orientation.Horizontal)
 
     # -- writing --------------------------------------------------------------------------
     def _start_here(self, lesson_path: Path, number: int) -> Step:

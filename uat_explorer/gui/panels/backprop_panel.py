@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -70,6 +71,8 @@ class BackpropPanel(DockPanel):
             " point on the plot"
         )
         self.sample_label = props(QLabel(), objectName="backpropSampleLabel")
+        # The numbers may be cut rather than widen the window (their tooltip has them).
+        self.sample_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.scope = props(QComboBox(), objectName="backpropScopeCombo")
         self.scope.addItems(list(SCOPES))
         self.scope.setToolTip(
@@ -260,6 +263,10 @@ class BackpropPanel(DockPanel):
         self.sample_label.setText(
             f"sample {index}: x = {trace.x[index]:.4f}, t = {trace.t[index]:.4f},"
             f" y = {trace.y[index]:.4f}"
+        )
+        self.sample_label.setToolTip(
+            f"The sample followed: x = {trace.x[index]:.6g}, its target t = {trace.t[index]:.6g},"
+            f" the output y = {trace.y[index]:.6g}"
         )
         graph = build_graph(trace, index, self.scope_name, state.view.selected_index)
         if self.graph is not None and [n.key for n in graph.nodes] != [

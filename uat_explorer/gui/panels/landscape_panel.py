@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 from superqt.utils import qdebounced, qthrottled
@@ -116,17 +117,24 @@ class LandscapePanel(DockPanel):
             object_name="landscapeExportButton",
         )
 
-        controls = QHBoxLayout()
-        controls.addWidget(self.mode)
-        controls.addWidget(QLabel("across"))
-        controls.addWidget(self.x_combo)
+        # Two rows: what is drawn, then what to do; one row would make the panel (and so
+        # the window) wider than a 1280-pixel projector beside the other docks.
+        controls = QVBoxLayout()
+        chooser, actions = QHBoxLayout(), QHBoxLayout()
+        chooser.addWidget(self.mode)
+        chooser.addWidget(QLabel("across"))
+        chooser.addWidget(self.x_combo)
         self.y_label = QLabel("up")
-        controls.addWidget(self.y_label)
-        controls.addWidget(self.y_combo)
-        controls.addWidget(self.grid_combo)
-        controls.addStretch(1)
-        for button in (self.shown_only, self.fit, self.step, self.export):
-            controls.addWidget(button)
+        chooser.addWidget(self.y_label)
+        chooser.addWidget(self.y_combo)
+        chooser.addWidget(self.grid_combo)
+        chooser.addStretch(1)
+        actions.addWidget(self.shown_only)
+        actions.addStretch(1)
+        for button in (self.fit, self.step, self.export):
+            actions.addWidget(button)
+        controls.addLayout(chooser)
+        controls.addLayout(actions)
         self.stack(controls, self.note, self.message, self.plot)
 
         self.names: list[str] = []
