@@ -20,7 +20,8 @@ STEPS = 300
 
 
 class ConstructTraining(QObject):
-    """``progressed(done, total)``; ``finished([(N, best max |error|), …])``; ``failed(why)``."""
+    """``progressed(done, total)``; ``finished([(N, best max |error|), …])``; ``failed(why)``.
+    With test points, ``test_errors[N]`` is the max |error| on them of each N's best."""
 
     progressed = Signal(int, int)
     finished = Signal(object)
@@ -36,19 +37,28 @@ class ConstructTraining(QObject):
         self._jobs: list[tuple[int, int]] = []
         self._done = 0
         self._best: dict[int, float] = {}
+        self.test_errors: dict[int, float] = {}
         self._x = self._t = np.zeros(0)
+        self._test: tuple[np.ndarray, np.ndarray] | None = None
         self._domain = (0.0, 1.0)
 
     @property
     def running(self) -> bool:
         return self.client.active
 
-    def start(self, x: np.ndarray, t: np.ndarray, domain: tuple[float, float]) -> None:
-        """Fit every (N, seed) in turn; the best max |error| per N is reported."""
+    def start(
+        self,
+        x: np.ndarray,
+        t: np.ndarray,
+        domain: tuple[float, float],
+        test: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """Fit every (N, seed) in turn; the best max |error| per N is reported (and, with
+        ``test`` points, its error on them)."""
         self.cancel()
-        self._x, self._t, self._domain = x, t, domain
+        self._x, self._t, self._domain, self._test = x, t, domain, test
         self._jobs = [(count, seed) for count in COUNTS for seed in SEEDS]
-        self._done, self._best = 0, {}
+        self._done, self._best, self.test_errors = 0, {}, {}
         self.client.start()
         self._send_next()
         self.client.expect(True)
@@ -68,6 +78,7 @@ class ConstructTraining(QObject):
             StopRule(max_steps=STEPS),
             0,
             revision=self._done,
+            test=self._test,
         )
         self.client.send(job)
         self.client.send(Advance(STEPS))
@@ -82,8 +93,10 @@ class ConstructTraining(QObject):
     def _record(self, reply: Progress) -> None:
         count = self._jobs[self._done][0]
         error = reply.metrics.max_abs_error
-        if np.isfinite(error):
-            self._best[count] = min(error, self._best.get(count, np.inf))
+        if np.isfinite(error) and error < self._best.get(count, np.inf):
+            self._best[count] = error
+            if reply.test_metrics is not None:
+                self.test_errors[count] = reply.test_metrics.max_abs_error
         self._done += 1
         self.progressed.emit(self._done, len(self._jobs))
         if self._done == len(self._jobs):

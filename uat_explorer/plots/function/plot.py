@@ -26,6 +26,7 @@ from uat_explorer.plots.function.band import BandOverlay
 from uat_explorer.plots.function.batch import BatchOverlay
 from uat_explorer.plots.function.error_signal import ErrorSignalOverlay
 from uat_explorer.plots.function.ghost import GhostOverlay
+from uat_explorer.plots.function.held_out import HeldOutOverlay
 from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
@@ -102,6 +103,7 @@ class FunctionPlot(ThemedPlot):
         self.x_fine = self.x_coarse = np.zeros(0)
         self.parts_fine = np.zeros((0, 0))
         self.samples = SamplesOverlay(self, state, self.sampleClicked)
+        self.held_out = HeldOutOverlay(self, state)
         self.probe = ProbeOverlay(self, state)
         self.batch = BatchOverlay(self, state)
         self.ghost = GhostOverlay(self, state)
@@ -110,6 +112,7 @@ class FunctionPlot(ThemedPlot):
         self.stroke = StrokeOverlay(self, state, self.view_box)
         self.overlays: list[Overlay] = [
             self.samples,
+            self.held_out,
             self.probe,
             self.batch,
             self.ghost,

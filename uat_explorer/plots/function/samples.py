@@ -1,5 +1,6 @@
 """The training samples as points: shown when asked for, while the backprop panel needs
-them, and always for data targets (the points are the target)."""
+them, and always for data targets (the points are the target) and when they are not
+simply the function (noise, or some held out): they are what training sees."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ class SamplesOverlay(Overlay):
         self._update()
 
     def _update(self) -> None:
-        shown = self.asked or self.forced or self.state.document.target.is_data
+        document = self.state.document
+        shown = (
+            self.asked or self.forced or document.target.is_data or document.sample_set().altered
+        )
         if shown != self.visible:
             self.set_visible(shown)
 
