@@ -158,9 +158,8 @@ class Editor(QObject):
         values = parameter_values(network)
         flat = gradients.flat()
         penalty = self.document.session.penalty
-        if penalty.active:  # a muted neuron is out of training: it stays as it is
-            live = np.append(np.repeat(~network.muted, 3), True)
-            flat = flat + penalty.share(values) * live
+        if penalty.active:
+            flat = flat + penalty.share(values, network.muted)
         with np.errstate(all="ignore"):  # a step out of range is refused, not warned of
             moved = {
                 n: values[parameter_index(n, size)] - learning_rate * flat[parameter_index(n, size)]

@@ -33,16 +33,16 @@ def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:
         at_start = solved = None
         problem = None
         end = start
-        if step.solution is not None:
-            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
-        if step.check is not None:
+        if step.check is not None:  # before the solution trains: the start as it is
             at_start = evaluate(step.check, start)
             if at_start.passed:
                 problem = f"its check already passes at the start ({at_start.message})"
-            if step.solution is not None:
-                solved = evaluate(step.check, end)
-                if not solved.passed:
-                    problem = f"its solution does not pass its check ({solved.message})"
+        if step.solution is not None:
+            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
+        if step.check is not None and step.solution is not None:
+            solved = evaluate(step.check, end)
+            if not solved.passed:
+                problem = f"its solution does not pass its check ({solved.message})"
         found.append(StepCheck(k, step.heading, at_start, solved, problem))
         state = end
     return found

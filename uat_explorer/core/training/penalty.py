@@ -80,10 +80,13 @@ class Penalty:
             return np.full(p.size, self.strength, dtype=p.dtype)
         return self.strength / np.maximum(np.abs(p), L1_FLOOR)
 
-    def share(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Each parameter's part of a step's gradient that comes from the penalty, 0 for
-        c; ``values`` with c last (θ, or the cards' order w1, b1, v1, …, c)."""
-        return np.append(self.gradient(values), 0.0)
+    def share(self, values: NDArray[np.float64], muted: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Each parameter's part of a step's gradient that comes from the penalty, for
+        ``values`` in the cards' order (w1, b1, v1, …, c): 0 for c, and for a muted
+        neuron, which is out of training."""
+        live = np.append(np.repeat(~muted, 3), False)
+        share: NDArray[np.float64] = np.append(self.gradient(values), 0.0) * live
+        return share
 
 
 NO_PENALTY = Penalty()
