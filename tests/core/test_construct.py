@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from uat_explorer.core import PRESETS, FitMetrics, InputError, Target, construct
-from uat_explorer.core.teaching.construct import fitted_slope, smallest_count, sweep
+from uat_explorer.core.teaching.construct import (
+    fitted_slope,
+    measurement_points,
+    smallest_count,
+    sweep,
+)
 
 DOMAIN = (-math.pi, math.pi)
 
@@ -63,12 +68,49 @@ def test_staircase_error_falls_about_as_one_over_n(name):
     assert max(worst[200:]) < min(worst[:20])  # falls in the long run
 
 
-def test_the_sweep_is_what_the_built_network_does():
+@pytest.mark.parametrize("mode", ["staircase", "bumps"])
+def test_the_sweep_is_what_the_built_network_does(mode):
     target, domain, x, t = samples("sin")
-    points = sweep(target, domain, x, t, range(1, 40))
-    for count in (1, 7, 23, 39):
-        y = construct(target, domain, count)(x)
-        assert points[count - 1].max_abs_error == pytest.approx(np.abs(y - t).max(), rel=1e-12)
+    points = {p.neurons: p for p in sweep(target, domain, x, t, range(1, 40), mode)}
+    for count in (2, 8, 24, 38):
+        where = measurement_points(domain, x, count, mode)
+        y = construct(target, domain, count, mode)(where)
+        assert points[count].max_abs_error == pytest.approx(
+            np.abs(y - target(where)).max(), rel=1e-12
+        )
+
+
+@pytest.mark.parametrize("name", ["sin", "nielsen", "parabola"])
+def test_the_error_is_measured_over_the_domain_not_only_at_the_samples(name):
+    """max |error| is the construction's worst point on the domain (checked on 400,001
+    points): the samples alone said N = 60 reach ε = 0.05 on Nielsen's wiggle (57 with 256
+    samples), where the construction of 60 misses by 0.057 between them."""
+    target, domain, x, t = samples(name)
+    dense = np.linspace(*domain, 400_001)
+    points = sweep(target, domain, x, t, range(1, 257))
+    for count in (5, 60, 69):
+        worst = np.abs(construct(target, domain, count)(dense) - target(dense)).max()
+        assert points[count - 1].max_abs_error == pytest.approx(worst, rel=2e-3)
+    found = {
+        n: smallest_count(sweep(target, domain, *target.samples(domain, n), range(1, 257)), 0.05)
+        for n in (200, 256)
+    }
+    assert found[200] == found[256]  # the window's 200 samples and the CLI's 256 agree
+
+
+@pytest.mark.parametrize(
+    ("count", "mode"), [(200, "staircase"), (201, "staircase"), (200, "bumps")]
+)
+def test_a_square_wave_never_reaches_a_small_epsilon(count, mode):
+    """Issue 19: Find N said "N = 3 neurons reach max |error| 0" on the square wave. The
+    3 steps' edges fall on its jumps (x = −1, 0, 1), and 200 samples never meet x = 0,
+    where sign(sin(πx)) is 0; with 201 samples N = 100 scored 0 too, each slice as narrow
+    as the samples and a whole jump hidden between two of them. Over the domain, every N
+    misses by at least half the jump."""
+    target, domain, x, t = samples("square", count)
+    points = sweep(target, domain, x, t, range(1, 257), mode)
+    assert smallest_count(points, 0.05) is None
+    assert min(p.max_abs_error for p in points) >= 1.0
 
 
 @pytest.mark.parametrize("epsilon", [0.1, 0.05, 0.01])
@@ -98,7 +140,22 @@ def test_the_fast_sigmoid_sweep_is_the_built_network(rise):
     transition = rise * (x[1] - x[0])
     points = sweep(target, domain, x, t, range(1, 129), "sigmoids", transition=transition)
     for count in (1, 2, 9, 64, 128):
-        y = construct(target, domain, count, "sigmoids", transition=transition)(x)
+        where = measurement_points(domain, x, count, "sigmoids", transition)
+        y = construct(target, domain, count, "sigmoids", transition=transition)(where)
         assert points[count - 1].max_abs_error == pytest.approx(
-            np.abs(y - t).max(), rel=1e-9, abs=1e-12
+            np.abs(y - target(where)).max(), rel=1e-9, abs=1e-12
         )
+
+
+def test_a_trained_network_is_measured_over_the_domain_too():
+    """The diamonds beside the construction: a network right at every sample but off
+    between them misses by that much, as a construction would."""
+    from uat_explorer.core.teaching.construct import error_over_domain
+
+    target, domain, x, t = samples("sin")
+
+    def between(z):
+        return np.where(np.isin(z, x), target(z), target(z) + 0.5)
+
+    assert np.abs(between(x) - t).max() == 0
+    assert error_over_domain(between, target, domain, x, t) == pytest.approx(0.5)

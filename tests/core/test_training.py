@@ -174,3 +174,52 @@ def test_history_after_divergence_has_each_step_once(sine_problem):
     trainer.run(5)
     steps, _ = trainer.history.arrays()
     assert np.all(np.diff(steps) == 1)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_training_only_some_parameters_holds_the_rest(sine_problem, name):
+    """The landscape's "train only these two": the others stay bit for bit, the two
+    move exactly as they would with the others held (the optimizers act per parameter)."""
+    from uat_explorer.core.nn.parameters import parameter_index, parameter_values
+
+    net, x, t = sine_problem
+    size = net.size
+    chosen = (parameter_index("w1", size), parameter_index("b2", size))
+    trainer = Trainer(net, x, t, optimizer=OptimizerSpec(name, 0.01), record=True)
+    trainer.set_trained(chosen)
+    start = trainer.run(0).loss
+    before = parameter_values(trainer.network)  # as trained (Adam works in float32)
+    report = trainer.run(200)
+    after = parameter_values(trainer.network)
+    moved = np.flatnonzero(before != after)
+    assert set(moved) == set(chosen)
+    assert report.loss < start
+    trainer.set_trained(None)
+    trainer.run(10)
+    assert np.count_nonzero(parameter_values(trainer.network) != after) > 2
+
+
+def test_training_every_parameter_is_unchanged_by_the_option(sine_problem):
+    net, x, t = sine_problem
+    plain = Trainer(net, x, t, optimizer=OptimizerSpec("adam", 0.01))
+    every = Trainer(net, x, t, optimizer=OptimizerSpec("adam", 0.01))
+    every.set_trained(None)
+    plain.run(100)
+    every.run(100)
+    assert plain.network == every.network
+
+
+def test_a_diverged_run_gives_the_weights_it_went_through(sine_problem):
+    net, x, t = sine_problem
+    trainer = Trainer(net, x, t, optimizer=OptimizerSpec("sgd", 60.0), record=True)
+    report = trainer.run(500)
+    assert report.diverged is not None
+    rows = report.diverged_rows
+    restored = trainer.step
+    assert rows is not None and rows.size >= 1
+    assert rows.steps[0] == restored and np.all(np.diff(rows.steps) == 1)
+    assert rows.steps[-1] <= report.diverged_step
+    assert (
+        Trainer(net, x, t, optimizer=OptimizerSpec("sgd", 0.01), record=True).run(20).diverged_rows
+        is None
+    )

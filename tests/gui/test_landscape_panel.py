@@ -107,8 +107,9 @@ def test_training_draws_a_path_and_reset_clears_it(qtbot, sine_window):
         window.state.document.network.v[1],
     )
     window.findChild(QPushButton, "resetButton").click()
+    qtbot.waitUntil(lambda: panel._path == [])
     shown = panel.plot.path.getData()[0]
-    assert panel._path == [] and (shown is None or shown.size == 0)
+    assert shown is None or shown.size == 0
 
 
 def test_the_landscape_exports_png_svg_and_csv(qtbot, window, tmp_path):
@@ -213,3 +214,62 @@ def test_a_real_click_on_the_map_sets_the_two_weights(qtbot, window):
     tolerance = 2 * (x1 - x0) / plot.width()
     assert net.v[0] == pytest.approx(target[0], abs=tolerance)
     assert net.v[1] == pytest.approx(target[1], abs=2 * (y1 - y0) / plot.height())
+
+
+def test_the_path_has_a_point_for_every_step_trained(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    for _ in range(3):
+        window.training.step()  # ten steps each, several frames' worth or one
+        assert window.training.wait_until_idle()
+    qtbot.waitUntil(lambda: panel._path and panel._path[-1][2] == 30, timeout=3000)
+    steps = [step for _x, _y, step in panel._path]
+    assert set(range(31)) <= set(steps)  # steps 0 … 29 from the rows, and now (30)
+    net = window.state.document.network
+    x, y, _ = panel._path[-1]
+    assert (x, y) == (net.v[0], net.v[1])
+
+
+def test_hand_steps_leave_a_trail(qtbot, window):
+    panel = open_landscape(qtbot, window)
+    start = (window.state.document.network.v[0], window.state.document.network.v[1])
+    panel.step.click()
+    panel.step.click()
+    window.docks["backprop"].show()
+    window.findChild(QPushButton, "applyUpdateButton").click()
+    assert len(panel._path) == 4 and panel._path[0][:2] == start
+    moved = {p[:2] for p in panel._path}
+    assert len(moved) == 4  # every step went somewhere
+
+
+def test_a_diverged_run_keeps_its_path_marked(qtbot, window):
+    from uat_explorer.core import OptimizerSpec
+
+    panel = open_landscape(qtbot, window)
+    window.state.editor.update_settings(optimizer=OptimizerSpec("sgd", 400.0))
+    window.training.start()
+    qtbot.waitUntil(lambda: window.state.document.diverged_run is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(panel._diverged), timeout=3000)
+    restored = window.state.document.diverged_run.restored_step
+    assert all(step <= restored for _x, _y, step in panel._path)
+    assert panel._diverged[0][2] == restored
+    qtbot.waitUntil(lambda: panel.plot.diverged_end.data.size == 1, timeout=2000)
+
+
+def test_train_only_the_shown_parameters(qtbot, window):
+    from uat_explorer.core import OptimizerSpec
+    from uat_explorer.core.nn.parameters import parameter_values
+
+    panel = open_landscape(qtbot, window)
+    panel.shown_only.setChecked(True)
+    assert window.state.view.trained_only == ("v1", "v2")
+    before = parameter_values(window.state.document.network)
+    window.training.step()
+    assert window.training.wait_until_idle()
+    after = parameter_values(window.state.document.network)
+    size = window.state.document.network.size
+    names = parameter_names(size)
+    moved = {names[i] for i in np.flatnonzero(np.abs(after - before) > 1e-6)}
+    assert moved == {"v1", "v2"}
+    window.state.editor.update_settings(optimizer=OptimizerSpec("lm", 0.01))
+    assert not panel.shown_only.isEnabled() and window.state.view.trained_only is None
+    assert "solves for every parameter together" in panel.shown_only.toolTip()

@@ -125,3 +125,13 @@ def test_training_frames_keep_the_test_loss_and_hand_it_to_the_views(state):
     assert document.derived().test == (report.test_loss, report.test_metrics)
     document.apply_step(10)  # undoing the run forgets what came after
     assert document.test_history.arrays()[0].tolist() == list(range(10))
+
+
+def test_a_lesson_state_brings_its_noise_test_points_and_weight_decay(state):
+    start = example("overfitting").build()
+    start.penalty = Penalty("l1", 1e-3)
+    state.editor.load_state(start, "Lesson: overfitting")
+    session = state.document.session
+    assert (session.noise, session.test_fraction, session.seed) == (0.2, 1 / 3, 1)
+    assert session.penalty == Penalty("l1", 1e-3)
+    np.testing.assert_array_equal(state.document.training_data()[1], start.training_data()[1])

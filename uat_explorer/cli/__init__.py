@@ -19,6 +19,7 @@ from uat_explorer.cli import (
     desktop_entry,
     fit_command,
     landscape_command,
+    lesson_command,
     race_command,
     render_command,
 )
@@ -34,16 +35,18 @@ COMMANDS = {
     "render": render_command,
     "landscape": landscape_command,
     "compare": race_command,
+    "lesson": lesson_command,
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="uat-explorer",
-        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare} ..."
+        usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare,lesson}"
+        " ..."
         " | uat-explorer --install-desktop-entry",
-        description="With no command, opens the window (and FILE, a session .json or a"
-        " target .csv, if given). The commands run headless.",
+        description="With no command, opens the window (and FILE, a session .json, a lesson"
+        " .lesson.md or a target .csv, if given). The commands run headless.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     entry = parser.add_mutually_exclusive_group()

@@ -9,13 +9,16 @@ import time
 import numpy as np
 
 from uat_explorer.cli import common, exports
+from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import MAX_NEURONS, FitMetrics, InputError, Network, Session, construct
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.io.session_schema import MAX_PARAMETER
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.construct import (
+    MEASURED_ON,
     MODES,
     SIGMOID_SPAN,
+    built_of,
     fitted_slope,
     smallest_count,
     sweep,
@@ -44,11 +47,14 @@ def add_parser(commands: common.Commands) -> None:
         help="report the error for every N from A to B (the theorem, measured)",
     )
     build.add_argument(
-        "--epsilon", type=float, help="build the smallest N whose max |error| is at most this"
+        "--epsilon",
+        type=float,
+        help="build the smallest N whose max |error| over the domain is at most this",
     )
     build.add_argument("--session-out", metavar="FILE", help="save the result as a session")
     build.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     exports.add_export_options(build, gif="animate the construction, one step or bump a frame")
+    add_text_scale(build)
     build.set_defaults(handler=run)
 
 
@@ -89,6 +95,7 @@ def _check_numbers(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     exports.check_exports(args)
+    scale = text_scale(args)
     _check_numbers(args)
     target = common.choose_target(args, None)
     domain = common.choose_domain(args, None, target)
@@ -103,14 +110,15 @@ def run(args: argparse.Namespace) -> int:
             f" weights beyond ±{MAX_PARAMETER:g}: choose a wider rise"
         )
     if args.sweep is not None:
-        return _sweep(args, base, x, t, transition)
+        return _sweep(args, base, x, t, transition, scale)
     started = time.perf_counter()
-    count, reached = args.neurons, None
+    count, reached, chosen = args.neurons, None, None
     if args.epsilon is not None:
         points = sweep(target, domain, x, t, range(1, MAX_NEURONS + 1), args.mode, transition)
         found = smallest_count(points, args.epsilon)
         reached = found is not None
-        count = (found or min(points, key=lambda p: p.max_abs_error)).neurons
+        chosen = found or min(points, key=lambda p: p.max_abs_error)
+        count = chosen.neurons
     network = construct(target, domain, count, args.mode, args.activation, transition)
     result = Session(network=network, target=target, domain=domain, samples=samples)
     metrics = FitMetrics.of(network(x), t)
@@ -123,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
+        options = exports.figure_options(args)
         images = record_construction(
-            result, count, args.mode, args.activation, exports.figure_options(args), transition
+            result, count, args.mode, args.activation, options, transition, scale
         )
         exports.write_gif(images, args)
         exported["gif"] = args.export_gif
@@ -133,13 +142,21 @@ def run(args: argparse.Namespace) -> int:
         "message": f"{args.mode} of {args.activation} neurons",
         "exported": exported,
     }
-    if reached is not None:
-        output |= {"epsilon": args.epsilon, "reached": reached}
-        if not reached:
-            output["message"] = (
-                f"no construction of at most {MAX_NEURONS} neurons reaches ε = {args.epsilon:g};"
-                f" the best has {count}"
-            )
+    if reached is not None and chosen is not None:
+        # The window's Find N says the same: the N, what it builds, the error over the domain.
+        output |= {
+            "epsilon": args.epsilon,
+            "reached": reached,
+            "mode": args.mode,
+            "max_abs_error_over_domain": chosen.max_abs_error,
+        }
+        worst = f"max |error| {chosen.max_abs_error:.4g} {MEASURED_ON}"
+        output["message"] = (
+            f"N = {count} ({built_of(args.mode, count)}): {worst} ≤ ε = {args.epsilon:g}"
+            if reached
+            else f"no construction of at most {MAX_NEURONS} neurons reaches ε ="
+            f" {args.epsilon:g}; the best, N = {count} ({built_of(args.mode, count)}), {worst}"
+        )
     common.print_summary(output, args.json)
     return 0
 
@@ -150,6 +167,7 @@ def _sweep(
     x: np.ndarray,
     t: np.ndarray,
     transition: float | None,
+    scale: float = 1.0,
 ) -> int:
     """The error of the construction for every N in A … B, as JSON, CSV and a figure."""
     low, high = args.sweep
@@ -161,17 +179,21 @@ def _sweep(
         exports.writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
         exported["csv"] = args.export_csv
     if args.export_png:
-        from uat_explorer.export.figures import write_error_plot
+        from uat_explorer.export.construct import write_sweep_figure
         from uat_explorer.export.headless import ensure_application
 
         ensure_application()
         options = exports.figure_options(args)
-        exports.writing(args.export_png, lambda: write_error_plot(points, args.export_png, options))
+        exports.writing(
+            args.export_png,
+            lambda: write_sweep_figure(points, args.export_png, options, scale),
+        )
         exported["png"] = args.export_png
     slope = fitted_slope(points)
     result = {
         "target": base.target.text,
         "mode": args.mode,
+        "measured": MEASURED_ON,
         "sweep": [
             {"neurons": p.neurons, "max_abs_error": p.max_abs_error, "rmse": p.rmse} for p in points
         ],
@@ -181,7 +203,7 @@ def _sweep(
     if args.json:
         common.print_json(result)
     else:
-        print("neurons  max |error|  rmse")
+        print(f"neurons  max |error|  rmse   ({args.mode}, {MEASURED_ON})")
         for p in points:
             print(f"{p.neurons:7d}  {p.max_abs_error:11.4g}  {p.rmse:.4g}")
         if math.isfinite(slope):

@@ -10,6 +10,7 @@ import numpy as np
 
 from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
 from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
+from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import OPTIMIZERS, InputError, OptimizerSpec, Session
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import (
@@ -53,7 +54,15 @@ def add_parser(commands: Commands) -> None:
         png="the loss curves as PNG",
         json="print one JSON object on stdout",
     )
+    add_text_scale(compare)
+    gif = compare.add_argument_group("the curves growing (an animation)")
+    gif.add_argument("--export-gif", metavar="F", help="the loss curves growing, as a GIF")
+    gif.add_argument("--gif-frames", type=int, help=f"frames ({GIF_FRAMES})")
+    gif.add_argument("--gif-fps", type=float, help=f"frames per second ({GIF_FPS:g})")
     compare.set_defaults(handler=run)
+
+
+GIF_FRAMES, GIF_FPS = 60, 15.0
 
 
 PROBE_STEPS = 30
@@ -83,10 +92,28 @@ def _refuse_long_races(
     )
 
 
+def _check_gif(args: argparse.Namespace) -> tuple[int, float]:
+    """--gif-frames and --gif-fps, which only --export-gif uses, checked before any run."""
+    if not args.export_gif:
+        for key in ("gif_frames", "gif_fps"):
+            if getattr(args, key) is not None:
+                flag = "--" + key.replace("_", "-")
+                raise InputError(f"{flag} is for the animation: it needs --export-gif")
+        return 0, 0.0
+    from uat_explorer.export.animation import check_animation
+
+    frames = GIF_FRAMES if args.gif_frames is None else args.gif_frames
+    fps = GIF_FPS if args.gif_fps is None else args.gif_fps
+    check_animation(frames, fps, figure_options(args))
+    return frames, fps
+
+
 def run(args: argparse.Namespace) -> int:
     check_race_steps(args.steps)
-    if args.export_png or args.export_svg:
+    scale = text_scale(args)
+    if args.export_png or args.export_svg or args.export_gif:
         options = figure_options(args)
+    frames, fps = _check_gif(args)
     session = Session.load(args.session)
     specs = race_specs(args.optimizer or [session.optimizer.name], args.lr)
     target = args.target_loss
@@ -127,8 +154,17 @@ def run(args: argparse.Namespace) -> int:
         from uat_explorer.export.race import write_race_figure
 
         exported |= export_figures(
-            args, lambda path, svg: write_race_figure(path, runs, options, svg=svg)
+            args,
+            lambda path, svg: write_race_figure(path, runs, options, svg=svg, text_scale=scale),
         )
+    if args.export_gif:
+        from uat_explorer.export.animation import record_race, write_gif
+        from uat_explorer.export.headless import ensure_application
+
+        ensure_application()
+        images = record_race(runs, frames, options, scale)
+        writing(args.export_gif, lambda: write_gif(images, args.export_gif, fps))
+        exported["gif"] = args.export_gif
     result = {
         "steps": args.steps,
         "target_loss": target,

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 
 from uat_explorer.cli import common, exports
+from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import FitMetrics, InputError, Session
 from uat_explorer.core.teaching.backprop import check_sample, check_scope, middle_sample
+
+BACKPROP_FPS = 8.0
+"""A node every eighth of a second: six neurons' pass (~100 frames) in about 12 s."""
 
 
 def add_parser(commands: common.Commands) -> None:
@@ -17,6 +21,16 @@ def add_parser(commands: common.Commands) -> None:
     group.add_argument("--backprop-png", metavar="F", help="the graph, every value and gradient")
     group.add_argument("--backprop-svg", metavar="F", help="the same graph as SVG")
     group.add_argument("--gradients-csv", metavar="F", help="every parameter's gradient and update")
+    group.add_argument(
+        "--backprop-gif",
+        metavar="F",
+        help="the pass as an animation: each value forward, node by node, then each gradient",
+    )
+    group.add_argument(
+        "--gif-fps",
+        type=float,
+        help=f"--backprop-gif's frames (nodes) per second ({BACKPROP_FPS:g})",
+    )
     group.add_argument("--sample", type=int, help="which sample, 0-based (the middle one)")
     group.add_argument(
         "--scope", default="sample", help="sample: that sample's loss; batch: the training loss"
@@ -25,11 +39,13 @@ def add_parser(commands: common.Commands) -> None:
         "--timeline-png", metavar="F", help="the saved D/W/A/G timeline of training as PNG"
     )
     exports.add_export_options(render, gif=None)
+    add_text_scale(render)
     render.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    backprop = args.backprop_png or args.backprop_svg or args.gradients_csv
+    tables = args.backprop_png or args.backprop_svg or args.gradients_csv
+    backprop = tables or args.backprop_gif
     if not (
         args.export_png
         or args.export_svg
@@ -40,17 +56,39 @@ def run(args: argparse.Namespace) -> int:
     ):
         raise InputError(
             "say what to export: --export-png, --export-svg, --export-csv, --export-params,"
-            " --backprop-png, --backprop-svg, --gradients-csv or --timeline-png"
+            " --backprop-png, --backprop-svg, --backprop-gif, --gradients-csv or --timeline-png"
         )
+    if args.gif_fps is not None and not args.backprop_gif:
+        raise InputError("--gif-fps is the speed of --backprop-gif: it needs --backprop-gif")
+    fps = BACKPROP_FPS if args.gif_fps is None else args.gif_fps
     exports.check_exports(args)
+    scale = text_scale(args)
     session = Session.load(args.session)
     if backprop:  # every setting is checked before anything is written
         check_scope(args.scope)
         count = session.training_data()[0].size
         sample = middle_sample(count) if args.sample is None else check_sample(args.sample, count)
+    state = None
+    if args.backprop_gif:  # its frames are known from the graph: refused before any work
+        from uat_explorer.export.animation import backprop_frames, check_animation
+        from uat_explorer.export.headless import ensure_application
+        from uat_explorer.model.state import AppState
+
+        ensure_application()
+        state = AppState(session.copy())
+        frames = backprop_frames(state, sample, args.scope)
+        check_animation(frames, fps, exports.figure_options(args))
     exported = exports.export_static(session, args)
-    if backprop:
+    if tables:
         exported |= exports.export_backprop(session, args, sample)
+    if state is not None:
+        from uat_explorer.export.animation import record_backprop_pass, write_gif
+
+        images = record_backprop_pass(
+            state, sample, args.scope, exports.figure_options(args), scale
+        )
+        exports.writing(args.backprop_gif, lambda: write_gif(images, args.backprop_gif, fps))
+        exported["backprop_gif"] = args.backprop_gif
     if args.timeline_png:
         from uat_explorer.export.headless import ensure_application
         from uat_explorer.export.timeline import write_timeline_png
@@ -58,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         ensure_application()
         options = exports.figure_options(args)
         exports.writing(
-            args.timeline_png, lambda: write_timeline_png(session, args.timeline_png, options)
+            args.timeline_png,
+            lambda: write_timeline_png(session, args.timeline_png, options, scale),
         )
         exported["timeline"] = args.timeline_png
     x, t = session.training_data()

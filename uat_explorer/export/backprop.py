@@ -39,6 +39,12 @@ def _paint(view: BackpropGraphView, painter: QPainter, width: float, height: flo
 
 def backprop_png(state: ModelView, sample: int, scope: str, options: FigureOptions) -> bytes:
     """The graph of ``sample`` with every value and gradient, as PNG bytes."""
+    return png_bytes(backprop_image(state, sample, scope, options))
+
+
+def backprop_image(state: ModelView, sample: int, scope: str, options: FigureOptions) -> QImage:
+    """The graph of ``sample`` (``scope``: its own loss or the batch's) with every value
+    and gradient, fitted into the figure's size."""
     view = _graph_view(state, sample, scope)
     image = QImage(
         round(options.width * options.scale),
@@ -52,7 +58,7 @@ def backprop_png(state: ModelView, sample: int, scope: str, options: FigureOptio
     _paint(view, painter, options.width, options.height)
     painter.end()
     view.deleteLater()
-    return png_bytes(image)
+    return image
 
 
 def backprop_svg(state: ModelView, sample: int, scope: str, options: FigureOptions) -> bytes:

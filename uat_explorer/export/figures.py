@@ -44,6 +44,77 @@ class FigureOptions:
             raise InputError(f"a figure may be at most {MAX_PIXELS} pixels wide or high")
 
 
+SLIDE_WIDTH = 1280
+"""A slide is laid out this wide; larger sizes are the same slide with sharper pixels."""
+
+
+@dataclass(frozen=True)
+class FigureSize:
+    """How large an exported image is: ``pixels`` (width, height), or None for the view
+    as shown at twice its pixels."""
+
+    label: str
+    pixels: tuple[int, int] | None = None
+
+    def options(self, shown: tuple[int, int]) -> FigureOptions:
+        """The layout and pixel scale: a slide is laid out SLIDE_WIDTH wide at most, so
+        its text reads the same at 1280 × 720 and 1920 × 1080 (sharper there)."""
+        if self.pixels is None:
+            return FigureOptions(max(shown[0], 16), max(shown[1], 16), 2.0)
+        width, height = self.pixels
+        scale = max(1.0, width / SLIDE_WIDTH)
+        return FigureOptions(round(width / scale), round(height / scale), scale)
+
+
+SIZES = (
+    FigureSize("As shown (twice the pixels)"),
+    FigureSize("1280 × 720 (slide)", (1280, 720)),
+    FigureSize("1920 × 1080 (full HD slide)", (1920, 1080)),
+)
+
+
+def figure_size(text: str) -> FigureSize:
+    """A size typed as "1600 x 900" (x, × or *); InputError if it is not one."""
+    parts = text.lower().replace("×", "x").replace("*", "x").split("x")
+    try:
+        width, height = (int(p.strip()) for p in parts)
+    except ValueError:
+        raise InputError(f"a size is two whole numbers like 1600 × 900, not {text!r}") from None
+    size = FigureSize(f"{width} × {height}", (width, height))
+    size.options((width, height))  # refused here if too small or too large
+    return size
+
+
+def render_resized(plot: pg.PlotWidget, options: FigureOptions) -> QImage:
+    """A plot on screen drawn at another size: its plot item laid out at the figure's
+    size for the moment of painting (axes, legend and colour bar placed for it), then
+    put back. Nothing is painted on screen in between."""
+    item = plot.getPlotItem()
+    shown = item.geometry()
+    item.setGeometry(QRectF(0, 0, options.width, options.height))
+    item.layout.activate()
+    try:
+        scale = options.scale
+        image = QImage(
+            round(options.width * scale),
+            round(options.height * scale),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        if image.isNull():
+            raise InputError("there is not enough memory for that image; make it smaller")
+        image.setDevicePixelRatio(scale)
+        image.fill(plot.backgroundBrush().color())
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = QRectF(0, 0, options.width, options.height)
+        plot.scene().render(painter, area, area)
+        painter.end()
+    finally:
+        item.setGeometry(shown)
+        item.layout.activate()
+    return image
+
+
 @contextlib.contextmanager
 def function_figure(state: ModelView, options: FigureOptions) -> Iterator[FunctionPlot]:
     """A function plot laid out offscreen at the figure's size (never shown)."""

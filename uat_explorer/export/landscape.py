@@ -42,10 +42,13 @@ def write_landscape_figure(
     point: tuple[float, float],
     options: FigureOptions,
     svg: bool = False,
+    text_scale: float = 1.0,
 ) -> None:
-    """The heat map (or curve) with the current point, drawn offscreen."""
-    plot = LandscapePlot(line_scale=options.scale)
+    """The heat map (or curve) with the current point, drawn offscreen; text and lines
+    ``text_scale`` times their size."""
+    plot = LandscapePlot(line_scale=options.scale * text_scale)
     with _laid_out(plot, options):
+        plot.set_scale(text_scale, options.scale)
         plot.set_mode(1 if ys is None else 2, names)
         if ys is None:
             plot.show_curve(xs, losses)

@@ -28,9 +28,11 @@ def run_app(path: str | None = None) -> int:
     window.show()
     window.raise_()
     window.activateWindow()
-    window.files.offer_rescue()
+    rescued = window.files.offer_rescue()
     if path is not None:
         window.open_path(path)
+    elif not rescued:
+        window.lessons.welcome()
     return app.exec()
 
 

@@ -27,12 +27,14 @@ from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
 from uat_explorer.gui.files.window_view import WindowView
+from uat_explorer.gui.lessons.lessons import Lessons
 from uat_explorer.gui.panels.context import PanelContext, Scales
 from uat_explorer.gui.panels.registry import (
     BACKPROP,
     CONSTRUCT,
     FORMULA,
     LANDSCAPE,
+    LESSON,
     LOSS,
     NEURONS,
     PANELS,
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.training_menu = bar.addMenu("&Training")
         self.examples_menu = bar.addMenu("E&xamples")
         self.view_menu = bar.addMenu("&View")
+        self.lesson_menu = bar.addMenu("&Lesson")
         self.help_menu = bar.addMenu("&Help")
         self._build_view_menu()
         context = PanelContext(self.state, self.training, self.plot)
@@ -125,7 +128,18 @@ class MainWindow(QMainWindow):
         self.view_keeper = WindowView(self)
         self.files.document.view_source = self.view_keeper.take
         self.files.document.viewOpened.connect(self.view_keeper.restore)
+        self.lessons = Lessons(
+            self,
+            self.docks["lesson"],
+            self.panels.get(LESSON),
+            self.view_keeper,
+            self.workspaces,
+            self.settings,
+        )
+        self.files.open_lesson = self.lessons.open_file
+        self.lessons.runner.said.connect(self.show_message)
         self._build_menus()
+        self.lessons.build_menu(self.lesson_menu, self.help_menu)
         self.setAcceptDrops(True)
         start = DEFAULT_WORKSPACE
         if self.settings is not None:
@@ -496,7 +510,8 @@ class MainWindow(QMainWindow):
         self.state.editor.reinitialize(new_seed())
 
     def open_path(self, path: str) -> bool:
-        """Open a session, or load points as the target (the command line, drops)."""
+        """Open a session or a lesson, or load points as the target (the command line,
+        drops)."""
         return self.files.open_any(path)
 
     def save_path(self, path: str) -> bool:
@@ -566,4 +581,4 @@ def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
     if len(urls) != 1 or not urls[0].isLocalFile():
         return None
     path = urls[0].toLocalFile()
-    return path if path.lower().endswith((".json", ".csv", ".txt", ".tsv")) else None
+    return path if path.lower().endswith((".json", ".csv", ".txt", ".tsv", ".md")) else None

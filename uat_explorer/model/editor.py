@@ -48,6 +48,7 @@ class Editor(QObject):
 
     aboutToEdit = Signal()  # an intent is about to change the model (training pauses)
     message = Signal(str)
+    steppedByHand = Signal(object)  # a gradient step by hand, from this Network
 
     def __init__(self, document: Document, view: ViewState, parent: QObject | None = None):
         super().__init__(parent)
@@ -172,6 +173,7 @@ class Editor(QObject):
                 " finite here, or the learning rate is too large. Nothing changed."
             )
         self.replace_network(with_parameters(network, moved), text)
+        self.steppedByHand.emit(network)
 
     def record_training_run(self, before: Network, before_step: int) -> None:
         """A run already shown (weights and steps from ``before`` to now) becomes one undo
@@ -278,6 +280,26 @@ class Editor(QObject):
             test_fraction=problem.test_fraction,
             test_mode=problem.test_mode,
             seed=seed,
+        )
+
+    def load_state(self, session: Session, text: str) -> None:
+        """A whole state (a lesson step's start): network, step count, target and domain
+        as one undo step, so Ctrl+Z returns to the person's own work; the samples and the
+        training settings with them (settings are not undo steps anywhere): noise, test
+        points and weight decay too."""
+        self.undo_stack.beginMacro(text)
+        self.replace_network(session.network, text, step=session.step)
+        self.set_target(session.target, session.domain)
+        self.undo_stack.endMacro()
+        self.set_samples(session.samples)
+        self.update_settings(seed=session.seed)  # before the noise and split it draws
+        self.set_sampling(session.noise, session.test_fraction, session.test_mode)
+        self.update_settings(
+            optimizer=session.optimizer,
+            loss=session.loss,
+            stop=session.stop,
+            penalty=session.penalty,
+            batch_size=check_batch_size(session.batch_size, self.document.sample_count),
         )
 
     # -- training settings: not undo steps, but part of the session -------------------------

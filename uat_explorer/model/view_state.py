@@ -30,6 +30,7 @@ class ViewState(QObject):
     liveRebuildChanged = Signal(bool)  # a drag rebuilds the network at every tick
     presentationChanged = Signal()  # presentation mode or its scale: text and lines resize
     lossAxisChanged = Signal()  # the loss plots' x axis: steps or epochs
+    trainedChanged = Signal()  # which parameters training moves (the landscape's option)
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,7 @@ class ViewState(QObject):
         self.presenting = False
         self.presentation_scale = DEFAULT_SCALE  # how much larger text and lines grow
         self.loss_in_epochs = False  # the loss plot (and its figures) counts epochs on x
+        self.trained_only: tuple[str, ...] | None = None  # None: training moves them all
         # Connected before any view is built, so views hear the structure change with the
         # selection already consistent.
         document.structureChanged.connect(self._drop_gone)
@@ -99,6 +101,13 @@ class ViewState(QObject):
     def text_scale(self) -> float:
         """How much larger than normal text and lines are drawn (1: not presenting)."""
         return self.presentation_scale if self.presenting else 1.0
+
+    def set_trained_only(self, names: tuple[str, ...] | None) -> None:
+        """Train only the parameters named (w1 … c), to draw a clean path on the
+        landscape; None: all of them. How the fit is watched, so not saved."""
+        if names != self.trained_only:
+            self.trained_only = names
+            self.trainedChanged.emit()
 
     def set_loss_in_epochs(self, on: bool) -> None:
         if on != self.loss_in_epochs:

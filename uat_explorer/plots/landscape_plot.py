@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from uat_explorer.plots.contours import contour_segments
@@ -17,6 +18,10 @@ from uat_explorer.plots.theme import ThemedPlot, plot_colors
 
 CONTOURS = 9
 COLORMAP = "viridis"
+DIVERGED_ON_MAP = "#ff3df2"
+"""Magenta: seen on every colour of viridis (the path of training is red)."""
+MAX_DOTS = 150
+"""A path of more points is a line: dots at every step would make it a thick rope."""
 MIN_ARROW = 18
 """Pixels: a shorter step is drawn this long (dashed), so its direction shows."""
 FLOOR = 1e-12
@@ -90,6 +95,12 @@ class LandscapePlot(ThemedPlot):
         self.curve = self.plot(antialias=True)
         self.tangent = self.plot(antialias=True)
         self.path = self.plot(antialias=True, symbol="o", symbolSize=4)
+        # A run that blew up keeps its path, dashed, with a cross where it was rolled back
+        # from: a too-large learning rate is seen leaving the valley.
+        self.diverged_path = self.plot(antialias=True)
+        self.diverged_end = pg.ScatterPlotItem(size=13 * line_scale, symbol="x")
+        self.diverged_end.setZValue(9)
+        self.addItem(self.diverged_end)
         self.step_line = self.plot(antialias=True)
         self.arrow = pg.ArrowItem(headLen=12 * line_scale, tailLen=0, brush="w")
         self.addItem(self.arrow)
@@ -112,6 +123,11 @@ class LandscapePlot(ThemedPlot):
         self.path.setPen(pg.mkPen(path_color, width=1.5 * scale))
         self.path.setSymbolBrush(path_color)
         self.path.setSymbolPen(None)
+        gone = QColor(DIVERGED_ON_MAP) if self.mode == 2 else colors.diverged
+        dash = Qt.PenStyle.DashLine
+        self.diverged_path.setPen(pg.mkPen(gone, width=1.8 * scale, style=dash))
+        self.diverged_end.setPen(pg.mkPen(gone, width=2.5 * scale))
+        self.diverged_end.setBrush(pg.mkBrush(gone))
         step_color = "w" if self.mode == 2 else colors.foreground
         self.step_line.setPen(pg.mkPen(step_color, width=2 * scale))
         self.arrow.setBrush(pg.mkBrush(step_color))
@@ -210,9 +226,18 @@ class LandscapePlot(ThemedPlot):
         self.arrow.setStyle(angle=math.degrees(math.atan2(-moved.y(), -moved.x())))
         self.arrow.setPos(*following)
 
-    def set_path(self, points: np.ndarray) -> None:
-        """The values training went through ((k, 2): across, up), oldest first."""
+    def set_path(self, points: np.ndarray, diverged: np.ndarray | None = None) -> None:
+        """The values training (and hand steps) went through ((k, 2): across, up), oldest
+        first, a dot at each while there are few; ``diverged``: a run that blew up."""
         if points.size:
             self.path.setData(points[:, 0], points[:, 1])
+            dots = len(points) <= MAX_DOTS
+            self.path.setSymbol("o" if dots else None)
         else:
             self.path.setData([], [])
+        if diverged is not None and diverged.size:
+            self.diverged_path.setData(diverged[:, 0], diverged[:, 1])
+            self.diverged_end.setData([diverged[-1, 0]], [diverged[-1, 1]])
+        else:
+            self.diverged_path.setData([], [])
+            self.diverged_end.setData([], [])

@@ -34,7 +34,7 @@ class RaceLossPlot(ThemedPlot):
         self.getAxis("left").enableAutoSIPrefix(False)
         self.addLegend(offset=(-10, 10))
         self.curves: list[pg.PlotDataItem] = []
-        self.crosses = pg.ScatterPlotItem(symbol="x", size=14 * line_scale)
+        self.crosses = pg.ScatterPlotItem(symbol="x")
         self.crosses.setZValue(5)
         self.addItem(self.crosses)
         self.target = pg.InfiniteLine(angle=0, movable=False)
@@ -95,6 +95,10 @@ class RaceLossPlot(ThemedPlot):
         self.target.setPen(pg.mkPen(colors.target, width=1.2 * self.line_scale, style=dash))
         for k, curve in enumerate(self.curves):
             curve.setPen(self._pen(k, 2))
+        self.crosses.setSize(14 * self.line_scale)
+        legend = self.getPlotItem().legend
+        if legend is not None:
+            legend.setBrush(pg.mkBrush(colors.background))  # opaque over the curves
 
 
 class RunFitPlot(ThemedPlot):
@@ -113,7 +117,7 @@ class RunFitPlot(ThemedPlot):
         self.apply_theme()
 
     def show_fit(self, x: np.ndarray, t: np.ndarray, y: np.ndarray | None, title: str) -> None:
-        self.setTitle(title, size="8pt")
+        self.setTitle(title, size=f"{8 * self.text_scale:.1f}pt")
         self.target.setData(x, t)
         if y is None:
             self.fit.setData([], [])
@@ -127,5 +131,6 @@ class RunFitPlot(ThemedPlot):
     def apply_theme(self) -> None:
         super().apply_theme()
         colors = plot_colors(self.palette())
-        self.target.setPen(pg.mkPen(colors.target, width=1, style=Qt.PenStyle.DotLine))
-        self.fit.setPen(pg.mkPen(run_color(self.index, self), width=2))
+        scale = self.line_scale
+        self.target.setPen(pg.mkPen(colors.target, width=scale, style=Qt.PenStyle.DotLine))
+        self.fit.setPen(pg.mkPen(run_color(self.index, self), width=2 * scale))

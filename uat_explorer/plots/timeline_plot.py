@@ -15,14 +15,15 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from uat_explorer.core.nn.formula import number
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.timeline import Timeline, TimelineRows, joined_rows
-from uat_explorer.plots.theme import ThemedPlot
+from uat_explorer.plots.theme import BASE_POINTS, ThemedPlot, plot_colors, scaled_font
 
 COLUMNS = 800
 """Columns drawn across the visible steps: about one per pixel of a wide dock."""
@@ -41,6 +42,14 @@ LANES = {
 
 DATA_COLORS = pg.ColorMap([0.0, 1.0], [(245, 245, 240), (224, 176, 0)])
 """D: unused samples pale, used ones the diagram's yellow."""
+BAR_WIDTH = 10
+BAR_AXIS = 52
+"""Pixels of each lane's colour scale and of its numbers: the same in every lane, so the
+four share their step axis."""
+LEFT_AXIS = 46
+"""Pixels of a lane's letter and row names at scale 1."""
+LETTER_POINTS = 13.0
+"""A lane's letter (D, W, A, G) at scale 1."""
 
 
 @dataclass
@@ -54,19 +63,30 @@ class LiveRow:
 class DiagramLegend(QWidget):
     """D and W feed A, A gives G, G makes the next W: the post's diagram, small."""
 
+    SIZE = 150
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelineDiagram")
-        self.setFixedSize(150, 150)
+        self.scale = 1.0
+        self.painted: list[str] = []
+        """The letters last drawn (for tests): the lanes' own, D, W, A and G."""
+        self.setFixedSize(self.SIZE, self.SIZE)
         self.setToolTip(
             "D (data) and W (weights) give A (activations: the forward pass); A and D give"
-            " G (gradients: backpropagation); G changes W for the next step. D′, D″: other"
-            " samples arrive over time."
+            " G (gradients: backpropagation); G changes W for the next step. Each step's D"
+            " is its batch of samples."
         )
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self.setFixedSize(round(self.SIZE * scale), round(self.SIZE * scale))
+        self.update()
 
     def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(self.scale, self.scale)  # drawn at 150 × 150, shown at the scale
         spots = {
             "D": QPointF(30, 28),
             "W": QPointF(120, 28),
@@ -84,8 +104,9 @@ class DiagramLegend(QWidget):
         _arrow(painter, QPointF(128, 52), spots["W"] + QPointF(3, 15), 0)
         font = QFont(self.font())
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setPointSizeF(BASE_POINTS * 1.3)  # the painter's scale grows it
         painter.setFont(font)
+        self.painted = list(spots)
         for letter, centre in spots.items():
             color = QColor(LANES[letter][0])
             painter.setPen(QPen(color.darker(130), 2))
@@ -95,7 +116,7 @@ class DiagramLegend(QWidget):
             painter.drawText(
                 QRectF(centre.x() - 14, centre.y() - 14, 28, 28),
                 Qt.AlignmentFlag.AlignCenter,
-                letter + ("′" if letter == "D" else ""),
+                letter,  # the letters of the lanes and of the text beside them
             )
         painter.end()
 
@@ -115,13 +136,15 @@ def _arrow(painter: QPainter, start: QPointF, end: QPointF, inset: float) -> Non
 
 
 class LanePlot(ThemedPlot):
-    """One lane: images of (rows × columns), one per layout segment, over steps."""
+    """One lane: images of (rows × columns), one per layout segment, over steps, with its
+    colour scale on the right and as many row names on the left as its height holds."""
 
     clicked = Signal(float)  # the step clicked
 
     def __init__(self, letter: str, name: str, colormap: str | pg.ColorMap) -> None:
         super().__init__()
         self.setObjectName(name)
+        self.letter = letter
         self.colormap = pg.colormap.get(colormap) if isinstance(colormap, str) else colormap
         self.images: list[pg.ImageItem] = []
         self.breaks: list[pg.InfiniteLine] = []
@@ -130,14 +153,28 @@ class LanePlot(ThemedPlot):
         self.setMenuEnabled(False)
         self.hideButtons()
         self.setMinimumHeight(70)
-        self.getAxis("left").setWidth(46)
         self.step_line = pg.InfiniteLine(angle=90, movable=False)
         self.step_line.setZValue(20)
         self.step_line.setVisible(False)
         self.addItem(self.step_line, ignoreBounds=True)
-        color = LANES[letter][0]
-        self.setLabel("left", f"<b style='color:{color}; font-size:13pt'>{letter}</b>")
+        self.bar = pg.ColorBarItem(
+            values=(0, 1),
+            colorMap=self.colormap,
+            interactive=False,
+            width=BAR_WIDTH,
+            colorMapMenu=False,
+        )
+        layout = self.getPlotItem().layout
+        layout.addItem(self.bar, 2, 5)  # right of the lane, as ColorBarItem puts itself
+        layout.setColumnFixedWidth(4, 4)
+        self.bar.axis.setWidth(BAR_AXIS)
+        self.scale_ticks: list[tuple[float, str]] = []
+        self.row_names: list[str] | None = None
+        self.rows = 1
+        self.ends: tuple[str, str] | None = None
         self.scene().sigMouseClicked.connect(self._clicked)
+        # New height, new room for row names: after the resize, not inside it.
+        self.getViewBox().sigResized.connect(lambda *_: QTimer.singleShot(0, self.relabel))
         self.themed = True
         self.apply_theme()
 
@@ -147,14 +184,48 @@ class LanePlot(ThemedPlot):
         point = self.getViewBox().mapSceneToView(event.scenePos())
         self.clicked.emit(point.x())
 
+    def apply_theme(self) -> None:
+        super().apply_theme()
+        colors = plot_colors(self.palette())
+        size = LETTER_POINTS * self.text_scale
+        color = LANES[self.letter][0]
+        self.setLabel("left", f"<b style='color:{color}; font-size:{size:.1f}pt'>{self.letter}</b>")
+        axis = self.bar.axis
+        axis.setPen(colors.foreground)
+        axis.setTextPen(colors.foreground)
+        axis.setStyle(
+            tickFont=scaled_font(self.text_scale), tickTextOffset=int(3 * self.text_scale)
+        )
+        self.bar.axis.setWidth(round(BAR_AXIS * self.text_scale))
+        self.getAxis("left").setWidth(self.label_width())  # its letter and row names
+        self.bar.layout.setColumnFixedWidth(1, BAR_WIDTH * self.line_scale)
+        self.step_line.setPen(pg.mkPen(colors.diverged, width=1.5 * self.line_scale))
+        for line in self.breaks:
+            line.setPen(self._break_pen())
+
+    def _break_pen(self) -> Any:
+        return pg.mkPen("#888", width=2 * self.line_scale, style=Qt.PenStyle.DashLine)
+
+    def set_scale(self, text: float, pixels: float = 1.0) -> None:
+        super().set_scale(text, pixels)
+        self.relabel()
+
+    def show_scale(self, levels: tuple[float, float], ticks: list[tuple[float, str]]) -> None:
+        """The colour scale: ``levels`` the values at its ends, ``ticks`` (value, text)."""
+        self.bar.setLevels(levels)
+        self.scale_ticks = ticks
+        self.relabel()
+
     def show_blocks(
         self,
         blocks: list[tuple[float, float, np.ndarray]],
         levels: tuple[float, float],
         rows: int,
         names: list[str] | None,
+        ends: tuple[str, str] | None = None,
     ) -> None:
-        """Each block: (first step, last step, image rows × columns)."""
+        """Each block: (first step, last step, image rows × columns). ``names`` name the
+        rows; or ``ends`` label the first and the last (the D lane's sample indices)."""
         while len(self.images) < len(blocks):
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(self.colormap)
@@ -172,18 +243,63 @@ class LanePlot(ThemedPlot):
             self.removeItem(line)
         self.breaks = []
         for first, _, _ in blocks[1:]:
-            line = pg.InfiniteLine(
-                first, angle=90, pen=pg.mkPen("#888", width=2, style=Qt.PenStyle.DashLine)
-            )
+            line = pg.InfiniteLine(first, angle=90, pen=self._break_pen())
             self.addItem(line, ignoreBounds=True)
             self.breaks.append(line)
-        self.setYRange(0, max(rows, 1), padding=0)
+        self.rows = max(rows, 1)
+        self.setYRange(0, self.rows, padding=0)
+        self.row_names, self.ends = names, ends
+        self.getAxis("left").setWidth(self.label_width())
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Row names every k-th row, k as small as the lane's height allows without two
+        labels touching; the end labels kept a half line inside, never cut."""
         axis = self.getAxis("left")
-        if names:
-            every = max(1, math.ceil(len(names) / 6))
-            axis.setTicks([[(k + 0.5, n) for k, n in enumerate(names) if k % every == 0], []])
+        line = QFontMetricsF(scaled_font(self.text_scale)).height()
+        height = max(float(self.getViewBox().height()), 1.0)
+        # pyqtgraph drops labels that fill more than 80 % of an axis: one in 1.5 lines.
+        room = max(1, math.floor(height / (1.5 * line)))
+        inset = min(self.rows / 2, 0.6 * line * self.rows / height)  # half a label, in rows
+
+        def inside(row: float) -> float:
+            return min(max(row, inset), self.rows - inset)
+
+        if self.ends is not None:
+            first, last = self.ends
+            ends = [(inside(0), first), (inside(self.rows), last)]
+            axis.setTicks([ends[:room], []])
+        elif self.row_names:
+            every = max(1, math.ceil(len(self.row_names) / room))
+            named = [(inside(k + 0.5), n) for k, n in enumerate(self.row_names) if k % every == 0]
+            axis.setTicks([named, []])
         else:
             axis.setTicks(None)
+        # The scale's numbers (its ends and middle first), the ends half a label inside.
+        low, high = self.bar.levels()
+        share = 0.6 * line / height * (high - low)
+        chosen = self.scale_ticks if room >= len(self.scale_ticks) else self.scale_ticks[:3]
+        if room < 3 and len(chosen) == 3:
+            chosen = [chosen[0], chosen[2]]  # a short lane: its two ends
+        ticks = [(min(max(value, low + share), high - share), text) for value, text in chosen]
+        self.bar.axis.setTicks([ticks, []])
+
+    def label_width(self) -> int:
+        """Pixels the left axis needs: the letter (drawn upright along the axis), the widest
+        row name, and the ticks between (at least LEFT_AXIS times the text scale)."""
+        letter = QFont()
+        letter.setPointSizeF(LETTER_POINTS * self.text_scale)
+        letter.setBold(True)
+        names = QFontMetricsF(scaled_font(self.text_scale))
+        every = [*(self.row_names or []), *(self.ends or ())]  # not only those shown now
+        widest = max((names.horizontalAdvance(text) for text in every), default=0.0)
+        need = QFontMetricsF(letter).height() + widest + 14 * self.text_scale
+        return max(round(LEFT_AXIS * self.text_scale), math.ceil(need))
+
+    def labels_shown(self) -> list[str]:
+        """The row labels as set (for tests): the left axis's ticks."""
+        ticks = self.getAxis("left")._tickLevels
+        return [text for _, text in ticks[0]] if ticks else []
 
 
 class TimelineView(QWidget):
@@ -203,18 +319,23 @@ class TimelineView(QWidget):
         self.matrix = ThemedPlot(objectName="timelineActivationMatrix")
         self.matrix.setMenuEnabled(False)
         self.matrix.hideButtons()
-        self.matrix.setTitle("A now: neurons × samples", size="8pt")
+        self.matrix.setToolTip("A now: each neuron's |activation| (a row) at every sample")
+        self.scale = 1.0
+        self._title_matrix()
         self.matrix.getViewBox().invertY(True)
         self.matrix_image = pg.ImageItem(axisOrder="row-major")
         self.matrix_image.setColorMap(pg.colormap.get("viridis"))
         self.matrix.addItem(self.matrix_image)
-        self.matrix.setMaximumWidth(220)
         self.diagram = DiagramLegend()
+        self.matrix.setFixedWidth(DiagramLegend.SIZE)  # under the diagram: the lanes get the width
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         layout.setVerticalSpacing(0)
-        layout.addWidget(self.diagram, 0, 0, 8, 1, Qt.AlignmentFlag.AlignTop)
+        # The diagram beside D, W and A, the matrix beside G: neither asks more height
+        # than the lanes it stands beside.
+        layout.addWidget(self.diagram, 0, 0, 6, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.matrix, 6, 0, 2, 1)
         for row, (lane, letter) in enumerate(zip(self.lanes, "DWAG", strict=True)):
             legend = QLabel(f"<b style='color:{LANES[letter][0]}'>{letter}</b> {LANES[letter][1]}")
             legend.setObjectName(f"timelineLegend{letter}")
@@ -224,15 +345,45 @@ class TimelineView(QWidget):
             lane.clicked.connect(self.stepClicked)
             if lane is not self.data:
                 lane.setXLink(self.data)
-        layout.addWidget(self.matrix, 4, 2, 3, 1)
-        for row, stretch in ((1, 1), (3, 3), (5, 2), (7, 3)):
+        for row, stretch in ((1, 2), (3, 3), (5, 2), (7, 4)):  # G holds the step axis too
             layout.setRowStretch(row, stretch)
         layout.setColumnStretch(1, 1)
         self.gradients.setLabel("bottom", "step")
+        # Rows to read in each lane; G's height holds the step axis as well.
+        self.set_least_heights(True)
         for lane in (self.data, self.weights, self.activity):
             lane.hideAxis("bottom")  # one step axis, under G
         self.matrix.themed = True
         self.matrix.apply_theme()
+
+    def set_least_heights(self, on: bool) -> None:
+        """Each lane at least a few rows high (on screen), or as small as asked (a figure
+        of a chosen size)."""
+        least = ((self.data, 36), (self.weights, 50), (self.activity, 40), (self.gradients, 85))
+        for lane, height in least:
+            lane.setMinimumHeight(height if on else 0)
+        self.matrix.setMinimumHeight(60 if on else 0)
+
+    def align_lanes(self) -> None:
+        """One left axis width for the four lanes (the widest one's need): their steps
+        stay one under the other."""
+        width = max(lane.label_width() for lane in self.lanes)
+        for lane in self.lanes:
+            lane.getAxis("left").setWidth(width)
+
+    def _title_matrix(self) -> None:
+        self.matrix.setTitle("A now", size=f"{8 * self.scale:.1f}pt")
+
+    def set_scale(self, scale: float, pixels: float = 1.0) -> None:
+        """Every text and line of the lanes, the diagram and the matrix ``scale`` times
+        its size (lines ``scale × pixels``); the lanes' captions follow the app's font."""
+        self.scale = scale
+        for plot in (*self.lanes, self.matrix):
+            plot.set_scale(scale, pixels)
+        self.diagram.set_scale(scale)
+        self.align_lanes()
+        self._title_matrix()
+        self.matrix.setFixedWidth(round(DiagramLegend.SIZE * scale))
 
     def set_cursor(self, step: float | None) -> None:
         for lane in self.lanes:
@@ -297,14 +448,17 @@ class TimelineView(QWidget):
         size = len(segments[-1].layout[0])
         names = parameter_names(size)
         neurons = [f"{j + 1}" for j in range(size)]
-        self.data.show_blocks(d_blocks, (0, 1), min(samples, SAMPLE_BINS), None)
+        ends = ("0", f"{samples - 1}")
+        self.data.show_blocks(d_blocks, (0, 1), min(samples, SAMPLE_BINS), None, ends)
         self.weights.show_blocks(w_blocks, (-w_top, w_top), 3 * size + 1, names)
         self.activity.show_blocks(a_blocks, (0, a_top), size, neurons)
         self.gradients.show_blocks(g_blocks, (-1, 1), 3 * size + 1, names)
+        self.data.show_scale((0, 1), [(0, "0 %"), (1, "100 %")])
+        self.weights.show_scale((-w_top, w_top), _symmetric_ticks(w_top, w_top))
+        self.activity.show_scale((0, a_top), [(0, "0"), (a_top, number(a_top))])
+        self.gradients.show_scale((-1, 1), _gradient_ticks(g_top))
+        self.align_lanes()
         self.data.setXRange(low, high + 1, padding=0.01)
-        self.data.getAxis("left").setTicks(
-            [[(0, "0"), (min(samples, SAMPLE_BINS), f"{samples - 1}")], []]
-        )
         if matrix is not None and matrix.size:
             self.matrix_image.setImage(
                 np.abs(matrix),
@@ -314,6 +468,27 @@ class TimelineView(QWidget):
             self.matrix.setRange(
                 xRange=(0, matrix.shape[1]), yRange=(0, matrix.shape[0]), padding=0
             )
+            rows = matrix.shape[0]  # neurons 1 and H, at their rows: a few pixels each
+            named = [(0.5, "1")] + ([(rows - 0.5, f"{rows}")] if rows > 1 else [])
+            self.matrix.getAxis("left").setTicks([named, []])
+
+
+def _symmetric_ticks(top: float, at: float) -> list[tuple[float, str]]:
+    """−top, 0 and +top at −at, 0 and +at on a colour scale."""
+    return [(-at, number(-top)), (0.0, "0"), (at, number(top))]
+
+
+def _gradient_ticks(top: float) -> list[tuple[float, str]]:
+    """G's scale is signed log |g| over GRADIENT_DECADES below the largest ``top``: its
+    ends are ±top, its middle 0 (|g| below top/10⁶), halfway ±top/10³."""
+    if top <= 0:
+        return [(0.0, "0")]
+    half = top * 10 ** (-GRADIENT_DECADES / 2)
+    return [
+        *_symmetric_ticks(top, 1.0),
+        (-0.5, number(-half)),
+        (0.5, number(half)),
+    ]
 
 
 def _columns(low: float, high: float) -> np.ndarray:

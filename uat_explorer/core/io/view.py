@@ -88,7 +88,7 @@ def _runs(fields: Fields, key: str) -> list[dict[str, Any]]:
         {
             "enabled": item.boolean("enabled", default=True),
             "optimizer": _choice("sgd", "momentum", "adam", "lm")(item, "optimizer"),
-            "lr": item.number("lr", 1e-10, 1000.0),
+            "lr": item.number("lr", 1e-6, 1000.0),  # what the race's spin boxes take
         }
         for item in items
     ]
@@ -111,7 +111,7 @@ CHOICES: dict[str, dict[str, Reader]] = {
     "construct": {
         "mode": _choice("staircase", "bumps", "sigmoids"),
         "neurons": _whole(1, MAX_NEURONS),
-        "epsilon": _number(0.0, 1e6, open_low=True),
+        "epsilon": _number(1e-6, 10.0),
         "steepness": _number(0.05, 50.0),
     },
     "race": {

@@ -22,6 +22,7 @@ from typing import Any
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import read_regular
+from uat_explorer.core.io.view import read_view
 from uat_explorer.core.lessons.checks import CHECKS, validate_check
 from uat_explorer.core.lessons.lesson import WORKSPACES, Change, Lesson, Step
 from uat_explorer.core.nn.activations import ACTIVATIONS
@@ -143,7 +144,8 @@ def _toml(block: _Block) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_LINE.search(message)
-        line = at + int(found.group(1)) if found else at
+        # No line in the message means "at end of document": the block's last line.
+        line = at + (int(found.group(1)) if found else max(len(lines), 1))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         raise LessonError(f"line {line}: the lesson block is not valid TOML ({reason})") from None
 
@@ -224,6 +226,10 @@ def _step(heading: str, line: int, text: str, block: _Block | None, path: Path |
     panels = values.get("panels", {})
     if not isinstance(panels, dict):
         raise _error(block, "panels", "panels must be a table")
+    try:
+        read_view({"panels": panels}, "step")  # each panel's choices, read as a session's
+    except InputError as error:
+        raise _error(block, "panels", str(error).replace("step.panels", "panels")) from None
     return Step(
         heading,
         text,

@@ -4,11 +4,12 @@ the lesson cannot teach what it says (``uat-explorer lesson check``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from uat_explorer.core.io.session import Session, default_session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate
-from uat_explorer.core.lessons.lesson import Lesson
+from uat_explorer.core.lessons.lesson import Lesson, Step
 from uat_explorer.core.lessons.states import apply_change, start_session, train
 
 
@@ -23,26 +24,33 @@ class StepCheck:
     problem: str | None
 
 
-def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:
-    """Every step in order, each "current" start being the state the step before ended
-    in (its solution, or its start if it has none); the first starts from ``first``."""
+def states(lesson: Lesson, first: Session | None = None) -> Iterator[tuple[Step, Session, Session]]:
+    """(step, its start, its end) in order: each "current" start is the state the step
+    before ended in (its solution, trained, or its start if it has none); the first
+    starts from ``first`` (what the app opens with, if None)."""
     state = first if first is not None else default_session()
-    found = []
-    for k, step in enumerate(lesson.steps, start=1):
+    for step in lesson.steps:
         start = start_session(step, lesson, state)
+        end = start
+        if step.solution is not None:
+            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
+        yield step, start, end
+        state = end
+
+
+def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:
+    """Every step's check on its start (it must fail) and on its solution (it must pass)."""
+    found = []
+    for k, (step, start, end) in enumerate(states(lesson, first), start=1):
         at_start = solved = None
         problem = None
-        end = start
-        if step.check is not None:  # before the solution trains: the start as it is
+        if step.check is not None:
             at_start = evaluate(step.check, start)
             if at_start.passed:
                 problem = f"its check already passes at the start ({at_start.message})"
-        if step.solution is not None:
-            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
-        if step.check is not None and step.solution is not None:
-            solved = evaluate(step.check, end)
-            if not solved.passed:
-                problem = f"its solution does not pass its check ({solved.message})"
+            if step.solution is not None:
+                solved = evaluate(step.check, end)
+                if not solved.passed:
+                    problem = f"its solution does not pass its check ({solved.message})"
         found.append(StepCheck(k, step.heading, at_start, solved, problem))
-        state = end
     return found

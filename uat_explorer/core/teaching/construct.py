@@ -71,6 +71,16 @@ def construct(
     return Network(w=w, b=-w * positions, v=v, c=c, activations=[activation] * count)
 
 
+def built_of(mode: str, count: int) -> str:
+    """What ``count`` neurons make in ``mode``, said: "a staircase of 62 steps", "63 bumps
+    of two steps", "a staircase of 62 steep sigmoids"."""
+    if mode == "bumps":
+        bumps = count // 2
+        return f"{bumps} bump{'' if bumps == 1 else 's'} of two steps"
+    kind = "steep sigmoid" if mode == "sigmoids" else "step"
+    return f"a staircase of {count} {kind}{'' if count == 1 else 's'}"
+
+
 def _check_mode(mode: str) -> None:
     if mode not in MODES:
         raise InputError(f"unknown construction {mode!r} (known: {', '.join(MODES)})")
@@ -105,6 +115,72 @@ class SweepPoint:
     rmse: float
 
 
+FINE = 4097
+"""A construction is measured on this many evenly spaced points of its domain (16 or
+more a slice up to 256 neurons), on the samples, and on both sides of each of its edges."""
+MEASURED_ON = "over the domain"
+"""Where ``sweep`` measures, for the texts that report it."""
+
+
+def measurement_grid(
+    domain: tuple[float, float], mode: str = "staircase", transition: float | None = None
+) -> np.ndarray:
+    """The evenly spaced points of ``domain`` a construction is measured on (ends
+    included): ``FINE`` of them, or for steep sigmoids four a rise (their sum is smooth
+    over a rise; at most ``FINE``)."""
+    low, high = check_domain(domain)
+    count = FINE
+    if mode == "sigmoids":
+        count = min(FINE, math.ceil(4 * (high - low) / _check_transition(transition)) + 1)
+    return np.linspace(low, high, max(count, 2))
+
+
+def error_over_domain(
+    output: Callable[[np.ndarray], np.ndarray],
+    target: Callable[[np.ndarray], np.ndarray],
+    domain: tuple[float, float],
+    x: np.ndarray,
+    t: np.ndarray,
+) -> float:
+    """max |output − target| on the grid and the samples (x, t): a trained network's
+    error measured as a construction's is (a smooth network has no edges of its own)."""
+    grid = measurement_grid(domain)
+    with np.errstate(all="ignore"):
+        y = np.asarray(output(np.concatenate([grid, x])), dtype=np.float64)
+        wanted = np.concatenate([np.asarray(target(grid), dtype=np.float64), t])
+        error = np.abs(y - wanted)
+    return float(error.max()) if np.isfinite(error).all() else math.inf
+
+
+def edges_of(domain: tuple[float, float], count: int, mode: str = "staircase") -> np.ndarray:
+    """Where the construction of ``count`` neurons changes level: its slices' inner edges."""
+    low, high = check_domain(domain)
+    _check_mode(mode)
+    slices = count + 1 if mode == "sigmoids" else _slices(mode, count)
+    return _levels(lambda x: np.zeros_like(x), low, high, slices)[1]
+
+
+def measurement_points(
+    domain: tuple[float, float],
+    x: np.ndarray,
+    count: int,
+    mode: str = "staircase",
+    transition: float | None = None,
+) -> np.ndarray:
+    """Every point the construction of ``count`` neurons is measured on: the grid, the
+    samples ``x``, and each edge and the float just before it (a step holds its left
+    level up to there, its right one from the edge on). Steep sigmoids are continuous:
+    their edges count only where a rise is narrower than a slice (a softer sum is smooth
+    between the grid's points)."""
+    edges = edges_of(domain, count, mode)
+    grid = measurement_grid(domain, mode, transition)
+    if mode == "sigmoids":
+        low, high = check_domain(domain)
+        sharp = _check_transition(transition) < (high - low) / (count + 1)
+        return np.concatenate([grid, x, edges if sharp else edges[:0]])
+    return np.concatenate([grid, x, edges, np.nextafter(edges, -np.inf)])
+
+
 def sweep(
     target: Callable[[np.ndarray], np.ndarray],
     domain: tuple[float, float],
@@ -114,25 +190,45 @@ def sweep(
     mode: str = "staircase",
     transition: float | None = None,
 ) -> list[SweepPoint]:
-    """The construction's error on the samples (x, t) for every neuron count in
-    ``counts`` (bumps: the even ones). Steps and bumps are piecewise constant, so each
-    count costs one search over the samples, not a forward pass."""
+    """The construction's error against the target for every neuron count in ``counts``
+    (bumps: the even ones), over the domain: the largest |error| on
+    ``measurement_points`` (the samples (x, t) among them), and the RMSE on the evenly
+    spaced grid.
+
+    Not on the samples alone: an approximation is as good as its worst point, and the
+    samples can miss it. On a square wave, a staircase whose edges fall on the jumps (every
+    fourth N) never met the jump's own value at an even number of samples, and one whose
+    slices are as narrow as the samples hid a whole jump between two of them: both scored
+    0. Steps and bumps are piecewise constant, so each count costs one search over the
+    points, not a forward pass."""
     low, high = check_domain(domain)
     _check_mode(mode)
+    grid = measurement_grid(domain, mode, transition)
+    fixed = np.concatenate([grid, np.asarray(x, dtype=np.float64)])
+    with np.errstate(all="ignore"):
+        wanted = np.concatenate([np.asarray(target(grid), dtype=np.float64), t])
+    chosen = [c for c in counts if not (mode == "bumps" and c % 2)]
+    sides = [measurement_points(domain, x, c, mode, transition)[fixed.size :] for c in chosen]
+    with np.errstate(all="ignore"):
+        at_edges = np.asarray(target(np.concatenate([[low], *sides])), dtype=np.float64)[1:]
+    if not (np.isfinite(wanted).all() and np.isfinite(at_edges).all()):
+        raise InputError(NOT_FINITE)
+    bounds = np.cumsum([0] + [s.size for s in sides])
     points = []
-    for count in counts:
-        if mode == "bumps" and count % 2:
-            continue
+    for k, count in enumerate(chosen):
+        where = np.concatenate([fixed, sides[k]])
         if mode == "sigmoids":
-            y = _sigmoid_staircase(target, low, high, count, x, transition)
+            y = _sigmoid_staircase(target, low, high, count, where, transition)
         else:
             _, inner, heights = _levels(target, low, high, _slices(mode, count))
-            y = heights[np.searchsorted(inner, x, side="right")]
+            y = heights[np.searchsorted(inner, where, side="right")]
         if not np.isfinite(y).all():
             raise InputError(NOT_FINITE)
         with np.errstate(all="ignore"):
-            error = np.abs(y - t)
-        points.append(SweepPoint(count, float(error.max()), float(np.sqrt(np.mean(error * error)))))
+            error = np.abs(y - np.concatenate([wanted, at_edges[bounds[k] : bounds[k + 1]]]))
+            on_grid = error[: grid.size]
+            rmse = float(np.sqrt(np.mean(on_grid * on_grid)))
+        points.append(SweepPoint(count, float(error.max()), rmse))
     return points
 
 

@@ -90,6 +90,9 @@ class TrainReport:
     the stretch in which the loss blew up (thinned like the loss history)."""
     diverged_step: int | None = None
     """The step whose loss was NaN or infinite, when the run diverged."""
+    diverged_rows: TimelineRows | None = None
+    """While recording, after a divergence: the weights of this run's steps from the
+    restored step to the one that blew up (the landscape draws where they went)."""
     epoch_losses: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
     """Mini-batches: (step, full-batch loss) at the end of each epoch completed here."""
     timeline: TimelineRows | None = None
@@ -141,6 +144,7 @@ class Trainer:
         self.step = step
         self.history = LossHistory()
         self.held: HeldOut | None = None
+        self.trained: tuple[int, ...] | None = None
         self._build()
 
     def _build(self) -> None:
@@ -174,6 +178,20 @@ class Trainer:
         self._backup = self.theta.copy()
         self._losses = np.empty(LOSS_BLOCK)
         self._plateau_mark = (self.step, math.inf)  # (step, lowest loss then)
+        self._freeze()
+
+    def set_trained(self, columns: tuple[int, ...] | None) -> None:
+        """Train only the parameters at these card-order columns ([w1, b1, v1, …, c],
+        ``parameter_index``), the rest held where they are; None: all of them. Exact for
+        the per-parameter optimizers (SGD, momentum, Adam): each step is taken, then the
+        held parameters are put back."""
+        self.trained = columns
+        self.reset_optimizer()
+        self._freeze()
+
+    def _freeze(self) -> None:
+        columns = self.problem.parameter_columns
+        self._frozen = None if self.trained is None else ~np.isin(columns, self.trained)
 
     def _sync_network(self) -> None:
         self.problem.unpack(self.theta, self._network)
@@ -240,7 +258,7 @@ class Trainer:
             budget = min(budget, self.stop.max_steps - self.step)
         threshold = self.stop.loss_below if self.stop.loss_below is not None else -math.inf
         optimizer, problem, theta, losses = self.optimizer, self.problem, self.theta, self._losses
-        schedule, batch = self.schedule, self.batch_problem
+        schedule, batch, frozen = self.schedule, self.batch_problem, self._frozen
         recorder = StepRecorder.of(batch, self.step) if self.record else None
         lm = not optimizer.uses_learning_rate
         epoch_steps: list[int] = []
@@ -266,6 +284,8 @@ class Trainer:
                     np.take(problem.x, chosen, out=batch.x)
                     np.take(problem.t, chosen, out=batch.t)
                 loss = optimizer.step(batch, theta)
+                if frozen is not None:
+                    np.copyto(theta, backup, where=frozen)
                 if not math.isfinite(loss):
                     diverged_loss = loss
                     break
@@ -318,9 +338,12 @@ class Trainer:
                 diverged_loss = final_loss
         self.history.extend(first, losses[:n])
         self._plateau_mark = (mark_step, mark_loss)
-        diverged = diverged_run = diverged_step = None
+        diverged = diverged_run = diverged_step = diverged_rows = None
         if diverged_loss is not None:
             diverged_step = step
+            if recorder is not None:
+                lost = recorder.rows(self._network, below=step + 1, batch=0)
+                diverged_rows = lost.take(lost.steps >= best_step)
             diverged = self._divergence_message(step, diverged_loss, best_step, best_loss)
             run_steps, run_losses = self.history.arrays()
             keep = run_steps >= best_step
@@ -363,6 +386,7 @@ class Trainer:
             losses=losses[:kept].copy(),
             diverged_run=diverged_run,
             diverged_step=diverged_step,
+            diverged_rows=diverged_rows,
             epoch_losses=self._epochs_until(epoch_steps, epoch_losses, step),
             timeline=None
             if recorder is None

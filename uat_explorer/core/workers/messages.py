@@ -50,6 +50,8 @@ class Configure:
     """(batch size or None for the full batch, seed)."""
     pace: int | None = None
     """Steps per frame; 0: as many as fit in half a frame."""
+    trained: tuple[int, ...] | None = None
+    """Train only these card-order parameter columns (the landscape's two); () all."""
 
 
 @dataclass(frozen=True)

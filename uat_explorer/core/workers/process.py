@@ -44,9 +44,10 @@ _LAUNCH = (
 SERVERS = {
     "train": ("uat_explorer.core.workers.training", "serve"),
     "race": ("uat_explorer.core.workers.race", "serve_race"),
+    "check": ("uat_explorer.core.workers.lesson_check", "serve_check"),
 }
 """What a worker process can be: training (the window's, or the construction's
-comparison), or a race of learning rates."""
+comparison), a race of learning rates, or a lesson's training check."""
 
 
 class WorkerProcess:

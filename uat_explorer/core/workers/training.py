@@ -90,6 +90,9 @@ class Progress:
     test_loss: float | None = None
     test_metrics: FitMetrics | None = None
     best_test: tuple[int, float] | None = None
+    diverged_rows: TimelineRows | None = None
+    """After a divergence: the weights of the steps from the restored one to the one that
+    blew up, since the last reply (the rest of the run went in earlier replies)."""
 
 
 class _Worker:
@@ -103,6 +106,7 @@ class _Worker:
         self.losses: list[np.ndarray] = []
         self.test_losses: list[tuple[np.ndarray, np.ndarray]] = []
         self.rows: list[TimelineRows] = []
+        self.lost: list[TimelineRows] = []  # the rows of a run that diverged
         self.epochs: list[tuple[np.ndarray, np.ndarray]] = []
         self.first_step = 0
         self.last_sent = 0.0
@@ -153,6 +157,8 @@ class _Worker:
             trainer.set_batches(*settings.batches)
         if settings.pace is not None:
             self.pace = settings.pace
+        if settings.trained is not None:
+            trainer.set_trained(settings.trained or None)
 
     def load(self, job: Job) -> None:
         self.trainer = Trainer(
@@ -171,7 +177,7 @@ class _Worker:
         )
         self.report = self.trainer.run(0)
         self.losses, self.first_step = [], job.step
-        self.rows, self.epochs, self.test_losses = [], [], []
+        self.rows, self.epochs, self.test_losses, self.lost = [], [], [], []
         self.revision = job.revision
 
     def work(self) -> None:
@@ -191,6 +197,10 @@ class _Worker:
         self.losses.append(report.losses)
         if report.test_losses is not None:
             self.test_losses.append(report.test_losses)
+        if report.diverged_rows is not None:
+            restored = report.step
+            earlier = [rows.take(rows.steps >= restored) for rows in self.rows]
+            self.lost = [*earlier, report.diverged_rows]
         if report.timeline is not None:
             self.rows.append(report.timeline)
         if report.epoch_losses is not None:
@@ -229,9 +239,11 @@ class _Worker:
                 test_loss=report.test_loss,
                 test_metrics=report.test_metrics,
                 best_test=report.best_test,
+                diverged_rows=joined_rows(self.lost),
             )
         )
-        self.losses, self.rows, self.epochs, self.test_losses = [], [], [], []
+        self.losses, self.rows, self.epochs = [], [], []
+        self.test_losses, self.lost = [], []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once

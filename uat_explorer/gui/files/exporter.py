@@ -34,6 +34,7 @@ from uat_explorer.export.figures import (
     write_svg,
 )
 from uat_explorer.export.offline import LAUNCH, job
+from uat_explorer.gui.widgets.plot_export import ChosenSize
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
@@ -62,7 +63,7 @@ class Exporter(QObject):
             y_range=tuple(y_range),
         )
 
-    def _write(self, path: str | Path, what: str, write: Callable[[], None]) -> bool:
+    def write(self, path: str | Path, what: str, write: Callable[[], None]) -> bool:
         try:
             write()
         except OSError as error:
@@ -96,7 +97,7 @@ class Exporter(QObject):
                 else:
                     write_png(render(plot, options), path)
 
-        return self._write(path, what, write)
+        return self.write(path, what, write)
 
     def _figure_offline(self, path: str | Path, options: FigureOptions, what: str) -> bool:
         """A big function plot, painted by another process with a Cancel button: the
@@ -152,24 +153,34 @@ class Exporter(QObject):
         return True
 
     def copy_figure(self) -> None:
-        screen = self.window.screen()
-        options = replace(self.on_screen(), scale=screen.devicePixelRatio() if screen else 1.0)
+        """The function plot at the image size chosen (as shown: at the screen's pixels)."""
+        shown = self.on_screen()
+        size = ChosenSize.size
+        if size.pixels is None:
+            screen = self.window.screen()
+            options = replace(shown, scale=screen.devicePixelRatio() if screen else 1.0)
+        else:
+            laid = size.options((shown.width, shown.height))
+            options = replace(shown, width=laid.width, height=laid.height, scale=laid.scale)
         with function_figure(self.state, options) as plot:
-            QApplication.clipboard().setImage(render(plot, options))
-        self.done.emit("Copied the function plot to the clipboard")
+            image = render(plot, options)
+        QApplication.clipboard().setImage(image)
+        self.done.emit(
+            f"Copied the function plot to the clipboard ({image.width()} × {image.height()})"
+        )
 
     def data(self, path: str | Path) -> bool:
         header, rows = curves_table(self.state.document.session)
-        return self._write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
+        return self.write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
 
     def loss_history(self, path: str | Path) -> bool:
         document = self.state.document
         header, rows = loss_table(*document.history.arrays(), document.test_history.arrays())
-        return self._write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
+        return self.write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
 
     def parameters(self, path: str | Path) -> bool:
         network = self.state.document.network
-        return self._write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
+        return self.write(path, "the parameters (JSON)", lambda: write_parameters(path, network))
 
     def _probe(self) -> tuple[int, str]:
         """The sample and scope the Backprop panel shows (the middle sample if closed)."""
@@ -182,7 +193,7 @@ class Exporter(QObject):
         sample, scope = self._probe()
         if Path(path).suffix.lower() == ".svg":
             options = replace(options, scale=1.0)
-        return self._write(
+        return self.write(
             path,
             f"the backprop graph of sample {sample}",
             lambda: write_backprop(self.state, path, sample, scope, options),
@@ -191,7 +202,7 @@ class Exporter(QObject):
     def gradients(self, path: str | Path) -> bool:
         sample, scope = self._probe()
         rate = self.state.document.session.optimizer.learning_rate
-        return self._write(
+        return self.write(
             path,
             "the gradient table (CSV)",
             lambda: write_gradients(self.state, path, sample, scope, rate),
@@ -226,7 +237,7 @@ class Exporter(QObject):
         if recording is None:
             self.done.emit("Recording cancelled: nothing was written")
             return False
-        return self._write(
+        return self.write(
             path,
             f"a {len(recording.images)}-frame animation",
             lambda: write_gif(recording.images, path, fps),

@@ -12,21 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from uat_explorer.core import InputError, default_session
 from uat_explorer.core.files import absolute
-from uat_explorer.export.figures import FigureOptions
+from uat_explorer.export.figures import FigureOptions, write_png
 from uat_explorer.gui.files.autosave import Autosaver, forget, rescues
 from uat_explorer.gui.files.exporter import Exporter
 from uat_explorer.gui.files.session_file import Document
+from uat_explorer.gui.files.slides import curves_and_loss_slide, workspace_slide
 from uat_explorer.gui.widgets.actions import add_action
 from uat_explorer.gui.widgets.export_dialogs import AnimationDialog, FigureDialog
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
-SESSION_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
+SESSION_FILTER = (
+    "Sessions and lessons (*.json *.lesson.md);;UAT Explorer sessions (*.json)"
+    ";;Lessons (*.lesson.md);;All files (*)"
+)
+SAVE_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
 TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}
 Button = QMessageBox.StandardButton
 
@@ -39,7 +44,7 @@ class FileActions(QObject):
 
     def __init__(
         self,
-        window: QWidget,
+        window: QMainWindow,
         state: AppState,
         plot: FunctionPlot,
         pause: Callable[[], None],
@@ -55,6 +60,7 @@ class FileActions(QObject):
         self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
         self.revert_action: QAction | None = None  # made with the menu
+        self.open_lesson: Callable[[str | Path], bool] | None = None  # the window's lessons
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
@@ -123,7 +129,31 @@ class FileActions(QObject):
             "&Copy Figure",
             self.exporter.copy_figure,
             "Ctrl+Alt+C",
-            "Copy the function plot to the clipboard",
+            "Copy the function plot to the clipboard (at the image size chosen in any"
+            " panel's Export menu)",
+        )
+        export.addSeparator()
+        act(
+            export,
+            "S&lide of This Workspace…",
+            lambda: self.export_slide(workspace=True),
+            "Ctrl+Alt+S",
+            "The plot and the panels as laid out now, in one image (PNG)",
+            "exportSlideAction",
+        )
+        act(
+            export,
+            "Slide of Curves &and Loss…",
+            lambda: self.export_slide(workspace=False),
+            tip="The function plot and the loss plot side by side, laid out for a slide",
+            name="exportCurvesSlideAction",
+        )
+        act(
+            export,
+            "Copy Slide of This Workspace",
+            self.copy_slide,
+            "Ctrl+Alt+Shift+C",
+            "The workspace as one image on the clipboard",
         )
         export.addSeparator()
         act(
@@ -229,12 +259,16 @@ class FileActions(QObject):
             self.open(path, asked=True)
 
     def ask_open(self) -> None:
-        if not self.maybe_save():
-            return
+        """A session (after asking about unsaved work) or a lesson (its steps are undo
+        steps: nothing is lost)."""
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open Session", self._folder("session"), SESSION_FILTER
+            self.window, "Open Session or Lesson", self._folder("session"), SESSION_FILTER
         )
-        if path:
+        if not path:
+            return
+        if path.lower().endswith(".md") and self.open_lesson is not None:
+            self.open_lesson(path)
+        elif self.maybe_save():
             self.open(path, asked=True)
 
     def open(self, path: str | Path, asked: bool = False) -> bool:
@@ -254,7 +288,10 @@ class FileActions(QObject):
         return True
 
     def open_any(self, path: str | Path) -> bool:
-        """A session (.json) opens; points (.csv, .txt) become the target."""
+        """A session (.json) opens; a lesson (.lesson.md) starts; points (.csv, .txt)
+        become the target."""
+        if str(path).lower().endswith(".md") and self.open_lesson is not None:
+            return self.open_lesson(path)
         if Path(path).suffix.lower() in TARGET_SUFFIXES:
             return self.load_points(path)
         return self.open(path)
@@ -267,7 +304,7 @@ class FileActions(QObject):
     def save_as(self) -> bool:
         path = self._ask_save_path(
             "Save Session As",
-            SESSION_FILTER,
+            SAVE_FILTER,
             "json",
             "session",
             self.document.name.removesuffix(".json") + ".json",
@@ -337,6 +374,34 @@ class FileActions(QObject):
         )
         if path:
             self.exporter.figure(path, dialog.options(), loss=loss, svg=svg)
+
+    def slide(self, workspace: bool) -> QImage:
+        if workspace:
+            return workspace_slide(self.window)
+        return curves_and_loss_slide(self.state, self.exporter.on_screen())
+
+    def export_slide(self, workspace: bool) -> None:
+        name = "workspace" if workspace else "curves-and-loss"
+        path = self._ask_save_path(
+            "Export Slide", "PNG images (*.png)", "png", "export", f"{name}.png"
+        )
+        if path:
+            self.write_slide(path, workspace)
+
+    def write_slide(self, path: str, workspace: bool = True) -> bool:
+        """The slide as a PNG at ``path`` (scripts and tests; the menu asks for it)."""
+        return self.exporter.write(
+            path, "the slide", lambda: write_png(self.slide(workspace), path)
+        )
+
+    def copy_slide(self) -> None:
+        try:
+            image = self.slide(workspace=True)
+        except InputError as error:
+            self._warn(str(error))
+            return
+        QApplication.clipboard().setImage(image)
+        self.show_message(f"Copied the workspace ({image.width()} × {image.height()})")
 
     def export_backprop(self, svg: bool) -> None:
         title = "Backprop Graph as " + ("SVG" if svg else "PNG")

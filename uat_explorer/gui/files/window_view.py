@@ -68,7 +68,8 @@ class WindowView:
         if settings.workspace is not None:
             window.workspaces.show(settings.workspace)
         if settings.open is not None:
-            for name, dock in window.docks.items():
+            for name in PANELS:  # the lesson's dock is the lesson's, not the file's
+                dock = window.docks[name]
                 wanted = name in settings.open
                 if dock.toggleViewAction().isChecked() != wanted:
                     dock.setVisible(wanted)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,8 +33,12 @@ from uat_explorer.core.teaching.backprop import (
     middle_sample,
 )
 from uat_explorer.core.teaching.graph import Graph
+from uat_explorer.export.backprop import backprop_image, write_backprop, write_gradients
+from uat_explorer.export.figures import FigureOptions, FigureSize, write_png
 from uat_explorer.gui.panels.context import DockPanel, PanelContext, select_quietly
 from uat_explorer.gui.widgets.gradient_table import GradientTable
+from uat_explorer.gui.widgets.notice import NoticeLabel
+from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.qt import connect, props
 
@@ -85,8 +90,19 @@ class BackpropPanel(DockPanel):
         self.message = props(QLabel(), objectName="backpropMessageLabel", wordWrap=True)
         self.message.setStyleSheet("color: #d32f2f;")
         self.message.hide()
+        self.notice = NoticeLabel("backpropNoticeLabel")  # what an export did
         self.view = BackpropGraphView()
         self.table = GradientTable()
+        self.export = ExportButton(
+            "backprop graph",
+            [
+                Export("PNG image…", "png", "backprop.png", self._write_png, self.image),
+                Export("SVG image…", "svg", "backprop.svg", self._write_svg),
+                Export("Gradient table (CSV)…", "csv", "gradients.csv", self._write_csv),
+            ],
+            lambda text, problem: self.notice.say(text, problem),
+            object_name="backpropExportButton",
+        )
 
         self.table_button = props(
             QPushButton("Table"),
@@ -102,6 +118,7 @@ class BackpropPanel(DockPanel):
         for widget in (self.forward, self.backward, self.play, self.pace, self.table_button):
             top.addWidget(widget)
         top.addWidget(self.apply)
+        top.addWidget(self.export)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.view)
         self.split.addWidget(self.table)
@@ -114,6 +131,7 @@ class BackpropPanel(DockPanel):
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addWidget(self.message)
+        layout.addWidget(self.notice)
         layout.addWidget(self.chain)
         layout.addWidget(self.split, 1)
 
@@ -152,6 +170,23 @@ class BackpropPanel(DockPanel):
     @property
     def scope_name(self) -> str:
         return SCOPES[self.scope.currentText()]
+
+    # -- exports ---------------------------------------------------------------------------
+    def image(self, size: FigureSize) -> QImage:
+        """The graph of the sample and scope shown, every value and gradient filled in."""
+        shown = size.options((self.view.width(), self.view.height()))
+        return backprop_image(self.state, self.sample.value(), self.scope_name, shown)
+
+    def _write_png(self, path: str) -> None:
+        write_png(self.image(ChosenSize.size), path)
+
+    def _write_svg(self, path: str) -> None:
+        options = FigureOptions(max(self.view.width(), 16), max(self.view.height(), 16))
+        write_backprop(self.state, path, self.sample.value(), self.scope_name, options)
+
+    def _write_csv(self, path: str) -> None:
+        rate = self.state.document.session.optimizer.learning_rate
+        write_gradients(self.state, path, self.sample.value(), self.scope_name, rate)
 
     def choices(self) -> dict[str, Any]:
         return {

@@ -1,20 +1,26 @@
 """The theorem, measured: build Nielsen's construction in the window, see its error fall
-as neurons are added, and find, for a tolerance ε, the N that reaches it."""
+as neurons are added, and find, for a tolerance ε, the N that reaches it. The error is
+the construction's over the whole domain (``core.teaching.construct.sweep``), so the
+window and ``uat-explorer construct --epsilon`` find the same N whatever their samples."""
 
 from __future__ import annotations
 
 import itertools
+import math
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -23,8 +29,19 @@ from PySide6.QtWidgets import (
 from superqt.utils import qthrottled
 
 from uat_explorer.core import MAX_NEURONS, InputError, Network
+from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.nn.formula import number
-from uat_explorer.core.teaching.construct import SweepPoint, construct, smallest_count, sweep
+from uat_explorer.core.teaching.construct import (
+    FINE,
+    MEASURED_ON,
+    SweepPoint,
+    built_of,
+    construct,
+    smallest_count,
+    sweep,
+)
+from uat_explorer.gui.widgets.notice import NoticeLabel
+from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
@@ -37,18 +54,26 @@ MODES = {
     "Steep sigmoids": "sigmoids",
 }
 PROMISE = (
-    "The theorem's promise: for a continuous target the error falls towards 0 as neurons"
-    " are added (here about as 1/N). A jump in the target (a square wave) keeps a plateau:"
-    " a step halfway up a jump always misses by half of it."
+    "The theorem's promise: for a continuous target the error over the domain falls"
+    " towards 0 as neurons are added (here about as 1/N). A jump in the target (a square"
+    " wave) keeps a plateau: the slice that holds a jump misses by half of it at best, and"
+    " by all of it where the slice's level is the value on the other side."
 )
+CSV_HEADER = ["neurons", "max_abs_error", "rmse", "trained_max_abs_error"]
 
 
 class ConstructPanel(QWidget):
+    """Controls on the left (they scroll if the dock is short), the error against N on
+    the right with the whole height: its axes and the N marker are always in view."""
+
+    choice_key = "construct"
+
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("constructPanel")
         self.state = state
         self.points: list[SweepPoint] = []
+        self.trained: list[tuple[int, float]] = []
         self._drags = itertools.count(1)
         self._drag: int | None = None
 
@@ -80,7 +105,10 @@ class ConstructPanel(QWidget):
         self.epsilon = ScientificSpinBox(1e-6, 10.0)
         self.epsilon.setObjectName("epsilonSpin")
         self.epsilon.setValue(0.05)
-        self.epsilon.setToolTip("The tolerance ε on max |error| over the samples")
+        self.epsilon.setToolTip(
+            "The tolerance ε on max |error| over the domain: on the samples, at every edge"
+            f" of the construction and on {FINE:,} evenly spaced points"
+        )
         self.find_button = props(QPushButton("Find N"), objectName="findNButton")
         self.find_button.setToolTip(
             "Build the smallest construction whose max |error| is at most ε"
@@ -99,8 +127,15 @@ class ConstructPanel(QWidget):
         self.comparison = ConstructTraining(self)
         self.result = props(QLabel(), objectName="constructResultLabel", wordWrap=True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = NoticeLabel("constructMessageLabel")
         self.plot = ErrorVsNeuronsPlot()
-        self.plot.setMinimumHeight(220)
+        self.plot.setMinimumSize(260, 170)
+        self.export = ExportButton(
+            "construction's error against N",
+            plot_exports("construct-error", lambda: self.plot, self._write_csv),
+            self.message.say,
+            object_name="constructExportButton",
+        )
         note = props(QLabel(PROMISE), objectName="constructPromiseLabel", wordWrap=True)
         note.setEnabled(False)
 
@@ -109,23 +144,36 @@ class ConstructPanel(QWidget):
         count.addWidget(self.slider, 1)
         count.addWidget(self.build)
         epsilon = QHBoxLayout()
-        epsilon.addWidget(self.epsilon)
+        epsilon.addWidget(self.epsilon, 1)
         epsilon.addWidget(self.find_button)
         form = QFormLayout()
         form.addRow("Construction", self.mode)
         form.addRow("Sigmoid rise", self.steepness)
         form.addRow("Neurons", count)
         form.addRow("For every ε", epsilon)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(form)
-        layout.addWidget(self.result)
         compare = QHBoxLayout()
         compare.addWidget(self.compare)
         compare.addWidget(self.compare_progress, 1)
-        layout.addLayout(compare)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(note)
+        compare.addWidget(self.export)
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.addLayout(form)
+        column.addWidget(self.result)
+        column.addLayout(compare)
+        column.addWidget(self.message)
+        column.addWidget(note)
+        column.addStretch(1)
+        self.controls = props(QScrollArea(), widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.controls.setObjectName("constructControls")
+        self.controls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls.setWidget(controls)
+        self.controls.setMinimumWidth(300)
+        self.controls.setMaximumWidth(480)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.controls, 2)
+        layout.addWidget(self.plot, 3)
 
         self._sweep_soon = qthrottled(self.refresh_sweep, 150, parent=self)
         self.mode.currentIndexChanged.connect(self._mode_changed)
@@ -144,6 +192,7 @@ class ConstructPanel(QWidget):
         comparison.finished.connect(self._compare_finished)
         comparison.failed.connect(self._compare_failed)
         connect(self._sweep_soon, state.document.targetChanged, state.document.settingsChanged)
+        state.document.targetChanged.connect(self._target_changed)
         self._mode_changed()
 
     # -- what to build ---------------------------------------------------------------------
@@ -233,7 +282,7 @@ class ConstructPanel(QWidget):
             self.build_count(found.neurons)
             self.result.setText(
                 f"N = {found.neurons} neurons reach max |error| {number(found.max_abs_error)}"
-                f" ≤ ε = {number(epsilon)}"
+                f" ≤ ε = {number(epsilon)} {MEASURED_ON} ({self._built_of(found.neurons)})"
             )
             return
         best = min(self.points, key=lambda p: p.max_abs_error)
@@ -241,10 +290,15 @@ class ConstructPanel(QWidget):
         self.build_count(best.neurons)
         self.result.setText(
             f"No construction with at most {MAX_NEURONS} neurons reaches ε = {number(epsilon)}:"
-            f" the best, N = {best.neurons}, misses by max |error| {number(best.max_abs_error)}."
+            f" the best, N = {best.neurons} ({self._built_of(best.neurons)}), misses by max"
+            f" |error| {number(best.max_abs_error)} {MEASURED_ON}."
             " Either ε is smaller than this many neurons allow, or the target jumps (the"
             " theorem needs a continuous target), so the error cannot fall below half a jump."
         )
+
+    def _built_of(self, count: int) -> str:
+        """What ``count`` neurons make in this mode: "a staircase of 62 steps"."""
+        return built_of(self.mode_name, count)
 
     def _set_count(self, count: int) -> None:
         for widget in (self.count, self.slider):
@@ -269,13 +323,15 @@ class ConstructPanel(QWidget):
         self.compare_progress.setValue(0)
         self.compare_progress.setVisible(True)
         self.result.setText("Training networks of 2 … 64 neurons in the background…")
-        self.comparison.start(x, t, self.state.document.domain, self.state.document.test_data())
+        document = self.state.document
+        self.comparison.start(x, t, document.domain, document.target, document.test_data())
 
     def _compare_progressed(self, done: int, total: int) -> None:
         self.compare_progress.setRange(0, total)
         self.compare_progress.setValue(done)
 
     def _compare_finished(self, results: list[tuple[int, float]]) -> None:
+        self.trained = list(results)
         self.plot.show_training(results)
         self.compare.setChecked(False)
         if results:
@@ -323,6 +379,53 @@ class ConstructPanel(QWidget):
                 f" RMSE {number(point.rmse)}"
             )
 
+    def _target_changed(self) -> None:
+        """Trained errors belong to the target they were trained on: they go with it."""
+        if self.trained:
+            self.trained = []
+            self.plot.show_training([])
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh_sweep()
+        # After the event, not inside it: PySide aborts on an exception raised in an
+        # event handler, where a slot's exception is only reported.
+        QTimer.singleShot(0, self.refresh_sweep)
+
+    # -- exports, choices and scale ------------------------------------------------------
+    def _write_csv(self, path: str) -> None:
+        """The sweep (each N's max |error| and RMSE) and what training reached where."""
+        trained = dict(self.trained)
+        rows = [
+            [p.neurons, p.max_abs_error, p.rmse, trained.get(p.neurons, "")] for p in self.points
+        ]
+        write_table(path, CSV_HEADER, rows)
+
+    def choices(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode_name,
+            "neurons": self.count.value(),
+            "epsilon": self.epsilon.value(),
+            "steepness": self.steepness.value(),
+        }
+
+    def restore_choices(self, choices: dict[str, Any]) -> None:
+        """What a saved session chose (each key optional); the network is the session's
+        own, so nothing is rebuilt: the count and ε are shown, the sweep follows."""
+        if "mode" in choices:
+            labels = {name: label for label, name in MODES.items()}
+            self.mode.setCurrentText(labels[choices["mode"]])
+        if "steepness" in choices:
+            self.steepness.setValue(float(choices["steepness"]))
+        if "neurons" in choices:
+            self._set_count(int(choices["neurons"]))
+            self.plot.show_current(self.count.value())
+        if "epsilon" in choices:
+            self.epsilon.setValue(float(choices["epsilon"]))
+        self._sweep_soon()
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: the plot's text and lines ``scale`` times their size (the
+        controls' text follows the app's font)."""
+        if math.isfinite(scale) and scale > 0:
+            self.plot.set_scale(scale)
+            self.plot.fit_view()

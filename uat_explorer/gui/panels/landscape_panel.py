@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import qdebounced, qthrottled
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.nn.network import Network
 from uat_explorer.core.nn.parameters import (
     parameter_index,
     parameter_names,
@@ -34,6 +36,8 @@ from uat_explorer.core.nn.parameters import (
     parse_parameter,
 )
 from uat_explorer.core.teaching.landscape import BAND_ELEMENTS, Landscape, default_range
+from uat_explorer.core.training.timeline import TimelineRows, layout_of
+from uat_explorer.core.workers.training import Progress
 from uat_explorer.export.landscape import write_landscape_csv
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
@@ -46,6 +50,10 @@ GRIDS = {"100 × 100": 100, "200 × 200": 200}
 CURVE_POINTS = 400
 BAND_SECONDS = 0.012
 """Work per turn of the event loop: a frame's worth, well under a 50 ms gap."""
+SHOWN_ONLY_TIP = (
+    "Training moves only the parameters shown, the rest held where they are, so its path"
+    " on this map is the whole story (a clean bounce or crawl)"
+)
 MAX_PATH = 4000
 """Path points kept; beyond this every other one is dropped (the shape stays)."""
 
@@ -76,6 +84,11 @@ class LandscapePanel(DockPanel):
             "One plain gradient step along the shown parameters only, p ← p − lr·∂L/∂p,"
             " with the Training panel's learning rate (one undo step)"
         )
+        self.shown_only = props(
+            QCheckBox("Train only these"),
+            objectName="landscapeShownOnlyCheck",
+            toolTip=SHOWN_ONLY_TIP,
+        )
         self.note = props(QLabel(), objectName="landscapeNoteLabel", wordWrap=True)
         self.message = NoticeLabel("landscapeMessageLabel")
         self.plot = LandscapePlot(picked=self._picked)
@@ -95,7 +108,7 @@ class LandscapePanel(DockPanel):
         controls.addWidget(self.y_combo)
         controls.addWidget(self.grid_combo)
         controls.addStretch(1)
-        for button in (self.fit, self.step, self.export):
+        for button in (self.shown_only, self.fit, self.step, self.export):
             controls.addWidget(button)
         self.stack(controls, self.note, self.message, self.plot)
 
@@ -105,7 +118,8 @@ class LandscapePanel(DockPanel):
         self._job: Iterator[None] | None = None
         self._key: tuple[object, ...] | None = None  # what the shown surface was made from
         self._fit_pending = True
-        self._path: list[tuple[float, float, int]] = []
+        self._path: list[tuple[float, float, int]] = []  # (across, up or loss, step)
+        self._diverged: list[tuple[float, float, int]] = []  # a run that blew up
         self._gesture: object | None = None
         self._worker = props(QTimer(self), interval=0)
         self._worker.timeout.connect(self._work)
@@ -120,6 +134,9 @@ class LandscapePanel(DockPanel):
             self.y_combo.currentIndexChanged,
         )
         self.grid_combo.currentIndexChanged.connect(lambda _: self._restart())
+        self.shown_only.toggled.connect(lambda _: self._train_shown_only())
+        state.document.settingsChanged.connect(self._can_train_shown_only)
+        self._can_train_shown_only()
         self.fit.clicked.connect(self.fit_view)
         self.step.clicked.connect(self.step_by_hand)
         state.document.structureChanged.connect(self._structure_changed)
@@ -132,6 +149,7 @@ class LandscapePanel(DockPanel):
         )
         state.document.stepChanged.connect(self._step_changed)
         training.progressed.connect(self._record_path)
+        state.editor.steppedByHand.connect(self._stepped_by_hand)
         training.runningChanged.connect(self._running_changed)
         self.plot.getViewBox().sigRangeChangedManually.connect(lambda *_: self._view_moved())
         self._choice_changed()
@@ -150,6 +168,7 @@ class LandscapePanel(DockPanel):
             "y": self.y_combo.currentText(),
             "grid": GRIDS[self.grid_combo.currentText()],
             "view": None if self._fit_pending else [float(v) for v in view],
+            "shown_only": self.shown_only.isChecked(),
         }
 
     def restore_choices(self, choices: dict[str, Any]) -> None:
@@ -181,6 +200,27 @@ class LandscapePanel(DockPanel):
                 self.plot.setYRange(view[2], view[3], padding=0)
             self._restart()
 
+    def _train_shown_only(self) -> None:
+        on = self.shown_only.isChecked() and self.shown_only.isEnabled()
+        self.state.view.set_trained_only(tuple(self.names) if on else None)
+
+    def _can_train_shown_only(self) -> None:
+        """Levenberg–Marquardt solves for every parameter together: holding some back is
+        not the same method, so the option waits for another optimizer."""
+        spec = self.state.document.session.optimizer
+        self.shown_only.setEnabled(spec.uses_learning_rate)
+        if not spec.uses_learning_rate:
+            self.shown_only.setToolTip(
+                f"{spec.label} solves for every parameter together, so it cannot hold the"
+                " others back: choose SGD, momentum or Adam to train only these"
+            )
+        else:
+            self.shown_only.setToolTip(
+                "Training moves only the parameters shown, the rest held where they are,"
+                " so its path on this map is the whole story (a clean bounce or crawl)"
+            )
+        self._train_shown_only()
+
     def _fill_names(self) -> None:
         """Items named like the cards; a choice that still exists is kept, else v1, v2."""
         names = parameter_names(self.state.document.network.size)
@@ -204,9 +244,11 @@ class LandscapePanel(DockPanel):
         self.grid_combo.setVisible(two)
         names = [self.x_combo.currentText()] + ([self.y_combo.currentText()] if two else [])
         self.names = names
+        self._train_shown_only()
         self.plot.set_mode(self.dimensions, [*names, "loss"])
         self._path.clear()
-        self.plot.set_path(np.zeros((0, 2)))
+        self._diverged = []
+        self._show_path()
         self._fit_pending = True
         self._restart()
 
@@ -373,7 +415,7 @@ class LandscapePanel(DockPanel):
     def _show_point(self) -> None:
         if not self.names or self.losses.size == 0:
             return
-        self.plot.set_path(np.array(self._path)[:, :2] if self._path else np.zeros((0, 2)))
+        self._show_path()
         net = self.state.document.network
         values = [parameter_value(net, n) for n in self.names]
         grads = self._gradient()
@@ -414,29 +456,112 @@ class LandscapePanel(DockPanel):
         if phase in ("click", "finish"):
             self._gesture = None
 
-    def _record_path(self, _progress: object = None) -> None:
-        """Every training frame shown adds a point (so the path is thinned to display
-        rate), and so does the start of a run."""
-        if not self.names:
-            return
-        net = self.state.document.network
+    # -- the path: one point per training step, and every hand step ----------------------
+    def _point_now(self) -> tuple[float, float]:
+        return self._point_of(self.state.document.network, self.state.document.derived().loss)
+
+    def _point_of(self, net: Network, loss: float | None = None) -> tuple[float, float]:
+        """Where ``net`` is on this map (across, up), or along the curve (value, loss)."""
         values = [parameter_value(net, n) for n in self.names]
         if self.dimensions == 1:
-            values.append(self.state.document.derived().loss)
-        self._path.append((values[0], values[1], self.state.document.session.step))
-        if len(self._path) > MAX_PATH:
-            self._path = self._path[::2]
+            if loss is None:
+                x, t = self.state.document.training_data()
+                document = self.state.document
+                loss = float(
+                    Landscape(net, x, t, document.session.loss, self.names).curve([values[0]])[0]
+                )
+            values.append(loss)
+        return values[0], values[1]
+
+    def _add_points(self, points: list[tuple[float, float, int]]) -> None:
+        self._path.extend(points)
+        while len(self._path) > MAX_PATH:
+            self._path = self._path[::2]  # thinned: the shape stays
         self._refresh_soon()  # drawn with the point, at most 4 times a second
+
+    def _record_path(self, progress: Progress | None = None) -> None:
+        """Every step trained since the last frame, from the rows the worker recorded
+        (the document's timeline), not one point per frame; a run that diverged keeps
+        the steps that blew up, apart."""
+        if not self.names:
+            return
+        document = self.state.document
+        if self._path and document.step < self._path[-1][2]:
+            self._step_settled()  # rolled back (a divergence) or reset: before this frame
+        if progress is not None and progress.diverged_rows is not None:
+            run = document.diverged_run
+            losses = (run.steps, run.losses) if run is not None else None
+            self._diverged += self._points(progress.diverged_rows, -1, losses)
+        segments = document.timeline.segments
+        last = self._path[-1][2] if self._path else -1
+        rows = segments[-1] if segments else None
+        points = [] if rows is None else self._points(rows, last, document.history.arrays())
+        self._add_points([*points, (*self._point_now(), document.step)])
+
+    def _points(
+        self,
+        rows: TimelineRows,
+        after: int,
+        losses: tuple[np.ndarray, np.ndarray] | None,
+    ) -> list[tuple[float, float, int]]:
+        """The shown parameters at each of ``rows``' steps past ``after`` (in one-parameter
+        mode with the loss at that step, from ``losses``' steps and values); none if the
+        rows are of another layout of neurons."""
+        net = self.state.document.network
+        if rows.layout != layout_of(net) or rows.steps.size == 0:
+            return []
+        fresh = rows.steps > after
+        steps = rows.steps[fresh]
+        columns = [parameter_index(n, net.size) for n in self.names]
+        values = rows.weights[fresh][:, columns].astype(np.float64)
+        if self.dimensions == 1:
+            ys = values[:, 0]
+            if losses is not None and losses[0].size:
+                ys = np.interp(steps, *losses)
+            values = np.column_stack([values[:, 0], ys])
+        finite = np.isfinite(values).all(axis=1)
+        return [
+            (float(a), float(b), int(k))
+            for (a, b), k in zip(values[finite], steps[finite], strict=True)
+        ]
+
+    def _stepped_by_hand(self, before: Network) -> None:
+        """Step or Apply update: the trail grows like training's, from where it was."""
+        if not self.names or not self.isVisible():
+            return
+        step = self.state.document.step
+        points = [] if self._path else [(*self._point_of(before), step)]
+        self._add_points([*points, (*self._point_now(), step)])
 
     def _running_changed(self, running: bool) -> None:
         if running:
             self._record_path()
 
     def _step_changed(self) -> None:
-        """Reset (or undo past the path) clears it: it was another run."""
-        if self._path and self.state.document.session.step < self._path[-1][2]:
+        """Decided once the reply is applied (the rollback of a diverged run comes with
+        its own signal)."""
+        QTimer.singleShot(0, self._step_settled)
+
+    def _step_settled(self) -> None:
+        """A run that diverged keeps its path, marked, from its restored step; a reset or
+        an undo past the path clears it (that was another run)."""
+        step = self.state.document.session.step
+        if not self._path or step >= self._path[-1][2]:
+            return
+        run = self.state.document.diverged_run
+        if run is not None and run.restored_step == step:
+            gone = [p for p in self._path if p[2] >= step]
+            self._path = [p for p in self._path if p[2] <= step]
+            self._diverged = gone
+        else:
             self._path.clear()
-            self.plot.set_path(np.zeros((0, 2)))
+            self._diverged = []
+        self._show_path()
+
+    def _show_path(self) -> None:
+        path = np.array(self._path)[:, :2] if self._path else np.zeros((0, 2))
+        gone = np.array(self._diverged)[:, :2] if self._diverged else None
+        self.plot.set_path(path, gone)
 
     def fit_view(self) -> None:
         self._fit_pending = True

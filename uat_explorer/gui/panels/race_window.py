@@ -5,6 +5,8 @@ the same number of steps, their loss curves on one plot, a fit per run, a table,
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,10 +30,12 @@ from PySide6.QtWidgets import (
 from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
 from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
-from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
+from uat_explorer.export.figures import FigureOptions
+from uat_explorer.gui.widgets.plot_export import ChosenSize, ExportButton, plot_exports
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.gui.workers.training_controller import TrainingController
@@ -49,9 +54,17 @@ COLUMNS = [
 ]
 TEST_COLUMN = COLUMNS.index("Final test loss")
 """Shown only when the session holds test points out."""
+GIF_FRAMES = 60
+GIF_FPS = 15.0
 
 
 class RaceWindow(QWidget):
+    """The race's settings, its curves, a fit per run and the table. Its choices (the runs,
+    the steps, the target loss) are kept with a session as "race"; presentation mode grows
+    its plots' text and lines."""
+
+    choice_key = "race"
+
     def __init__(
         self, state: AppState, training: TrainingController, parent: QWidget | None = None
     ) -> None:
@@ -60,6 +73,7 @@ class RaceWindow(QWidget):
         self.setWindowTitle("Compare learning rates — UAT Explorer")
         self.resize(1100, 760)
         self.state, self.training = state, training
+        self.scale = 1.0
         self.runner = RaceRunner(self)
 
         configs = QGridLayout()
@@ -120,6 +134,7 @@ class RaceWindow(QWidget):
         buttons.addWidget(self.keep)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.export)
+        self.export.menu().addAction("Animated GIF of the curves growing…", self.ask_gif)
 
         self.fits = [RunFitPlot(k) for k in range(RUNS)]
         fits = QHBoxLayout()
@@ -166,6 +181,8 @@ class RaceWindow(QWidget):
         )
         for fit in self.fits:
             fit.hide()  # until there is a run to show
+        if state.view.text_scale != 1.0:  # opened in presentation mode: drawn at its scale
+            self.set_scale(state.view.text_scale)
 
     # -- settings ------------------------------------------------------------------------
     def reset_configs(self) -> None:
@@ -299,6 +316,75 @@ class RaceWindow(QWidget):
     def _write_csv(self, path: str) -> None:
         header, rows = race_table(self.runner.runs)
         write_table(path, header, rows)
+
+    # -- the animation --------------------------------------------------------------------
+    def ask_gif(self) -> None:
+        default = str(Path.home() / "comparison.gif")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export the race as an animation", default, "GIF animations (*.gif)"
+        )
+        if chosen:
+            self.export_gif(chosen if chosen.lower().endswith(".gif") else chosen + ".gif")
+
+    def export_gif(self, path: str, options: FigureOptions | None = None) -> bool:
+        """The loss curves growing step by step, as an animated GIF of ``options``' size
+        (None: the Export buttons' chosen size, or the plot as shown); the runs so far,
+        finished or not."""
+        from uat_explorer.export.animation import gif_bytes, record_race
+
+        runs = [run for run in self.runner.runs if len(run.history)]
+        if not runs:
+            self._say("Run the race first: there are no curves to animate yet.", True)
+            return False
+        if options is None:  # the Export buttons' chosen size, at one pixel a point
+            pixels = ChosenSize.size.pixels or (self.plot.width(), self.plot.height())
+            options = FigureOptions(max(pixels[0], 16), max(pixels[1], 16))
+        try:
+            frames = record_race(runs, GIF_FRAMES, options, self.scale)
+            atomic_write_bytes(path, gif_bytes(frames, GIF_FPS))
+        except InputError as error:
+            self._say(str(error), True)
+            return False
+        except OSError as error:
+            self._say(f"Could not write {path}: {error.strerror or error}.", True)
+            return False
+        self._say(f"Exported the race's curves growing to {path}", False)
+        return True
+
+    # -- choices and scale ------------------------------------------------------------------
+    def choices(self) -> dict[str, Any]:
+        return {
+            "runs": [
+                {"enabled": check.isChecked(), "optimizer": combo.currentData(), "lr": rate.value()}
+                for check, combo, rate in zip(
+                    self.enabled, self.optimizers, self.rates, strict=True
+                )
+            ],
+            "steps": self.steps.value(),
+            "target_loss": self.target.value(),
+        }
+
+    def restore_choices(self, choices: dict[str, Any]) -> None:
+        """What a saved session chose (each key optional; the runs given, in order)."""
+        for run, check, combo, rate in zip(
+            choices.get("runs", []), self.enabled, self.optimizers, self.rates, strict=False
+        ):
+            check.setChecked(bool(run["enabled"]))
+            combo.setCurrentIndex(combo.findData(run["optimizer"]))
+            rate.setValue(float(run["lr"]))
+        if "steps" in choices:
+            self.steps.setValue(int(choices["steps"]))
+        if "target_loss" in choices:
+            self.target.setValue(float(choices["target_loss"]))
+        self._rates_usable()
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: the plots' text and lines ``scale`` times their size (the
+        table and the controls follow the app's font)."""
+        self.scale = scale
+        for plot in (self.plot, *self.fits):
+            plot.set_scale(scale)
+        self.redraw()
 
     def on_close(self) -> None:
         """The main window closes: the race's process ends with it."""

@@ -35,6 +35,7 @@ from uat_explorer.plots.loss_plot import LossPlot
 from uat_explorer.qt import props
 
 if TYPE_CHECKING:
+    from uat_explorer.gui.lessons.lesson_panel import LessonPanel
     from uat_explorer.gui.panels.backprop_panel import BackpropPanel
     from uat_explorer.gui.panels.construct_panel import ConstructPanel
     from uat_explorer.gui.panels.landscape_panel import LandscapePanel
@@ -93,6 +94,12 @@ def _landscape(c: PanelContext) -> LandscapePanel:
     return LandscapePanel(c)
 
 
+def _lesson(c: PanelContext) -> LessonPanel:
+    from uat_explorer.gui.lessons.lesson_panel import LessonPanel
+
+    return LessonPanel(c)
+
+
 def _timeline(c: PanelContext) -> TimelinePanel:
     from uat_explorer.gui.panels.timeline_panel import TimelinePanel
 
@@ -130,6 +137,8 @@ LANDSCAPE = Panel(
 TIMELINE = Panel(
     "timeline", "Timeline", _timeline, Bottom, "Ctrl+Shift+T", False, wide=True, lazy=True
 )
+LESSON = Panel("lesson", "Lesson", _lesson, Left, visible=False)
+"""Shown when a lesson opens (Lesson → Lessons…), beside whatever the step's workspace is."""
 PANELS: list[Panel[Any]] = [
     NEURONS,
     TARGET,
@@ -141,6 +150,7 @@ PANELS: list[Panel[Any]] = [
     CONSTRUCT,
     LANDSCAPE,
     TIMELINE,
+    LESSON,
 ]
 
 

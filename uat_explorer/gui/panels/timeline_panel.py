@@ -11,17 +11,20 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCursor, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCursor, QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 from superqt.utils import qdebounced, qthrottled
 
+from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
+from uat_explorer.export.figures import FigureOptions, FigureSize, png_bytes
+from uat_explorer.export.timeline import timeline_image
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
-from uat_explorer.gui.widgets.plot_export import Export, ExportButton, widget_png, widget_svg
+from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton, widget_svg
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 from uat_explorer.qt import props
@@ -53,10 +56,16 @@ def live_row(state: AppState) -> LiveRow:
     )
 
 
-def history_table(timeline: Timeline, which: str) -> tuple[list[str], list[list[object]]]:
+def history_table(
+    timeline: Timeline, which: str, live: TimelineRows | None = None
+) -> tuple[list[str], list[list[object]]]:
     """step, then one column per parameter (the widest layout's names; blank where a
-    segment has fewer): the W or G history as stored."""
-    segments = timeline.segments
+    segment has fewer): the W or G history as stored, and ``live``, now (the weights and
+    the gradient of the step about to be taken), as its last row unless it is stored."""
+    segments = list(timeline.segments)
+    last = max((int(s.steps[-1]) for s in segments if s.size), default=None)
+    if live is not None and live.size and (last is None or int(live.steps[-1]) > last):
+        segments.append(live)
     widest = max((len(s.layout[0]) for s in segments), default=0)
     names = parameter_names(widest)
     rows: list[list[object]] = []
@@ -76,6 +85,7 @@ class TimelinePanel(DockPanel):
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "timelinePanel", parent)
         state = self.state
+        self.scale = 1.0
         self.view = TimelineView()
         self.live = props(QPushButton("Live"), objectName="timelineLiveButton")
         self.live.setToolTip("Back to the current step (Esc)")
@@ -87,7 +97,7 @@ class TimelinePanel(DockPanel):
         self.export = ExportButton(
             "timeline",
             [
-                Export("PNG image…", "png", "timeline.png", lambda p: widget_png(self.view, p)),
+                Export("PNG image…", "png", "timeline.png", self.export_png, self.sized_image),
                 Export("SVG image…", "svg", "timeline.svg", lambda p: widget_svg(self.view, p)),
                 Export("Weights history (CSV)…", "csv", "weights.csv", self._csv("weights")),
                 Export("Gradients history (CSV)…", "csv", "gradients.csv", self._csv("gradients")),
@@ -95,11 +105,14 @@ class TimelinePanel(DockPanel):
             self.message.say,
             object_name="timelineExportButton",
         )
+        # The note shares the buttons' row, and the scrubbed step's line shows only while
+        # there is one: a short dock (or presentation mode's larger text) keeps the lanes.
         top = QHBoxLayout()
-        top.addWidget(self.scrub, 1)
-        top.addWidget(self.live)
-        top.addWidget(self.export)
-        self.stack(top, self.note, self.message, self.view)
+        top.addWidget(self.note, 1)
+        top.addWidget(self.live, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.export, 0, Qt.AlignmentFlag.AlignTop)
+        self.scrub.hide()
+        self.stack(top, self.scrub, self.message, self.view)
 
         self.scrubbed: int | None = None
         self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
@@ -185,6 +198,7 @@ class TimelinePanel(DockPanel):
         loss = f", loss {losses[near]:.4g}" if near is not None else ""
         text = f"step {at:,}{loss}: {shown}{' …' if len(names) > 6 else ''}"
         self.scrub.setText(text)
+        self.scrub.show()
         self.live.setEnabled(True)
         QToolTip.showText(QCursor.pos(), text, self)
 
@@ -193,6 +207,7 @@ class TimelinePanel(DockPanel):
         self.plot.show_ghost(None)
         self.view.set_cursor(None)
         self.scrub.setText("")
+        self.scrub.hide()
         self.live.setEnabled(False)
         if self._zoomed:
             self._zoomed = False
@@ -200,7 +215,41 @@ class TimelinePanel(DockPanel):
 
     def _csv(self, which: str) -> Callable[[str], None]:
         def write(path: str) -> None:
-            header, rows = history_table(self.state.document.timeline, which)
+            live = live_row(self.state).rows
+            header, rows = history_table(self.state.document.timeline, which, live)
             write_table(path, header, rows)
 
         return write
+
+    def sized_image(self, size: FigureSize) -> QImage:
+        """The lanes at an Export button's size (a slide's, or as shown)."""
+        return self.image(size.options((self.view.width(), self.view.height())))
+
+    def image(self, options: FigureOptions | None = None) -> QImage:
+        """The lanes drawn offscreen at ``options``' size (None: the Export buttons'
+        chosen size), with the panel's presentation scale: what the Export writes."""
+        if options is None:
+            return self.sized_image(ChosenSize.size)
+        state = self.state
+        document = state.document
+        matrix = document.derived().trace.a if document.network.size else None
+        samples = document.training_data()[0].size
+        return timeline_image(
+            document.timeline,
+            live_row(state),
+            document.session.seed,
+            samples,
+            matrix,
+            options,
+            self.scale,
+        )
+
+    def export_png(self, path: str, options: FigureOptions | None = None) -> None:
+        """The timeline as a PNG of ``options``' size (see ``image``)."""
+        atomic_write_bytes(path, png_bytes(self.image(options)))
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: the lanes' text and lines ``scale`` times their size."""
+        self.scale = scale
+        self.view.set_scale(scale)
+        self._refresh_soon()

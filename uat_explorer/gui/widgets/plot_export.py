@@ -1,5 +1,7 @@
-"""An Export button for a panel: its figure as shown (PNG at twice the pixels, SVG) and
-the numbers behind it (CSV). Every panel's figure can leave the app this way."""
+"""An Export button for a panel: its figure (PNG as shown or at a slide's size, SVG, or
+copied to the clipboard) and the numbers behind it (CSV). Every panel's figure can leave
+the app this way; the image size chosen in one is every panel's (a lecture's slides
+share a size)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,29 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QToolButton,
+    QWidget,
+)
 
 from uat_explorer.core import InputError
 from uat_explorer.core.files import atomic_write_bytes
-from uat_explorer.export.figures import FigureOptions, png_bytes, render, write_png, write_svg
+from uat_explorer.export.figures import (
+    SIZES,
+    FigureSize,
+    figure_size,
+    png_bytes,
+    render,
+    render_resized,
+    write_png,
+    write_svg,
+)
 
 KINDS = {"png": "PNG images (*.png)", "svg": "SVG images (*.svg)", "csv": "CSV files (*.csv)"}
 
@@ -23,12 +41,19 @@ KINDS = {"png": "PNG images (*.png)", "svg": "SVG images (*.svg)", "csv": "CSV f
 @dataclass(frozen=True)
 class Export:
     """One menu entry: its label, the file's kind (png, svg, csv), a default file name
-    and how to write it."""
+    and how to write it; an image that can be drawn at any size says how (``image``)."""
 
     label: str
     kind: str
     name: str
     write: Callable[[str], None]
+    image: Callable[[FigureSize], QImage] | None = None
+
+
+class ChosenSize:
+    """The image size every Export button uses (one choice for the whole app)."""
+
+    size: FigureSize = SIZES[0]
 
 
 def plot_exports(
@@ -36,14 +61,17 @@ def plot_exports(
 ) -> list[Export]:
     """A pyqtgraph plot as PNG and SVG, and its table as CSV."""
 
-    def png(path: str) -> None:
+    def image(size: FigureSize) -> QImage:
         shown = plot()
-        options = FigureOptions(max(shown.width(), 16), max(shown.height(), 16), 2.0)
-        write_png(render(shown, options), path)
+        options = size.options((shown.width(), shown.height()))
+        return render(shown, options) if size.pixels is None else render_resized(shown, options)
+
+    def png(path: str) -> None:
+        write_png(image(ChosenSize.size), path)
 
     stem = name.replace(" ", "-")
     return [
-        Export("PNG image…", "png", f"{stem}.png", png),
+        Export("PNG image…", "png", f"{stem}.png", png, image),
         Export("SVG image…", "svg", f"{stem}.svg", lambda path: write_svg(plot(), path)),
         Export("CSV table…", "csv", f"{stem}.csv", write_csv),
     ]
@@ -89,7 +117,53 @@ class ExportButton(QToolButton):
         menu = QMenu(self)
         for entry in exports:
             menu.addAction(entry.label, lambda entry=entry: self.ask(entry))
+        self.picture = next((e for e in exports if e.image is not None), None)
+        if self.picture is not None:
+            menu.addAction("Copy image", self.copy)
+            self.sizes = menu.addMenu("Image size")
+            self.sizes.aboutToShow.connect(self._fill_sizes)
         self.setMenu(menu)
+
+    def _fill_sizes(self) -> None:
+        self.sizes.clear()
+        chosen = ChosenSize.size
+        known = [*SIZES, *([chosen] if chosen not in SIZES else [])]
+        for size in known:
+            action = self.sizes.addAction(size.label, lambda size=size: self.choose(size))
+            action.setCheckable(True)
+            action.setChecked(size == chosen)
+        self.sizes.addSeparator()
+        self.sizes.addAction("Other size…", self._ask_size)
+
+    def choose(self, size: FigureSize) -> None:
+        """Every panel's PNG and copied image from now on."""
+        ChosenSize.size = size
+
+    def _ask_size(self) -> None:
+        shown = ChosenSize.size.pixels or (1600, 900)
+        text, ok = QInputDialog.getText(
+            self, "Image size", "Width × height in pixels:", text=f"{shown[0]} × {shown[1]}"
+        )
+        if not ok:
+            return
+        try:
+            self.choose(figure_size(text))
+        except InputError as error:
+            self.said(f"Not a size: {error}.", True)
+
+    def image(self) -> QImage:
+        """The panel's figure at the chosen size."""
+        assert self.picture is not None and self.picture.image is not None
+        return self.picture.image(ChosenSize.size)
+
+    def copy(self) -> None:
+        try:
+            image = self.image()
+        except InputError as error:
+            self.said(str(error), True)
+            return
+        QApplication.clipboard().setImage(image)
+        self.said(f"Copied the {self.name} ({image.width()} × {image.height()})", False)
 
     def ask(self, entry: Export) -> None:
         default = str(Path.home() / entry.name)

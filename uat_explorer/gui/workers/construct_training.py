@@ -3,10 +3,13 @@ a few seeds at N = 2, 4, … 64, in a worker process of its own, never on the GU
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from uat_explorer.core.nn.initialize import random_network
+from uat_explorer.core.teaching.construct import error_over_domain
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.trainer import StopRule
 from uat_explorer.core.workers.messages import Advance
@@ -21,7 +24,10 @@ STEPS = 300
 
 class ConstructTraining(QObject):
     """``progressed(done, total)``; ``finished([(N, best max |error|), …])``; ``failed(why)``.
-    With test points, ``test_errors[N]`` is the max |error| on them of each N's best."""
+
+    The error is over the domain, as the construction's: on the grid it is measured on
+    and the samples (a network can wiggle between the samples it was fitted to). With
+    test points, ``test_errors[N]`` is the max |error| on them of each N's best."""
 
     progressed = Signal(int, int)
     finished = Signal(object)
@@ -41,6 +47,7 @@ class ConstructTraining(QObject):
         self._x = self._t = np.zeros(0)
         self._test: tuple[np.ndarray, np.ndarray] | None = None
         self._domain = (0.0, 1.0)
+        self._target: Callable[[np.ndarray], np.ndarray] | None = None
 
     @property
     def running(self) -> bool:
@@ -51,12 +58,15 @@ class ConstructTraining(QObject):
         x: np.ndarray,
         t: np.ndarray,
         domain: tuple[float, float],
+        target: Callable[[np.ndarray], np.ndarray] | None = None,
         test: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Fit every (N, seed) in turn; the best max |error| per N is reported (and, with
-        ``test`` points, its error on them)."""
+        """Fit every (N, seed) to (x, t) in turn; the best max |error| per N is reported,
+        over the domain against ``target`` (None: on the samples), and with ``test``
+        points its max |error| on them."""
         self.cancel()
-        self._x, self._t, self._domain, self._test = x, t, domain, test
+        self._x, self._t, self._domain, self._target = x, t, domain, target
+        self._test = test
         self._jobs = [(count, seed) for count in COUNTS for seed in SEEDS]
         self._done, self._best, self.test_errors = 0, {}, {}
         self.client.start()
@@ -93,6 +103,8 @@ class ConstructTraining(QObject):
     def _record(self, reply: Progress) -> None:
         count = self._jobs[self._done][0]
         error = reply.metrics.max_abs_error
+        if self._target is not None:
+            error = error_over_domain(reply.network, self._target, self._domain, self._x, self._t)
         if np.isfinite(error) and error < self._best.get(count, np.inf):
             self._best[count] = error
             if reply.test_metrics is not None:

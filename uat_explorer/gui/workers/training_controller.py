@@ -13,6 +13,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from uat_explorer.core.nn.network import Network
+from uat_explorer.core.nn.parameters import parameter_index, parameter_names
 from uat_explorer.core.workers.messages import Advance, Configure, Pause, Run
 from uat_explorer.core.workers.training import Job, Progress
 from uat_explorer.gui.workers.worker_client import WorkerClient
@@ -48,7 +49,12 @@ class TrainingController(QObject):
         self.client.received.connect(self._show)
         self.client.lost.connect(self._worker_lost)
         state.editor.aboutToEdit.connect(self.pause)
-        connect(self._send_settings, state.document.settingsChanged, state.view.paceChanged)
+        connect(
+            self._send_settings,
+            state.document.settingsChanged,
+            state.view.paceChanged,
+            state.view.trainedChanged,
+        )
 
     @property
     def busy(self) -> bool:
@@ -81,7 +87,8 @@ class TrainingController(QObject):
             test=document.test_data(),
             penalty=session.penalty,
         )
-        if not (self.client.send(job) and self.client.send(Configure(pace=self._pace()))):
+        start = Configure(pace=self._pace(), trained=self._trained())
+        if not (self.client.send(job) and self.client.send(start)):
             return False
         self._job = self._synced = document.revision
         self._sent, self._sent_data = self._settings(), document.data_revision
@@ -89,6 +96,15 @@ class TrainingController(QObject):
 
     def _pace(self) -> int:
         return self.state.view.steps_per_frame
+
+    def _trained(self) -> tuple[int, ...]:
+        """The card-order columns training moves (the landscape's option); (): all."""
+        names = self.state.view.trained_only
+        size = self.state.document.network.size
+        if names is None:
+            return ()
+        known = set(parameter_names(size))
+        return tuple(parameter_index(n, size) for n in names if n in known)
 
     def _settings(self) -> Configure:
         """Everything the worker trains with but the data (sent by its revision)."""
@@ -101,6 +117,7 @@ class TrainingController(QObject):
             batches=(session.batch_size, session.seed if session.batch_size else 0),
             pace=self._pace(),
             penalty=session.penalty,
+            trained=self._trained(),
         )
 
     def _send_settings(self) -> None:
@@ -120,6 +137,7 @@ class TrainingController(QObject):
             batches=_new(now.batches, sent.batches),
             pace=_new(now.pace, sent.pace),
             penalty=_new(now.penalty, sent.penalty),
+            trained=_new(now.trained, sent.trained),
         )
         if changed != Configure() and self.client.send(changed):
             self._sent, self._sent_data = now, document.data_revision
@@ -156,11 +174,15 @@ class TrainingController(QObject):
     def step(self) -> None:
         """Advance one chunk (steps per frame, or STEP_CHUNK in Auto); the result shows
         when the worker has done it, and the chunk is one undo step."""
+        self.advance(self._pace() or STEP_CHUNK)
+
+    def advance(self, steps: int) -> None:
+        """Train exactly ``steps`` steps (or to a stop rule) as one undo step."""
         self.pause()
         if not self._sync():
             return
         self._run_start = (self.state.document.network.copy(), self.state.document.step)
-        if self.client.send(Advance(self._pace() or STEP_CHUNK)):
+        if self.client.send(Advance(steps)):
             self._waiting = True
             self.client.expect(True)
             self.busyChanged.emit(True)

@@ -1,0 +1,1 @@
+"""Lessons in the window: the lesson dock, its checks, the library and the author's tools."""

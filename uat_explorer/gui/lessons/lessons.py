@@ -1,0 +1,266 @@
+"""Lessons in the main window: the Lesson menu and Help → Lessons, opening a lesson file
+(menu, File → Open, a drop, the command line), the dock kept beside every workspace,
+the start screen of a first launch, writing lessons from the window, and the handout."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.io.view import CHOICES, ViewSettings
+from uat_explorer.core.lessons.lesson import Lesson, Step
+from uat_explorer.core.lessons.parser import load_lesson
+from uat_explorer.core.lessons.writer import SUFFIX, state_change, write_lesson
+from uat_explorer.gui.files.window_view import WindowView
+from uat_explorer.gui.lessons.author import StepDialog
+from uat_explorer.gui.lessons.lesson_panel import LessonPanel
+from uat_explorer.gui.lessons.library import LessonLibrary
+from uat_explorer.gui.lessons.progress import LessonProgress
+from uat_explorer.gui.widgets.actions import add_action
+from uat_explorer.gui.workspaces import Workspaces
+
+LESSON_FILTER = "Lessons (*.lesson.md);;Markdown (*.md)"
+
+
+def is_lesson_file(path: str | Path) -> bool:
+    return str(path).lower().endswith(SUFFIX)
+
+
+class Lessons:
+    def __init__(
+        self,
+        window: QMainWindow,
+        dock: QDockWidget,
+        panel: LessonPanel,
+        view: WindowView,
+        workspaces: Workspaces,
+        settings: QSettings | None,
+    ) -> None:
+        self.window, self.dock, self.panel = window, dock, panel
+        self.view, self.workspaces, self.settings = view, workspaces, settings
+        self.runner = panel.runner
+        self.runner.progress = LessonProgress(settings)
+        self.runner.show_view = self._show_view
+        self.runner.changed.connect(self._update_actions)
+        panel.chooseLesson.connect(self.choose)
+        panel.openLesson.connect(self.open_file)
+        workspaces.changed.connect(lambda _name: self._keep_dock())
+
+    # -- the menus ----------------------------------------------------------------------
+    def build_menu(self, menu: QMenu, help_menu: QMenu) -> None:
+        window = self.window
+        lessons = add_action(
+            menu,
+            window,
+            "&Lessons…",
+            self.choose,
+            "Ctrl+Shift+J",
+            "The lessons that come with the app, and those opened before",
+            "lessonsAction",
+        )
+        add_action(menu, window, "&Open Lesson File…", self.ask_open, tip="A .lesson.md file")
+        menu.addSeparator()
+        add_action(
+            menu,
+            window,
+            "&New Lesson from This Window…",
+            self.new_lesson,
+            tip="A lesson whose first step starts from what the window shows now",
+            name="newLessonAction",
+        )
+        self.add_step_action = add_action(
+            menu,
+            window,
+            "&Add Step…",
+            self.add_step,
+            tip="A step after the open lesson's last, starting from what the window shows now",
+            name="addStepAction",
+        )
+        menu.addSeparator()
+        self.handout_action = add_action(
+            menu,
+            window,
+            "Export &Handout…",
+            self.export_handout,
+            tip="The open lesson as a PDF: a page per step with its task and a figure",
+            name="handoutAction",
+        )
+        self.close_action = add_action(
+            menu, window, "&Close Lesson", self.runner.close, tip="Back to the sandbox"
+        )
+        first = help_menu.actions()
+        if first:
+            help_menu.insertAction(first[0], lessons)
+        else:
+            help_menu.addAction(lessons)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        open_lesson = self.runner.lesson is not None
+        for action in (self.add_step_action, self.handout_action, self.close_action):
+            action.setEnabled(open_lesson)
+        lesson = self.runner.lesson
+        self.dock.setWindowTitle("Lesson" if lesson is None else f"Lesson: {lesson.title}")
+
+    # -- opening ------------------------------------------------------------------------
+    def choose(self) -> None:
+        library = LessonLibrary(self.runner.progress, self.window)
+        if library.exec() and library.chosen is not None:
+            self.open_file(library.chosen)
+        elif library.browse:
+            self.ask_open()
+
+    def welcome(self) -> None:
+        """The first launch opens the lesson dock on its list of lessons (once, and
+        without a dialog in the way: Help → Lessons brings the list back)."""
+        if self.settings is None or self.settings.value("lessons/welcomed"):
+            return
+        self.settings.setValue("lessons/welcomed", True)
+        self._keep_dock(force=True)
+
+    def ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open Lesson", str(Path.home()), LESSON_FILTER
+        )
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path) -> bool:
+        """A damaged file is refused with its reason and line; nothing changes."""
+        try:
+            lesson = load_lesson(path)
+        except InputError as error:
+            QMessageBox.warning(
+                self.window, "UAT Explorer", f"Could not open the lesson {Path(path).name}: {error}"
+            )
+            return False
+        self.open(lesson)
+        return True
+
+    def open(self, lesson: Lesson, at: int | None = None) -> None:
+        self._keep_dock(force=True)
+        self.runner.open(lesson, at)
+
+    def _show_view(self, settings: ViewSettings) -> None:
+        self.view.restore(settings)
+        self._keep_dock()
+
+    def _keep_dock(self, force: bool = False) -> None:
+        """A workspace lays out its own docks: the lesson's is put back, at the left
+        beside them, whenever a lesson is open."""
+        if not force and self.runner.lesson is None:
+            return
+        placed = self.window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea
+        if placed and self.dock.isVisible():
+            return
+        if not self.dock.isFloating():
+            self.window.addDockWidget(
+                Qt.DockWidgetArea.LeftDockWidgetArea, self.dock, Qt.Orientation.Horizontal
+            )
+        self.dock.show()
+        self.dock.raise_()
+        QTimer.singleShot(0, self._size_dock)
+
+    def _size_dock(self) -> None:
+        self.window.resizeDocks(
+            [self.dock], [max(300, self.window.width() // 4)], Qt.Orientation.Horizontal
+        )
+
+    # -- writing --------------------------------------------------------------------------
+    def _start_here(self, lesson_path: Path, number: int) -> Step:
+        """A step starting from the window's state: inline when the target is a formula,
+        else from a session saved beside the lesson."""
+        session = self.runner.state.document.session
+        change = state_change(session)
+        if change is not None:
+            return Step("", "", 0, start="empty", setup=change)
+        name = f"{lesson_path.name.removesuffix(SUFFIX)}-step-{number}.json"
+        session.save(lesson_path.parent / name)
+        return Step("", "", 0, start=f"session:{name}")
+
+    def _dialog(self, title: str | None) -> StepDialog:
+        taken = self.view.take()
+        return StepDialog(self.runner.state.document.session, taken.workspace, self.window, title)
+
+    def new_lesson(self) -> None:
+        dialog = self._dialog("")
+        if not dialog.exec() or dialog.made is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save Lesson", str(Path.home() / "my.lesson.md"), LESSON_FILTER
+        )
+        if not path:
+            return
+        target = Path(path if is_lesson_file(path) else path.removesuffix(".md") + SUFFIX)
+        self.write_new(target, dialog.lesson_title.text().strip(), dialog.made)
+
+    def write_new(self, path: Path, title: str, made: Step) -> bool:
+        """The lesson ``title`` with the one step ``made`` (its start the window's state)."""
+        step = self._with_start(made, path, 1)
+        return self._save(Lesson(title, "", (step,), path=path), 0)
+
+    def add_step(self) -> None:
+        lesson = self.runner.lesson
+        if lesson is None or lesson.path is None:
+            return
+        dialog = self._dialog(None)
+        if dialog.exec() and dialog.made is not None:
+            self.append(dialog.made)
+
+    def append(self, made: Step) -> bool:
+        lesson = self.runner.lesson
+        assert lesson is not None and lesson.path is not None
+        step = self._with_start(made, lesson.path, len(lesson.steps) + 1)
+        grown = dataclasses.replace(lesson, steps=(*lesson.steps, step))
+        return self._save(grown, len(grown.steps) - 1)
+
+    def _with_start(self, made: Step, path: Path, number: int) -> Step:
+        """``made`` starting from the window as it is: its state, and (unless the step
+        says) its workspace and the panels' choices."""
+        start = self._start_here(path, number)
+        taken = self.view.take()
+        return dataclasses.replace(
+            made,
+            start=start.start,
+            setup=start.setup,
+            workspace=made.workspace or taken.workspace,
+            panels=made.panels or {k: v for k, v in taken.choices.items() if k in CHOICES},
+        )
+
+    def _save(self, lesson: Lesson, at: int) -> bool:
+        assert lesson.path is not None
+        try:
+            write_lesson(lesson, lesson.path)
+            saved = load_lesson(lesson.path)
+        except (OSError, InputError) as error:
+            QMessageBox.warning(self.window, "UAT Explorer", f"Could not save the lesson: {error}")
+            return False
+        self.open(saved, at)
+        return True
+
+    def export_handout(self) -> None:
+        lesson = self.runner.lesson
+        if lesson is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export Handout", str(Path.home() / f"{lesson.name}.pdf"), "PDF (*.pdf)"
+        )
+        if path:
+            self.write_handout(path)
+
+    def write_handout(self, path: str) -> bool:
+        from uat_explorer.export.handout import write_handout_pdf
+
+        lesson = self.runner.lesson
+        assert lesson is not None
+        try:
+            write_handout_pdf(lesson, path)
+        except (OSError, InputError) as error:
+            QMessageBox.warning(self.window, "UAT Explorer", f"Could not write {path}: {error}")
+            return False
+        self.window.statusBar().showMessage(f"Exported the handout to {path}", 8000)
+        return True
