@@ -120,3 +120,13 @@ def test_compare_reports_each_run_s_test_loss(run_cli, tmp_path):
     assert code == 0, err
     runs = json.loads(out)["runs"]
     assert all(math.isfinite(run["final_test_loss"]) for run in runs)
+
+
+def test_figures_can_leave_the_neuron_curves_out(tmp_path):
+    from uat_explorer.cli import build_parser
+    from uat_explorer.cli.exports import figure_options
+
+    args = build_parser().parse_args(["fit", "--target", "sin", "--no-neurons"])
+    assert figure_options(args).components is False
+    args = build_parser().parse_args(["fit", "--target", "sin"])
+    assert figure_options(args).components is True

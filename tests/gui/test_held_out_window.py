@@ -49,6 +49,13 @@ def test_the_target_panel_adds_noise_and_holds_points_out(window):
     assert len(plot.samples.item.data) == 150  # the filled ones are the training points
     summary = find(window, QLabel, "samplingSummaryLabel").text()
     assert summary == "150 training points (filled), 50 test points (hollow)"
+    names = [label.text for _sample, label in plot.legend.items]
+    assert "test points (held out)" in names and "samples (what training sees)" in names
+    find(window, QDoubleSpinBox, "noiseSpin").setValue(3.0)  # far beyond the curves
+    plot.fit_view()
+    low, high = plot.view_box.viewRange()[1]
+    t = document.sample_set().t
+    assert low <= t.min() and t.max() <= high
 
 
 def test_a_split_that_leaves_too_few_points_is_refused_in_the_panel(window):

@@ -23,6 +23,7 @@ class HeldOutOverlay(Overlay):
             self.set_visible(shown)
         elif shown:
             self.refresh()
+        self.legend_entry(self.item, "test points (held out)", shown)
 
     def refresh(self) -> None:
         self.item.setData(*self.state.document.test_data())

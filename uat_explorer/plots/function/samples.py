@@ -36,11 +36,11 @@ class SamplesOverlay(Overlay):
 
     def _update(self) -> None:
         document = self.state.document
-        shown = (
-            self.asked or self.forced or document.target.is_data or document.sample_set().altered
-        )
+        altered = document.sample_set().altered
+        shown = self.asked or self.forced or document.target.is_data or altered
         if shown != self.visible:
             self.set_visible(shown)
+        self.legend_entry(self.item, "samples (what training sees)", shown and altered)
 
     def refresh(self) -> None:
         x, t = self.state.document.training_data()
@@ -50,3 +50,4 @@ class SamplesOverlay(Overlay):
     def apply_theme(self, colors: PlotColors, scale: float) -> None:
         self.item.setBrush(pg.mkBrush(colors.target))
         self.item.setPen(None)
+        self.item.setSize(5 * max(scale, 1.0))  # an export at 2× draws them 2× too
