@@ -31,7 +31,8 @@ class TestLossSeries:
         self.best = pg.ScatterPlotItem(size=12, symbol="o")
         self.best.setZValue(6)
         plot.addItem(self.best)
-        self.label = pg.TextItem("lowest test loss", anchor=(0.5, 1.3))
+        # to the right of the mark: the lowest test loss often comes in the first steps
+        self.label = pg.TextItem("lowest test loss", anchor=(-0.04, 1.1))
         plot.addItem(self.label, ignoreBounds=True)
 
     @property

@@ -316,9 +316,10 @@ class Trainer:
                     stopped = "converged: no step lowers the loss further"
                     break
                 if wait is not None and held is not None and step - held.since > wait:
-                    stopped = (
-                        f"the test loss has not improved for {wait:,} steps (the lowest,"
-                        f" {held.best_loss:.3g}, was at step {held.best_step:,})"
+                    stopped = f"the test loss has not improved for {wait:,} steps" + (
+                        ""  # the restore says which step and loss
+                        if self.stop.restore_best_test
+                        else f" (the lowest, {held.best_loss:.3g}, was at step {held.best_step:,})"
                     )
                     break
                 if patience is not None and step - mark_step >= patience:

@@ -15,6 +15,7 @@ from uat_explorer.plots.theme import PlotColors
 class SamplesOverlay(Overlay):
     def __init__(self, plot: pg.PlotWidget, state: ModelView, clicked: SignalInstance) -> None:
         super().__init__(plot, state)
+        self.scale = 1.0
         self.asked = False  # the View menu's Sample Points
         self.forced = False  # the backprop panel shows them while open
         self.item = self.add(pg.ScatterPlotItem(size=5, hoverable=False), 5)
@@ -45,9 +46,15 @@ class SamplesOverlay(Overlay):
     def refresh(self) -> None:
         x, t = self.state.document.training_data()
         self.item.setData(x, t, data=list(range(x.size)))
+        self.item.setSize(self._size())
         self._update()
+
+    def _size(self) -> float:
+        """Noisy or held-out samples are few and the point of the figure: drawn larger."""
+        return (8.0 if self.state.document.sample_set().altered else 5.0) * self.scale
 
     def apply_theme(self, colors: PlotColors, scale: float) -> None:
         self.item.setBrush(pg.mkBrush(colors.target))
         self.item.setPen(None)
-        self.item.setSize(5 * max(scale, 1.0))  # an export at 2× draws them 2× too
+        self.scale = max(scale, 1.0)  # an export at 2× draws them 2× too
+        self.item.setSize(self._size())
