@@ -94,6 +94,9 @@ TEXT_SCALED = [
     "compare --session {session} --steps 20 --export-png {png}",
     "compare --session {session} --steps 20 --export-gif {gif} --gif-frames 3 --width 200"
     " --height 120",
+    "fit --target sin --neurons 3 --steps 5 --export-png {png}",
+    "construct --target sin --neurons 6 --export-png {png}",
+    "render --session {session} --export-png {png}",
 ]
 
 

@@ -146,3 +146,20 @@ def test_every_built_in_lesson_teaches_what_it_says():
             assert 3 <= len(lesson.steps) <= 6 and len(checked) >= 2, lesson.title
         problems = [(s.heading, s.problem) for s in walk(lesson) if s.problem]
         assert problems == [], lesson.title
+
+
+def test_max_error_is_measured_over_the_domain_not_only_at_the_samples():
+    """sin(2πx) at 0, ½ and 1 is 0: a flat network matches every sample, and misses by 1
+    between them. The Construct panel measures over the domain; so does the check."""
+    from uat_explorer.core import Network, Session, Target
+    from uat_explorer.core.lessons.checks import evaluate
+    from uat_explorer.core.lessons.lesson import Check
+
+    session = Session(
+        network=Network.from_neurons([], 0.0),
+        target=Target.from_text("sin(2*pi*x)"),
+        domain=(0.0, 1.0),
+        samples=3,
+    )
+    result = evaluate(Check("max_error_below", {"epsilon": 0.05}), session)
+    assert not result.passed and "max |error| is 1" in result.message

@@ -93,3 +93,25 @@ def test_the_backprop_panel_exports_its_graph_and_table(qtbot, window, tmp_path)
     assert button.export("csv", str(tmp_path / "g.csv"))
     header = (tmp_path / "g.csv").read_text().splitlines()[0]
     assert header.startswith("parameter,value")
+
+
+def test_the_backprop_and_landscape_panels_export_animations(qtbot, window, tmp_path):
+    from PIL import Image
+
+    ChosenSize.size = SIZES[0]
+    window.workspaces.show("backprop")
+    qtbot.wait(30)
+    gif = tmp_path / "pass.gif"
+    assert window.backprop.export.export("gif", str(gif))
+    with Image.open(gif) as image:
+        assert image.n_frames > 10
+        image.seek(0)
+        first = image.convert("RGB").tobytes()
+        image.seek(image.n_frames - 1)
+        assert image.convert("RGB").tobytes() != first
+    panel = landscape(qtbot, window)
+    gif = tmp_path / "path.gif"
+    shown = (panel.plot.width(), panel.plot.height())  # before the notice takes a line
+    assert panel.export.export("gif", str(gif))
+    with Image.open(gif) as image:
+        assert image.n_frames >= 10 and image.size == shown

@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.io.export_data import curves_table, write_parameters, write_table
 
@@ -42,6 +43,7 @@ def add_size_options(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--width", type=int, default=1000, help="figure width in pixels (1000)")
     group.add_argument("--height", type=int, default=620, help="figure height in pixels (620)")
     group.add_argument("--scale", type=float, default=1.0, help="pixel scale, e.g. 2 (1)")
+    add_text_scale(group)
 
 
 def add_figure_outputs(parser: argparse.ArgumentParser, csv: str, png: str, json: str) -> None:
@@ -63,6 +65,7 @@ def figure_options(args: argparse.Namespace) -> FigureOptions:
         args.scale,
         components=not getattr(args, "no_neurons", False),
         band=getattr(args, "error_band", False),
+        text_scale=text_scale(args),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
-from uat_explorer.core.teaching.construct import SweepPoint
+from uat_explorer.core.io.view import MAX_SCALE, MIN_SCALE
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.function.plot import FunctionPlot
 from uat_explorer.plots.loss_plot import LossPlot
@@ -34,8 +35,15 @@ class FigureOptions:
     band: bool = False
     x_range: tuple[float, float] | None = None  # None: the whole domain
     y_range: tuple[float, float] | None = None  # None: fitted to the curves
+    text_scale: float = 1.0
+    """Presentation mode's scale: text and lines this many times their size (1 to 3)."""
 
     def __post_init__(self) -> None:
+        if not (math.isfinite(self.text_scale) and MIN_SCALE <= self.text_scale <= MAX_SCALE):
+            raise InputError(
+                f"--text-scale must be between {MIN_SCALE:g} and {MAX_SCALE:g},"
+                f" got {self.text_scale:g}"
+            )
         if min(self.width, self.height) < 16:
             raise InputError("a figure must be at least 16 × 16 pixels")
         if not 0.25 <= self.scale <= 8:
@@ -119,6 +127,7 @@ def render_resized(plot: pg.PlotWidget, options: FigureOptions) -> QImage:
 def function_figure(state: ModelView, options: FigureOptions) -> Iterator[FunctionPlot]:
     """A function plot laid out offscreen at the figure's size (never shown)."""
     plot = FunctionPlot(state, line_scale=options.scale)
+    plot.set_scale(options.text_scale, options.scale)
     plot.set_components_visible(options.components)
     plot.samples.ask(options.samples)
     plot.band.set_visible(options.band)
@@ -137,6 +146,7 @@ def loss_figure(state: ModelView, options: FigureOptions) -> Iterator[LossPlot]:
     """The loss plot as on screen (its x axis in steps or epochs, its legend), ending
     at the last step instead of leaving room to grow."""
     plot = LossPlot(state, line_scale=options.scale)
+    plot.set_scale(options.text_scale, options.scale)
     with _laid_out(plot, options):
         plot.refresh()
         plot.end_at_data()
@@ -200,16 +210,3 @@ def svg_bytes(plot: pg.PlotWidget) -> bytes:
 
 def write_svg(plot: pg.PlotWidget, path: str | Path) -> None:
     atomic_write_bytes(path, svg_bytes(plot))
-
-
-def write_error_plot(points: list[SweepPoint], path: str | Path, options: FigureOptions) -> None:
-    """The construction's error against N (a sweep), as a PNG."""
-    from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
-
-    plot = ErrorVsNeuronsPlot(line_scale=options.scale)
-    with _laid_out(plot, options):
-        plot.show_sweep(points)
-        plot.grab()  # one paint sizes the axes to their labels (0.001 is wider than 0.5)
-        QApplication.processEvents()
-        image = render(plot, options)
-    write_png(image, path)

@@ -19,15 +19,24 @@ from uat_explorer.export.figures import FigureOptions, function_figure, render, 
 LAUNCH = "import sys; from uat_explorer.export.offline import main; main(sys.argv[1])"
 
 
-def job(session: Session, options: FigureOptions, path: str | Path) -> dict[str, Any]:
-    """Everything the other process needs, as JSON-ready data."""
-    return {"session": session.to_dict(), "options": asdict(options), "path": str(path)}
+def job(
+    session: Session, options: FigureOptions, path: str | Path, kind: str = "figure", **more: Any
+) -> dict[str, Any]:
+    """Everything the other process needs, as JSON-ready data: ``kind`` "figure" (the
+    function plot as a PNG), "backprop_gif" (``sample``, ``scope``, ``text_scale``) or
+    "landscape_gif" (``names``, ``steps``, ``frames``, ``text_scale``)."""
+    return {
+        "kind": kind,
+        "session": session.to_dict(),
+        "options": asdict(options),
+        "path": str(path),
+        **more,
+    }
 
 
 def main(job_file: str) -> None:
     """Render the job file (named on the command line); exit 0, or 1 with the reason."""
     from uat_explorer.export.headless import ensure_application
-    from uat_explorer.model.state import AppState
 
     try:
         data = json.loads(Path(job_file).read_text(encoding="utf-8"))
@@ -37,10 +46,35 @@ def main(job_file: str) -> None:
                 fields[key] = tuple(fields[key])
         options = FigureOptions(**fields)
         ensure_application()
-        state = AppState(Session.from_dict(data["session"]))
-        with function_figure(state, options) as plot:
-            image = render(plot, options)
-        write_png(image, data["path"])
+        _run(data, Session.from_dict(data["session"]), options)
     except Exception as error:  # the window shows it: one line, no traceback
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def _run(data: dict[str, Any], session: Session, options: FigureOptions) -> None:
+    from uat_explorer.model.state import AppState
+
+    path, kind = data["path"], data.get("kind", "figure")
+    if kind == "figure":
+        with function_figure(AppState(session), options) as plot:
+            image = render(plot, options)
+        write_png(image, path)
+        return
+    from uat_explorer.export.animation import (
+        record_backprop_pass,
+        record_landscape_path,
+        write_gif,
+    )
+
+    scale = float(data.get("text_scale", 1.0))
+    if kind == "backprop_gif":
+        state = AppState(session)
+        write_gif(record_backprop_pass(state, data["sample"], data["scope"], options, scale), path)
+    elif kind == "landscape_gif":
+        recording = record_landscape_path(
+            session, data["names"], data["steps"], data["frames"], options, text_scale=scale
+        )
+        write_gif(recording.images, path)
+    else:
+        raise ValueError(f"unknown export job {kind!r}")

@@ -20,6 +20,7 @@ from uat_explorer.core.lessons.lesson import Check
 from uat_explorer.core.nn.formula import number
 from uat_explorer.core.nn.losses import LOSSES, loss_by_name
 from uat_explorer.core.nn.network import MAX_NEURONS
+from uat_explorer.core.teaching.construct import measurement_grid
 from uat_explorer.core.training.trainer import StopRule
 
 MAX_POINTS = 1001
@@ -170,7 +171,13 @@ def _too_many(values: dict[str, Any], session: Session) -> str | None:
 
 
 def _max_error_below(values: dict[str, Any], session: Session) -> CheckResult:
+    """Over the domain, as the Construct panel measures it (the samples alone can miss a
+    jump between two of them); over the points themselves for a data target."""
     x, t = session.training_data()
+    target = session.target
+    if not target.is_data:
+        x = np.concatenate([measurement_grid(session.domain), x])
+        t = np.asarray(target(x), dtype=np.float64)
     with np.errstate(all="ignore"):
         error = np.abs(session.network(x) - t)
     worst = float(np.max(error)) if np.isfinite(error).all() else math.inf

@@ -6,14 +6,11 @@ disk) is a clear message, and the session itself is never touched.
 
 from __future__ import annotations
 
-import json
-import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from uat_explorer.core import InputError
@@ -33,7 +30,8 @@ from uat_explorer.export.figures import (
     write_png,
     write_svg,
 )
-from uat_explorer.export.offline import LAUNCH, job
+from uat_explorer.export.offline import job
+from uat_explorer.gui.files.offline_job import CANCELLED, run_offline
 from uat_explorer.gui.widgets.plot_export import ChosenSize
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
@@ -100,55 +98,16 @@ class Exporter(QObject):
         return self.write(path, what, write)
 
     def _figure_offline(self, path: str | Path, options: FigureOptions, what: str) -> bool:
-        """A big function plot, painted by another process with a Cancel button: the
-        window never freezes, and the memory is returned when the process ends."""
-        with tempfile.TemporaryDirectory(prefix="uat-export-") as folder:
-            job_file = Path(folder) / "job.json"
-            try:
-                job_file.write_text(json.dumps(job(self.state.document.session, options, path)))
-            except (OSError, InputError) as error:
-                self.failed.emit(f"Could not prepare the {what}: {error}")
-                return False
-            process = QProcess(self)
-            environment = QProcessEnvironment.systemEnvironment()
-            environment.insert("QT_QPA_PLATFORM", "offscreen")  # no window, no display
-            process.setProcessEnvironment(environment)
-            dialog = QProgressDialog(
-                f"Rendering the {what} ({options.width} × {options.height})…",
-                "Cancel",
-                0,
-                0,
-                self.window,
-            )
-            dialog.setObjectName("exportProgress")
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(300)
-            loop = QEventLoop()
-            process.finished.connect(loop.quit)
-            process.errorOccurred.connect(lambda _error: loop.quit())
-            dialog.canceled.connect(process.kill)
-            dialog.canceled.connect(loop.quit)
-            frozen = getattr(sys, "frozen", False)  # a bundle's executable is the app
-            launch = ["--export-job"] if frozen else ["-c", LAUNCH]
-            process.start(sys.executable, [*launch, str(job_file)])
-            loop.exec()
-            dialog.close()
-            if process.state() != QProcess.ProcessState.NotRunning:
-                process.kill()  # cancelled: the write is atomic, so nothing is left
-                process.waitForFinished(2000)
-            succeeded = (
-                process.exitStatus() == QProcess.ExitStatus.NormalExit and process.exitCode() == 0
-            )
-            if not succeeded and dialog.wasCanceled():
-                self.done.emit("Export cancelled: nothing was written")
-                return False
-            if not succeeded:
-                reason = bytes(process.readAllStandardError().data()).decode(errors="replace")
-                last = reason.strip().splitlines()[-1] if reason.strip() else "it stopped"
-                self.failed.emit(
-                    f"Could not write the {what} to {path}: {last}. Nothing else changed."
-                )
-                return False
+        """A big function plot, painted by another process (the window never freezes, and
+        the memory is returned when the process ends)."""
+        doing = f"Rendering the {what} ({options.width} × {options.height})"
+        why = run_offline(self.window, job(self.state.document.session, options, path), doing)
+        if why == CANCELLED:
+            self.done.emit(why)
+            return False
+        if why is not None:
+            self.failed.emit(f"Could not write the {what} to {path}: {why}. Nothing else changed.")
+            return False
         self.done.emit(f"Exported {what} to {path}")
         return True
 

@@ -35,10 +35,17 @@ from uat_explorer.core.teaching.backprop import (
 from uat_explorer.core.teaching.graph import Graph
 from uat_explorer.export.backprop import backprop_image, write_backprop, write_gradients
 from uat_explorer.export.figures import FigureOptions, FigureSize, write_png
+from uat_explorer.export.offline import job
 from uat_explorer.gui.panels.context import DockPanel, PanelContext, select_quietly
 from uat_explorer.gui.widgets.gradient_table import GradientTable
 from uat_explorer.gui.widgets.notice import NoticeLabel
-from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton
+from uat_explorer.gui.widgets.plot_export import (
+    ChosenSize,
+    Export,
+    ExportButton,
+    animation_options,
+    offline_export,
+)
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.qt import connect, props
 
@@ -99,6 +106,7 @@ class BackpropPanel(DockPanel):
                 Export("PNG image…", "png", "backprop.png", self._write_png, self.image),
                 Export("SVG image…", "svg", "backprop.svg", self._write_svg),
                 Export("Gradient table (CSV)…", "csv", "gradients.csv", self._write_csv),
+                Export("Animation of the pass (GIF)…", "gif", "backprop.gif", self._write_gif),
             ],
             lambda text, problem: self.notice.say(text, problem),
             object_name="backpropExportButton",
@@ -183,6 +191,22 @@ class BackpropPanel(DockPanel):
     def _write_svg(self, path: str) -> None:
         options = FigureOptions(max(self.view.width(), 16), max(self.view.height(), 16))
         write_backprop(self.state, path, self.sample.value(), self.scope_name, options)
+
+    def _write_gif(self, path: str) -> None:
+        """The pass as Play shows it, forward node by node then backward, drawn by
+        another process (the window keeps drawing)."""
+        options = animation_options((self.view.width(), self.view.height()))
+        sample, scope = self.sample.value(), self.scope_name
+        job_data = job(
+            self.state.document.session,
+            options,
+            path,
+            "backprop_gif",
+            sample=sample,
+            scope=scope,
+            text_scale=self.state.view.text_scale,
+        )
+        offline_export(self, job_data, f"Drawing the backprop pass of sample {sample}")
 
     def _write_csv(self, path: str) -> None:
         rate = self.state.document.session.optimizer.learning_rate

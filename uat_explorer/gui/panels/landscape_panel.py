@@ -39,9 +39,16 @@ from uat_explorer.core.teaching.landscape import BAND_ELEMENTS, Landscape, defau
 from uat_explorer.core.training.timeline import TimelineRows, layout_of
 from uat_explorer.core.workers.training import Progress
 from uat_explorer.export.landscape import write_landscape_csv
+from uat_explorer.export.offline import job
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
-from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
+from uat_explorer.gui.widgets.plot_export import (
+    Export,
+    ExportButton,
+    animation_options,
+    offline_export,
+    plot_exports,
+)
 from uat_explorer.plots.landscape_plot import LandscapePlot
 from uat_explorer.qt import connect, props
 
@@ -54,6 +61,8 @@ SHOWN_ONLY_TIP = (
     "Training moves only the parameters shown, the rest held where they are, so its path"
     " on this map is the whole story (a clean bounce or crawl)"
 )
+GIF_STEPS, GIF_FRAMES = 400, 40
+"""The animation: training's next 400 steps, a frame every ten."""
 MAX_PATH = 4000
 """Path points kept; beyond this every other one is dropped (the shape stays)."""
 
@@ -94,7 +103,15 @@ class LandscapePanel(DockPanel):
         self.plot = LandscapePlot(picked=self._picked)
         self.export = ExportButton(
             "loss landscape",
-            plot_exports("loss landscape", lambda: self.plot, self._write_csv),
+            [
+                *plot_exports("loss landscape", lambda: self.plot, self._write_csv),
+                Export(
+                    "Animation of training's path (GIF)…",
+                    "gif",
+                    "landscape.gif",
+                    self._write_gif,
+                ),
+            ],
             self.message.say,
             object_name="landscapeExportButton",
         )
@@ -568,6 +585,22 @@ class LandscapePanel(DockPanel):
         self._restart()
 
     # -- messages and exports --------------------------------------------------------------
+
+    def _write_gif(self, path: str) -> None:
+        """Training from here, GIF_STEPS steps with the session's settings, its path drawn
+        over the landscape as it grows; drawn by another process."""
+        options = animation_options((self.plot.width(), self.plot.height()))
+        job_data = job(
+            self.state.document.session,
+            options,
+            path,
+            "landscape_gif",
+            names=self.names,
+            steps=GIF_STEPS,
+            frames=GIF_FRAMES,
+            text_scale=self.state.view.text_scale,
+        )
+        offline_export(self, job_data, f"Training {GIF_STEPS} steps and drawing the path")
 
     def _write_csv(self, path: str) -> None:
         write_landscape_csv(path, self.names, self.xs, self.ys, self.losses)

@@ -26,6 +26,7 @@ from uat_explorer.core import InputError
 from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.export.figures import (
     SIZES,
+    FigureOptions,
     FigureSize,
     figure_size,
     png_bytes,
@@ -34,8 +35,14 @@ from uat_explorer.export.figures import (
     write_png,
     write_svg,
 )
+from uat_explorer.gui.files.offline_job import CANCELLED, run_offline
 
-KINDS = {"png": "PNG images (*.png)", "svg": "SVG images (*.svg)", "csv": "CSV files (*.csv)"}
+KINDS = {
+    "png": "PNG images (*.png)",
+    "svg": "SVG images (*.svg)",
+    "csv": "CSV files (*.csv)",
+    "gif": "GIF animations (*.gif)",
+}
 
 
 @dataclass(frozen=True)
@@ -186,3 +193,19 @@ class ExportButton(QToolButton):
             return False
         self.said(f"Exported the {self.name} to {path}", False)
         return True
+
+
+def animation_options(shown: tuple[int, int]) -> FigureOptions:
+    """An animation's frame size: the chosen image size, or the view as shown (one pixel
+    a point: a GIF of twice the pixels is four times the file)."""
+    size = ChosenSize.size
+    pixels = size.pixels or shown
+    return FigureOptions(max(pixels[0], 16), max(pixels[1], 16))
+
+
+def offline_export(parent: QWidget, job: dict[str, object], doing: str) -> None:
+    """Run an export job in another process; InputError with the reason if it did not
+    write (the Export button says it)."""
+    why = run_offline(parent, job, doing)
+    if why is not None:
+        raise InputError(why if why == CANCELLED else f"{doing} failed: {why}")
