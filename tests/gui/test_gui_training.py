@@ -229,4 +229,4 @@ def test_a_setting_change_sends_only_that_setting(qtbot, window):
     window.findChild(QDoubleSpinBox, "learningRateSpin").setValue(0.02)
     window.findChild(QSpinBox, "samplesSpin").setValue(300)
     given = [{k for k, v in vars(c).items() if v is not None} for c in sent]
-    assert given == [{"optimizer"}, {"data"}]
+    assert given == [{"optimizer"}, {"data", "test"}]  # the test points go with the data

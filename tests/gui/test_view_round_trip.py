@@ -8,6 +8,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from uat_explorer.core.io.session import VERSION
 from uat_explorer.gui import MainWindow
 
 
@@ -44,7 +45,7 @@ def test_every_choice_comes_back_in_a_new_window(qtbot, window, tmp_path):
     path = tmp_path / "lesson.json"
     assert window.save_path(str(path))
     saved = json.loads(path.read_text())
-    assert saved["version"] == 3 and saved["view"]["workspace"] == "landscape"
+    assert saved["version"] == VERSION and saved["view"]["workspace"] == "landscape"
     assert saved["view"]["panels"]["landscape"]["view"] == [-3.0, 1.0, -2.0, 4.0]
 
     again = MainWindow()

@@ -135,6 +135,14 @@ def print_summary(result: dict[str, Any], as_json: bool) -> None:
         f"fit         mse {result['mse']:.4g}  rmse {result['rmse']:.4g}"
         f"  max |error| {result['max_abs_error']:.4g}  R² {result['r2']:.6g}"
     )
+    if result.get("test_mse") is not None:
+        print(
+            f"test        mse {result['test_mse']:.4g} on {result['test_samples']} held-out"
+            f" points  (lowest test loss {result['best_test_loss']:.4g}"
+            f" at step {result['best_test_step']:,})"
+        )
+    if result.get("true_error") is not None:
+        print(f"true error  {result['true_error']:.4g} (mean squared, against the target)")
     if result.get("message"):
         print(f"note        {result['message']}")
     for kind, path in result.get("exported", {}).items():

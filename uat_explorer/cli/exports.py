@@ -32,6 +32,11 @@ def add_export_options(parser: argparse.ArgumentParser, gif: str | None) -> None
         group.add_argument("--gif-fps", type=float, default=15.0, help="frames per second (15)")
     add_size_options(group)
     group.add_argument("--error-band", action="store_true", help="shade the error in figures")
+    group.add_argument(
+        "--no-neurons",
+        action="store_true",
+        help="leave each neuron's curve out of figures (with many, only their sum reads)",
+    )
 
 
 def add_size_options(group: argparse._ArgumentGroup) -> None:
@@ -58,6 +63,7 @@ def figure_options(args: argparse.Namespace) -> FigureOptions:
         args.width,
         args.height,
         args.scale,
+        components=not getattr(args, "no_neurons", False),
         band=getattr(args, "error_band", False),
         text_scale=text_scale(args),
     )

@@ -23,9 +23,13 @@ from uat_explorer.core import (
     random_network,
 )
 from uat_explorer.core.io.session import MAX_SEED, MAX_STEPS
+from uat_explorer.core.nn.losses import loss_by_name
+from uat_explorer.core.targets.samples import TEST_MODES
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.race import MAX_RACE_STEPS
 from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.heldout import held_out_fit, true_error
+from uat_explorer.core.training.penalty import PENALTIES, Penalty
 
 DEFAULT_STEPS = 1000
 DEFAULT_OPTIMIZER = "lm"
@@ -58,6 +62,39 @@ def add_parser(commands: common.Commands) -> None:
         type=int,
         metavar="B",
         help="samples per step (mini-batches, shuffled each epoch from the seed; full batch)",
+    )
+    held = fit.add_argument_group("samples, not the function: noise, test points, weight decay")
+    held.add_argument(
+        "--noise", type=float, metavar="SD", help="Gaussian noise on the samples, from the seed (0)"
+    )
+    held.add_argument(
+        "--test-fraction",
+        type=float,
+        metavar="F",
+        help="share of the samples held out as test points, never trained on (0 … 0.9; 0)",
+    )
+    held.add_argument(
+        "--test-split",
+        choices=list(TEST_MODES),
+        help="test points at random from the seed, or evenly between training points (random)",
+    )
+    held.add_argument(
+        "--weight-decay",
+        type=float,
+        metavar="L",
+        help="λ: minimise L + λ/2·‖θ‖² over w, b, v (c excluded; 0)",
+    )
+    held.add_argument("--penalty", choices=list(PENALTIES), help="l2 (λ/2·‖θ‖²) or l1 (λ·‖θ‖₁)")
+    held.add_argument(
+        "--early-stop",
+        type=int,
+        metavar="K",
+        help="stop when the test loss has not improved for K steps",
+    )
+    held.add_argument(
+        "--restore-best-test",
+        action="store_true",
+        help="at the end, keep the weights with the lowest test loss",
     )
     fit.add_argument(
         "--session-in", metavar="FILE", help="start from a saved session (flags override)"
@@ -100,13 +137,21 @@ def run(args: argparse.Namespace) -> int:
         samples=samples,
         loss=loss,
         optimizer=optimizer,
-        stop=StopRule(max_steps=min(step + steps, MAX_STEPS), loss_below=args.stop_mse),
+        stop=_stop(args, session, min(step + steps, MAX_STEPS)),
         seed=seed,
         step=step,
+        penalty=_penalty(args, session),
     )
+    _held_out(args, session, fit)
     if session is not None and step == session.step:
         fit.history = session.history  # continuing: the run is appended to its history
-    x, _ = fit.training_data()  # a target not finite on the domain fails here, before work
+    held = fit.sample_set()  # a target not finite on the domain fails here, before work
+    x, _ = held.train
+    if (fit.stop.test_patience or fit.stop.restore_best_test) and not held.has_test:
+        raise InputError(
+            "--early-stop and --restore-best-test watch the test loss: hold out test points"
+            " with --test-fraction"
+        )
     fit.batch_size = _batch_size(args, session, optimizer, x.size)
     started = time.perf_counter()
     if getattr(args, "export_gif", None):
@@ -121,18 +166,21 @@ def run(args: argparse.Namespace) -> int:
     exported = exports.export_static(result, args)
     if getattr(args, "export_gif", None):
         exported["gif"] = args.export_gif
-    early = report.stopped if report.stopped and "budget" not in report.stopped else None
-    output = common.summary(result, report.metrics, result.step - step, seconds) | {
-        "diverged": report.diverged is not None,
-        "message": report.diverged or (f"stopped early: {early}" if early else ""),
-        "optimizer": optimizer.name,
-        "learning_rate": optimizer.learning_rate,
-        "loss": report.loss,
-        "loss_name": loss,
-        "batch_size": fit.batch_size or x.size,
-        "epochs": (result.step - step) * (fit.batch_size or x.size) / x.size,
-        "exported": exported,
-    }
+    output = (
+        common.summary(result, report.metrics, result.step - step, seconds)
+        | {
+            "diverged": report.diverged is not None,
+            "message": report.diverged or _stop_message(report.stopped),
+            "optimizer": optimizer.name,
+            "learning_rate": optimizer.learning_rate,
+            "loss": report.loss,
+            "loss_name": loss,
+            "batch_size": fit.batch_size or x.size,
+            "epochs": (result.step - step) * (fit.batch_size or x.size) / x.size,
+            "exported": exported,
+        }
+        | _generalization(result, report)
+    )
     if interrupted:
         output["message"] = f"interrupted at step {result.step}"
     common.print_summary(output, args.json)
@@ -148,6 +196,79 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop(args: argparse.Namespace, session: Session | None, max_steps: int) -> StopRule:
+    """This command's budget and --stop-mse; early stopping from the flags, else the
+    session's."""
+    kept = session.stop if session is not None else StopRule()
+    patience = args.early_stop if args.early_stop is not None else kept.test_patience
+    if patience is not None and not 1 <= patience <= MAX_STEPS:
+        raise InputError(f"--early-stop must be 1 to {MAX_STEPS:,} steps, got {patience}")
+    return StopRule(
+        max_steps=max_steps,
+        loss_below=args.stop_mse,
+        test_patience=patience,
+        restore_best_test=args.restore_best_test or kept.restore_best_test,
+    )
+
+
+def _penalty(args: argparse.Namespace, session: Session | None) -> Penalty:
+    kept = session.penalty if session is not None else Penalty()
+    strength = args.weight_decay if args.weight_decay is not None else kept.strength
+    if not (math.isfinite(strength) and strength >= 0):
+        raise InputError(f"--weight-decay must be a number ≥ 0, got {strength}")
+    return Penalty(args.penalty or kept.kind, strength)
+
+
+def _held_out(args: argparse.Namespace, session: Session | None, fit: Session) -> None:
+    """--noise, --test-fraction and --test-split (else the session's) into ``fit``."""
+    if session is not None:
+        fit.noise, fit.test_fraction = session.noise, session.test_fraction
+        fit.test_mode = session.test_mode
+    if args.noise is not None:
+        if not (math.isfinite(args.noise) and args.noise >= 0):
+            raise InputError(f"--noise must be a standard deviation ≥ 0, got {args.noise}")
+        fit.noise = args.noise
+    if args.test_fraction is not None:
+        fit.test_fraction = args.test_fraction
+    if args.test_split is not None:
+        fit.test_mode = args.test_split
+
+
+def _stop_message(stopped: str | None) -> str:
+    """Why training ended before the budget, or what it kept at the end (restored)."""
+    if not stopped:
+        return ""
+    if stopped.startswith("step budget"):
+        return stopped if "restored" in stopped else ""
+    return f"stopped early: {stopped}"
+
+
+def _generalization(result: Session, report: TrainReport) -> dict[str, object]:
+    """Train and test loss and MSE, the lowest test loss and its step (null without test
+    points), the true error against the noise-free target, and what produced them. The
+    test numbers are those of the saved weights in float64, as anyone checking them with
+    the exported parameters on the exported test points gets."""
+    test = held_out_fit(result.network, *result.test_data(), loss_by_name(result.loss).each)
+    best = report.best_test
+    return {
+        "train_loss": report.loss,
+        "train_mse": report.metrics.mse,
+        "test_loss": None if test is None else test[0],
+        "test_mse": None if test is None else test[1].mse,
+        "best_test_step": None if best is None else best[0],
+        "best_test_loss": None if best is None else best[1],
+        "true_error": true_error(result.network, result.target, result.domain),
+        "test_samples": int(result.test_data()[0].size),
+        "noise": result.noise,
+        "test_fraction": result.test_fraction,
+        "test_split": result.test_mode,
+        "weight_decay": result.penalty.strength,
+        "penalty": result.penalty.kind,
+        "early_stop": result.stop.test_patience,
+        "restore_best_test": result.stop.restore_best_test,
+    }
+
+
 def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport, bool]:
     """Train ``steps`` more steps, folding each stretch into the session's history as
     the window does (a rollback forgets the steps after it). Ctrl+C ends the training,
@@ -161,7 +282,9 @@ def _train(fit: Session, steps: int, record: bool) -> tuple[Session, TrainReport
         while report.stopped is None and report.diverged is None and trainer.step < end:
             first = trainer.step
             report = trainer.run(end - trainer.step, seconds=0.25)
-            fit.history.record(first, report.losses, report.epoch_losses, report.timeline)
+            fit.history.record(
+                first, report.losses, report.epoch_losses, report.timeline, report.test_losses
+            )
             done = trainer.step - fit.step
             progress.update(f"fit: step {done}/{steps}  mse {report.metrics.mse:.3e}")
     except KeyboardInterrupt:

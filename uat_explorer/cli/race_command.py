@@ -131,7 +131,18 @@ def run(args: argparse.Namespace) -> int:
         line.update(f"compare: run {run + 1}/{len(specs)}, step {step:,}/{args.steps:,}")
 
     runs = race(
-        session.network, x, t, session.loss, specs, args.steps, target, size, session.seed, progress
+        session.network,
+        x,
+        t,
+        session.loss,
+        specs,
+        args.steps,
+        target,
+        size,
+        session.seed,
+        progress,
+        session.test_data(),
+        session.penalty,
     )
     line.finish()
     exported: dict[str, str] = {}
@@ -167,7 +178,8 @@ def run(args: argparse.Namespace) -> int:
     for run in runs:
         reached = "never" if run.reached_step is None else f"step {run.reached_step:,}"
         note = "" if run.diverged_step is None else f"  diverged at step {run.diverged_step:,}"
-        print(f"{run.label:28s} final loss {run.final_loss:<10.4g} target: {reached}{note}")
+        test = "" if run.test_loss is None else f" test loss {run.test_loss:<10.4g}"
+        print(f"{run.label:28s} final loss {run.final_loss:<10.4g}{test} target: {reached}{note}")
     for kind, path in exported.items():
         print(f"wrote       {path} ({kind})")
     return 0

@@ -23,7 +23,8 @@ def _graph_view(state: ModelView, sample: int, scope: str) -> BackpropGraphView:
     trace = state.document.derived().trace
     index = state.document.index_of(state.view.selected)
     view = BackpropGraphView()
-    view.show_graph(build_graph(trace, sample, scope, index), state.document.ids, index)
+    graph = build_graph(trace, sample, scope, index, state.document.penalty)
+    view.show_graph(graph, state.document.ids, index)
     return view
 
 
@@ -89,6 +90,11 @@ def write_backprop(
 def write_gradients(
     state: ModelView, path: str | Path, sample: int, scope: str, learning_rate: float
 ) -> None:
-    """The gradient table: parameter, value, ∂L/∂p of the sample and of the batch, update."""
-    rows = gradient_rows(state.document.derived().trace, sample, scope, learning_rate)
-    write_table(path, GRADIENT_HEADER, rows)
+    """The gradient table: parameter, value, ∂L/∂p of the sample and of the batch, update,
+    and with weight decay its share of the step (``weight_decay``)."""
+    penalty = state.document.penalty
+    rows = gradient_rows(state.document.derived().trace, sample, scope, learning_rate, penalty)
+    if not penalty.active:
+        write_table(path, GRADIENT_HEADER, [row[:-1] for row in rows])
+        return
+    write_table(path, [*GRADIENT_HEADER, "weight_decay"], rows)

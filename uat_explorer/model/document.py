@@ -18,9 +18,12 @@ from PySide6.QtCore import QObject, Signal
 
 from uat_explorer.core.io.session import Session, default_session
 from uat_explorer.core.nn.network import Network, Neuron
+from uat_explorer.core.targets.samples import SampleSet
 from uat_explorer.core.targets.target import Target
 from uat_explorer.core.training.batches import BatchSchedule
+from uat_explorer.core.training.heldout import true_error
 from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.timeline import Timeline
 from uat_explorer.core.training.trainer import StopRule
 from uat_explorer.core.workers.training import Progress
@@ -38,6 +41,9 @@ class DivergedRun:
 
 
 T = TypeVar("T")
+
+SAMPLING = {"noise", "test_fraction", "test_mode"}
+"""Settings that change the samples training sees."""
 
 
 class _Read(Generic[T]):
@@ -75,7 +81,7 @@ class Document(QObject):
         self._ids = itertools.count()
         self.session = session or default_session()
         self._adopt_ids()
-        self._training_data: tuple[np.ndarray, np.ndarray] | None = None
+        self._samples: SampleSet | None = None
         self.data_revision = 0  # bumped whenever the training samples are others
         self.diverged_run: DivergedRun | None = None
         self.revision = 0  # bumped by every model change: training knows when to reload
@@ -90,10 +96,14 @@ class Document(QObject):
     stop = _Read[StopRule]("stop")
     loss = _Read[str]("loss")
     """The loss's name (mse, mae, huber)."""
+    penalty = _Read[Penalty]("penalty")
+    """Weight decay: what training minimises besides the loss."""
     history = _Read[LossHistory]("history.loss")
     """The loss at every step (thinned), kept in the session."""
     epoch_history = _Read[LossHistory]("history.epochs")
     """Mini-batches: the full-batch loss at each epoch's end."""
+    test_history = _Read[LossHistory]("history.test")
+    """The loss on the held-out points at every step (thinned)."""
     timeline = _Read[Timeline]("history.timeline")
 
     @property
@@ -107,11 +117,21 @@ class Document(QObject):
     def index_of(self, neuron_id: int | None) -> int | None:
         return self.ids.index(neuron_id) if neuron_id in self.ids else None
 
+    def sample_set(self) -> SampleSet:
+        """The samples, their noise and which are held out: cached per target and
+        sampling settings."""
+        if self._samples is None:
+            self._samples = self.session.sample_set()
+        return self._samples
+
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """The points the error is measured on (and training fits): cached per target."""
-        if self._training_data is None:
-            self._training_data = self.session.training_data()
-        return self._training_data
+        """The points the error is measured on (and training fits): every sample but
+        the held-out ones, noise included."""
+        return self.sample_set().train
+
+    def test_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The held-out points (empty arrays when there are none)."""
+        return self.sample_set().held
 
     @property
     def sample_count(self) -> int:
@@ -125,9 +145,13 @@ class Document(QObject):
         """Loss, metrics, gradients and trace of the current weights: computed once per
         revision, or handed over by training."""
         if self._derived is None or self._derived.revision != self.revision:
-            x, t = self.training_data()
-            self._derived = evaluate(self.revision, self.network, x, t, self.session.loss)
+            self._derived = evaluate(
+                self.revision, self.network, self.sample_set(), self.session.loss, self._truth
+            )
         return self._derived
+
+    def _truth(self, network: Network) -> float:
+        return true_error(network, self.session.target, self.session.domain)
 
     def new_ids(self, count: int) -> list[int]:
         return [next(self._ids) for _ in range(count)]
@@ -159,20 +183,28 @@ class Document(QObject):
         self.changed.emit()
 
     def apply_settings(self, **values: object) -> None:
-        """Set session fields (optimizer, loss, stop, seed, batch_size): they travel with
-        the session and reach a running training at once."""
+        """Set session fields (optimizer, loss, stop, seed, batch_size, penalty, and the
+        samples' noise and split, already checked): they travel with the session and
+        reach a running training at once."""
         changed = {k: v for k, v in values.items() if getattr(self.session, k) != v}
         for key, value in changed.items():
             setattr(self.session, key, value)
+        if changed.keys() & SAMPLING or ("seed" in changed and self.sample_set().altered):
+            self._samples_changed()  # the noise and the split are drawn from the seed
+            self._invalidate()
+            self.settingsChanged.emit()
+            self.targetChanged.emit()
+            self.changed.emit()
+            return
         if "loss" in changed:
             self._invalidate()
         if changed:
             self.settingsChanged.emit()
 
-    def apply_samples(self, count: int, data: tuple[np.ndarray, np.ndarray]) -> None:
-        """``count`` samples, already checked (``data`` is what they give)."""
+    def apply_samples(self, count: int, samples: SampleSet) -> None:
+        """``count`` samples, already checked (``samples`` is what they give)."""
         self.session.samples = count
-        self._samples_changed(data)
+        self._samples_changed(samples)
         self._invalidate()
         self.settingsChanged.emit()
         self.targetChanged.emit()
@@ -245,12 +277,28 @@ class Document(QObject):
         the worker computed of them, so nothing is recomputed here."""
         for frame in frames:
             self.session.history.record(
-                frame.first_step, frame.losses, frame.epoch_losses, frame.timeline
+                frame.first_step,
+                frame.losses,
+                frame.epoch_losses,
+                frame.timeline,
+                frame.test_losses,
             )
         last = frames[-1]
-        x, t = self.training_data()
+        test = (
+            None
+            if last.test_loss is None or last.test_metrics is None
+            else (last.test_loss, last.test_metrics)
+        )
         known = from_training(
-            -1, last.network, x, t, self.session.loss, last.loss, last.metrics, last.gradients
+            -1,
+            last.network,
+            self.sample_set(),
+            self.session.loss,
+            last.loss,
+            last.metrics,
+            last.gradients,
+            test,
+            self._truth,
         )
         self.apply_weights(last.network, known)
         self.apply_step(last.step)
@@ -262,9 +310,9 @@ class Document(QObject):
             self.stepChanged.emit()
 
     # -- bookkeeping ----------------------------------------------------------------------
-    def _samples_changed(self, data: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def _samples_changed(self, samples: SampleSet | None = None) -> None:
         """Other samples: a batch as large as them (or larger) is the full batch."""
-        self._training_data = data
+        self._samples = samples
         self.data_revision += 1
         size = self.session.batch_size
         if size is not None and size >= self.sample_count:

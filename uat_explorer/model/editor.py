@@ -150,13 +150,17 @@ class Editor(QObject):
         names: Sequence[str] | None = None,
     ) -> None:
         """One step of gradient descent by hand, p ← p − lr·∂L/∂p, on every parameter (a
-        muted neuron's gradient is 0, so it stays) or on ``names`` only, as one undo step.
+        muted neuron's gradient is 0, so it stays) or on ``names`` only, as one undo step;
+        with weight decay the step is the optimizer's, −lr·(∂L/∂p + λp) (c: −lr·∂L/∂c).
         Raises InputError, and nothing changes, if the step leaves the numbers."""
         network = self.document.network
         size = network.size
         chosen = list(parameter_names(size)) if names is None else list(names)
         values = parameter_values(network)
         flat = gradients.flat()
+        penalty = self.document.session.penalty
+        if penalty.active:
+            flat = flat + penalty.share(values, network.muted)
         with np.errstate(all="ignore"):  # a step out of range is refused, not warned of
             moved = {
                 n: values[parameter_index(n, size)] - learning_rate * flat[parameter_index(n, size)]
@@ -231,10 +235,16 @@ class Editor(QObject):
         if domain is None:
             domain = (target.natural_domain() if target.is_data else None) or document.domain
         domain = check_domain(domain)
-        replace(document.session, target=target, domain=domain).training_data()
+        # a data target brings its own scatter: it takes no added noise unless asked
+        quiet = target.is_data and not document.target.is_data and document.session.noise > 0
+        noise = 0.0 if quiet else document.session.noise
+        replace(document.session, target=target, domain=domain, noise=noise).sample_set()
         if target == document.target and domain == document.domain:
             return
         self.undo_stack.push(SetTarget(document, target, domain, gesture, text))
+        if quiet:
+            document.apply_settings(noise=0.0)
+            self.message.emit("Data points bring their own noise: the added noise is now 0.")
 
     def set_domain(self, low: float, high: float) -> None:
         """Raises InputError if the target cannot be sampled there."""
@@ -242,26 +252,53 @@ class Editor(QObject):
 
     def load_session(self, session: Session, text: str) -> None:
         """Replace network, target and domain together as one undo step (an example): a
-        new problem, so training starts again at step 0 (its loss curve with it)."""
+        new problem, so training starts again at step 0 (its loss curve with it). Its
+        samples come too: their count, noise and held-out points (and, when it has noise
+        or test points, its seed, which draws them); training settings stay. Raises
+        InputError (nothing changes) if the problem cannot be sampled."""
+        self.aboutToEdit.emit()
+        document = self.document
+        seed = session.seed if session.sample_set().altered else document.session.seed
+        problem = replace(
+            document.session,
+            target=session.target,
+            domain=session.domain,
+            samples=session.samples,
+            noise=session.noise,
+            test_fraction=session.test_fraction,
+            test_mode=session.test_mode,
+            seed=seed,
+        )
+        samples = problem.sample_set()
         self.undo_stack.beginMacro(text)
         self.replace_network(session.network, text, step=0)
         self.set_target(session.target, session.domain)
         self.undo_stack.endMacro()
+        document.apply_samples(problem.samples, samples)
+        document.apply_settings(
+            noise=problem.noise,
+            test_fraction=problem.test_fraction,
+            test_mode=problem.test_mode,
+            seed=seed,
+        )
 
     def load_state(self, session: Session, text: str) -> None:
         """A whole state (a lesson step's start): network, step count, target and domain
         as one undo step, so Ctrl+Z returns to the person's own work; the samples and the
-        training settings with them (settings are not undo steps anywhere)."""
+        training settings with them (settings are not undo steps anywhere): noise, test
+        points and weight decay too."""
         self.undo_stack.beginMacro(text)
         self.replace_network(session.network, text, step=session.step)
         self.set_target(session.target, session.domain)
         self.undo_stack.endMacro()
         self.set_samples(session.samples)
+        self.update_settings(seed=session.seed)  # before the noise and split it draws
+        self.set_sampling(session.noise, session.test_fraction, session.test_mode)
         self.update_settings(
             optimizer=session.optimizer,
             loss=session.loss,
             stop=session.stop,
-            seed=session.seed,
+            penalty=session.penalty,
             batch_size=check_batch_size(session.batch_size, self.document.sample_count),
         )
 
@@ -275,8 +312,24 @@ class Editor(QObject):
         document = self.document
         if count == document.session.samples:
             return
-        data = replace(document.session, samples=check_samples(count)).training_data()
-        document.apply_samples(count, data)
+        samples = replace(document.session, samples=check_samples(count)).sample_set()
+        document.apply_samples(count, samples)
+
+    def set_sampling(
+        self,
+        noise: float | None = None,
+        test_fraction: float | None = None,
+        test_mode: str | None = None,
+    ) -> None:
+        """The samples' noise, test fraction or test mode (None: as they are). Raises
+        InputError (nothing changes) if the samples cannot be drawn so: noise below 0 or
+        not finite, or too few points left to train on."""
+        session = self.document.session
+        sd = session.noise if noise is None else noise
+        fraction = session.test_fraction if test_fraction is None else test_fraction
+        mode = session.test_mode if test_mode is None else test_mode
+        replace(session, noise=sd, test_fraction=fraction, test_mode=mode).sample_set()
+        self.document.apply_settings(noise=sd, test_fraction=fraction, test_mode=mode)
 
     def set_batch_size(self, size: int | None) -> None:
         """None: full batch. Raises InputError (nothing changes) beyond the samples."""

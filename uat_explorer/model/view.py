@@ -11,9 +11,11 @@ import numpy as np
 from PySide6.QtCore import SignalInstance
 
 from uat_explorer.core.nn.network import Network
+from uat_explorer.core.targets.samples import SampleSet
 from uat_explorer.core.targets.target import Target
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.loss_history import LossHistory
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.trainer import StopRule
 from uat_explorer.model.derived import DerivedValues
 from uat_explorer.model.document import DivergedRun
@@ -51,6 +53,9 @@ class DocumentView(Protocol):
     def loss(self) -> str: ...
 
     @property
+    def penalty(self) -> Penalty: ...
+
+    @property
     def ids(self) -> list[int]: ...
 
     @property
@@ -60,11 +65,18 @@ class DocumentView(Protocol):
     def epoch_history(self) -> LossHistory: ...
 
     @property
+    def test_history(self) -> LossHistory: ...
+
+    @property
     def diverged_run(self) -> DivergedRun | None: ...
 
     def index_of(self, neuron_id: int | None) -> int | None: ...
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def test_data(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def sample_set(self) -> SampleSet: ...
 
     def batch_schedule(self) -> BatchSchedule | None: ...
 

@@ -13,6 +13,7 @@ from superqt.utils import qthrottled
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.log_axis import DecadeAxis
+from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
 
 SMALLEST = 1e-300
@@ -54,6 +55,7 @@ class LossPlot(ThemedPlot):
         # A run that blew up stays in view (its weights were rolled back): the learner
         # must see the loss explode to learn what too big a learning rate does.
         self.diverged_curve = self.plot(name="diverged run", antialias=False)
+        self.test_series = TestLossSeries(self, state)
         self.restored_mark = pg.ScatterPlotItem(size=11, symbol="o")
         self.restored_mark.setZValue(5)
         self.addItem(self.restored_mark)
@@ -109,7 +111,8 @@ class LossPlot(ThemedPlot):
     def refresh(self) -> None:
         document = self.state.document
         self.setLabel("bottom", "epoch" if self.in_epochs else "step")
-        self.setLabel("left", f"training loss ({loss_by_name(document.loss).short})")
+        data_term = ", data term" if document.penalty.active else ""  # not λ/2·‖θ‖²
+        self.setLabel("left", f"training loss ({loss_by_name(document.loss).short}{data_term})")
         epoch_steps, epoch_losses = document.epoch_history.arrays()
         shown = self.show_epochs and epoch_steps.size > 0
         self.epoch_curve.setVisible(shown)
@@ -124,6 +127,7 @@ class LossPlot(ThemedPlot):
         if run is not None:  # the view spans the run that blew up too
             steps = np.concatenate([steps, run.steps])
             losses = np.concatenate([losses, run.losses])
+        losses = np.concatenate([losses, self.test_series.refresh(self._x)])
         self.hint.setVisible(steps.size == 0)
         self._show_legend(kept_steps.size > 0, shown, run is not None and run.steps.size > 0)
         if steps.size == 0:
@@ -143,6 +147,7 @@ class LossPlot(ThemedPlot):
             (self.curve, "loss at each step" if epochs else "training loss", steps),
             (self.epoch_curve, "loss per epoch (all samples)", epochs),
             (self.diverged_curve, "diverged run (rolled back)", diverged),
+            (self.test_series.curve, self.test_series.curve.name(), self.test_series.shown),
         ]
         shown = [(item, name) for item, name, on in entries if on and item.isVisible()]
         key = tuple(name for _item, name in shown)
@@ -218,3 +223,4 @@ class LossPlot(ThemedPlot):
         self.restored_mark.setBrush(pg.mkBrush(colors.background))
         self.restored_label.setColor(colors.diverged)
         self.hint.setColor(colors.foreground)
+        self.test_series.apply_theme(colors, scale)

@@ -78,6 +78,8 @@ class PlotColors:
     data: QColor
     """D, the samples a step learns from: lemon yellow, as in the D/W/A/G diagram, and
     far lighter than neuron 1's ochre (the orange hue made readable on white)."""
+    test: QColor
+    """The held-out points and their loss: Paul Tol's purple, no neuron's hue."""
 
 
 def plot_colors(palette: QPalette) -> PlotColors:
@@ -93,6 +95,7 @@ def plot_colors(palette: QPalette) -> PlotColors:
         stroke=QColor("#ffd54f" if dark else "#c2185b"),
         diverged=QColor("#ff6e6e" if dark else "#c62828"),
         data=QColor("#ffff8d" if dark else "#ffe100"),
+        test=QColor("#ee88cc" if dark else "#aa3377"),
     )
 
 

@@ -58,6 +58,30 @@ def _five_bumps() -> Session:
     return _session(construct(Target.preset("nielsen"), domain, 10, "bumps"), "nielsen", domain)
 
 
+OVERFIT_SEED = 1
+"""Its noise, its split and its weights: a run whose test loss turns up clearly."""
+SMOOTH_START = 0.1
+"""The overfitting example's slopes, a tenth of a fresh start's: 64 neurons start as a
+smooth curve, so the test loss first falls with the training loss, then turns up."""
+
+
+def _overfitting() -> Session:
+    """30 noisy samples of sin(x), 10 of them held out, and 64 sigmoid neurons."""
+    domain = PRESETS["sin"].domain
+    network = random_network(["sigmoid"] * 64, domain, seed=OVERFIT_SEED)
+    network.w *= SMOOTH_START
+    network.b *= SMOOTH_START
+    return Session(
+        network=network,
+        target=Target.preset("sin"),
+        domain=domain,
+        samples=30,
+        noise=0.2,
+        test_fraction=1 / 3,
+        seed=OVERFIT_SEED,
+    )
+
+
 def _sigmoid_parabola() -> Session:
     domain = (-1.0, 1.0)
     x, t = Target.preset("parabola").samples(domain, 200)
@@ -110,6 +134,14 @@ EXAMPLES: list[Example] = [
         "Four sigmoids trace a parabola",
         "Soft sigmoid neurons, fitted by Levenberg–Marquardt, blend into a smooth x².",
         _sigmoid_parabola,
+    ),
+    Example(
+        "overfitting",
+        "Overfitting: 64 neurons, 20 noisy points",
+        "sin(x) with noise σ = 0.2: 20 samples train, 10 are held out (hollow). Train with"
+        " Adam: the training loss falls towards 0 while the test loss turns up; weight decay"
+        " or early stopping keep the curve smooth between the points.",
+        _overfitting,
     ),
 ]
 

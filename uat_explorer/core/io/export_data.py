@@ -19,18 +19,46 @@ from uat_explorer.core.nn.network import Network
 CURVE_POINTS = 1000
 
 
-def curves_table(session: Session, points: int = CURVE_POINTS) -> tuple[list[str], np.ndarray]:
+def curves_table(
+    session: Session, points: int = CURVE_POINTS
+) -> tuple[list[str], np.ndarray | list[list[Any]]]:
     """Header and rows: x over the domain, the target, the output, and each neuron's
-    contribution (muted ones are 0, as they are in the sum)."""
-    x = np.linspace(*session.domain, points)
+    contribution (muted ones are 0, as they are in the sum).
+
+    With noise or held-out points the samples follow the curve's rows, each with its
+    noisy value in a ``sample`` column and ``split`` train or test (the curve's rows
+    say ``curve``), so the test points and the network can be checked in a spreadsheet."""
+    header, columns = _curves(session, np.linspace(*session.domain, points))
+    samples = session.sample_set()
+    if not samples.altered:
+        return header, columns
+    _, at_samples = _curves(session, samples.x)
+    split = np.where(samples.test, "test", "train")
+    rows = [[*row, "", "curve"] for row in columns.tolist()]
+    rows += [
+        [*row, float(t), kind]
+        for row, t, kind in zip(at_samples.tolist(), samples.t, split, strict=True)
+    ]
+    return [*header, "sample", "split"], rows
+
+
+def _curves(session: Session, x: np.ndarray) -> tuple[list[str], np.ndarray]:
     output, parts = session.network.forward(x)
     names = [f"neuron_{j + 1}_{kind}" for j, kind in enumerate(session.network.activations)]
     columns = np.column_stack([x, session.target(x), output, *parts])
     return ["x", "target", "output", *names], columns
 
 
-def loss_table(steps: np.ndarray, losses: np.ndarray) -> tuple[list[str], np.ndarray]:
-    return ["step", "loss"], np.column_stack([steps, losses])
+def loss_table(
+    steps: np.ndarray, losses: np.ndarray, test: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[list[str], np.ndarray | list[list[Any]]]:
+    """step, loss; with a test history (steps, losses) a test_loss column too ("" at a
+    step it does not hold)."""
+    if test is None or test[0].size == 0:
+        return ["step", "loss"], np.column_stack([steps, losses])
+    held = dict(zip(test[0].tolist(), test[1].tolist(), strict=True))
+    rows = [[s, v, held.get(s, "")] for s, v in zip(steps.tolist(), losses.tolist(), strict=True)]
+    return ["step", "loss", "test_loss"], rows
 
 
 def parameters(network: Network) -> dict[str, Any]:

@@ -25,10 +25,12 @@ from uat_explorer.core.io.session_schema import (
 from uat_explorer.core.io.view import ViewSettings
 from uat_explorer.core.nn.initialize import random_network
 from uat_explorer.core.nn.network import Network
+from uat_explorer.core.targets.samples import SampleSet
 from uat_explorer.core.targets.target import PRESETS, Target
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.history import TrainingHistory
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import NO_PENALTY, Penalty
 from uat_explorer.core.training.trainer import MAX_STEPS, PLATEAU_STEPS, StopRule, Trainer
 
 __all__ = [
@@ -70,9 +72,28 @@ class Session:
     view: ViewSettings = field(default_factory=ViewSettings, compare=False)
     """How the window showed it (workspace, panels, their choices); the window fills it
     when it saves."""
+    noise: float = 0.0
+    """The standard deviation of the Gaussian noise on the samples (from the seed)."""
+    test_fraction: float = 0.0
+    """The share of the samples held out as test points, never trained on."""
+    test_mode: str = "random"
+    """How they are chosen: "random" (from the seed) or "between" (evenly spread)."""
+    penalty: Penalty = NO_PENALTY
+    """Weight decay: what the optimizer adds to the loss it minimises."""
+
+    def sample_set(self) -> SampleSet:
+        """The samples with their noise and their split into training and test points;
+        an InputError if the target cannot be sampled so."""
+        x, clean = self.target.samples(self.domain, self.samples)
+        return SampleSet.draw(x, clean, self.noise, self.test_fraction, self.test_mode, self.seed)
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.target.samples(self.domain, self.samples)
+        """The points training fits: every sample but the test points, noise included."""
+        return self.sample_set().train
+
+    def test_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The held-out points (empty arrays when there are none)."""
+        return self.sample_set().held
 
     def batch_schedule(self, samples: int) -> BatchSchedule | None:
         """Which of the ``samples`` each step uses; None: all of them, every step (the
@@ -84,7 +105,8 @@ class Session:
 
     def trainer(self, record: bool = False) -> Trainer:
         """A trainer for this session; ``record``: keep the W/A/G rows of every step."""
-        x, t = self.training_data()
+        samples = self.sample_set()
+        x, t = samples.train
         return Trainer(
             self.network,
             x,
@@ -96,6 +118,8 @@ class Session:
             self.batch_size,
             self.seed,
             record,
+            test=samples.held,
+            penalty=self.penalty,
         )
 
     def copy(self) -> Session:

@@ -21,6 +21,12 @@ from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.losses import LOSSES
 from uat_explorer.core.nn.network import MAX_NEURONS, Network, Neuron
 from uat_explorer.core.targets.expression import ExpressionError, parse_expression
+from uat_explorer.core.targets.samples import (
+    MAX_NOISE,
+    MAX_TEST_FRACTION,
+    TEST_MODES,
+    held_out_count,
+)
 from uat_explorer.core.targets.target import (
     MAX_DOMAIN,
     MAX_SAMPLES,
@@ -37,14 +43,16 @@ from uat_explorer.core.training.optimizers import (
     OPTIMIZERS,
     OptimizerSpec,
 )
+from uat_explorer.core.training.penalty import MAX_WEIGHT_DECAY, PENALTIES, Penalty
 from uat_explorer.core.training.trainer import MAX_STEPS, PLATEAU_STEPS, StopRule
 
 if TYPE_CHECKING:
     from uat_explorer.core.io.session import Session
 
-VERSION = 3
-READABLE = (1, 2, 3)
-"""Version 1 had no batch size and no history, version 2 no view; both still open."""
+VERSION = 4
+READABLE = (1, 2, 3, 4)
+"""Version 1 had no batch size and no history, version 2 no view, version 3 no noise,
+test points, weight decay or early stopping; all still open, as they were."""
 MAX_SEED = 2**32 - 1
 MAX_NEURON_ID = 2**31 - 1
 MAX_PARAMETER = 1e30
@@ -145,7 +153,19 @@ def _read_optimizer(root: Fields) -> OptimizerSpec:
     )
 
 
+def _write_stop(session: Session) -> dict[str, Any]:
+    stop = session.stop
+    return {
+        "max_steps": stop.max_steps,
+        "loss_below": stop.loss_below,
+        "plateau_steps": stop.plateau_steps,
+        "test_patience": stop.test_patience,
+        "restore_best_test": stop.restore_best_test,
+    }
+
+
 def _read_stop(root: Fields) -> StopRule:
+    """Early stopping's two keys came with version 4; older files have neither."""
     stop = root.child("stop", optional=True)
     return StopRule(
         max_steps=stop.integer("max_steps", 0, MAX_STEPS, optional=True),
@@ -153,6 +173,15 @@ def _read_stop(root: Fields) -> StopRule:
         plateau_steps=stop.integer("plateau_steps", 1, MAX_STEPS, optional=True)
         if stop.has("plateau_steps")
         else PLATEAU_STEPS,
+        test_patience=stop.integer("test_patience", 1, MAX_STEPS, optional=True),
+        restore_best_test=stop.boolean("restore_best_test", default=False),
+    )
+
+
+def _read_penalty(root: Fields) -> Penalty:
+    fields = root.child("penalty")
+    return Penalty(
+        fields.choice("kind", PENALTIES), fields.number("weight_decay", 0.0, MAX_WEIGHT_DECAY)
     )
 
 
@@ -170,16 +199,7 @@ FIELDS: tuple[_Field, ...] = (
         _read_optimizer,
         "optimizer",
     ),
-    _Field(
-        "stop",
-        lambda s: {
-            "max_steps": s.stop.max_steps,
-            "loss_below": s.stop.loss_below,
-            "plateau_steps": s.stop.plateau_steps,
-        },
-        _read_stop,
-        "stop",
-    ),
+    _Field("stop", _write_stop, _read_stop, "stop"),
     _Field("seed", lambda s: s.seed, lambda r: r.integer("seed", 0, MAX_SEED), "seed"),
     _Field("step", lambda s: s.step, lambda r: r.integer("step", 0, MAX_STEPS), "step"),
     _Field(
@@ -190,6 +210,30 @@ FIELDS: tuple[_Field, ...] = (
         since=2,
     ),
     _Field("view", lambda s: s.view.to_dict(), lambda r: read_view(r.get("view")), "view", 3),
+    # Version 4: what training is given (noisy samples, some held out) and what it
+    # minimises besides the loss (weight decay); early stopping lives in "stop".
+    _Field("noise", lambda s: s.noise, lambda r: r.number("noise", 0.0, MAX_NOISE), "noise", 4),
+    _Field(
+        "test_fraction",
+        lambda s: s.test_fraction,
+        lambda r: r.number("test_fraction", 0.0, MAX_TEST_FRACTION),
+        "test_fraction",
+        4,
+    ),
+    _Field(
+        "test_mode",
+        lambda s: s.test_mode,
+        lambda r: r.choice("test_mode", TEST_MODES),
+        "test_mode",
+        4,
+    ),
+    _Field(
+        "penalty",
+        lambda s: {"kind": s.penalty.kind, "weight_decay": s.penalty.strength},
+        _read_penalty,
+        "penalty",
+        4,
+    ),
 )
 """Every field but the neurons' ids (inside "network") and the history (read last: it is
 checked against the step count)."""
@@ -254,11 +298,15 @@ def _read(cls: type[Session], data: Any) -> Session:
     if root.has("history"):
         session.history = TrainingHistory.from_dict(root.child("history"), session.step)
     try:  # the same check everywhere: a target must be finite where it is sampled
-        x, _ = session.training_data()
+        x, _ = session.target.samples(session.domain, session.samples)
     except InputError as error:
         raise SessionError(f"target: {error}") from None
     try:
-        session.batch_size = check_batch_size(session.batch_size, x.size)
+        training = x.size - held_out_count(x.size, session.test_fraction)
+    except InputError as error:
+        raise SessionError(f"test_fraction: {error}") from None
+    try:
+        session.batch_size = check_batch_size(session.batch_size, training)
     except InputError as error:
         raise SessionError(f"batch_size: {error}") from None
     return session

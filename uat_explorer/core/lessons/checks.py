@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -49,14 +49,21 @@ class _Kind:
     trains: bool = False
 
 
-def _positive(value: Any, key: str, fail: Fail) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not (math.isfinite(value) and value > 0)
-    ):
-        raise fail(key, f"{key} must be a number > 0, got {value!r}")
-    return float(value)
+def _above(low: float) -> Callable[[Any, str, Fail], float]:
+    def read(value: Any, key: str, fail: Fail) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and value > low)
+        ):
+            raise fail(key, f"{key} must be a number > {low:g}, got {value!r}")
+        return float(value)
+
+    return read
+
+
+_positive = _above(0.0)
+_above_one = _above(1.0)
 
 
 def _count(low: int, high: int) -> Callable[[Any, str, Fail], int]:
@@ -225,6 +232,54 @@ def _diverges(values: dict[str, Any], session: Session) -> CheckResult:
     )
 
 
+NO_TEST_POINTS = "There are no test points yet: hold some out (Target panel, Held out)."
+
+
+def _test_loss_turned_up(values: dict[str, Any], session: Session) -> CheckResult:
+    """The test loss of the session's run rose to ``factor`` times its lowest, which came
+    earlier: the network has begun to fit the noise."""
+    if not session.sample_set().has_test:
+        return CheckResult(False, NO_TEST_POINTS)
+    steps, losses = session.history.test.arrays()
+    if steps.size < 2:
+        return CheckResult(False, "Train for a while: the test loss has no history yet.")
+    k = int(np.argmin(losses))
+    lowest, now, factor = float(losses[k]), float(losses[-1]), values["factor"]
+    at = f"its lowest, {_n(lowest)}, at step {int(steps[k]):,}"
+    if now >= factor * lowest:
+        return CheckResult(
+            True,
+            f"The test loss is {_n(now)}, {_n(now / lowest)} times {at}: while the training"
+            " loss kept falling, the network fitted the noise.",
+        )
+    return CheckResult(
+        False,
+        f"The test loss is {_n(now)}, {at}; train on until it is {_n(factor)} times that.",
+    )
+
+
+def _trains_test_below(values: dict[str, Any], session: Session) -> CheckResult:
+    """Training ``steps`` from here with the current settings (weight decay, early
+    stopping and its restore included) ends with a test loss below ``loss``."""
+    if not session.sample_set().has_test:
+        return CheckResult(False, NO_TEST_POINTS)
+    steps, mark = values["steps"], values["loss"]
+    trainer = session.trainer()
+    trainer.stop = replace(
+        session.stop, max_steps=session.step + steps, loss_below=None, plateau_steps=None
+    )
+    report = trainer.run(steps)
+    test = report.test_loss if report.test_loss is not None else math.inf
+    done = f"Training {trainer.step - session.step:,} steps from here ends with test loss"
+    if report.diverged is None and test < mark:
+        return CheckResult(True, f"{done} {_n(test)}, below {_n(mark)}.")
+    return CheckResult(
+        False,
+        f"{done} {_n(test)}; it should end below {_n(mark)}: weight decay or early stopping"
+        " keep the curve from chasing the noise.",
+    )
+
+
 def _batch_size(values: dict[str, Any], session: Session) -> CheckResult:
     want, have = values["value"], session.batch_size
     say = "the full batch" if want is None else f"{want} samples a step"
@@ -320,6 +375,22 @@ CHECKS: dict[str, _Kind] = {
             else f"Train in mini-batches of {v['value']} samples."
         ),
     ),
+    "test_loss_turned_up": _Kind(
+        {"factor": _above_one},
+        frozenset({"factor"}),
+        _test_loss_turned_up,
+        lambda v: f"Train until the test loss has turned up to {_n(v['factor'])} times its lowest.",
+    ),
+    "trains_test_below": _Kind(
+        {"loss": _positive, "steps": _count(1, MAX_CHECK_STEPS)},
+        frozenset(),
+        _trains_test_below,
+        lambda v: (
+            f"Choose settings with which {v['steps']:,} steps of training end with a test"
+            f" loss below {_n(v['loss'])}."
+        ),
+        trains=True,
+    ),
     "mean_deviation_below": _Kind(
         {
             "value": _positive,
@@ -334,7 +405,10 @@ CHECKS: dict[str, _Kind] = {
         ),
     ),
 }
-DEFAULTS = {"mean_deviation_below": {"points": 101}}
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "mean_deviation_below": {"points": 101},
+    "test_loss_turned_up": {"factor": 1.5},
+}
 
 
 def validate_check(table: dict[str, Any], fail: Fail) -> Check:

@@ -27,9 +27,11 @@ from uat_explorer.core.lessons.checks import CHECKS, validate_check
 from uat_explorer.core.lessons.lesson import WORKSPACES, Change, Lesson, Step
 from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.network import MAX_NEURONS
+from uat_explorer.core.targets.samples import MAX_NOISE, MAX_TEST_FRACTION, TEST_MODES
 from uat_explorer.core.targets.target import MAX_DOMAIN, MAX_SAMPLES
 from uat_explorer.core.teaching.construct import MODES
 from uat_explorer.core.training.optimizers import OPTIMIZERS
+from uat_explorer.core.training.penalty import MAX_WEIGHT_DECAY, PENALTIES
 
 MAX_LESSON_BYTES = 1_000_000
 MAX_STEPS = 60
@@ -42,6 +44,8 @@ LESSON_KEYS = {"idea"}
 CHANGE_KEYS = {"neurons", "construct", "c", "target", "domain", "samples", "settings"}
 CHANGE_KEYS |= {"train_steps"}
 SETTING_KEYS = {"optimizer", "lr", "loss", "batch_size", "seed"}
+SETTING_KEYS |= {"noise", "test_fraction", "test_mode", "weight_decay", "penalty"}
+SETTING_KEYS |= {"early_stop", "restore_best_test"}
 NEURON_KEYS = {"activation", "w", "b", "v", "muted"}
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _TOML_LINE = re.compile(r"line (\d+)")
@@ -374,6 +378,31 @@ def _setting(name: str, value: Any, fail: Callable[[str, str], LessonError]) -> 
         isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**32
     ):
         raise fail("seed", "settings.seed must be a whole number ≥ 0")
+    _held_out_setting(name, value, fail)
+
+
+def _held_out_setting(name: str, value: Any, fail: Callable[[str, str], LessonError]) -> None:
+    """The settings of samples that are not the function: noise, test points, weight
+    decay and early stopping."""
+    if name == "noise" and not (_number(value) and 0 <= value <= MAX_NOISE):
+        raise fail("noise", f"settings.noise must be a number from 0 to {MAX_NOISE:g}")
+    if name == "test_fraction" and not (_number(value) and 0 <= value <= MAX_TEST_FRACTION):
+        raise fail("test_fraction", f"settings.test_fraction must be 0 … {MAX_TEST_FRACTION:g}")
+    if name == "test_mode" and value not in TEST_MODES:
+        raise fail("test_mode", f"settings.test_mode must be {' or '.join(TEST_MODES)}")
+    if name == "weight_decay" and not (_number(value) and 0 <= value <= MAX_WEIGHT_DECAY):
+        raise fail("weight_decay", f"settings.weight_decay must be 0 … {MAX_WEIGHT_DECAY:g}")
+    if name == "penalty" and value not in PENALTIES:
+        raise fail("penalty", f"settings.penalty must be {' or '.join(PENALTIES)}")
+    if name == "early_stop" and not (
+        value is False
+        or (
+            isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_TRAIN_STEPS
+        )
+    ):
+        raise fail("early_stop", "settings.early_stop must be a number of steps ≥ 1, or false")
+    if name == "restore_best_test" and not isinstance(value, bool):
+        raise fail("restore_best_test", "settings.restore_best_test must be true or false")
 
 
 def _number(value: Any) -> bool:

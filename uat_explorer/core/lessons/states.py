@@ -3,6 +3,7 @@ words ("empty", "example:five-bumps", "session:start.json", a partial session)."
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 from uat_explorer.core.errors import InputError
@@ -16,6 +17,7 @@ from uat_explorer.core.teaching.construct import construct
 from uat_explorer.core.training.batches import check_batch_size
 from uat_explorer.core.training.history import TrainingHistory
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 
 
 def start_session(step: Step, lesson: Lesson, current: Session) -> Session:
@@ -107,6 +109,30 @@ def _with_settings(session: Session, settings: dict[str, object]) -> Session:
     if "batch_size" in settings:
         size = settings["batch_size"]
         session.batch_size = size if isinstance(size, int) else None  # "full"
+    return _with_held_out(session, settings)
+
+
+def _with_held_out(session: Session, settings: dict[str, object]) -> Session:
+    """Noise, test points, weight decay and early stopping (validated by the parser)."""
+    for key in ("noise", "test_fraction"):
+        if key in settings:
+            value = settings[key]
+            assert isinstance(value, int | float)
+            setattr(session, key, float(value))
+    if "test_mode" in settings:
+        session.test_mode = str(settings["test_mode"])
+    penalty = session.penalty
+    decay = settings.get("weight_decay", penalty.strength)
+    assert isinstance(decay, int | float)
+    session.penalty = Penalty(str(settings.get("penalty", penalty.kind)), float(decay))
+    stop = session.stop
+    if "early_stop" in settings:
+        patience = settings["early_stop"]
+        steps = patience if isinstance(patience, int) and not isinstance(patience, bool) else None
+        stop = replace(stop, test_patience=steps)
+    if "restore_best_test" in settings:
+        stop = replace(stop, restore_best_test=bool(settings["restore_best_test"]))
+    session.stop = stop
     return session
 
 
@@ -117,5 +143,8 @@ def train(session: Session, steps: int) -> Session:
     trainer = session.trainer()
     report = trainer.run(steps)
     done = replace(session, network=trainer.network, step=trainer.step)
-    done.history.record(session.step, report.losses, report.epoch_losses, report.timeline)
+    done.history = copy.deepcopy(session.history)  # the start keeps its own curves
+    done.history.record(
+        session.step, report.losses, report.epoch_losses, report.timeline, report.test_losses
+    )
     return done

@@ -58,5 +58,10 @@ def suggest_check(kind: str, session: Session) -> dict[str, Any]:
         return {"kind": kind, "steps": 200}
     if kind == "batch_size":
         return {"kind": kind, "value": session.batch_size or "full"}
+    if kind == "test_loss_turned_up":
+        return {"kind": kind, "factor": 1.5}
+    if kind == "trains_test_below":
+        test = session.trainer().run(0).test_loss
+        return {"kind": kind, "loss": _up(test if test is not None else loss), "steps": 2000}
     deviation = float(np.mean(np.abs(y - t)))
     return {"kind": kind, "value": _up(deviation), "points": 101}

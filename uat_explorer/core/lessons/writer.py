@@ -124,6 +124,22 @@ def write_lesson(lesson: Lesson, path: str | Path) -> None:
     atomic_write_bytes(path, lesson_text(lesson).encode("utf-8"))
 
 
+def _held_out_settings(session: Session) -> dict[str, Any]:
+    """Noise, test points, weight decay and early stopping, where they are on."""
+    settings: dict[str, Any] = {}
+    if session.noise:
+        settings["noise"] = float(session.noise)
+    if session.test_fraction:
+        settings |= {"test_fraction": float(session.test_fraction), "test_mode": session.test_mode}
+    if session.penalty.active:
+        settings |= {"weight_decay": session.penalty.strength, "penalty": session.penalty.kind}
+    if session.stop.test_patience is not None:
+        settings["early_stop"] = session.stop.test_patience
+    if session.stop.restore_best_test:
+        settings["restore_best_test"] = True
+    return settings
+
+
 def state_change(session: Session) -> Change | None:
     """A session as a step's setup over an empty start (neurons, c, target, domain,
     samples and settings), or None if its target is not a formula (drawn or loaded
@@ -149,7 +165,7 @@ def state_change(session: Session) -> Change | None:
         "loss": session.loss,
         "seed": int(session.seed),
         "batch_size": session.batch_size if session.batch_size is not None else "full",
-    }
+    } | _held_out_settings(session)
     return Change(
         neurons=neurons,
         c=float(net.c),

@@ -70,7 +70,9 @@ class Loss:
     ``each(r)`` is every sample's own loss ℓ(rᵢ); the loss is their mean.
     ``irls_weights(r)`` lets Levenberg–Marquardt (a least-squares method) minimise the
     other losses too, by iteratively reweighted least squares; None means all ones.
-    ``formula`` writes ℓ for people.
+    ``formula`` writes ℓ for people. ``scale``: dL/dy = scale·W·r/N (W the IRLS
+    weights), so (scale/N)·JᵀWJ is Levenberg–Marquardt's model of L's curvature, the
+    units in which a penalty's own curvature is added.
     """
 
     name: str
@@ -79,6 +81,7 @@ class Loss:
     value_and_grad: Callable[[Array, Array], float]
     each: Callable[[Array], Array]
     irls_weights: Callable[[Array], Array | None]
+    scale: float = 1.0
 
     @property
     def short(self) -> str:
@@ -89,7 +92,7 @@ class Loss:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("mse", "Mean squared error", "L = mean(r²)", _mse, _mse_each, _irls_unit),
+        Loss("mse", "Mean squared error", "L = mean(r²)", _mse, _mse_each, _irls_unit, 2.0),
         Loss("mae", "Mean absolute error", "L = mean|r|", _mae, _mae_each, _irls_mae),
         Loss(
             "huber",

@@ -13,6 +13,8 @@ sample i carry its 1/N share.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from uat_explorer.core.errors import InputError
@@ -22,6 +24,7 @@ from uat_explorer.core.nn.losses import HUBER_DELTA, loss_by_name
 from uat_explorer.core.nn.parameters import parameter_names, parameter_values
 from uat_explorer.core.teaching.graph import Graph, Node
 from uat_explorer.core.teaching.trace import Trace
+from uat_explorer.core.training.penalty import Penalty
 
 SCOPES = ("sample", "batch")
 MAX_ROWS = 8
@@ -112,9 +115,16 @@ def _parameter_chain(
     )
 
 
-def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None) -> Graph:
+def build_graph(
+    trace: Trace,
+    sample: int,
+    scope: str,
+    focus: int | None = None,
+    penalty: Penalty | None = None,
+) -> Graph:
     """The graph of sample ``sample`` under ``scope``. With more than MAX_ROWS neurons,
-    only neuron ``focus`` (or the first unmuted one) gets a row of its own."""
+    only neuron ``focus`` (or the first unmuted one) gets a row of its own. With weight
+    decay each w, b, v says the penalty's share of its step."""
     i = check_sample(sample, trace.size)
     scope = check_scope(scope)
     net = trace.network
@@ -133,7 +143,26 @@ def build_graph(trace: Trace, sample: int, scope: str, focus: int | None = None)
     if others:
         nodes.append(_summary_node(view, others))
     nodes += _output_nodes(view, rows, others)
+    if penalty is not None and penalty.active:
+        nodes = [_with_decay(node, penalty) for node in nodes]
     return Graph(nodes, i, scope, rows, len(others))
+
+
+def _with_decay(node: Node, penalty: Penalty) -> Node:
+    """A w, b or v with the penalty's share of its step written after its chain rule
+    (c is not penalised, a muted neuron not trained)."""
+    if node.kind != "param" or node.key == "c" or node.muted:
+        return node
+    name = node.name
+    p = node.value
+    pull = penalty.strength * (p if penalty.kind == "l2" else float(np.sign(p)))
+    factor = name if penalty.kind == "l2" else f"sign({name})"
+    return replace(
+        node,
+        chain=f"{node.chain}; with weight decay the step also pulls by λ·{factor} ="
+        f" {fmt(penalty.strength)} · {fmt(p if penalty.kind == 'l2' else float(np.sign(p)))}"
+        f" = {fmt(pull)}, so {name} moves by −lr·(∂L/∂{name} + {fmt(pull)})",
+    )
 
 
 class _SampleView:
@@ -429,14 +458,24 @@ def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list
     ]
 
 
-PARAMETER_COLUMNS = ["parameter", "value", "∂L/∂p (sample)", "∂L/∂p (batch)", "update"]
+PARAMETER_COLUMNS = [
+    "parameter",
+    "value",
+    "∂L/∂p (sample)",
+    "∂L/∂p (batch)",
+    "update",
+    "weight decay λp",
+]
+"""The last column is the penalty's share of the step (0 for c, and without decay)."""
 
 
 def gradient_rows(
-    trace: Trace, sample: int, scope: str, learning_rate: float
-) -> list[tuple[str, float, float, float, float]]:
+    trace: Trace, sample: int, scope: str, learning_rate: float, penalty: Penalty | None = None
+) -> list[tuple[str, float, float, float, float, float]]:
     """One row per parameter in card order (w1, b1, v1, w2, …, c): its value, ∂L/∂p of
-    the sample's loss and of the batch loss, and the update −lr·∂L/∂p for ``scope``."""
+    the sample's loss and of the batch loss, the update for ``scope``, and weight decay's
+    share of the step. The update is the optimizer's: −lr·(∂L/∂p + λp) with L2 decay
+    (λ·sign(p) with L1), −lr·∂L/∂p for c and without decay; a muted neuron gets none."""
     i = check_sample(sample, trace.size)
     scope = check_scope(scope)
     net = trace.network
@@ -445,13 +484,17 @@ def gradient_rows(
     values = parameter_values(net)
     names = parameter_names(net.size)
     chosen = per_sample if scope == "sample" else batch
+    share = np.zeros(values.size)
+    if penalty is not None and penalty.active:
+        share = penalty.share(values, net.muted)
     return [
         (
             name,
             float(values[k]),
             float(per_sample[k]),
             float(batch[k]),
-            float(-learning_rate * chosen[k]),
+            float(-learning_rate * (chosen[k] + share[k])),
+            float(share[k]),
         )
         for k, name in enumerate(names)
     ]

@@ -19,6 +19,7 @@ from uat_explorer.core.errors import InputError
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.trainer import StopRule, Trainer
 
 MAX_RUNS = 8
@@ -65,6 +66,8 @@ class RaceRun:
     final_loss: float = math.nan
     network: Network | None = None
     done: bool = False
+    test_loss: float | None = None
+    """The loss on the held-out points at the run's weights (None: no test points)."""
 
     @property
     def label(self) -> str:
@@ -103,21 +106,25 @@ class RaceRun:
         done: bool,
         diverged_step: int | None = None,
         diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
+        test_loss: float | None = None,
     ) -> None:
         """New steps of this run, from a trainer's report or a worker's reply."""
         self.record(first_step, losses)
         if diverged_step is not None:
             self.record_divergence(diverged_step, diverged_run)
         self.final_loss, self.network, self.done = float(loss), network, done
+        self.test_loss = test_loss
 
     def to_dict(self) -> dict[str, object]:
+        """The run's numbers; ``final_test_loss`` only when there are test points."""
+        held = {} if self.test_loss is None else {"final_test_loss": self.test_loss}
         return {
             "optimizer": self.spec.name,
             "lr": self.spec.learning_rate,
             "final_loss": self.final_loss,
             "reached_step": self.reached_step,
             "diverged_step": self.diverged_step,
-        }
+        } | held
 
 
 def race_stop(steps: int) -> StopRule:
@@ -136,14 +143,17 @@ def race(
     batch_size: int | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    test: tuple[ArrayLike, ArrayLike] | None = None,
+    penalty: Penalty | None = None,
 ) -> list[RaceRun]:
     """Train a copy of ``network`` under each spec for ``steps`` steps, one after another
-    (with ``batch_size`` samples a step, shuffled from ``seed``, as the session trains);
-    every run counts its steps from 0. ``progress(run, step)`` now and then."""
+    (with ``batch_size`` samples a step, shuffled from ``seed``, and weight decay, as the
+    session trains); every run counts its steps from 0, and with ``test`` points says
+    its final test loss. ``progress(run, step)`` now and then."""
     check_race_steps(steps)
     runs = []
     for k, spec in enumerate(specs):
-        trainer = race_trainer(network, x, t, loss, spec, steps, batch_size, seed)
+        trainer = race_trainer(network, x, t, loss, spec, steps, batch_size, seed, test, penalty)
         run = RaceRun(spec, target_loss)
         done = False
         while not done:
@@ -158,6 +168,7 @@ def race(
                 done,
                 report.diverged_step,
                 report.diverged_run,
+                report.test_loss,
             )
             if progress is not None:
                 progress(k, trainer.step)
@@ -174,9 +185,24 @@ def race_trainer(
     steps: int,
     batch_size: int | None = None,
     seed: int = 0,
+    test: tuple[ArrayLike, ArrayLike] | None = None,
+    penalty: Penalty | None = None,
 ) -> Trainer:
-    """One run's trainer: from the same weights, the whole budget, the session's batches."""
-    return Trainer(network, x, t, loss, spec, race_stop(steps), 0, batch_size, seed)
+    """One run's trainer: from the same weights, the whole budget, the session's batches,
+    test points and weight decay."""
+    return Trainer(
+        network,
+        x,
+        t,
+        loss,
+        spec,
+        race_stop(steps),
+        0,
+        batch_size,
+        seed,
+        test=test,
+        penalty=penalty,
+    )
 
 
 def race_table(runs: list[RaceRun]) -> tuple[list[str], list[list[object]]]:

@@ -16,8 +16,10 @@ from uat_explorer.core.nn.metrics import FitMetrics
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.fitproblem import FitProblem
+from uat_explorer.core.training.heldout import HeldOut
 from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.timeline import StepRecorder, TimelineRows
 
 Array = NDArray[np.floating]
@@ -39,11 +41,17 @@ class StopRule:
     """Stop once the loss is at most ``loss_below``, the step count reaches ``max_steps``,
     or (``plateau_steps`` set) the loss stopped improving: its lowest value fell by less
     than 1 % over the last ``plateau_steps`` steps, so an idle window does not train on
-    for ever."""
+    for ever.
+
+    With test points: stop once the test loss has not improved for ``test_patience``
+    steps (early stopping), and with ``restore_best_test``, whenever training stops by
+    a rule, the weights with the lowest test loss come back."""
 
     max_steps: int | None = None
     loss_below: float | None = None
     plateau_steps: int | None = None
+    test_patience: int | None = None
+    restore_best_test: bool = False
 
     def __post_init__(self) -> None:
         if self.max_steps is not None and not 0 <= self.max_steps <= MAX_STEPS:
@@ -51,6 +59,10 @@ class StopRule:
         if self.plateau_steps is not None and not 1 <= self.plateau_steps <= MAX_STEPS:
             raise InputError(
                 f"the plateau window must be 1 to {MAX_STEPS:,} steps, got {self.plateau_steps}"
+            )
+        if self.test_patience is not None and not 1 <= self.test_patience <= MAX_STEPS:
+            raise InputError(
+                f"early stopping waits 1 to {MAX_STEPS:,} steps, got {self.test_patience}"
             )
         if self.loss_below is not None and not (
             math.isfinite(self.loss_below) and self.loss_below >= 0
@@ -85,6 +97,13 @@ class TrainReport:
     """Mini-batches: (step, full-batch loss) at the end of each epoch completed here."""
     timeline: TimelineRows | None = None
     """With ``record`` on: W, G and A of every step of this run (card order)."""
+    test_losses: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
+    """With test points: (step, test loss) at each step of this run (beside ``losses``)."""
+    test_loss: float | None = None
+    test_metrics: FitMetrics | None = None
+    """The test loss and metrics at the final weights."""
+    best_test: tuple[int, float] | None = None
+    """(step, test loss) of the lowest test loss since training (re)started."""
 
 
 class Trainer:
@@ -108,16 +127,23 @@ class Trainer:
         batch_size: int | None = None,
         seed: int = 0,
         record: bool = False,
+        test: tuple[ArrayLike, ArrayLike] | None = None,
+        penalty: Penalty | None = None,
     ) -> None:
+        """``test``: held-out points (x, t), evaluated at every step, never trained on;
+        ``penalty``: weight decay."""
         self._network = network.copy()
         self.batch_size, self.seed, self.record = batch_size, seed, record
         self.x = np.asarray(x, dtype=np.float64)
         self.t = np.asarray(t, dtype=np.float64)
+        self.test = _points(test)
         self.loss_name = loss_by_name(loss).name
         self.spec = optimizer or OptimizerSpec()
         self.stop = stop or StopRule()
+        self.penalty = penalty if penalty is not None and penalty.active else None
         self.step = step
         self.history = LossHistory()
+        self.held: HeldOut | None = None
         self.trained: tuple[int, ...] | None = None
         self._build()
 
@@ -140,7 +166,12 @@ class Trainer:
             )
             self.batch_problem.spacing = self.problem.spacing  # the step surrogate's width
         self.theta = self.problem.pack(self._network)
-        self.optimizer = self.spec.build(self.problem.n_params, dtype)
+        self.held = (
+            HeldOut(self._network, *self.test, self.loss_name, dtype, self.held)
+            if self.test[0].size
+            else None
+        )
+        self.reset_optimizer()
         self._best = self.theta.copy()
         self._best_loss = math.inf
         self._best_step = self.step
@@ -184,7 +215,13 @@ class Trainer:
     def set_loss(self, loss: str) -> None:
         self._sync_network()
         self.loss_name = loss_by_name(loss).name
+        self.held = None  # the lowest test loss of another loss means nothing now
         self._build()
+
+    def set_penalty(self, penalty: Penalty) -> None:
+        """Another weight decay: the optimizer's running state is kept."""
+        self.penalty = penalty if penalty.active else None
+        self.optimizer.penalty = self.penalty
 
     def set_batches(self, batch_size: int | None, seed: int) -> None:
         """Another batch size rebuilds the optimizer; another seed only reshuffles."""
@@ -197,14 +234,20 @@ class Trainer:
         self.batch_size, self.seed = batch_size, seed
         self._build()
 
-    def set_data(self, x: ArrayLike, t: ArrayLike) -> None:
+    def set_data(
+        self, x: ArrayLike, t: ArrayLike, test: tuple[ArrayLike, ArrayLike] | None = None
+    ) -> None:
+        """Other training points (and test points: none if not given)."""
         self._sync_network()
         self.x = np.asarray(x, dtype=np.float64)
         self.t = np.asarray(t, dtype=np.float64)
+        self.test = _points(test)
+        self.held = None
         self._build()
 
     def reset_optimizer(self) -> None:
         self.optimizer = self.spec.build(self.problem.n_params, self.problem.dtype)
+        self.optimizer.penalty = self.penalty
 
     def run(self, steps: int, seconds: float | None = None) -> TrainReport:
         """Advance up to ``steps`` steps, or until ``seconds`` have passed, or a stop rule."""
@@ -224,6 +267,9 @@ class Trainer:
         best_loss, best_step = self._best_loss, self._best_step
         patience = self.stop.plateau_steps
         mark_step, mark_loss = self._plateau_mark
+        held = self.held
+        test_losses = held.room(losses.size) if held is not None else losses[:0]
+        wait = self.stop.test_patience if held is not None else None
         first, step, n = self.step, self.step, 0
         stopped = diverged_loss = None
         with np.errstate(all="ignore"):
@@ -246,6 +292,10 @@ class Trainer:
                 if n == losses.size:
                     losses = self._losses = np.concatenate([losses, np.empty(losses.size)])
                 losses[n] = loss
+                if held is not None:  # the test loss of the same weights θ_k
+                    test_losses = held.room(losses.size)
+                    test_losses[n] = test_loss = held.evaluate(backup)
+                    held.improve(test_loss, backup, step)
                 if recorder is not None and lm:  # LM's own vector is JᵀWr: record ∇L
                     batch.loss_and_grad(backup, lent)
                 n += 1
@@ -264,6 +314,13 @@ class Trainer:
                 step += 1
                 if optimizer.converged:
                     stopped = "converged: no step lowers the loss further"
+                    break
+                if wait is not None and held is not None and step - held.since > wait:
+                    stopped = f"the test loss has not improved for {wait:,} steps" + (
+                        ""  # the restore says which step and loss
+                        if self.stop.restore_best_test
+                        else f" (the lowest, {held.best_loss:.3g}, was at step {held.best_step:,})"
+                    )
                     break
                 if patience is not None and step - mark_step >= patience:
                     if best_loss > mark_loss * (1 - PLATEAU_GAIN):
@@ -296,14 +353,28 @@ class Trainer:
             step = best_step
             self._plateau_mark = (step, best_loss)
             self.history.truncate(step)
+            if held is not None:
+                held.forget_after(step)
             self.reset_optimizer()
             final_loss = problem.loss_and_grad(theta, grad)
         elif stopped is None and step >= MAX_STEPS:
             stopped = f"the step count reached {MAX_STEPS:,}, the most a session holds"
         elif stopped is None and self.stop.max_steps is not None and step >= self.stop.max_steps:
             stopped = f"step budget of {self.stop.max_steps} reached"
+        if stopped is not None and held is not None and self.stop.restore_best_test:
+            restored = held.restore(theta, step)
+            if restored is not None:
+                stopped += (
+                    f"; the weights of step {restored:,}, with the lowest test loss"
+                    f" ({held.best_loss:.3g}), were restored"
+                )
+                with np.errstate(all="ignore"):
+                    final_loss = problem.loss_and_grad(theta, grad)
         self._best_loss, self._best_step = best_loss, best_step
         self.step = step
+        kept = max(0, min(n, step - first + 1))
+        with np.errstate(all="ignore"):
+            test = held.fit(theta) if held is not None else None
         return TrainReport(
             step=step,
             loss=float(final_loss),
@@ -313,7 +384,7 @@ class Trainer:
             seconds=time.perf_counter() - started,
             stopped=stopped,
             diverged=diverged,
-            losses=losses[: max(0, min(n, step - first + 1))].copy(),
+            losses=losses[:kept].copy(),
             diverged_run=diverged_run,
             diverged_step=diverged_step,
             diverged_rows=diverged_rows,
@@ -325,6 +396,14 @@ class Trainer:
                 below=step,
                 batch=self.schedule.size if self.schedule is not None else 0,
             ),
+            test_losses=None
+            if held is None
+            else (np.arange(first, first + kept, dtype=np.int64), test_losses[:kept].astype(float)),
+            test_loss=None if test is None else test[0],
+            test_metrics=None if test is None else test[1],
+            best_test=None
+            if held is None or held.best_step is None
+            else (held.best_step, held.best_loss),
         )
 
     def _epochs_until(
@@ -361,3 +440,10 @@ class Trainer:
             f" The weights of step {best_step}, the lowest loss of this run ({best:.3g}),"
             " were restored."
         )
+
+
+def _points(test: tuple[ArrayLike, ArrayLike] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Test points as float64 arrays; none: two empty ones."""
+    if test is None:
+        return np.zeros(0), np.zeros(0)
+    return np.asarray(test[0], dtype=np.float64), np.asarray(test[1], dtype=np.float64)

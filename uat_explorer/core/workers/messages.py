@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.trainer import StopRule
 
 
@@ -36,12 +37,15 @@ class Advance:
 class Configure:
     """New settings for the training under way; only the fields given change. New data,
     loss or optimizer rebuild the trainer (Adam's moments start again); a new learning
-    rate, stop rule, pace or seed do not."""
+    rate, stop rule, pace, seed or weight decay do not."""
 
     optimizer: OptimizerSpec | None = None
     loss: str | None = None
     stop: StopRule | None = None
     data: tuple[np.ndarray, np.ndarray] | None = None
+    test: tuple[np.ndarray, np.ndarray] | None = None
+    """The held-out points that go with ``data`` (empty arrays: none)."""
+    penalty: Penalty | None = None
     batches: tuple[int | None, int] | None = None
     """(batch size or None for the full batch, seed)."""
     pace: int | None = None

@@ -17,6 +17,7 @@ import numpy as np
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.race import race_trainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.messages import Failed, Finished
 from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
@@ -33,6 +34,8 @@ class RaceJob:
     steps: int
     batch_size: int | None = None
     seed: int = 0
+    test: tuple[np.ndarray, np.ndarray] | None = None
+    penalty: Penalty | None = None
 
 
 @dataclass
@@ -49,6 +52,8 @@ class RaceProgress:
     done: bool
     diverged_step: int | None = None
     diverged_run: tuple[np.ndarray, np.ndarray] | None = None
+    test_loss: float | None = None
+    """The loss on the held-out points at ``network`` (None: no test points)."""
 
 
 def serve_race(channel: Channel) -> None:
@@ -71,7 +76,18 @@ def serve_race(channel: Channel) -> None:
 
 def _race(conn: Channel, job: RaceJob) -> None:
     trainers = [
-        race_trainer(job.network, job.x, job.t, job.loss, spec, job.steps, job.batch_size, job.seed)
+        race_trainer(
+            job.network,
+            job.x,
+            job.t,
+            job.loss,
+            spec,
+            job.steps,
+            job.batch_size,
+            job.seed,
+            job.test,
+            job.penalty,
+        )
         for spec in job.specs
     ]
     pending = list(range(len(trainers)))
@@ -98,6 +114,7 @@ def _race(conn: Channel, job: RaceJob) -> None:
                         done,
                         report.diverged_step,
                         report.diverged_run,
+                        report.test_loss,
                     )
                 )
                 buffers[k], firsts[k], sent[k] = [], trainer.step, time.perf_counter()

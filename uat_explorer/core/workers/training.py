@@ -22,6 +22,7 @@ from uat_explorer.core.nn.gradients import Gradients
 from uat_explorer.core.nn.metrics import FitMetrics
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.timeline import TimelineRows, joined_rows
 from uat_explorer.core.training.trainer import StopRule, Trainer, TrainReport
 from uat_explorer.core.workers.messages import Advance, Configure, Failed, Pause, Quit, Run
@@ -51,6 +52,9 @@ class Job:
     reply to an older job (a late one, after the neurons changed) is recognised and dropped."""
     batch_size: int | None = None
     seed: int = 0
+    test: tuple[np.ndarray, np.ndarray] | None = None
+    """Held-out points: their loss is measured at every step, never trained on."""
+    penalty: Penalty | None = None
 
 
 @dataclass
@@ -79,6 +83,13 @@ class Progress:
     """Mini-batches: (step, full-batch loss) at each epoch's end since the last reply."""
     timeline: TimelineRows | None = None
     """W, G and A of every step since the last reply."""
+    test_losses: tuple[np.ndarray, np.ndarray] | None = None
+    """With test points: (step, test loss) of every step since the last reply that had
+    them; below, the test loss and metrics of ``network`` and the lowest test loss so
+    far (step, loss)."""
+    test_loss: float | None = None
+    test_metrics: FitMetrics | None = None
+    best_test: tuple[int, float] | None = None
     diverged_rows: TimelineRows | None = None
     """After a divergence: the weights of the steps from the restored one to the one that
     blew up, since the last reply (the rest of the run went in earlier replies)."""
@@ -93,6 +104,7 @@ class _Worker:
         self.owed = 0  # steps still owed to an "advance"
         self.pace = 0  # steps per frame; 0 = as many as fit in half a frame
         self.losses: list[np.ndarray] = []
+        self.test_losses: list[tuple[np.ndarray, np.ndarray]] = []
         self.rows: list[TimelineRows] = []
         self.lost: list[TimelineRows] = []  # the rows of a run that diverged
         self.epochs: list[tuple[np.ndarray, np.ndarray]] = []
@@ -138,7 +150,9 @@ class _Worker:
         if settings.stop is not None:
             trainer.stop = settings.stop
         if settings.data is not None:
-            trainer.set_data(*settings.data)
+            trainer.set_data(*settings.data, test=settings.test)
+        if settings.penalty is not None:
+            trainer.set_penalty(settings.penalty)
         if settings.batches is not None:
             trainer.set_batches(*settings.batches)
         if settings.pace is not None:
@@ -158,10 +172,12 @@ class _Worker:
             job.batch_size,
             job.seed,
             record=True,
+            test=job.test,
+            penalty=job.penalty,
         )
         self.report = self.trainer.run(0)
         self.losses, self.first_step = [], job.step
-        self.rows, self.epochs, self.lost = [], [], []
+        self.rows, self.epochs, self.test_losses, self.lost = [], [], [], []
         self.revision = job.revision
 
     def work(self) -> None:
@@ -179,6 +195,8 @@ class _Worker:
             report = trainer.run(10**9, seconds=CHUNK)
         self.report = report
         self.losses.append(report.losses)
+        if report.test_losses is not None:
+            self.test_losses.append(report.test_losses)
         if report.diverged_rows is not None:
             restored = report.step
             earlier = [rows.take(rows.steps >= restored) for rows in self.rows]
@@ -215,12 +233,17 @@ class _Worker:
                 diverged_run=report.diverged_run,
                 diverged_step=report.diverged_step,
                 revision=self.revision,
-                epoch_losses=_joined_epochs(self.epochs),
+                epoch_losses=_joined(self.epochs),
                 timeline=joined_rows(self.rows),
+                test_losses=_joined(self.test_losses),
+                test_loss=report.test_loss,
+                test_metrics=report.test_metrics,
+                best_test=report.best_test,
                 diverged_rows=joined_rows(self.lost),
             )
         )
-        self.losses, self.rows, self.epochs, self.lost = [], [], [], []
+        self.losses, self.rows, self.epochs = [], [], []
+        self.test_losses, self.lost = [], []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()
         if report.stopped or report.diverged:  # say it once
@@ -229,9 +252,10 @@ class _Worker:
             )
 
 
-def _joined_epochs(
+def _joined(
     parts: list[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """(steps, losses) stretches as one (epoch ends, test losses); None if there are none."""
     if not parts:
         return None
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

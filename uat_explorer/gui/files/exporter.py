@@ -133,7 +133,8 @@ class Exporter(QObject):
         return self.write(path, "the curves (CSV)", lambda: write_table(path, header, rows))
 
     def loss_history(self, path: str | Path) -> bool:
-        header, rows = loss_table(*self.state.document.history.arrays())
+        document = self.state.document
+        header, rows = loss_table(*document.history.arrays(), document.test_history.arrays())
         return self.write(path, "the loss history (CSV)", lambda: write_table(path, header, rows))
 
     def parameters(self, path: str | Path) -> bool:

@@ -268,7 +268,9 @@ class BackpropPanel(DockPanel):
             f"The sample followed: x = {trace.x[index]:.6g}, its target t = {trace.t[index]:.6g},"
             f" the output y = {trace.y[index]:.6g}"
         )
-        graph = build_graph(trace, index, self.scope_name, state.view.selected_index)
+        graph = build_graph(
+            trace, index, self.scope_name, state.view.selected_index, state.document.penalty
+        )
         if self.graph is not None and [n.key for n in graph.nodes] != [
             n.key for n in self.graph.nodes
         ]:
@@ -285,7 +287,8 @@ class BackpropPanel(DockPanel):
         lr = state.document.session.optimizer.learning_rate
         self.apply.setText(f"Apply update (lr {fmt(lr)})")
         if self.table.isVisible():
-            self.table.show_rows(gradient_rows(trace, index, self.scope_name, lr))
+            penalty = state.document.penalty
+            self.table.show_rows(gradient_rows(trace, index, self.scope_name, lr, penalty))
         self._show_problems(trace.network.muted, trace.y)
         if self.current is None:
             self.chain.setText(

@@ -324,7 +324,7 @@ class ConstructPanel(QWidget):
         self.compare_progress.setVisible(True)
         self.result.setText("Training networks of 2 … 64 neurons in the background…")
         document = self.state.document
-        self.comparison.start(x, t, document.domain, document.target)
+        self.comparison.start(x, t, document.domain, document.target, document.test_data())
 
     def _compare_progressed(self, done: int, total: int) -> None:
         self.compare_progress.setRange(0, total)
@@ -336,9 +336,11 @@ class ConstructPanel(QWidget):
         self.compare.setChecked(False)
         if results:
             fewest = min(results, key=lambda r: r[1])
+            tested = self.comparison.test_errors.get(fewest[0])
+            held = "" if tested is None else f" (on the test points: {number(tested)})"
             self.result.setText(
-                f"Trained, {fewest[0]} neurons reach max |error| {number(fewest[1])}; the"
-                " diamonds show each N. Training places its neurons; the construction"
+                f"Trained, {fewest[0]} neurons reach max |error| {number(fewest[1])}{held};"
+                " the diamonds show each N. Training places its neurons; the construction"
                 " spaces them evenly, so it needs many more."
             )
 

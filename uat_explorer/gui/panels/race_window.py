@@ -44,7 +44,16 @@ from uat_explorer.plots.race_plot import RaceLossPlot, RunFitPlot
 from uat_explorer.qt import props
 
 RUNS = 4
-COLUMNS = ["Optimizer", "Learning rate", "Final loss", "Reached target at step", "Diverged"]
+COLUMNS = [
+    "Optimizer",
+    "Learning rate",
+    "Final loss",
+    "Reached target at step",
+    "Diverged",
+    "Final test loss",
+]
+TEST_COLUMN = COLUMNS.index("Final test loss")
+"""Shown only when the session holds test points out."""
 GIF_FRAMES = 60
 GIF_FPS = 15.0
 
@@ -133,6 +142,7 @@ class RaceWindow(QWidget):
             fits.addWidget(fit)
         self.table = props(QTableWidget(0, len(COLUMNS)), objectName="compareTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setColumnHidden(TEST_COLUMN, True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -227,6 +237,8 @@ class RaceWindow(QWidget):
             self.target.value(),
             batches.size if batches is not None else None,
             self.state.document.session.seed,
+            self.state.document.test_data(),
+            self.state.document.session.penalty,
         )
         self.run.setText("Stop")
         self.keep.setEnabled(False)
@@ -270,11 +282,13 @@ class RaceWindow(QWidget):
                 "" if run.diverged_step is None else f"diverged at step {run.diverged_step:,}"
             )
             rate = f"{run.spec.learning_rate:g}" if run.spec.uses_learning_rate else "—"
-            cells = (run.spec.label, rate, loss, reached, diverged)
+            test = "" if run.test_loss is None else f"{run.test_loss:.4g}"
+            cells = (run.spec.label, rate, loss, reached, diverged, test)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if 0 <= selected < len(runs):
             self.table.selectRow(selected)
+        self.table.setColumnHidden(TEST_COLUMN, all(run.test_loss is None for run in runs))
 
     def _selection_changed(self) -> None:
         row = self.table.currentRow()

@@ -112,7 +112,7 @@ Left, Right, Bottom = (
     Area.BottomDockWidgetArea,
 )
 NEURONS = Panel("neurons", "Neurons", lambda c: NeuronStack(c.state), Left)
-TARGET = Panel("target", "Target", lambda c: TargetPanel(c.state), Right)
+TARGET = Panel("target", "Target", lambda c: TargetPanel(c.state), Right, scroll=True)
 TRAINING = Panel("training", "Training", TrainingPanel, Right, scroll=True)
 LOSS = Panel("loss", "Loss", lambda c: LossPlot(c.state), Bottom)
 FORMULA = Panel("formula", "Formula", lambda c: FormulaView(c.state), Bottom)

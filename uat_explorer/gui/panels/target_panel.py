@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core import PRESETS, InputError, Target, load_csv
 from uat_explorer.core.targets.expression import function_names
+from uat_explorer.gui.panels.sampling_controls import SamplingControls
 from uat_explorer.model.state import AppState
 from uat_explorer.qt import connect, props
 
@@ -75,9 +76,11 @@ class TargetPanel(QWidget):
         form.addRow("Formula", self.expression)
         form.addRow("", self.feedback)
         form.addRow("Domain", domain)
+        self.sampling = SamplingControls(state)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        layout.addWidget(self.sampling)
         layout.addStretch(1)
 
         self.presets.activated.connect(self._preset_chosen)

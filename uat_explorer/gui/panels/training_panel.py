@@ -31,8 +31,9 @@ from uat_explorer.core import (
 )
 from uat_explorer.core.io.session import MAX_SEED
 from uat_explorer.core.nn.initialize import new_seed
-from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS, StopRule
+from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
+from uat_explorer.gui.panels.regularization_controls import RegularizationControls
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.workers.training_controller import STEP_CHUNK
 from uat_explorer.qt import connect, props
@@ -211,10 +212,12 @@ class TrainingPanel(DockPanel):
         form.addRow(self.stop_steps_on, self.stop_steps)
         form.addRow(self.stop_plateau)
         form.addRow("Seed", self.seed)
+        self.regularization = RegularizationControls(state)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addLayout(form)
+        layout.addWidget(self.regularization)
         layout.addStretch(1)
 
         self.train.clicked.connect(lambda _=False: controller.toggle())
@@ -280,7 +283,8 @@ class TrainingPanel(DockPanel):
 
     def _set_stop(self) -> None:
         self.state.editor.update_settings(
-            stop=StopRule(
+            stop=replace(  # early stopping is the regularization controls'
+                self.state.document.session.stop,
                 max_steps=self.stop_steps.value() if self.stop_steps_on.isChecked() else None,
                 loss_below=self.stop_loss.value() if self.stop_loss_on.isChecked() else None,
                 plateau_steps=PLATEAU_STEPS if self.stop_plateau.isChecked() else None,

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core.teaching.backprop import PARAMETER_COLUMNS
 
+DECAY_COLUMN = len(PARAMETER_COLUMNS) - 1
+
 
 def table_number(value: float) -> str:
     """Four significant digits (readable from the back of a room; the graph's tooltips
@@ -70,14 +72,17 @@ class GradientTable(QTableWidget):
             "The parameter's current value",
             "The gradient of the chosen sample's own loss",
             "The gradient of the training loss: the mean over every sample",
-            "What one step of gradient descent would add: −lr·∂L/∂p for the chosen scope",
+            "What one step of gradient descent would add: −lr·∂L/∂p for the chosen scope"
+            " (with weight decay −lr·(∂L/∂p + λp), as training steps)",
+            "Weight decay's share of the step's gradient: λ·p (L2) or λ·sign(p) (L1); none"
+            " for c. Shown while weight decay is on",
         ]
         for column, tip in enumerate(tips):
             header = self.horizontalHeaderItem(column)
             assert header is not None  # setHorizontalHeaderLabels made one per column
             header.setToolTip(tip)
 
-    def show_rows(self, rows: list[tuple[str, float, float, float, float]]) -> None:
+    def show_rows(self, rows: list[tuple[str, float, float, float, float, float]]) -> None:
         """New numbers in the cells made once per layout (setItem costs ~0.6 ms a cell);
         the sort order the person chose is kept."""
         sorting = self.isSortingEnabled()
@@ -95,5 +100,6 @@ class GradientTable(QTableWidget):
             for c, value in enumerate(numbers, start=1):
                 cells[c].show(table_number(value), abs(value))
         self.setSortingEnabled(sorting)
+        self.setColumnHidden(DECAY_COLUMN, all(row[DECAY_COLUMN] == 0 for row in rows))
         if fresh:
             self.resizeColumnsToContents()

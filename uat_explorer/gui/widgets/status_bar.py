@@ -39,6 +39,12 @@ class StatusFields(QObject):
             objectName="statusLossLabel",
             toolTip="The training loss at the current weights",
         )
+        self.test = props(
+            QLabel(),
+            objectName="statusTestLabel",
+            toolTip="The loss on the held-out test points, which training never sees, and the"
+            " true error: the mean squared distance to the noise-free target over the domain",
+        )
         self.error = props(QLabel(), objectName="errorLabel")
         self.error.setToolTip("How far the output is from the target, on the sample points")
         self.fit = props(
@@ -51,7 +57,15 @@ class StatusFields(QObject):
             objectName="statusSpeedLabel",
             toolTip="Training steps per second while training runs",
         )
-        self.fields = (self.step, self.epoch, self.loss, self.error, self.fit, self.speed)
+        self.fields = (
+            self.step,
+            self.epoch,
+            self.loss,
+            self.test,
+            self.error,
+            self.fit,
+            self.speed,
+        )
         self.drop_order = (self.error, self.fit, self.speed)
         for label in self.fields:
             bar.addPermanentWidget(label)
@@ -79,6 +93,9 @@ class StatusFields(QObject):
             self.epoch.setText(f"epoch {epoch} · batch {batch} of {schedule.batches_per_epoch}")
         self.epoch.setVisible(bool(self.epoch.text()))
         self.loss.setText(f"loss {number(derived.loss)} ({state.document.session.loss})")
+        held = self._held_out_text()
+        self.test.setText(held)
+        self.test.setVisible(bool(held))
         self.error.setText(
             f"MSE {number(metrics.mse)}   mean |error| {number(metrics.mae)}"
             f"   max |error| {number(metrics.max_abs_error)}"
@@ -89,11 +106,45 @@ class StatusFields(QObject):
             f" {number(derived.loss, 6)}\nMSE {number(metrics.mse, 6)}, mean |error|"
             f" {number(metrics.mae, 6)}, max |error| {number(metrics.max_abs_error, 6)},"
             f" RMSE {number(metrics.rmse, 6)}, R² {number(metrics.r2, 6)}"
+            + self._held_out_details()
         )
         last = self.training.last
         speed = last.steps_per_second if self.training.running and last else None
         self.speed.setText(f"{speed:,.0f} steps/s" if speed else "")
         self.fit_width()
+
+    def _held_out_text(self) -> str:
+        """The test loss and the true error, when training sees more than the function
+        (noise, or points held out): empty otherwise."""
+        document = self.state.document
+        if not document.sample_set().altered:
+            return ""
+        derived = document.derived()
+        test = "" if derived.test is None else f"test {number(derived.test[0])} · "
+        return f"{test}true error {number(derived.true_error or 0.0)}"
+
+    def _held_out_details(self) -> str:
+        derived = self.state.document.derived()
+        lines = ""
+        if derived.test is not None:
+            loss, metrics = derived.test
+            count = int(self.state.document.test_data()[0].size)
+            lines += (
+                f"\nOn the {count} held-out test points: loss {number(loss, 6)},"
+                f" MSE {number(metrics.mse, 6)}, max |error| {number(metrics.max_abs_error, 6)}"
+            )
+        if self.state.document.sample_set().altered:
+            lines += (
+                f"\nTrue error (mean squared distance to the noise-free target over the"
+                f" domain): {number(derived.true_error or 0.0, 6)}"
+            )
+        if self.state.document.penalty.active:
+            penalty = self.state.document.penalty
+            lines += (
+                f"\nThe loss is the data term: training also minimises"
+                f" {penalty.formula}, λ = {number(penalty.strength)}"
+            )
+        return lines
 
     def fit_width(self) -> None:
         """Show every field that fits, dropping the least important first."""

@@ -26,7 +26,8 @@ class ConstructTraining(QObject):
     """``progressed(done, total)``; ``finished([(N, best max |error|), …])``; ``failed(why)``.
 
     The error is over the domain, as the construction's: on the grid it is measured on
-    and the samples (a network can wiggle between the samples it was fitted to)."""
+    and the samples (a network can wiggle between the samples it was fitted to). With
+    test points, ``test_errors[N]`` is the max |error| on them of each N's best."""
 
     progressed = Signal(int, int)
     finished = Signal(object)
@@ -42,7 +43,9 @@ class ConstructTraining(QObject):
         self._jobs: list[tuple[int, int]] = []
         self._done = 0
         self._best: dict[int, float] = {}
+        self.test_errors: dict[int, float] = {}
         self._x = self._t = np.zeros(0)
+        self._test: tuple[np.ndarray, np.ndarray] | None = None
         self._domain = (0.0, 1.0)
         self._target: Callable[[np.ndarray], np.ndarray] | None = None
 
@@ -56,13 +59,16 @@ class ConstructTraining(QObject):
         t: np.ndarray,
         domain: tuple[float, float],
         target: Callable[[np.ndarray], np.ndarray] | None = None,
+        test: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Fit every (N, seed) to (x, t) in turn; the best max |error| per N is reported,
-        over the domain against ``target`` (None: on the samples)."""
+        over the domain against ``target`` (None: on the samples), and with ``test``
+        points its max |error| on them."""
         self.cancel()
         self._x, self._t, self._domain, self._target = x, t, domain, target
+        self._test = test
         self._jobs = [(count, seed) for count in COUNTS for seed in SEEDS]
-        self._done, self._best = 0, {}
+        self._done, self._best, self.test_errors = 0, {}, {}
         self.client.start()
         self._send_next()
         self.client.expect(True)
@@ -82,6 +88,7 @@ class ConstructTraining(QObject):
             StopRule(max_steps=STEPS),
             0,
             revision=self._done,
+            test=self._test,
         )
         self.client.send(job)
         self.client.send(Advance(STEPS))
@@ -98,8 +105,10 @@ class ConstructTraining(QObject):
         error = reply.metrics.max_abs_error
         if self._target is not None:
             error = error_over_domain(reply.network, self._target, self._domain, self._x, self._t)
-        if np.isfinite(error):
-            self._best[count] = min(error, self._best.get(count, np.inf))
+        if np.isfinite(error) and error < self._best.get(count, np.inf):
+            self._best[count] = error
+            if reply.test_metrics is not None:
+                self.test_errors[count] = reply.test_metrics.max_abs_error
         self._done += 1
         self.progressed.emit(self._done, len(self._jobs))
         if self._done == len(self._jobs):

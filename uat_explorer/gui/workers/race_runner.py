@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.messages import Finished
 from uat_explorer.core.workers.race import RaceJob, RaceProgress
 from uat_explorer.gui.workers.worker_client import WorkerClient
@@ -42,13 +43,18 @@ class RaceRunner(QObject):
         target_loss: float,
         batch_size: int | None = None,
         seed: int = 0,
+        test: tuple[np.ndarray, np.ndarray] | None = None,
+        penalty: Penalty | None = None,
     ) -> None:
         """Start the race's process (in the background) and send it the job; every run
-        trains as the session does (``batch_size`` samples a step, shuffled from ``seed``)."""
+        trains as the session does (``batch_size`` samples a step, shuffled from ``seed``,
+        its weight decay), and with ``test`` points reports its test loss."""
         self.stop()
         self.runs = [RaceRun(spec, target_loss) for spec in specs]
         self.client.start()
-        self.client.send(RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed))
+        self.client.send(
+            RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed, test, penalty)
+        )
         self.client.expect(True)
         self.updated.emit()
 
@@ -67,6 +73,7 @@ class RaceRunner(QObject):
                     reply.done,
                     reply.diverged_step,
                     reply.diverged_run,
+                    reply.test_loss,
                 )
             elif isinstance(reply, Finished):
                 finished = True

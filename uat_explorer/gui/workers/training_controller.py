@@ -84,6 +84,8 @@ class TrainingController(QObject):
             revision=document.revision,
             batch_size=session.batch_size,
             seed=session.seed,
+            test=document.test_data(),
+            penalty=session.penalty,
         )
         start = Configure(pace=self._pace(), trained=self._trained())
         if not (self.client.send(job) and self.client.send(start)):
@@ -114,6 +116,7 @@ class TrainingController(QObject):
             # the seed shuffles mini-batches; with full batches it means nothing here
             batches=(session.batch_size, session.seed if session.batch_size else 0),
             pace=self._pace(),
+            penalty=session.penalty,
             trained=self._trained(),
         )
 
@@ -124,13 +127,16 @@ class TrainingController(QObject):
             return
         document = self.state.document
         now, sent = self._settings(), self._sent
+        new_data = document.data_revision != self._sent_data
         changed = Configure(
             optimizer=_new(now.optimizer, sent.optimizer),
             loss=_new(now.loss, sent.loss),
             stop=_new(now.stop, sent.stop),
-            data=document.training_data() if document.data_revision != self._sent_data else None,
+            data=document.training_data() if new_data else None,
+            test=document.test_data() if new_data else None,
             batches=_new(now.batches, sent.batches),
             pace=_new(now.pace, sent.pace),
+            penalty=_new(now.penalty, sent.penalty),
             trained=_new(now.trained, sent.trained),
         )
         if changed != Configure() and self.client.send(changed):

@@ -45,6 +45,17 @@ class Overlay:
         if visible:
             self.refresh()
 
+    def legend_entry(self, item: Any, name: str, on: bool) -> None:
+        """``item`` named in the plot's legend while ``on``."""
+        legend = self.plot.getPlotItem().legend
+        if legend is None:
+            return
+        listed = any(sample.item is item for sample, _label in legend.items)
+        if on and not listed:
+            legend.addItem(item, name)
+        elif listed and not on:
+            legend.removeItem(item)
+
     def refresh(self) -> None:
         """Draw from the model (called while visible)."""
 

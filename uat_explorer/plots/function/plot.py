@@ -26,6 +26,7 @@ from uat_explorer.plots.function.band import BandOverlay
 from uat_explorer.plots.function.batch import BatchOverlay
 from uat_explorer.plots.function.error_signal import ErrorSignalOverlay
 from uat_explorer.plots.function.ghost import GhostOverlay
+from uat_explorer.plots.function.held_out import HeldOutOverlay
 from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
@@ -102,6 +103,7 @@ class FunctionPlot(ThemedPlot):
         self.x_fine = self.x_coarse = np.zeros(0)
         self.parts_fine = np.zeros((0, 0))
         self.samples = SamplesOverlay(self, state, self.sampleClicked)
+        self.held_out = HeldOutOverlay(self, state)
         self.probe = ProbeOverlay(self, state)
         self.batch = BatchOverlay(self, state)
         self.ghost = GhostOverlay(self, state)
@@ -110,6 +112,7 @@ class FunctionPlot(ThemedPlot):
         self.stroke = StrokeOverlay(self, state, self.view_box)
         self.overlays: list[Overlay] = [
             self.samples,
+            self.held_out,
             self.probe,
             self.batch,
             self.ghost,
@@ -156,7 +159,12 @@ class FunctionPlot(ThemedPlot):
         """Fit y to the target and the output. With ``expand_only`` the range grows when
         the output leaves it and never shrinks, so the axes stay still while a dial turns
         (and a steady range spares regenerating axes and grid every frame)."""
-        curves = [self.output_item.yData, self.target_item.yData, self._shown_components()]
+        curves = [
+            self.output_item.yData,
+            self.target_item.yData,
+            self._shown_components(),
+            self._noisy_samples(),
+        ]
         bounds = [_finite_bounds(c) for c in curves if c is not None and c.size]
         found = [b for b in bounds if b is not None]
         if not found:
@@ -169,6 +177,11 @@ class FunctionPlot(ThemedPlot):
             low, high = min(low, view_low), max(high, view_high)
         pad = 0.08 * max(high - low, 1e-9)
         self.view_box.setYRange(low - pad, high + pad, padding=0)
+
+    def _noisy_samples(self) -> np.ndarray | None:
+        """With noise or held-out points the samples are drawn: the range holds them."""
+        samples = self.state.document.sample_set()
+        return samples.t if samples.altered else None
 
     def _shown_components(self) -> np.ndarray | None:
         """The neuron curves on screen (not hidden, muted or out of solo), as drawn
