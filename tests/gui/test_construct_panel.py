@@ -277,3 +277,21 @@ def test_presentation_scale_grows_the_plot(window):
         before is None
         or before.pointSizeF() < plot.getAxis("bottom").style["tickFont"].pointSizeF()
     )
+
+
+def test_showing_the_panel_again_does_not_measure_again(qtbot, window, monkeypatch):
+    """A workspace switch shows the panel again: the same target and mode keep their
+    measurement (it took ~50 ms of the GUI thread at every switch into Theorem)."""
+    import uat_explorer.gui.panels.construct_panel as module
+
+    calls = []
+    real = module.sweep
+    monkeypatch.setattr(module, "sweep", lambda *a, **k: calls.append(1) or real(*a, **k))
+    window.workspaces.show("theorem")
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    for name in ("train", "theorem", "compose", "theorem"):
+        window.workspaces.show(name)
+        qtbot.wait(20)
+    assert len(calls) == 1
+    window.state.editor.set_target(Target.preset("parabola"))
+    qtbot.waitUntil(lambda: len(calls) == 2)

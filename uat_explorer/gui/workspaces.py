@@ -168,6 +168,9 @@ class Workspaces(QObject):
             return
         size = self.window.size()
         self.before()
+        # One paint for the new arrangement, not one for each step of it (docks moved,
+        # then sized): the views are drawn once the layout has settled.
+        self.window.setUpdatesEnabled(False)
         if self.current:
             self._remember()
         self.current = name
@@ -180,7 +183,11 @@ class Workspaces(QObject):
         if saved is None or not self.window.restoreState(saved, STATE_VERSION):
             self.lay_out(plan)
         self.changed.emit(name)
-        QTimer.singleShot(0, lambda: self.fit_back(size))
+        QTimer.singleShot(0, lambda: self._shown(size))
+
+    def _shown(self, size: QSize) -> None:
+        self.fit_back(size)
+        self.window.setUpdatesEnabled(True)
 
     def reset(self) -> None:
         """The current workspace as planned, the person's arrangement of it forgotten."""

@@ -176,6 +176,7 @@ class ConstructPanel(QWidget):
         layout.addWidget(self.plot, 3)
 
         self._sweep_soon = qthrottled(self.refresh_sweep, 150, parent=self)
+        self._swept: tuple[object, ...] | None = None  # what the points shown were made from
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.steepness.valueChanged.connect(lambda _: self._sweep_soon())
         self.count.valueChanged.connect(self._count_typed)
@@ -354,6 +355,10 @@ class ConstructPanel(QWidget):
         if not self.isVisible():
             return
         state = self.state
+        transition = self.transition() if self.mode_name == "sigmoids" else None
+        key = (state.document.data_revision, id(state.document.target), self.mode_name, transition)
+        if key == self._swept and self.points:
+            return  # shown again (a workspace switch): the same measurement
         x, t = state.document.training_data()
         try:
             self.points = sweep(
@@ -363,11 +368,12 @@ class ConstructPanel(QWidget):
                 t,
                 range(1, MAX_NEURONS + 1),
                 self.mode_name,
-                self.transition() if self.mode_name == "sigmoids" else None,
+                transition,
             )
         except InputError as error:
             self.result.setText(str(error))
             return
+        self._swept = key
         self.plot.show_sweep(self.points, self.count.value())
         self.plot.show_epsilon(self.epsilon.value())
 
