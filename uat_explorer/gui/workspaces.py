@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolBar
 
 from uat_explorer.core.io.view import WORKSPACES
@@ -144,6 +144,7 @@ class Workspaces(QObject):
         super().__init__(window)
         self.window, self.docks, self.settings, self.before = window, docks, settings, before
         self.current = ""
+        self._held: int | None = None  # the window's maximum width while docks move
         self._saved: dict[str, QByteArray] = {}
         self.tabs = props(QTabBar(), objectName="workspaceTabs")
         self.tabs.setDrawBase(False)
@@ -166,7 +167,7 @@ class Workspaces(QObject):
         """Leave the workspace shown (keeping its arrangement), lay out ``name``."""
         if name == self.current:
             return
-        size = self.window.size()
+        self.hold_width()
         self.before()
         # One paint for the new arrangement, not one for each step of it (docks moved,
         # then sized): the views are drawn once the layout has settled.
@@ -183,10 +184,9 @@ class Workspaces(QObject):
         if saved is None or not self.window.restoreState(saved, STATE_VERSION):
             self.lay_out(plan)
         self.changed.emit(name)
-        QTimer.singleShot(0, lambda: self._shown(size))
+        QTimer.singleShot(0, self._shown)
 
-    def _shown(self, size: QSize) -> None:
-        self.fit_back(size)
+    def _shown(self) -> None:
         self.window.setUpdatesEnabled(True)
 
     def reset(self) -> None:
@@ -198,7 +198,7 @@ class Workspaces(QObject):
 
     def lay_out(self, plan: Workspace) -> None:
         window, docks = self.window, self.docks
-        size = window.size()
+        self.hold_width()
         for dock in docks.values():  # out of every group: the plan is followed exactly
             if dock.isFloating():
                 dock.setFloating(False)
@@ -217,21 +217,30 @@ class Workspaces(QObject):
                 docks[name].show()
             first.raise_()
         # Sizes after Qt has placed the docks: the window's size is real only then.
-        QTimer.singleShot(0, lambda: self._settle(plan, size))
+        QTimer.singleShot(0, lambda: self._settle(plan))
         self._sizes(plan)
 
-    def _settle(self, plan: Workspace, size: QSize) -> None:
-        self.fit_back(size)
+    def _settle(self, plan: Workspace) -> None:
         self._sizes(plan)
 
-    def fit_back(self, size: QSize) -> None:
-        """The window as wide as it was: re-docking grows it for a moment (a bottom dock
-        beside a side one while the groups change), and it never shrinks back by itself
-        (at 1280 × 800 it stood 1561 wide after Backprop → Landscape). Qt keeps it at
-        least as wide as the docks need."""
+    def hold_width(self) -> None:
+        """While docks move, the window may not grow: re-docking widens it for a moment
+        (a bottom dock beside a side one while the groups change), and it never shrinks
+        back by itself (at 1280 × 800 it stood 1561 wide after Backprop → Landscape).
+        Released once the layout has settled; a width the docks truly need is then
+        taken."""
         window = self.window
-        if window.width() > size.width() and not (window.isMaximized() or window.isFullScreen()):
-            window.resize(size.width(), window.height())
+        steady = window.isMaximized() or window.isFullScreen() or not window.isVisible()
+        if self._held is not None or steady:
+            return
+        self._held = window.maximumWidth()
+        window.setMaximumWidth(window.width())
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._release))
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self.window.setMaximumWidth(self._held)
+            self._held = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """After Qt lays the window out (the new groups' bars in their places), hide the

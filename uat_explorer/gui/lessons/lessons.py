@@ -159,8 +159,7 @@ class Lessons:
         placed = window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea
         if placed and self.dock.isVisible():
             return
-        size = window.size()
-        QTimer.singleShot(0, lambda: self.workspaces.fit_back(size))
+        self.workspaces.hold_width()
         if not self.dock.isFloating():
             left = Qt.DockWidgetArea.LeftDockWidgetArea
             neighbour = next(
