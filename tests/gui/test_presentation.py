@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
+from uat_explorer.gui.panels.registry import TRAINING
+
 
 def text_sizes(widget: QWidget) -> set[float]:
     found = widget.findChildren(QLabel) + widget.findChildren(QLineEdit)
@@ -45,3 +47,21 @@ def test_a_card_added_while_presenting_is_drawn_at_the_scale(qtbot, presenting):
     qtbot.waitUntil(lambda: all(c.built for c in window.stack.cards.values()))
     newest = list(window.stack.cards.values())[-1]
     assert text_sizes(newest) == {round(normal * window.state.view.text_scale, 2)}
+
+
+@pytest.mark.parametrize("workspace", ["train", "compose", "epochs"])
+def test_presenting_at_1280_the_training_controls_are_not_cut(qtbot, presenting, workspace):
+    """Seen at 1280 × 800 ×1.5: the Training panel kept its 27 % of the width and its
+    controls ran off the right edge (Step and the learning-rate box out of sight)."""
+    window, _ = presenting
+    window.resize(1280, 800)
+    window.workspaces.show(workspace)
+    window.presentation_action.trigger()
+    window.docks["training"].show()
+    window.docks["training"].raise_()
+    qtbot.wait(50)
+    QApplication.processEvents()
+    content = window.panels.get(TRAINING)
+    shown = content.parentWidget().width()  # the scroll area's viewport
+    assert shown >= content.minimumSizeHint().width(), (shown, content.minimumSizeHint())
+    assert window.width() == 1280
