@@ -273,3 +273,22 @@ def test_train_only_the_shown_parameters(qtbot, window):
     window.state.editor.update_settings(optimizer=OptimizerSpec("lm", 0.01))
     assert not panel.shown_only.isEnabled() and window.state.view.trained_only is None
     assert "solves for every parameter together" in panel.shown_only.toolTip()
+
+
+def test_the_colour_bar_numbers_grow_with_the_presentation_scale(qtbot):
+    """Seen in presentation mode: the map's axes grew, its colour bar's numbers and
+    label stayed small."""
+    from uat_explorer.plots.landscape_plot import LandscapePlot
+
+    plot = LandscapePlot()
+    qtbot.addWidget(plot)
+    axis = plot.bar.axis
+    normal = axis.style["tickFont"].pointSizeF() if axis.style["tickFont"] else None
+    plot.set_scale(2.0)
+    grown = axis.style["tickFont"]
+    assert (
+        grown is not None
+        and grown.pointSizeF() == plot.getAxis("left").style["tickFont"].pointSizeF()
+    )
+    assert normal is None or grown.pointSizeF() == 2 * normal
+    assert axis.label.font().pointSizeF() == grown.pointSizeF()

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from uat_explorer.plots.contours import contour_segments
-from uat_explorer.plots.theme import ThemedPlot, plot_colors
+from uat_explorer.plots.theme import ThemedPlot, plot_colors, scaled_font
 
 CONTOURS = 9
 COLORMAP = "viridis"
@@ -112,6 +112,14 @@ class LandscapePlot(ThemedPlot):
         self.mode = 2
         self.themed = True
         self.apply_theme()
+
+    def set_scale(self, text: float, pixels: float = 1.0) -> None:
+        """The colour bar's numbers and label grow with the map's axes (the bar is an
+        item of its own, which the plot's axes do not reach)."""
+        super().set_scale(text, pixels)
+        font = scaled_font(text)
+        self.bar.axis.setStyle(tickFont=font, tickTextOffset=int(3 * text))
+        self.bar.axis.label.setFont(font)
 
     def apply_theme(self) -> None:
         super().apply_theme()
