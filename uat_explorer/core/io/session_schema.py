@@ -283,6 +283,10 @@ def _read(cls: type[Session], data: Any) -> Session:
             "not a UAT Explorer session: its 'app' field must be \"uat-explorer\","
             f" got {kind_of(root.get('app'))}"
         )
+    if root.get("task") == "classes":
+        raise SessionError(
+            'this is a classification session ("task": "classes"), not a curve session'
+        )
     if not root.has("version"):
         raise SessionError("not a UAT Explorer session: it has no 'version' field")
     version = root.get("version")
