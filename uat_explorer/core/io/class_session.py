@@ -82,19 +82,7 @@ class ClassSession:
             "app": "uat-explorer",
             "version": CLASS_VERSION,
             "task": TASK,
-            "network": {
-                "c": net.c.tolist(),
-                "neurons": [
-                    {
-                        "activation": net.activations[j],
-                        "w": float(net.w[j]),
-                        "b": float(net.b[j]),
-                        "v": net.v[j].tolist(),
-                        "muted": bool(net.muted[j]),
-                    }
-                    for j in range(net.size)
-                ],
-            },
+            "network": {"c": net.c.tolist(), "neurons": neuron_records(net)},
             "target": {
                 "name": self.target.name,
                 "names": list(self.target.names),
@@ -123,6 +111,21 @@ class ClassSession:
         data = self.to_dict()
         ClassSession.from_dict(json.loads(json.dumps(data)))
         write_json(path, data)
+
+
+def neuron_records(network: ClassNetwork) -> list[dict[str, Any]]:
+    """Each neuron as the file and the exported parameters write it: v one number per
+    logit."""
+    return [
+        {
+            "activation": network.activations[j],
+            "w": float(network.w[j]),
+            "b": float(network.b[j]),
+            "v": network.v[j].tolist(),
+            "muted": bool(network.muted[j]),
+        }
+        for j in range(network.size)
+    ]
 
 
 def _read(cls: type[ClassSession], root: Fields) -> ClassSession:
