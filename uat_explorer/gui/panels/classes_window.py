@@ -1,0 +1,352 @@
+"""Training → Classify Points…: the same one-hidden-layer network learning classes of
+points on a line, its probabilities drawn over x and its cross-entropy falling.
+
+A window of its own, beside the curve document: a class session has K outputs, so the
+curve views (cards, backprop graph, landscape, Construct) do not apply to it. Training
+advances a short chunk on each timer tick and then redraws, so the window stays live.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uat_explorer.core.errors import InputError
+from uat_explorer.core.io.class_session import ClassSession, load_session
+from uat_explorer.core.nn.activations import ACTIVATIONS
+from uat_explorer.core.nn.classifier import ClassNetwork, random_classifier
+from uat_explorer.core.targets.classes import (
+    CLASS_PRESETS,
+    ClassTarget,
+    class_preset,
+    load_class_csv,
+)
+from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.classtrainer import LM_REFUSAL, ClassTrainer
+from uat_explorer.core.training.optimizers import (
+    MAX_LEARNING_RATE,
+    MIN_LEARNING_RATE,
+    OPTIMIZER_LABELS,
+    OptimizerSpec,
+)
+from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
+from uat_explorer.plots.class_plot import ClassPlot
+from uat_explorer.plots.theme import ThemedPlot
+from uat_explorer.qt import props
+
+TICK_MS = 30
+CHUNK_SECONDS = 0.015
+"""Training's share of a tick: the rest is drawing and the person's clicks."""
+MAX_WINDOW_NEURONS = 64
+SESSION_FILTER = "UAT Explorer sessions (*.json)"
+
+
+class ClassesWindow(QWidget):
+    """Target, network and training settings on the left; the class plot and the
+    cross-entropy and accuracy over steps on the right. A bad file or setting is said in
+    the message line, and nothing changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("classesWindow")
+        self.setWindowTitle("Classify points — UAT Explorer")
+        self.resize(1100, 680)
+        self.target: ClassTarget = class_preset("bands3")
+        self.trainer: ClassTrainer | None = None
+        self.steps: list[int] = []
+        self.losses: list[float] = []
+        self.accuracies: list[float] = []
+        self.chunk = 10
+        self.timer = props(QTimer(self), interval=TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+        self.preset = QComboBox()
+        for name, preset in CLASS_PRESETS.items():
+            self.preset.addItem(preset.label, name)
+        self.preset.setCurrentIndex(list(CLASS_PRESETS).index("bands3"))
+        self.preset.activated.connect(self._preset_chosen)
+        open_csv = props(
+            QPushButton("Open CSV…"), toolTip="Points as rows x,label (2 to 6 classes)"
+        )
+        open_csv.clicked.connect(self._ask_csv)
+        self.neurons = props(QSpinBox(), minimum=1, maximum=MAX_WINDOW_NEURONS, value=8)
+        self.activation = QComboBox()
+        for name, kind in ACTIVATIONS.items():
+            self.activation.addItem(kind.label, name)
+        self.activation.setCurrentIndex(list(ACTIVATIONS).index("sigmoid"))
+        self.optimizer = QComboBox()
+        for name, label in OPTIMIZER_LABELS.items():
+            self.optimizer.addItem(label, name)
+        self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index("adam"))
+        self._disable_lm()
+        self.rate = ScientificSpinBox(MIN_LEARNING_RATE, MAX_LEARNING_RATE)
+        self.rate.setValue(0.01)
+        self.batch = props(
+            QSpinBox(),
+            minimum=0,
+            maximum=20_000,
+            toolTip="Samples per step (mini-batches, shuffled each epoch); 0: all of them",
+        )
+        self.batch.setSpecialValueText("all")
+        self.seed = props(QSpinBox(), minimum=0, maximum=999_999, value=0)
+        for box in (self.neurons, self.activation, self.seed):
+            signal = box.valueChanged if isinstance(box, QSpinBox) else box.activated
+            signal.connect(self.reset)
+        for changed in (self.optimizer.activated, self.rate.valueChanged, self.batch.valueChanged):
+            changed.connect(self._settings_changed)
+
+        self.train = props(QPushButton("Train"), checkable=True, objectName="classesTrain")
+        self.train.toggled.connect(self._train_toggled)
+        reset = QPushButton("Reset weights")
+        reset.clicked.connect(self.reset)
+        save, open_session = QPushButton("Save…"), QPushButton("Open…")
+        save.clicked.connect(self._ask_save)
+        open_session.clicked.connect(self._ask_open)
+        self.status = props(QLabel(), objectName="classesStatus", wordWrap=True)
+        self.message = props(QLabel(), objectName="classesMessage", wordWrap=True)
+
+        form = QFormLayout()
+        form.addRow("Classes", self.preset)
+        form.addRow("", open_csv)
+        form.addRow("Neurons", self.neurons)
+        form.addRow("Activation", self.activation)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", self.rate)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Seed", self.seed)
+        buttons = QHBoxLayout()
+        for button in (self.train, reset):
+            buttons.addWidget(button)
+        files = QHBoxLayout()
+        for button in (save, open_session):
+            files.addWidget(button)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addLayout(buttons)
+        side.addLayout(files)
+        side.addWidget(self.status)
+        side.addWidget(self.message)
+        side.addStretch(1)
+
+        self.plot = ClassPlot()
+        self.plot.themed = True
+        self.loss_plot = ThemedPlot()
+        self.loss_plot.themed = True
+        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.setLabel("left", "cross-entropy / accuracy")
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_curve = self.loss_plot.plot(
+            pen=pg.mkPen("#1f57b4", width=2), name="cross-entropy"
+        )
+        self.accuracy_curve = self.loss_plot.plot(
+            pen=pg.mkPen("#117733", width=2, style=Qt.PenStyle.DashLine), name="accuracy"
+        )
+        self.loss_plot.apply_theme()
+        plots = QVBoxLayout()
+        plots.addWidget(self.plot, 3)
+        plots.addWidget(self.loss_plot, 2)
+        layout = QHBoxLayout(self)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(300)
+        layout.addWidget(side_widget)
+        layout.addLayout(plots, 1)
+        self.reset()
+
+    def _disable_lm(self) -> None:
+        """Levenberg–Marquardt stays in the list, greyed, its reason on hover."""
+        model = self.optimizer.model()
+        assert isinstance(model, QStandardItemModel)
+        item = model.item(list(OPTIMIZER_LABELS).index("lm"))
+        item.setEnabled(False)
+        item.setToolTip(LM_REFUSAL[0].upper() + LM_REFUSAL[1:] + ".")
+
+    # -- the session -----------------------------------------------------------------
+    def session(self) -> ClassSession:
+        """What the window holds now, as a session (the trainer's weights and step)."""
+        assert self.trainer is not None
+        spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
+        return ClassSession(
+            self.trainer.network,
+            self.target,
+            self.target.natural_domain(),
+            spec,
+            self.seed.value(),
+            self.trainer.step,
+            self.trainer.schedule.size if self.trainer.schedule is not None else None,
+        )
+
+    def reset(self) -> None:
+        """Fresh weights from the seed for the current target and settings, step 0."""
+        kinds = [self.activation.currentData()] * self.neurons.value()
+        network = random_classifier(
+            kinds, self.target.natural_domain(), self.target.classes, self.seed.value()
+        )
+        self._start(network, 0)
+
+    def _start(self, network: ClassNetwork, step: int, keep_history: bool = False) -> None:
+        """A trainer from ``network`` at ``step`` with the settings shown."""
+        spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
+        x, labels = self.target.samples(self.target.natural_domain())
+        self.batch.blockSignals(True)
+        self.batch.setMaximum(x.size)  # a batch is at most every point
+        self.batch.blockSignals(False)
+        size = check_batch_size(self.batch.value() or None, x.size)
+        self.trainer = ClassTrainer(network, x, labels, spec, size, self.seed.value(), step)
+        if not keep_history:
+            self.steps, self.losses, self.accuracies = [], [], []
+        self._record()
+        self._redraw()
+
+    def _settings_changed(self) -> None:
+        """Another optimizer, rate or batch size: the weights and the curve stay, the
+        optimizer starts afresh."""
+        if self.trainer is not None:
+            self._start(self.trainer.network, self.trainer.step, keep_history=True)
+
+    def set_target(self, target: ClassTarget) -> None:
+        self.target = target
+        self.reset()
+
+    def _preset_chosen(self) -> None:
+        self.set_target(class_preset(self.preset.currentData(), self.seed.value()))
+        self.say("")
+
+    def choose_preset(self, name: str) -> None:
+        """Start afresh on the preset ``name`` (the Examples menu)."""
+        self.train.setChecked(False)
+        self.preset.setCurrentIndex(list(CLASS_PRESETS).index(name))
+        self._preset_chosen()
+
+    def open_csv(self, path: str) -> bool:
+        """Points from a CSV of x,label rows; a bad file is said and nothing changes."""
+        try:
+            target = load_class_csv(path)
+        except InputError as error:
+            self.say(str(error))
+            return False
+        self.set_target(target)
+        self.say(f"{target.text} from {Path(path).name}.")
+        return True
+
+    def save(self, path: str) -> bool:
+        try:
+            self.session().save(path)
+        except (InputError, OSError) as error:
+            self.say(f"Cannot save {Path(path).name}: {error}")
+            return False
+        self.say(f"Saved {Path(path).name}.")
+        return True
+
+    def open(self, path: str) -> bool:
+        """A class session from a file; anything else is said and nothing changes."""
+        try:
+            opened = load_session(path)
+            if not isinstance(opened, ClassSession):
+                raise InputError(
+                    f"{Path(path).name} is a curve session: open it in the main window"
+                )
+            self.show_session(opened)
+        except InputError as error:
+            self.say(str(error))
+            return False
+        self.say(f"Opened {Path(path).name}.")
+        return True
+
+    def show_session(self, session: ClassSession) -> None:
+        """Take a session's target, settings and weights."""
+        widgets = (self.neurons, self.activation, self.optimizer, self.rate, self.batch, self.seed)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.neurons.setValue(session.network.size)
+            kinds = set(session.network.activations)
+            if len(kinds) == 1:
+                self.activation.setCurrentIndex(list(ACTIVATIONS).index(kinds.pop()))
+            self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index(session.optimizer.name))
+            self.rate.setValue(session.optimizer.learning_rate)
+            self.batch.setValue(session.batch_size or 0)
+            self.seed.setValue(session.seed)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.target = session.target
+        self._start(session.network, session.step)
+
+    # -- training --------------------------------------------------------------------
+    def _train_toggled(self, on: bool) -> None:
+        self.train.setText("Pause" if on else "Train")
+        if on:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _tick(self) -> None:
+        """One chunk of steps, sized to take about CHUNK_SECONDS, then a redraw."""
+        assert self.trainer is not None
+        started = time.perf_counter()
+        report = self.trainer.run(self.chunk)
+        took = max(time.perf_counter() - started, 1e-6)
+        self.chunk = int(np.clip(self.chunk * CHUNK_SECONDS / took, 1, 2000))
+        self._record()
+        self._redraw()
+        if report.diverged is not None:
+            self.train.setChecked(False)
+            self.say(report.diverged)
+
+    def _record(self) -> None:
+        assert self.trainer is not None
+        report = self.trainer.report()
+        self.steps.append(report.step)
+        self.losses.append(report.loss)
+        self.accuracies.append(report.accuracy)
+
+    def _redraw(self) -> None:
+        assert self.trainer is not None
+        self.plot.show_fit(self.trainer.network, self.target, self.target.natural_domain())
+        self.loss_curve.setData(self.steps, self.losses)
+        self.accuracy_curve.setData(self.steps, self.accuracies)
+        names = ", ".join(self.target.names)
+        self.status.setText(
+            f"{self.target.text}: {names}<br>step {self.steps[-1]:,} · cross-entropy"
+            f" {self.losses[-1]:.4g} · accuracy {self.accuracies[-1]:.3f}"
+        )
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    # -- dialogs ---------------------------------------------------------------------
+    def _ask_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open class points", "", "CSV (*.csv *.txt)")
+        if path:
+            self.open_csv(path)
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save class session", "", SESSION_FILTER)
+        if path:
+            self.save(path)
+
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open class session", "", SESSION_FILTER)
+        if path:
+            self.open(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.train.setChecked(False)
+        super().closeEvent(event)
