@@ -210,9 +210,9 @@ def print_class_summary(result: dict[str, Any], as_json: bool) -> None:
     print(f"target      {result['target']} on [{low:.6g}, {high:.6g}]")
     print(f"classes     {', '.join(result['classes'])}")
     print(f"network     {result['neurons']} {result['activation']} neurons")
-    print(
-        f"training    {result['steps']} steps of {result['optimizer']} in {result['seconds']:.3f} s"
-    )
+    if result["steps"]:
+        steps = f"{result['steps']} steps of {result['optimizer']}"
+        print(f"training    {steps} in {result['seconds']:.3f} s")
     print(
         f"fit         accuracy {result['accuracy']:.4f}"
         f"  cross-entropy {result['cross_entropy']:.4g}"
