@@ -111,9 +111,25 @@ def test_the_window_keeps_its_width_through_every_workspace_and_a_lesson(qtbot, 
     for name in ("backprop", "landscape", "epochs", "theorem", "compose", "train"):
         window.workspaces.show(name)
         settle(qtbot)
-        assert window.width() == 1280, name
+        assert window.width() == 1280, (name, window.width())
     window.lessons.open(find_lesson("theorem"), 0)
     settle(qtbot)
     assert window.workspaces.current == "theorem" and window.docks["lesson"].isVisible()
     assert window.width() == 1280
     window.files.document.mark_saved(None)
+
+
+def test_a_workspace_shown_again_shows_the_same_panels(qtbot, window):
+    """Train → Theorem the second time showed every panel (Backprop, Landscape, Timeline
+    and the Training tabs beside Construct) and the window grew to 1714 px: the panels a
+    plan leaves out were taken out of the layout, so the arrangement saved for the
+    workspace did not name them and restoring it brought them all back."""
+    window.resize(1280, 800)
+    first: dict[str, set[str]] = {}
+    for turn in range(2):
+        for name in ("backprop", "landscape", "epochs", "theorem", "compose", "train"):
+            window.workspaces.show(name)
+            settle(qtbot)
+            shown = {key for key, dock in window.docks.items() if dock.isVisible()}
+            assert first.setdefault(name, shown) == shown, (turn, name)
+            assert window.width() == 1280, (turn, name, window.width())

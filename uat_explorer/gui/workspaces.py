@@ -25,7 +25,7 @@ Left, Right, Bottom = (
 )
 TEACHING = ("backprop", "construct", "landscape", "timeline", "history")
 """Docks a workspace opens only if it is about them."""
-STATE_VERSION = 3
+STATE_VERSION = 4
 """Bumped when the docks change: older saved arrangements are then not restored."""
 
 
@@ -204,6 +204,11 @@ class Workspaces(QObject):
                 dock.setFloating(False)
             window.removeDockWidget(dock)
         self._corners(plan)
+        # The docks the plan leaves out stay in the layout, closed: the arrangement saved
+        # for this workspace must name them, or restoring it would show them all again.
+        for name in [n for n in docks if n not in plan.docks]:
+            window.addDockWidget(Right, docks[name])
+            docks[name].hide()
         for place in plan.places:
             window.addDockWidget(place.area, docks[place.tabs[0]])
             docks[place.tabs[0]].show()
