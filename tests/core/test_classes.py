@@ -10,6 +10,7 @@ from uat_explorer.core.nn.classifier import (
     cross_entropy,
     probabilities,
     random_classifier,
+    read_sample,
     sample_losses,
 )
 from uat_explorer.core.targets.classes import (
@@ -197,3 +198,34 @@ def test_every_preset_has_its_classes_and_uses_each():
 def test_a_class_without_points_is_refused():
     with pytest.raises(InputError, match="'c' has no points"):
         ClassTarget.from_labels([0, 1], [0, 1], ("a", "b", "c"))
+
+
+@pytest.mark.parametrize("classes", [2, 4])
+def test_one_samples_readout_is_its_loss_and_its_gradient_at_the_logits(classes):
+    net, x, labels = random_case(MIXES[1], classes, seed=classes + 40)
+    i = 7
+    readout = read_sample(net, x[i], labels[i])
+    assert readout.p.sum() == pytest.approx(1.0, abs=1e-15)
+    assert readout.loss == pytest.approx(-np.log(readout.p[labels[i]]), rel=1e-12)
+    h = 1e-6
+    for m in range(readout.logits.size):
+        up, down = readout.logits.copy(), readout.logits.copy()
+        up[m] += h
+        down[m] -= h
+        label = labels[i : i + 1]
+        numeric = (sample_losses(up[None], label) - sample_losses(down[None], label))[0] / (2 * h)
+        assert readout.dlogits[m] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+def test_a_samples_history_is_its_probabilities_at_each_step():
+    target = class_preset("bands3")
+    net = random_classifier(["sigmoid", "tanh", "step"], target.natural_domain(), 3, seed=2)
+    trainer = ClassTrainer(net, target.x, target.labels, OptimizerSpec("adam", 0.05))
+    thetas, networks = [], []
+    for _ in range(4):
+        trainer.run(25)
+        thetas.append(trainer.theta.copy())
+        networks.append(trainer.network)
+    history = trainer.problem.history_at(np.array(thetas), 0.3)
+    expected = np.array([n.probabilities([0.3])[0] for n in networks])
+    np.testing.assert_allclose(history, expected, rtol=1e-12, atol=1e-15)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from uat_explorer.core.nn.classifier import ClassNetwork
-from uat_explorer.core.targets.classes import class_preset
+from uat_explorer.core.targets.classes import CLASS_PRESETS, class_preset
 from uat_explorer.plots.class_plot import CLASS_HUES, ClassPlot
 from uat_explorer.plots.theme import _NEURON_HUES
 
@@ -37,3 +37,20 @@ def test_curves_regions_and_misclassified_points(qtbot, name, curves):
 def test_class_colours_are_no_neurons_colours():
     assert not {h.lower() for h in CLASS_HUES} & {h.lower() for h in _NEURON_HUES}
     assert len(set(CLASS_HUES)) == 6
+
+
+def test_the_true_probability_is_dashed_only_where_it_is_known(qtbot):
+    plot = ClassPlot()
+    qtbot.addWidget(plot)
+    network = ClassNetwork([1.0], [0.0], [[1.0]], [0.0])
+    overlap = class_preset("overlap2")
+    plot.show_fit(network, overlap, overlap.natural_domain())
+    expected = CLASS_PRESETS["overlap2"].probability(plot.truth.xData)[:, 1]
+    np.testing.assert_allclose(plot.truth.yData, expected)
+    names = [label.text for _sample, label in plot.getPlotItem().legend.items]
+    assert "true p(B)" in names
+    threshold = class_preset("threshold2")
+    plot.show_fit(network, threshold, threshold.natural_domain())
+    assert plot.truth.xData is None or plot.truth.xData.size == 0
+    names = [label.text for _sample, label in plot.getPlotItem().legend.items]
+    assert not any(name.startswith("true p") for name in names)

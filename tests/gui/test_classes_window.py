@@ -1,11 +1,12 @@
 """The classes window: presets and CSV files as targets, training on the timer until
 the bands are learned, Levenberg–Marquardt greyed with its reason, bad files said with
-nothing changed, and a session saved and opened again."""
+nothing changed, a session saved and opened again, and a clicked point followed."""
 
 from __future__ import annotations
 
 import numpy as np
 from helpers import write_session
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QAction, QStandardItemModel
 
 from uat_explorer.gui.panels.classes_window import ClassesWindow
@@ -79,3 +80,28 @@ def test_a_curve_session_is_said_and_nothing_changes(qtbot, tmp_path):
     curve = write_session(tmp_path / "curve.json")
     assert not window.open(str(curve))
     assert "is a curve session" in window.message.text() and window.trainer is trainer
+
+
+def test_a_clicked_point_is_followed_through_training(qtbot):
+    window = make(qtbot)
+    window.choose_preset("overlap2")
+    for _ in range(3):
+        window._tick()
+    x = window.trainer.problem.x
+    at = window.plot.getViewBox().mapViewToScene(QPointF(x[40] + 1e-4, 0.5))
+
+    class Click:
+        def scenePos(self):
+            return at
+
+    window.plot._clicked(Click())
+    assert window.sample == 40
+    history = np.array([line.yData for line in window.history.lines]).T
+    thetas_networks = window.trainer.problem.history_at(np.array(window.thetas), x[40])
+    np.testing.assert_allclose(history, thetas_networks)
+    assert history.shape == (len(window.steps), 2)
+    label = window.target.names[window.trainer.problem.labels[40]]
+    text = window.chain.text()
+    assert "σ(l)" in text and f"−log p[{label}]" in text
+    window.choose_preset("bands3")
+    assert "softmax" in window.chain.text() and len(window.history.lines) == 3

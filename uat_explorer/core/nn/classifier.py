@@ -7,6 +7,8 @@ way the loss of one sample is −log p of its true class, and ∂ℓ/∂l = p �
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -142,3 +144,27 @@ def random_classifier(
     rng = np.random.default_rng([seed, outputs])
     v = rng.normal(0.0, 1.0 / np.sqrt(max(hidden.size, 1)), (hidden.size, outputs))
     return ClassNetwork(hidden.w, hidden.b, v, np.zeros(outputs), hidden.activations)
+
+
+@dataclass(frozen=True)
+class SampleReadout:
+    """One point's last steps of the forward and backward pass: its logits l (M,), the
+    probabilities p (K,), its loss ℓ = −log p[k] and ∂ℓ/∂l = p − onehot(k) (M,; for one
+    logit the second class's entry, p₁ − [k = 1])."""
+
+    x: float
+    label: int
+    logits: Array
+    p: Array
+    loss: float
+    dlogits: Array
+
+
+def read_sample(network: ClassNetwork, x: float, label: int) -> SampleReadout:
+    """The numbers the chain rule's last links are written with, for one point."""
+    logits = network.logits([x])
+    p = probabilities(logits)[0]
+    onehot = np.eye(p.size)[label]
+    dlogits = (p - onehot)[1:] if logits.shape[1] == 1 else p - onehot
+    loss = float(sample_losses(logits, np.array([label], dtype=np.intp))[0])
+    return SampleReadout(float(x), int(label), logits[0], p, loss, dlogits)

@@ -65,6 +65,19 @@ class ClassProblem:
                 a[j] = ACTIVATIONS[name](z[j])
         return z, a
 
+    def history_at(self, thetas: Array, x: float) -> Array:
+        """p (T, K) at one point x for each of T parameter vectors (rows of ``thetas``):
+        how one sample's probabilities moved through training."""
+        h, m = self.size, self.outputs
+        z = thetas[:, :h] * x + thetas[:, h : 2 * h]
+        a = np.zeros_like(z)
+        for j, name in enumerate(self.activations):
+            if self.live[j]:
+                a[:, j] = ACTIVATIONS[name](z[:, j])
+        v = thetas[:, 2 * h : 2 * h + h * m].reshape(-1, h, m)
+        logits = np.einsum("th,thm->tm", a, v) + thetas[:, 2 * h + h * m :]
+        return probabilities(logits)
+
     def loss(self, theta: Array) -> float:
         w, b, v, c = self._split(theta)
         _, a = self._hidden(w, b)

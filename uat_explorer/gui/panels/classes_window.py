@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.class_session import ClassSession, load_session
 from uat_explorer.core.nn.activations import ACTIVATIONS
-from uat_explorer.core.nn.classifier import ClassNetwork, random_classifier
+from uat_explorer.core.nn.classifier import (
+    ClassNetwork,
+    SampleReadout,
+    random_classifier,
+    read_sample,
+)
 from uat_explorer.core.targets.classes import (
     CLASS_PRESETS,
     ClassTarget,
@@ -46,7 +51,7 @@ from uat_explorer.core.training.optimizers import (
     OptimizerSpec,
 )
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
-from uat_explorer.plots.class_plot import ClassPlot
+from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
 
@@ -72,6 +77,9 @@ class ClassesWindow(QWidget):
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.accuracies: list[float] = []
+        self.thetas: list[np.ndarray] = []
+        self.sample = 0
+        """The followed point: an index among the training points."""
         self.chunk = 10
         self.timer = props(QTimer(self), interval=TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -120,6 +128,8 @@ class ClassesWindow(QWidget):
         open_session.clicked.connect(self._ask_open)
         self.status = props(QLabel(), objectName="classesStatus", wordWrap=True)
         self.message = props(QLabel(), objectName="classesMessage", wordWrap=True)
+        self.chain = props(QLabel(), objectName="classesChain", wordWrap=True)
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
 
         form = QFormLayout()
         form.addRow("Classes", self.preset)
@@ -142,10 +152,15 @@ class ClassesWindow(QWidget):
         side.addLayout(files)
         side.addWidget(self.status)
         side.addWidget(self.message)
+        side.addWidget(self.chain)
         side.addStretch(1)
 
         self.plot = ClassPlot()
         self.plot.themed = True
+        self.plot.sampleClicked.connect(self.follow)
+        self.history = SampleHistoryPlot()
+        self.history.themed = True
+        self.history.apply_theme()
         self.loss_plot = ThemedPlot()
         self.loss_plot.themed = True
         self.loss_plot.setLabel("bottom", "step")
@@ -158,9 +173,12 @@ class ClassesWindow(QWidget):
             pen=pg.mkPen("#117733", width=2, style=Qt.PenStyle.DashLine), name="accuracy"
         )
         self.loss_plot.apply_theme()
+        below = QHBoxLayout()
+        below.addWidget(self.loss_plot)
+        below.addWidget(self.history)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
-        plots.addWidget(self.loss_plot, 2)
+        plots.addLayout(below, 2)
         layout = QHBoxLayout(self)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -210,7 +228,8 @@ class ClassesWindow(QWidget):
         size = check_batch_size(self.batch.value() or None, x.size)
         self.trainer = ClassTrainer(network, x, labels, spec, size, self.seed.value(), step)
         if not keep_history:
-            self.steps, self.losses, self.accuracies = [], [], []
+            self.steps, self.losses, self.accuracies, self.thetas = [], [], [], []
+            self.sample = x.size // 2
         self._record()
         self._redraw()
 
@@ -316,17 +335,36 @@ class ClassesWindow(QWidget):
         self.steps.append(report.step)
         self.losses.append(report.loss)
         self.accuracies.append(report.accuracy)
+        self.thetas.append(self.trainer.theta.copy())
 
     def _redraw(self) -> None:
         assert self.trainer is not None
         self.plot.show_fit(self.trainer.network, self.target, self.target.natural_domain())
         self.loss_curve.setData(self.steps, self.losses)
         self.accuracy_curve.setData(self.steps, self.accuracies)
+        self._show_sample()
         names = ", ".join(self.target.names)
         self.status.setText(
             f"{self.target.text}: {names}<br>step {self.steps[-1]:,} · cross-entropy"
             f" {self.losses[-1]:.4g} · accuracy {self.accuracies[-1]:.3f}"
         )
+
+    def follow(self, index: int) -> None:
+        """Follow the training point ``index``: its probabilities at every step recorded
+        so far, and the last links of its chain rule."""
+        self.sample = index
+        self._show_sample()
+
+    def _show_sample(self) -> None:
+        assert self.trainer is not None
+        problem = self.trainer.problem
+        x, label = float(problem.x[self.sample]), int(problem.labels[self.sample])
+        names = self.target.names
+        p = problem.history_at(np.array(self.thetas), x)
+        self.history.show_history(names, self.steps, p)
+        self.history.setTitle(f"x = {x:.3g}, class {names[label]}")
+        self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
+        self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -350,3 +388,25 @@ class ClassesWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.train.setChecked(False)
         super().closeEvent(event)
+
+
+def _numbers(values: np.ndarray, spec: str = ".3f") -> str:
+    return "[" + ", ".join(f"{v:{spec}}" for v in values) + "]"
+
+
+def chain_text(readout: SampleReadout, names: tuple[str, ...]) -> str:
+    """The last links of the chain rule for one point, with its numbers: logits, σ or
+    softmax, −log p[k], and ∂ℓ/∂l = p − onehot(k)."""
+    k = readout.label
+    if readout.logits.size == 1:
+        squash = f"p({names[1]}) = σ(l) = {readout.p[1]:.3f}"
+        grad = f"∂ℓ/∂l = p({names[1]}) − [k = {names[1]}] = {readout.dlogits[0]:.3g}"
+        logits = f"l = c + Σ vⱼaⱼ = {readout.logits[0]:.3f}"
+    else:
+        squash = f"p = softmax(l) = {_numbers(readout.p)}"
+        grad = f"∂ℓ/∂l = p − onehot({names[k]}) = {_numbers(readout.dlogits, '.3g')}"
+        logits = f"l = c + Σ vⱼaⱼ = {_numbers(readout.logits)}"
+    return (
+        f"<b>The chosen point</b> (x = {readout.x:.3g}, class {names[k]}; click another)"
+        f"<br>{logits}<br>{squash}<br>ℓ = −log p[{names[k]}] = {readout.loss:.4g}<br>{grad}"
+    )
