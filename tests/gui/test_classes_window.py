@@ -105,3 +105,17 @@ def test_a_clicked_point_is_followed_through_training(qtbot):
     assert "σ(l)" in text and f"−log p[{label}]" in text
     window.choose_preset("bands3")
     assert "softmax" in window.chain.text() and len(window.history.lines) == 3
+
+
+def test_the_main_window_opens_a_class_session_in_the_classes_window(window, tmp_path):
+    path = tmp_path / "classes.json"
+    maker = ClassesWindow()
+    maker.choose_preset("interval2")
+    assert maker.save(str(path))
+    maker.deleteLater()
+    before = window.state.document.session
+    assert window.open_path(str(path))
+    classes = window.classes_window
+    assert classes is not None and classes.isVisible() and classes.target.name == "interval2"
+    assert window.state.document.session == before  # the curve document is untouched
+    classes.close()

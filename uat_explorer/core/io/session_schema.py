@@ -64,6 +64,11 @@ class SessionError(InputError):
     """A session file or dict that cannot be used, with the reason."""
 
 
+class NotACurveSessionError(SessionError):
+    """A class session where a curve session was expected: a front end may open it
+    where classes are shown instead."""
+
+
 @dataclass(frozen=True)
 class _Field:
     """One top-level field: its key in the file, how the session writes it, and how it
@@ -284,7 +289,7 @@ def _read(cls: type[Session], data: Any) -> Session:
             f" got {kind_of(root.get('app'))}"
         )
     if root.get("task") == "classes":
-        raise SessionError(
+        raise NotACurveSessionError(
             'this is a classification session ("task": "classes"), not a curve session'
         )
     if not root.has("version"):
