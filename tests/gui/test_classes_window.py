@@ -119,3 +119,20 @@ def test_the_main_window_opens_a_class_session_in_the_classes_window(window, tmp
     assert classes is not None and classes.isVisible() and classes.target.name == "interval2"
     assert window.state.document.session == before  # the curve document is untouched
     classes.close()
+
+
+def test_a_typed_weight_changes_the_network_once_and_a_bad_one_nothing(qtbot):
+    window = make(qtbot)
+    table = window.weights
+    assert table.columnCount() == 2 + 3 and table.rowCount() == 8 + 1
+    assert table.horizontalHeaderItem(3).text() == "v → B"
+    table.item(2, 3).setText("4.5")  # neuron 3's weight to class B's logit
+    assert window.trainer.network.v[2, 1] == 4.5
+    table.item(8, 2).setText("-1.25")  # c of class A
+    assert window.trainer.network.c[0] == -1.25
+    before = window.trainer.network
+    table.item(0, 0).setText("abc")
+    assert "not a weight" in window.message.text()
+    assert window.trainer.network == before and table.item(0, 0).text() == f"{before.w[0]:.4g}"
+    window._tick()
+    assert table.item(0, 0).text() == f"{window.trainer.network.w[0]:.4g}"
