@@ -114,8 +114,9 @@ def test_bad_class_files_exit_2_with_one_line(run_cli, tmp_path, text, message):
     ("words", "message"),
     [
         ("fit --target bands3 --optimizer lm", "cross-entropy is not"),
-        ("fit --target bands3 --loss mae", "--loss is for curve fits"),
-        ("fit --target bands3 --noise 0.1", "--noise is for curve fits"),
+        ("fit --target bands3 --loss mae", "--loss is for curve fits, not for classes"),
+        ("fit --target bands3 --noise 0.1", "--noise is for curve fits, not for classes"),
+        ("construct --target bands3", "bands3 is a class preset: `fit --target bands3`"),
         ("fit --classes --target sin", "needs --data FILE.csv or a class preset"),
         ("fit --target bands3 --batch-size 1000", "batch size must be between 1 and the 300"),
         ("fit --target bands3 --samples 1", "number of samples must be between 2"),

@@ -38,7 +38,8 @@ CURVE_ONLY = {
     "export_gif": "--export-gif",
     "error_band": "--error-band",
 }
-"""Flags of curve fits that mean nothing for classes (the loss is the cross-entropy)."""
+"""Flags of curve fits that mean nothing for classes (the loss is the cross-entropy,
+the points are the labelled ones, the figure has no error band or animation yet)."""
 CHUNK = 500
 """Steps between progress lines (and chances to be interrupted)."""
 DEFAULT_STEPS = 1000
@@ -52,9 +53,9 @@ def is_class_fit(args: argparse.Namespace, session: object) -> bool:
 def run(args: argparse.Namespace, start: ClassSession | None) -> int:
     for key, flag in CURVE_ONLY.items():
         if getattr(args, key, None) not in (None, False):
-            raise InputError(f"{flag} is for curve fits; a class fit minimises the cross-entropy")
+            raise InputError(f"{flag} is for curve fits, not for classes")
     if args.restore_best_test:
-        raise InputError("--restore-best-test is for curve fits with test points")
+        raise InputError("--restore-best-test is for curve fits, not for classes")
     session = _session(args, start)
     steps = args.steps if args.steps is not None else DEFAULT_STEPS
     if not 0 <= steps <= MAX_RACE_STEPS:
