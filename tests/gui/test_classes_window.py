@@ -1,4 +1,4 @@
-"""The classes window: presets and CSV files as targets, training on the timer until
+"""The classes window: presets and CSV files as targets, training in its worker until
 the bands are learned, Levenberg–Marquardt greyed with its reason, bad files said with
 nothing changed, a session saved and opened again, and a clicked point followed."""
 
@@ -24,8 +24,13 @@ def test_training_learns_the_three_bands_and_says_so(qtbot):
     assert window.target.names == ("A", "B", "C") and window.trainer.step == 0
     window.rate.setValue(0.05)
     window.train.setChecked(True)
-    qtbot.waitUntil(lambda: window.accuracies[-1] >= 0.97, timeout=20_000)
+    assert window.runner.running  # in the worker process
+    qtbot.waitUntil(lambda: window.accuracies[-1] >= 0.97, timeout=30_000)
     window.train.setChecked(False)
+    assert not window.runner.running
+    step = window.trainer.step
+    qtbot.wait(100)  # replies on their way when it paused are not taken
+    assert window.trainer.step == step and window.steps[-1] == step
     assert window.losses[-1] < window.losses[0]
     assert "accuracy" in window.status.text() and "cross-entropy" in window.status.text()
     assert len(window.plot.curves) == 3
@@ -86,7 +91,7 @@ def test_a_clicked_point_is_followed_through_training(qtbot):
     window = make(qtbot)
     window.choose_preset("overlap2")
     for _ in range(3):
-        window._tick()
+        window.step_once()
     x = window.trainer.problem.x
     at = window.plot.getViewBox().mapViewToScene(QPointF(x[40] + 1e-4, 0.5))
 
@@ -134,5 +139,15 @@ def test_a_typed_weight_changes_the_network_once_and_a_bad_one_nothing(qtbot):
     table.item(0, 0).setText("abc")
     assert "not a weight" in window.message.text()
     assert window.trainer.network == before and table.item(0, 0).text() == f"{before.w[0]:.4g}"
-    window._tick()
+    window.step_once()
     assert table.item(0, 0).text() == f"{window.trainer.network.w[0]:.4g}"
+
+
+def test_a_step_is_one_update_and_any_change_pauses_training(qtbot):
+    window = make(qtbot)
+    window.step_once()
+    assert window.trainer.step == 1 and window.steps == [0, 1]
+    window.train.setChecked(True)
+    window.neurons.setValue(5)  # a change: fresh weights, training paused
+    assert not window.train.isChecked() and not window.runner.running
+    assert window.trainer.network.size == 5 and window.trainer.step == 0

@@ -89,16 +89,17 @@ class ClassTrainer:
         self.problem.unpack(self.theta, self._network)
         return self._network.copy()
 
-    def run(self, steps: int) -> ClassReport:
-        """Advance ``steps`` steps (at most to MAX_STEPS)."""
+    def run(self, steps: int, seconds: float | None = None) -> ClassReport:
+        """Advance ``steps`` steps (at most to MAX_STEPS), or until ``seconds`` passed."""
         started = time.perf_counter()
+        deadline = started + seconds if seconds is not None else math.inf
         steps = max(0, min(steps, MAX_STEPS - self.step))
-        losses = np.empty(steps)
+        losses: list[float] = []
         best, best_loss = self.theta.copy(), math.inf
         diverged = None
         done = 0
         with np.errstate(all="ignore"):
-            while done < steps:
+            while done < steps and (done == 0 or time.perf_counter() < deadline):
                 if self.schedule is not None:
                     chosen = self.schedule.indices(self.step)
                     np.take(self.problem.x, chosen, out=self.batch.x)
@@ -116,10 +117,10 @@ class ClassTrainer:
                     break
                 if loss < best_loss:
                     best, best_loss = before, loss
-                losses[done] = loss
+                losses.append(loss)
                 done += 1
                 self.step += 1
-        return self.report(time.perf_counter() - started, losses[:done], diverged)
+        return self.report(time.perf_counter() - started, np.array(losses), diverged)
 
     def report(
         self,

@@ -3,17 +3,17 @@ points on a line, its probabilities drawn over x and its cross-entropy falling.
 
 A window of its own, beside the curve document: a class session has K outputs, so the
 curve views (cards, backprop graph, landscape, Construct) do not apply to it. Training
-advances a short chunk on each timer tick and then redraws, so the window stays live.
+runs in a worker process; the window records each reply and redraws at most thirty
+times a second.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.class_session import ClassSession, load_session
@@ -50,15 +51,16 @@ from uat_explorer.core.training.optimizers import (
     OPTIMIZER_LABELS,
     OptimizerSpec,
 )
+from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.controls.class_weights import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
+from uat_explorer.gui.workers.class_runner import ClassRunner
 from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
 
-TICK_MS = 30
-CHUNK_SECONDS = 0.015
-"""Training's share of a tick: the rest is drawing and the person's clicks."""
+REDRAW_MS = 33
+"""Replies arrive twice a frame; the plots redraw at most thirty times a second."""
 MAX_WINDOW_NEURONS = 64
 SESSION_FILTER = "UAT Explorer sessions (*.json)"
 
@@ -81,9 +83,10 @@ class ClassesWindow(QWidget):
         self.thetas: list[np.ndarray] = []
         self.sample = 0
         """The followed point: an index among the training points."""
-        self.chunk = 10
-        self.timer = props(QTimer(self), interval=TICK_MS)
-        self.timer.timeout.connect(self._tick)
+        self.runner = ClassRunner(self)
+        self.runner.progressed.connect(self._progressed)
+        self.runner.failed.connect(self._failed)
+        self._redraw_soon = qthrottled(self._redraw, REDRAW_MS, parent=self)
 
         self.preset = QComboBox()
         for name, preset in CLASS_PRESETS.items():
@@ -122,6 +125,8 @@ class ClassesWindow(QWidget):
 
         self.train = props(QPushButton("Train"), checkable=True, objectName="classesTrain")
         self.train.toggled.connect(self._train_toggled)
+        step = props(QPushButton("Step"), toolTip="One step of training, to watch it closely")
+        step.clicked.connect(self.step_once)
         reset = QPushButton("Reset weights")
         reset.clicked.connect(self.reset)
         save, open_session = QPushButton("Save…"), QPushButton("Open…")
@@ -142,7 +147,7 @@ class ClassesWindow(QWidget):
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
         buttons = QHBoxLayout()
-        for button in (self.train, reset):
+        for button in (self.train, step, reset):
             buttons.addWidget(button)
         files = QHBoxLayout()
         for button in (save, open_session):
@@ -225,7 +230,9 @@ class ClassesWindow(QWidget):
         self._start(network, 0)
 
     def _start(self, network: ClassNetwork, step: int, keep_history: bool = False) -> None:
-        """A trainer from ``network`` at ``step`` with the settings shown."""
+        """A trainer from ``network`` at ``step`` with the settings shown; training, if
+        it ran, pauses (every change is made to paused weights)."""
+        self.train.setChecked(False)
         spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
         x, labels = self.target.samples(self.target.natural_domain())
         self.batch.blockSignals(True)
@@ -316,23 +323,51 @@ class ClassesWindow(QWidget):
 
     # -- training --------------------------------------------------------------------
     def _train_toggled(self, on: bool) -> None:
+        """Training runs in the worker process from the weights shown; pausing stops it
+        (the optimizer's running averages start afresh on the next Train)."""
         self.train.setText("Pause" if on else "Train")
-        if on:
-            self.timer.start()
-        else:
-            self.timer.stop()
+        if not on:
+            self.runner.stop()
+            return
+        trainer = self.trainer
+        assert trainer is not None
+        size = trainer.schedule.size if trainer.schedule is not None else None
+        job = ClassJob(
+            trainer.network,
+            trainer.problem.x,
+            trainer.problem.labels,
+            trainer.spec,
+            size,
+            self.seed.value(),
+            trainer.step,
+        )
+        self.runner.start(job)
 
-    def _tick(self) -> None:
-        """One chunk of steps, sized to take about CHUNK_SECONDS, then a redraw."""
+    def _progressed(self, progress: ClassProgress) -> None:
+        """The worker's newest weights: recorded now, drawn at most REDRAW_MS apart."""
+        if not self.train.isChecked():
+            return  # a reply that was on its way when training paused
         assert self.trainer is not None
-        started = time.perf_counter()
-        report = self.trainer.run(self.chunk)
-        took = max(time.perf_counter() - started, 1e-6)
-        self.chunk = int(np.clip(self.chunk * CHUNK_SECONDS / took, 1, 2000))
+        self.trainer.theta[:] = progress.theta
+        self.trainer.step = progress.step
+        self._record()
+        self._redraw_soon()
+        if progress.diverged is not None:
+            self.train.setChecked(False)
+            self.say(progress.diverged)
+
+    def _failed(self, why: str) -> None:
+        self.train.setChecked(False)
+        self.say(why)
+
+    def step_once(self) -> None:
+        """One step here, paused: the chosen point's numbers move by a single update."""
+        self.train.setChecked(False)
+        assert self.trainer is not None
+        report = self.trainer.run(1)
         self._record()
         self._redraw()
         if report.diverged is not None:
-            self.train.setChecked(False)
             self.say(report.diverged)
 
     def _record(self) -> None:
@@ -399,6 +434,7 @@ class ClassesWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.train.setChecked(False)
+        self.runner.stop(wait=True)  # no process outlives the window
         super().closeEvent(event)
 
 
