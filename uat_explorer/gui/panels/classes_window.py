@@ -60,7 +60,9 @@ from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
 
 REDRAW_MS = 33
-"""Replies arrive twice a frame; the plots redraw at most thirty times a second."""
+"""Replies arrive twice a frame; the newest weights are recorded (loss, accuracy, the
+history) and drawn at most thirty times a second, so a large data set cannot choke the
+window."""
 MAX_WINDOW_NEURONS = 64
 SESSION_FILTER = "UAT Explorer sessions (*.json)"
 
@@ -86,7 +88,7 @@ class ClassesWindow(QWidget):
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
-        self._redraw_soon = qthrottled(self._redraw, REDRAW_MS, parent=self)
+        self._show_soon = qthrottled(self._record_and_redraw, REDRAW_MS, parent=self)
 
         self.preset = QComboBox()
         for name, preset in CLASS_PRESETS.items():
@@ -328,6 +330,8 @@ class ClassesWindow(QWidget):
         self.train.setText("Pause" if on else "Train")
         if not on:
             self.runner.stop()
+            if self.trainer is not None:
+                self._record_and_redraw()  # the weights it paused at, shown at once
             return
         trainer = self.trainer
         assert trainer is not None
@@ -344,14 +348,13 @@ class ClassesWindow(QWidget):
         self.runner.start(job)
 
     def _progressed(self, progress: ClassProgress) -> None:
-        """The worker's newest weights: recorded now, drawn at most REDRAW_MS apart."""
+        """The worker's newest weights, recorded and drawn at most REDRAW_MS apart."""
         if not self.train.isChecked():
             return  # a reply that was on its way when training paused
         assert self.trainer is not None
         self.trainer.theta[:] = progress.theta
         self.trainer.step = progress.step
-        self._record()
-        self._redraw_soon()
+        self._show_soon()
         if progress.diverged is not None:
             self.train.setChecked(False)
             self.say(progress.diverged)
@@ -369,6 +372,12 @@ class ClassesWindow(QWidget):
         self._redraw()
         if report.diverged is not None:
             self.say(report.diverged)
+
+    def _record_and_redraw(self) -> None:
+        if self.steps and self.trainer is not None and self.steps[-1] == self.trainer.step:
+            return  # nothing new since the last record
+        self._record()
+        self._redraw()
 
     def _record(self) -> None:
         assert self.trainer is not None
