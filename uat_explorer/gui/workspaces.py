@@ -187,7 +187,12 @@ class Workspaces(QObject):
         QTimer.singleShot(0, self._shown)
 
     def _shown(self) -> None:
+        """Updates on, and the window painted now, every view in it: a graphics view that
+        asked for a repaint while updates were off waits for that paint before it asks
+        again, and the update posted by turning updates on did not bring it (the function
+        plot froze after Train → Backprop, mid-training)."""
         self.window.setUpdatesEnabled(True)
+        self.window.repaint()
 
     def reset(self) -> None:
         """The current workspace as planned, the person's arrangement of it forgotten."""
