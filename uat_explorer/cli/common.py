@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from uat_explorer.core import PRESETS, FitMetrics, InputError, Session, Target, load_csv
+from uat_explorer.core.targets.classes import CLASS_PRESETS
 from uat_explorer.core.targets.target import check_domain
 
 DEFAULT_DOMAIN = (-math.pi, math.pi)
@@ -81,6 +82,11 @@ def choose_target(args: argparse.Namespace, session: Session | None) -> Target:
     if args.data:
         return load_csv(args.data)
     if args.target:
+        if args.target in CLASS_PRESETS:
+            raise InputError(
+                f"{args.target} is a class preset: `fit --target {args.target}` classifies;"
+                " this command draws curves"
+            )
         return Target.from_text(args.target)
     if session is not None:
         return session.target

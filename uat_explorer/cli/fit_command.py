@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import replace
 
-from uat_explorer.cli import common, exports
+from uat_explorer.cli import class_fit, common, exports
 from uat_explorer.core import (
     ACTIVATIONS,
     LOSSES,
@@ -22,8 +22,10 @@ from uat_explorer.core import (
     TrainReport,
     random_network,
 )
+from uat_explorer.core.io.class_session import ClassSession, load_session
 from uat_explorer.core.io.session import MAX_SEED, MAX_STEPS
 from uat_explorer.core.nn.losses import loss_by_name
+from uat_explorer.core.targets.classes import CLASS_PRESETS
 from uat_explorer.core.targets.samples import TEST_MODES
 from uat_explorer.core.targets.target import check_samples
 from uat_explorer.core.teaching.race import MAX_RACE_STEPS
@@ -43,6 +45,12 @@ MAX_RUN_STEPS = MAX_RACE_STEPS
 def add_parser(commands: common.Commands) -> None:
     fit = commands.add_parser("fit", help="train a network headless and report the fit")
     common.add_target_options(fit)
+    fit.add_argument(
+        "--classes",
+        action="store_true",
+        help="classify: --data holds x,label rows (2 to 6 classes); or a class preset as"
+        f" --target ({', '.join(CLASS_PRESETS)})",
+    )
     fit.add_argument("--neurons", type=int, help=f"hidden neurons, 1–{MAX_NEURONS} (16)")
     fit.add_argument("--activation", choices=list(ACTIVATIONS), help="neuron kind (sigmoid)")
     fit.add_argument(
@@ -107,7 +115,16 @@ def add_parser(commands: common.Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     exports.check_exports(args)
-    session = Session.load(args.session_in) if args.session_in else None
+    opened = load_session(args.session_in) if args.session_in else None
+    if class_fit.is_class_fit(args, opened):
+        if opened is not None and not isinstance(opened, ClassSession):
+            raise InputError(
+                f"{args.session_in} is a curve session; a class fit starts afresh or from a"
+                " class session"
+            )
+        return class_fit.run(args, opened)
+    assert not isinstance(opened, ClassSession)  # is_class_fit takes every class session
+    session = opened
     target = common.choose_target(args, session)
     domain = common.choose_domain(args, session, target)
     samples = check_samples(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from uat_explorer.cli import common, exports
+from uat_explorer.cli import class_fit, common, exports
 from uat_explorer.cli.text_scale import add_text_scale, text_scale
-from uat_explorer.core import FitMetrics, InputError, Session
+from uat_explorer.core import FitMetrics, InputError
+from uat_explorer.core.io.class_session import ClassSession, load_session
 from uat_explorer.core.teaching.backprop import check_sample, check_scope, middle_sample
 
 BACKPROP_FPS = 8.0
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     fps = BACKPROP_FPS if args.gif_fps is None else args.gif_fps
     exports.check_exports(args)
     scale = text_scale(args)
-    session = Session.load(args.session)
+    session = load_session(args.session)
+    if isinstance(session, ClassSession):
+        return _render_classes(session, args)
     if backprop:  # every setting is checked before anything is written
         check_scope(args.scope)
         count = session.training_data()[0].size
@@ -108,4 +111,27 @@ def run(args: argparse.Namespace) -> int:
         "exported": exported,
     }
     common.print_summary(output, args.json)
+    return 0
+
+
+def _render_classes(session: ClassSession, args: argparse.Namespace) -> int:
+    """A class session's figure, table and parameters; the curve-only views refuse."""
+    curve_only = [
+        flag
+        for flag, value in (
+            ("--backprop-png", args.backprop_png),
+            ("--backprop-svg", args.backprop_svg),
+            ("--backprop-gif", args.backprop_gif),
+            ("--gradients-csv", args.gradients_csv),
+            ("--timeline-png", args.timeline_png),
+            ("--error-band", args.error_band),
+        )
+        if value
+    ]
+    if curve_only:
+        raise InputError(f"{curve_only[0]} draws curve sessions; {args.session} holds classes")
+    exported = class_fit.export_class_files(session, args)
+    report = session.trainer().report()
+    output = class_fit.summary(session, report, 0, 0.0) | {"exported": exported}
+    class_fit.print_class_summary(output, args.json)
     return 0

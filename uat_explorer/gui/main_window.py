@@ -24,6 +24,7 @@ from uat_explorer.core import ACTIVATIONS, InputError, Session, default_session
 from uat_explorer.core.io.examples import EXAMPLES
 from uat_explorer.core.io.view import WORKSPACES
 from uat_explorer.core.nn.initialize import new_seed
+from uat_explorer.core.targets.classes import CLASS_PRESETS
 from uat_explorer.core.targets.target import target_from_stroke
 from uat_explorer.gui.files.file_actions import FileActions
 from uat_explorer.gui.files.window_view import WindowView
@@ -54,6 +55,7 @@ from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
 if TYPE_CHECKING:
+    from uat_explorer.gui.panels.classes_window import ClassesWindow
     from uat_explorer.gui.panels.race_window import RaceWindow
 
 
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.loss_plot = self.panels.get(LOSS)
         self.formula = self.panels.get(FORMULA)
         self.compare_window: RaceWindow | None = None
+        self.classes_window: ClassesWindow | None = None
         self._add_loss_toggles()
         self.training_panel.compare.clicked.connect(self.show_compare)
         self.docks["backprop"].visibilityChanged.connect(self._backprop_seen)
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
             self.settings,
         )
         self.files.open_lesson = self.lessons.open_file
+        self.files.open_classes = lambda path: self.show_classes().open(str(path))
         self.lessons.runner.said.connect(self.show_message)
         self._build_menus()
         self.lessons.build_menu(self.lesson_menu, self.help_menu)
@@ -433,6 +437,14 @@ class MainWindow(QMainWindow):
             "Race copies of the network under several learning rates or optimizers",
             "compareAction",
         )
+        add_action(
+            training,
+            self,
+            "C&lassify Points…",
+            self.show_classes,
+            tip="The same network learning classes of points: probabilities and cross-entropy",
+            name="classesAction",
+        )
 
         for example in EXAMPLES:
             add_action(
@@ -442,6 +454,16 @@ class MainWindow(QMainWindow):
                 partial(self.load_example, example.name),
                 tip=example.description,
                 name=f"example-{example.name}",
+            )
+        self.examples_menu.addSeparator()
+        for preset, title in (("bands3", "Classes: Three Bands"), ("overlap2", "Classes: Overlap")):
+            add_action(
+                self.examples_menu,
+                self,
+                title,
+                partial(self.show_classes, preset),
+                tip=CLASS_PRESETS[preset].label + ", in the classes window",
+                name=f"example-classes-{preset}",
             )
 
         add_action(
@@ -478,6 +500,19 @@ class MainWindow(QMainWindow):
         self.compare_window.raise_()
         self.compare_window.activateWindow()
         return self.compare_window
+
+    def show_classes(self, preset: str | None = None) -> ClassesWindow:
+        """The classes window, made on first use; ``preset``: start on those classes."""
+        from uat_explorer.gui.panels.classes_window import ClassesWindow
+
+        if self.classes_window is None:
+            self.classes_window = ClassesWindow(self)
+        if preset is not None:
+            self.classes_window.choose_preset(preset)
+        self.classes_window.show()
+        self.classes_window.raise_()
+        self.classes_window.activateWindow()
+        return self.classes_window
 
     def load_example(self, name: str) -> None:
         example = next(e for e in EXAMPLES if e.name == name)

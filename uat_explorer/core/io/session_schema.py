@@ -64,6 +64,11 @@ class SessionError(InputError):
     """A session file or dict that cannot be used, with the reason."""
 
 
+class NotACurveSessionError(SessionError):
+    """A class session where a curve session was expected: a front end may open it
+    where classes are shown instead."""
+
+
 @dataclass(frozen=True)
 class _Field:
     """One top-level field: its key in the file, how the session writes it, and how it
@@ -282,6 +287,10 @@ def _read(cls: type[Session], data: Any) -> Session:
         raise SessionError(
             "not a UAT Explorer session: its 'app' field must be \"uat-explorer\","
             f" got {kind_of(root.get('app'))}"
+        )
+    if root.get("task") == "classes":
+        raise NotACurveSessionError(
+            'this is a classification session ("task": "classes"), not a curve session'
         )
     if not root.has("version"):
         raise SessionError("not a UAT Explorer session: it has no 'version' field")

@@ -15,7 +15,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
 
 
-def _delimiter(lines: list[str]) -> str | None:
+def delimiter_of(lines: list[str]) -> str | None:
     """One delimiter for the whole file, so "0,5;1,2" (semicolons between columns,
     decimal commas, as spreadsheets write in much of Europe) is never read as 0 and 5:
     a semicolon anywhere wins, then a tab, then a comma; None means runs of spaces."""
@@ -26,7 +26,7 @@ def _delimiter(lines: list[str]) -> str | None:
     return None
 
 
-def _split(line: str, delimiter: str | None) -> list[str]:
+def split_fields(line: str, delimiter: str | None) -> list[str]:
     parts = line.split(delimiter) if delimiter else line.split()
     fields = [f.strip().strip('"').strip("'") for f in parts]
     if delimiter != ",":  # a comma inside a field can only be a decimal comma
@@ -34,15 +34,19 @@ def _split(line: str, delimiter: str | None) -> list[str]:
     return fields
 
 
+def read_points_text(path: Path) -> str:
+    """A points file's text: bounded, a regular file, UTF-8 (a BOM is dropped)."""
+    raw = read_regular(path, MAX_FILE_BYTES, "points file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: not a text file (it is not UTF-8)") from None
+
+
 def load_csv(path: str | Path) -> Target:
     """Read a CSV of (x, y) rows; the target is named after the file."""
     path = Path(path)
-    raw = read_regular(path, MAX_FILE_BYTES, "points file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}: not a text file (it is not UTF-8)") from None
-    return parse_csv(text, path.name)
+    return parse_csv(read_points_text(path), path.name)
 
 
 def parse_csv(text: str, name: str = "data") -> Target:
@@ -58,12 +62,12 @@ def parse_csv(text: str, name: str = "data") -> Target:
     first = True
     lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1)]
     lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
-    delimiter = _delimiter([line for _, line in lines])
+    delimiter = delimiter_of([line for _, line in lines])
     for number, line in lines:
-        fields = _split(line, delimiter)
+        fields = split_fields(line, delimiter)
         if first:
             first = False
-            if not _numeric(fields[0]):
+            if not is_number(fields[0]):
                 columns = _header_columns(fields, name, number)
                 continue
         if len(fields) <= max(columns):
@@ -74,7 +78,7 @@ def parse_csv(text: str, name: str = "data") -> Target:
         try:
             x, y = float(fields[columns[0]]), float(fields[columns[1]])
         except ValueError:
-            bad = next(f for f in (fields[columns[0]], fields[columns[1]]) if not _numeric(f))
+            bad = next(f for f in (fields[columns[0]], fields[columns[1]]) if not is_number(f))
             raise InputError(f"{name}, line {number}: {bad!r} is not a number") from None
         if not (np.isfinite(x) and np.isfinite(y)):
             raise InputError(f"{name}, line {number}: values must be finite numbers")
@@ -87,7 +91,7 @@ def parse_csv(text: str, name: str = "data") -> Target:
     return Target.from_points(np.array(xs), np.array(ys), name)
 
 
-def _numeric(field: str) -> bool:
+def is_number(field: str) -> bool:
     try:
         float(field)
     except ValueError:

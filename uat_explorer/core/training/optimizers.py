@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -24,6 +25,13 @@ from uat_explorer.core.training.fitproblem import FitProblem
 from uat_explorer.core.training.penalty import Penalty
 
 Array = NDArray[np.floating]
+
+
+class Differentiable(Protocol):
+    """What a first-order method needs: the loss at θ, its gradient into ``grad``. A
+    FitProblem (curves) and a ClassProblem (classes) both are."""
+
+    def loss_and_grad(self, theta: Array, grad: Array) -> float: ...
 
 
 class Optimizer:
@@ -54,7 +62,7 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def step(self, problem: FitProblem, theta: Array) -> float:
+    def step(self, problem: Differentiable, theta: Array) -> float:
         loss = problem.loss_and_grad(theta, self.grad)
         if self.penalty is not None:  # inline: a call would cost ~1 % of a small step
             self.penalty.add_gradient(theta, self.grad)
@@ -74,7 +82,7 @@ class Momentum(Optimizer):
         super().__init__(n_params, dtype, learning_rate)
         self.velocity = np.zeros(n_params, dtype)
 
-    def step(self, problem: FitProblem, theta: Array) -> float:
+    def step(self, problem: Differentiable, theta: Array) -> float:
         loss = problem.loss_and_grad(theta, self.grad)
         if self.penalty is not None:
             self.penalty.add_gradient(theta, self.grad)
@@ -106,7 +114,7 @@ class Adam(Optimizer):
         self._tmp = np.zeros(n_params, dtype)
         self.t = 0
 
-    def step(self, problem: FitProblem, theta: Array) -> float:
+    def step(self, problem: Differentiable, theta: Array) -> float:
         loss = problem.loss_and_grad(theta, self.grad)
         if self.penalty is not None:
             self.penalty.add_gradient(theta, self.grad)

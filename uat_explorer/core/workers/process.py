@@ -22,11 +22,16 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, answer_challenge, deliver_challenge
+from typing import TypeVar
 
-from uat_explorer.core.workers.messages import Alive, Quit
+from uat_explorer.core.workers.messages import Alive, Failed, Finished, Quit
+from uat_explorer.core.workers.threads import pin_blas_to_one_thread
+
+Job = TypeVar("Job")
 
 CONNECT_SECONDS = 30.0
 """A worker that has not called back by then is not coming (a broken install). Waited
@@ -45,9 +50,11 @@ SERVERS = {
     "train": ("uat_explorer.core.workers.training", "serve"),
     "race": ("uat_explorer.core.workers.race", "serve_race"),
     "check": ("uat_explorer.core.workers.lesson_check", "serve_check"),
+    "classes": ("uat_explorer.core.workers.classes", "serve_classes"),
 }
 """What a worker process can be: training (the window's, or the construction's
-comparison), a race of learning rates, or a lesson's training check."""
+comparison), a race of learning rates, a lesson's training check, or a classifier's
+training."""
 
 
 class WorkerProcess:
@@ -165,6 +172,28 @@ class Channel:
                     self.send(alive)
                 except (OSError, EOFError, ValueError):
                     return
+
+
+def serve_one_job(channel: Channel, kind: type[Job], work: Callable[[Channel, Job], None]) -> None:
+    """A worker with one job (a race, a classifier's training): the job of type ``kind``
+    (anything else means quit), ``work`` while the heartbeat says busy, Finished, then
+    wait until told, so the window reads the last replies first. A failure is reported
+    with its trace; a closed pipe or Ctrl+C ends the worker quietly."""
+    pin_blas_to_one_thread()
+    try:
+        job = channel.recv()
+        if not isinstance(job, kind):
+            return
+        channel.busy = True
+        work(channel, job)
+        channel.busy = False
+        channel.send(Finished())
+        channel.recv()
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return
+    except Exception:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            channel.send(Failed(traceback.format_exc()))
 
 
 def connect_and_serve(port: int, role: str = "train") -> None:

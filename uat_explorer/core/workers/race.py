@@ -7,9 +7,7 @@ Alive while racing, Finished when every run is done, or Failed.
 
 from __future__ import annotations
 
-import contextlib
 import time
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,9 +16,7 @@ from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.race import race_trainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
-from uat_explorer.core.workers.messages import Failed, Finished
-from uat_explorer.core.workers.process import Channel
-from uat_explorer.core.workers.threads import pin_blas_to_one_thread
+from uat_explorer.core.workers.process import Channel, serve_one_job
 from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
 
@@ -57,21 +53,7 @@ class RaceProgress:
 
 
 def serve_race(channel: Channel) -> None:
-    pin_blas_to_one_thread()
-    try:
-        job = channel.recv()
-        if not isinstance(job, RaceJob):
-            return
-        channel.busy = True
-        _race(channel, job)
-        channel.busy = False
-        channel.send(Finished())
-        channel.recv()  # stay until told: the window reads the last replies first
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return
-    except Exception:
-        with contextlib.suppress(BrokenPipeError, OSError):
-            channel.send(Failed(traceback.format_exc()))
+    serve_one_job(channel, RaceJob, _race)
 
 
 def _race(conn: Channel, job: RaceJob) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMe
 
 from uat_explorer.core import InputError, default_session
 from uat_explorer.core.files import absolute
+from uat_explorer.core.io.session_schema import NotACurveSessionError
 from uat_explorer.export.figures import FigureOptions, write_png
 from uat_explorer.gui.files.autosave import Autosaver, forget, rescues
 from uat_explorer.gui.files.exporter import Exporter
@@ -61,6 +62,7 @@ class FileActions(QObject):
         self._folders: dict[str, str] = {}
         self.revert_action: QAction | None = None  # made with the menu
         self.open_lesson: Callable[[str | Path], bool] | None = None  # the window's lessons
+        self.open_classes: Callable[[Path], bool] | None = None  # its classes window
         self.document.changed.connect(self.show_title)
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
@@ -278,6 +280,11 @@ class FileActions(QObject):
         path = Path(path)
         try:
             self.document.open(path)
+        except NotACurveSessionError:
+            if self.open_classes is not None:
+                return self.open_classes(path)
+            self._warn(f"Could not open {path.name}: it is a class session")
+            return False
         except InputError as error:
             self._warn(f"Could not open {path.name}: {error}")
             if not path.exists():

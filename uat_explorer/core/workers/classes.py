@@ -1,0 +1,66 @@
+"""Class training in a process of its own: the classes window only draws.
+
+In: a ClassJob, then Quit at any time. Out: ClassProgress twice a frame while training
+(the weights, the step and the losses since the last reply), Finished once training
+cannot go on (it diverged, or reached the last step a session counts), or Failed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from uat_explorer.core.nn.classifier import ClassNetwork
+from uat_explorer.core.training.classtrainer import ClassTrainer
+from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.workers.process import Channel, serve_one_job
+from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
+
+
+@dataclass
+class ClassJob:
+    """Train ``network`` on the labelled points from ``step`` on, until told to quit."""
+
+    network: ClassNetwork
+    x: np.ndarray
+    labels: np.ndarray
+    spec: OptimizerSpec
+    batch_size: int | None
+    seed: int
+    step: int
+
+
+@dataclass
+class ClassProgress:
+    """θ and the step after the steps whose losses are ``losses``; why it diverged."""
+
+    step: int
+    theta: np.ndarray
+    losses: np.ndarray
+    diverged: str | None = None
+
+
+def serve_classes(channel: Channel) -> None:
+    serve_one_job(channel, ClassJob, _train)
+
+
+def _train(channel: Channel, job: ClassJob) -> None:
+    trainer = ClassTrainer(
+        job.network, job.x, job.labels, job.spec, job.batch_size, job.seed, job.step
+    )
+    losses: list[np.ndarray] = []
+    sent = time.perf_counter()
+    while not channel.poll(0):
+        report = trainer.run(10**9, seconds=CHUNK)
+        losses.append(report.losses)
+        stuck = report.diverged is not None or report.steps_run == 0
+        if stuck or time.perf_counter() - sent >= REPLY_EVERY:
+            progress = ClassProgress(
+                trainer.step, trainer.theta.copy(), np.concatenate(losses), report.diverged
+            )
+            channel.send(progress)
+            losses, sent = [], time.perf_counter()
+        if stuck:
+            return
