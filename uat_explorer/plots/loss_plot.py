@@ -8,13 +8,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
-from superqt.utils import qthrottled
 
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
+from uat_explorer.qt import throttled
 
 SMALLEST = 1e-300
 """Losses are clipped here for the log axis: a perfect fit has loss 0."""
@@ -79,7 +79,7 @@ class LossPlot(ThemedPlot):
         self._decades: tuple[int, int] | None  # the y range shown, in whole decades
         self.follow, self._x_end, self._decades = True, 0.0, None
         # 10 Hz is plenty for a loss curve.
-        self._throttled = qthrottled(self.refresh, 100, parent=self)
+        self._throttled = throttled(self.refresh, 100, self)
         state.document.stepChanged.connect(self._throttled)
         state.document.settingsChanged.connect(self.show_threshold)
         state.document.settingsChanged.connect(self._throttled)  # the loss's name, epochs

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core import MAX_NEURONS, InputError, Network
 from uat_explorer.core.io.export_data import write_table
@@ -46,7 +45,7 @@ from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
-from uat_explorer.qt import connect, props
+from uat_explorer.qt import connect, props, throttled
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -175,7 +174,7 @@ class ConstructPanel(QWidget):
         layout.addWidget(self.controls, 2)
         layout.addWidget(self.plot, 3)
 
-        self._sweep_soon = qthrottled(self.refresh_sweep, 150, parent=self)
+        self._sweep_soon = throttled(self.refresh_sweep, 150, self)
         self._swept: tuple[object, ...] | None = None  # what the points shown were made from
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.steepness.valueChanged.connect(lambda _: self._sweep_soon())

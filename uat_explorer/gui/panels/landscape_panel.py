@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qdebounced, qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.nn.network import Network
@@ -51,7 +50,7 @@ from uat_explorer.gui.widgets.plot_export import (
     plot_exports,
 )
 from uat_explorer.plots.landscape_plot import LandscapePlot
-from uat_explorer.qt import connect, props
+from uat_explorer.qt import connect, debounced, props, throttled
 
 MODES = {"Two parameters": 2, "One parameter": 1}
 GRIDS = {"100 × 100": 100, "200 × 200": 200}
@@ -148,8 +147,8 @@ class LandscapePanel(DockPanel):
         self._gesture: object | None = None
         self._worker = props(QTimer(self), interval=0)
         self._worker.timeout.connect(self._work)
-        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
-        self._view_moved = qdebounced(self._recompute_view, 300, parent=self)
+        self._refresh_soon = throttled(self.refresh, 250, self)
+        self._view_moved = debounced(self._recompute_view, 300, self)
 
         self._fill_names()
         connect(
