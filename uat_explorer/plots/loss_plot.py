@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
+from uat_explorer.plots.in_view import hidden_in_window
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
@@ -78,8 +79,9 @@ class LossPlot(ThemedPlot):
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self._decades: tuple[int, int] | None  # the y range shown, in whole decades
         self.follow, self._x_end, self._decades = True, 0.0, None
-        # 10 Hz is plenty for a loss curve.
-        self._throttled = throttled(self.refresh, 100, self)
+        # 10 Hz is plenty for a loss curve, and none while out of view (a tab behind
+        # another): the window refreshes a panel as it comes into view.
+        self._throttled = throttled(self._refresh_in_view, 100, self)
         state.document.stepChanged.connect(self._throttled)
         state.document.settingsChanged.connect(self.show_threshold)
         state.document.settingsChanged.connect(self._throttled)  # the loss's name, epochs
@@ -88,6 +90,14 @@ class LossPlot(ThemedPlot):
         self.apply_theme()
         self.refresh()
         self.show_threshold()
+
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
+    def _refresh_in_view(self) -> None:
+        if not hidden_in_window(self):
+            self.refresh()
 
     def set_series(self, steps: bool, epochs: bool) -> None:
         """Which curves show: the loss of every step, the loss at each epoch's end."""

@@ -47,6 +47,7 @@ from uat_explorer.gui.widgets.plot_export import (
     offline_export,
 )
 from uat_explorer.plots.backprop_graph import BackpropGraphView
+from uat_explorer.plots.in_view import in_view
 from uat_explorer.qt import connect, props, throttled
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
@@ -246,11 +247,15 @@ class BackpropPanel(DockPanel):
             self.state.view.set_probe_sample(None)
             self.play.setChecked(False)
 
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
     # -- showing ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Graph, label, chain rule and table for the current weights (from the cache)."""
         probe = self.state.view.probe_sample
-        if not self.isVisible() or probe is None:
+        if not in_view(self) or probe is None:
             return
         state = self.state
         trace = state.document.derived().trace

@@ -45,6 +45,7 @@ from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
+from uat_explorer.plots.in_view import in_view
 from uat_explorer.qt import connect, props, throttled
 
 MODES = {
@@ -351,7 +352,7 @@ class ConstructPanel(QWidget):
     # -- the measurement -----------------------------------------------------------------------
     def refresh_sweep(self) -> None:
         """The error for every N from 1 to 256 on the current samples (≤ 200 ms)."""
-        if not self.isVisible():
+        if not in_view(self):
             return
         state = self.state
         transition = self.transition() if self.mode_name == "sigmoids" else None
@@ -389,6 +390,10 @@ class ConstructPanel(QWidget):
         if self.trained:
             self.trained = []
             self.plot.show_training([])
+
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh_sweep()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -49,6 +49,7 @@ from uat_explorer.gui.widgets.plot_export import (
     offline_export,
     plot_exports,
 )
+from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.landscape_plot import LandscapePlot
 from uat_explorer.qt import connect, debounced, props, throttled
 
@@ -281,6 +282,10 @@ class LandscapePanel(DockPanel):
         self.refresh()
 
     # -- computing, in bands -------------------------------------------------------------
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After the event, not inside it: PySide aborts on an exception raised in an
@@ -309,7 +314,7 @@ class LandscapePanel(DockPanel):
     def refresh(self) -> None:
         """Redraw the point and arrow now; recompute the surface if what it depends on
         changed (lazily: not while hidden)."""
-        if not self.isVisible() or len(self.names) != self.dimensions:
+        if not in_view(self) or len(self.names) != self.dimensions:
             return
         if any(
             name not in parameter_names(self.state.document.network.size) for name in self.names

@@ -25,6 +25,7 @@ from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton, widget_svg
 from uat_explorer.model.state import AppState
+from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
 from uat_explorer.qt import debounced, props, throttled
 
@@ -138,6 +139,10 @@ class TimelinePanel(DockPanel):
     def _user_zoomed(self, *_args: object) -> None:
         self._zoomed = True
 
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After the event, not inside it: PySide aborts on an exception raised in an
@@ -146,7 +151,7 @@ class TimelinePanel(DockPanel):
 
     def refresh(self) -> None:
         """Redraw the lanes (only while shown): stored rows plus now."""
-        if not self.isVisible():
+        if not in_view(self):
             return
         state = self.state
         live = live_row(state)
