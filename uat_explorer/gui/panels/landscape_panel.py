@@ -524,7 +524,8 @@ class LandscapePanel(DockPanel):
         segments = document.timeline.segments
         last = self._path[-1][2] if self._path else -1
         rows = segments[-1] if segments else None
-        points = [] if rows is None else self._points(rows, last, document.history.arrays())
+        losses = document.history.arrays() if self.dimensions == 1 else None
+        points = [] if rows is None else self._points(rows, last, losses)
         self._add_points([*points, (*self._point_now(), document.step)])
 
     def _points(
@@ -549,10 +550,8 @@ class LandscapePanel(DockPanel):
                 ys = np.interp(steps, *losses)
             values = np.column_stack([values[:, 0], ys])
         finite = np.isfinite(values).all(axis=1)
-        return [
-            (float(a), float(b), int(k))
-            for (a, b), k in zip(values[finite], steps[finite], strict=True)
-        ]
+        across, up = values[finite].T.tolist()  # Python numbers in one go: ~100 a frame
+        return list(zip(across, up, steps[finite].tolist(), strict=True))
 
     def _stepped_by_hand(self, before: Network) -> None:
         """Step or Apply update: the trail grows like training's, from where it was."""
