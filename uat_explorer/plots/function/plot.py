@@ -54,6 +54,33 @@ class _GroupLegendProxy(pg.PlotDataItem):
             self._toggle(visible)
 
 
+class _NeuronCurve(pg.PlotCurveItem):
+    """A neuron's curve, told its lowest and highest point with its data: the plot finds
+    every curve's in one numpy call a frame, where pyqtgraph would scan each curve again
+    whenever its bounding rectangle is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(skipFiniteCheck=True)  # lighter than PlotDataItem
+        self._bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    def show_row(self, x: np.ndarray, y: np.ndarray, low: float, high: float) -> None:
+        """``x`` rising, ``y`` finite from ``low`` to ``high``."""
+        self._bounds = ((float(x[0]), float(x[-1])), (low, high))
+        super().setData(x, y)
+
+    def setData(self, *args: object, **kwargs: object) -> None:
+        self._bounds = None  # bounds unknown: pyqtgraph finds them
+        super().setData(*args, **kwargs)
+
+    def dataBounds(
+        self, ax: int, frac: float = 1.0, orthoRange: object = None
+    ) -> tuple[float | None, float | None]:
+        if self._bounds is not None and frac >= 1.0 and orthoRange is None:
+            return self._bounds[ax]  # a cosmetic pen: no width to add
+        bounds: tuple[float | None, float | None] = super().dataBounds(ax, frac, orthoRange)
+        return bounds
+
+
 class FunctionPlot(ThemedPlot):
     neuronClicked = Signal(int)
     sampleClicked = Signal(int)  # a training sample's index
@@ -69,7 +96,7 @@ class FunctionPlot(ThemedPlot):
         self._styled_muted: tuple[bool, ...] | None = None
         self.follow_output = True
         self.hovered: int | None = None
-        self.components: dict[int, pg.PlotCurveItem] = {}
+        self.components: dict[int, _NeuronCurve] = {}
         self.view_box = DrawingViewBox()
         super().__init__(parent, viewBox=self.view_box)
         self.setObjectName("functionPlot")
@@ -202,7 +229,7 @@ class FunctionPlot(ThemedPlot):
             self.removeItem(self.components.pop(neuron_id))
         for neuron_id in ids:
             if neuron_id not in self.components:
-                item = pg.PlotCurveItem(skipFiniteCheck=True)  # lighter than PlotDataItem
+                item = _NeuronCurve()
                 item.setClickable(True, width=8)
                 item.sigClicked.connect(
                     lambda _item, _ev, nid=neuron_id: self.neuronClicked.emit(nid)
@@ -228,8 +255,13 @@ class FunctionPlot(ThemedPlot):
         if not (self.components_visible and self._components_stale):
             return
         coarse = self.parts_fine[:, ::COMPONENT_STRIDE]
+        lows, highs = coarse.min(axis=1).tolist(), coarse.max(axis=1).tolist()
         for index, neuron_id in enumerate(self.state.document.ids):
-            self.components[neuron_id].setData(self.x_coarse, coarse[index])
+            item, low, high = self.components[neuron_id], lows[index], highs[index]
+            if math.isfinite(low) and math.isfinite(high):
+                item.show_row(self.x_coarse, coarse[index], low, high)
+            else:
+                item.setData(self.x_coarse, coarse[index])
         self._components_stale = False
 
     def update_neuron(self, index: int) -> None:
