@@ -96,3 +96,23 @@ def test_epochs_on_the_x_axis(window):
     window.toggles["loss"]["in_epochs"].setChecked(False)
     plot.refresh()
     assert drawn(window)[-1] == 19
+
+
+def test_a_long_run_draws_a_high_and_a_low_a_pixel_and_keeps_its_spike(window):
+    """10⁶ steps: the curve gets as many vertices as the plot has pixel columns (two
+    each), and the one spike of the run is among them."""
+    from uat_explorer.core.training.loss_history import LossHistory
+
+    losses = np.full(1_000_000, 0.01)
+    losses[2**18] = 5.0  # a step every thinning of the history keeps
+    history = LossHistory()
+    for first in range(0, losses.size, 10_000):
+        history.extend(first, losses[first : first + 10_000])
+    window.state.document.session.history.loss = history
+    window.state.document.session.step = losses.size
+    window.loss_plot.refresh()
+    _, drawn_y = window.loss_plot.curve.getData()  # after downsampling: what is drawn
+    columns = window.loss_plot.getViewBox().width()
+    assert len(history) > 4 * columns
+    assert drawn_y.size <= 2 * columns + 4
+    assert np.isclose(drawn_y.max(), np.log10(5.0))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.plots.log_axis import DecadeAxis
-from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
+from uat_explorer.plots.loss_plot import LARGEST, SMALLEST, per_pixel
 from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors
 
 
@@ -80,8 +80,7 @@ class RaceLossPlot(ThemedPlot):
         self.curves = []
         for k, run in enumerate(runs):
             curve = self.plot(name=run.label, pen=self._pen(k, 2), antialias=True)
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            per_pixel(curve)
             self.curves.append(curve)
 
     def _pen(self, index: int, width: float) -> QPen:
