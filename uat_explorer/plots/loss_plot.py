@@ -15,22 +15,13 @@ from uat_explorer.plots.in_view import hidden_in_window
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
+from uat_explorer.plots.thinning import peak_thinned
 from uat_explorer.qt import throttled
 
 SMALLEST = 1e-300
 """Losses are clipped here for the log axis: a perfect fit has loss 0."""
 LARGEST = 1e300
 """And here: the last finite loss of a diverged run can be near the float limit."""
-
-
-def per_pixel(curve: pg.PlotDataItem) -> None:
-    """Draw what a pixel can show: of the points in view, one column of pixels gets its
-    highest and lowest (pyqtgraph's peak downsampling, one bucket a pixel where its
-    default is five). A spike stays; a curve of 10⁶ steps draws as many vertices as
-    one of 10³ does, where five a pixel made a frame 2× dearer (measured)."""
-    curve.setDownsampling(auto=True, method="peak")
-    curve.setClipToView(True)
-    curve.opts["autoDownsampleFactor"] = 1.0
 
 
 class LossPlot(ThemedPlot):
@@ -55,9 +46,8 @@ class LossPlot(ThemedPlot):
             axis.setStyle(maxTickLevel=1)
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve = self.plot(name="loss", antialias=False)
-        # Thousands of jagged points: draw a min/max envelope per pixel instead (it keeps
-        # every spike), without antialiasing. Measured: 25 ms a paint -> see bench_gui.
-        per_pixel(self.curve)
+        # Thousands of jagged points: a min/max envelope is drawn instead (it keeps every
+        # spike: _draw_curve), without antialiasing. Measured: 25 ms a paint -> bench_gui.
         # Mini-batches: each step's loss is one batch's (noisy); the full-batch loss at
         # each epoch's end is the smooth truth underneath.
         self.epoch_curve = self.plot(name="loss per epoch (all samples)", symbol="o", symbolSize=5)
@@ -86,6 +76,8 @@ class LossPlot(ThemedPlot):
         self.view_box = self.getViewBox()
         self.view_box.disableAutoRange()
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
+        self.view_box.sigResized.connect(self._draw_curve)  # more columns, more points
+        self._series = (np.zeros(0), np.zeros(0))  # (x, loss) of every step kept
         self._decades: tuple[int, int] | None  # the y range shown, in whole decades
         self.follow, self._x_end, self._decades = True, 0.0, None
         # 10 Hz is plenty for a loss curve, and none while out of view (a tab behind
@@ -150,15 +142,23 @@ class LossPlot(ThemedPlot):
         self.hint.setVisible(steps.size == 0)
         self._show_legend(kept_steps.size > 0, shown, run is not None and run.steps.size > 0)
         if steps.size == 0:
+            self._series = (np.zeros(0), np.zeros(0))
             self.curve.setData([], [])
             self.hint.setPos(50, -1.5)
             self.follow, self._x_end, self._decades = True, 0.0, None
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
-        self.curve.setData(self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
+        self._series = (self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
         if self.follow:
             end = float(self._x(np.array([steps.max()]))[0])
             self._keep_in_view(end, np.clip(losses, SMALLEST, LARGEST))
+        self._draw_curve()
+
+    def _draw_curve(self, *_args: object) -> None:
+        """The loss of every step, thinned to what the plot shows of the x range in view
+        (again whenever the view moves)."""
+        pixels = round(self.view_box.width())
+        self.curve.setData(*peak_thinned(*self._series, self.view_box.viewRange()[0], pixels))
 
     def _label(self, side: str, text: str) -> None:
         """A new label only: setting one repaints the axis from scratch, ticks and all
@@ -196,6 +196,7 @@ class LossPlot(ThemedPlot):
             ends.append(float(run.steps.max()))
         if ends and max(ends) > 0:
             self.setXRange(0, float(self._x(np.array([max(ends)]))[0]), padding=0.01)
+            self._draw_curve()
 
     def _show_diverged_run(self) -> None:
         run = self.state.document.diverged_run
@@ -227,6 +228,7 @@ class LossPlot(ThemedPlot):
 
     def _user_moved_view(self, *_args: object) -> None:
         self.follow = False  # until the history starts again
+        self._draw_curve()
 
     def show_threshold(self) -> None:
         level = self.state.document.stop.loss_below
