@@ -37,3 +37,14 @@ def test_the_core_and_model_tests_need_no_qt_application(layer):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(widgets):
                 offenders.append(f"{path.name} imports {node.module}")
     assert offenders == []
+
+
+def test_no_package_folder_holds_more_than_twelve_modules():
+    """Rooms a newcomer can find (issue 25): a folder past twelve modules is split by
+    concern (gui/panels had 13 once the sampling and regularization controls joined it)."""
+    crowded = {}
+    for init in PACKAGE.rglob("__init__.py"):
+        modules = [p for p in init.parent.glob("*.py") if p.name != "__init__.py"]
+        if len(modules) > 12:
+            crowded[str(init.parent.relative_to(PACKAGE))] = len(modules)
+    assert crowded == {}

@@ -4,6 +4,7 @@ the person's own arrangement kept, Reset Workspace bringing the plan back."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
 
 from uat_explorer.core.io.view import WORKSPACES
@@ -111,9 +112,56 @@ def test_the_window_keeps_its_width_through_every_workspace_and_a_lesson(qtbot, 
     for name in ("backprop", "landscape", "epochs", "theorem", "compose", "train"):
         window.workspaces.show(name)
         settle(qtbot)
-        assert window.width() == 1280, name
+        assert window.width() == 1280, (name, window.width())
     window.lessons.open(find_lesson("theorem"), 0)
     settle(qtbot)
     assert window.workspaces.current == "theorem" and window.docks["lesson"].isVisible()
     assert window.width() == 1280
     window.files.document.mark_saved(None)
+
+
+def test_a_workspace_shown_again_shows_the_same_panels(qtbot, window):
+    """Train → Theorem the second time showed every panel (Backprop, Landscape, Timeline
+    and the Training tabs beside Construct) and the window grew to 1714 px: the panels a
+    plan leaves out were taken out of the layout, so the arrangement saved for the
+    workspace did not name them and restoring it brought them all back."""
+    window.resize(1280, 800)
+    first: dict[str, set[str]] = {}
+    for turn in range(2):
+        for name in ("backprop", "landscape", "epochs", "theorem", "compose", "train"):
+            window.workspaces.show(name)
+            settle(qtbot)
+            shown = {key for key, dock in window.docks.items() if dock.isVisible()}
+            assert first.setdefault(name, shown) == shown, (turn, name)
+            assert window.width() == 1280, (turn, name, window.width())
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+@pytest.mark.parametrize("name", ["backprop", "compose"])
+def test_the_plot_is_drawn_again_after_a_workspace_change(qtbot, sine_window, name):
+    """After Train → Backprop while training the function plot was never painted again
+    (its curves took the new numbers, the screen kept the old ones): the switch paints
+    once, with updates off until the layout settles, and a graphics view that asked for
+    a repaint meanwhile waited for it for ever."""
+    window = sine_window
+    for workspace in ("train", name, "train"):
+        window.training.start()
+        qtbot.wait(300)  # frames arrive while the docks move
+        window.workspaces.show(workspace)
+        settle(qtbot)
+        paints = _Paints()
+        window.plot.viewport().installEventFilter(paints)
+        qtbot.wait(700)
+        window.plot.viewport().removeEventFilter(paints)
+        window.training.pause()
+        assert paints.count > 0, workspace

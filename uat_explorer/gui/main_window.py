@@ -47,6 +47,7 @@ from uat_explorer.gui.panels.registry import (
 from uat_explorer.gui.widgets.actions import add_action, add_toggle
 from uat_explorer.gui.widgets.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from uat_explorer.gui.widgets.status_bar import StatusFields
+from uat_explorer.gui.widgets.style_sheets import reapply_style_sheets
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.gui.workspaces import PLANS, Workspaces
 from uat_explorer.model.state import AppState
@@ -233,6 +234,7 @@ class MainWindow(QMainWindow):
         font = QFont(self._normal_font)
         font.setPointSizeF(self._normal_font.pointSizeF() * scale)
         QApplication.setFont(font)
+        reapply_style_sheets(self)
         for plot in (self.plot, self.loss_plot):
             plot.set_scale(scale)
         self.panels.scale(scale)

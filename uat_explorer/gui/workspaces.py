@@ -25,7 +25,7 @@ Left, Right, Bottom = (
 )
 TEACHING = ("backprop", "construct", "landscape", "timeline", "history")
 """Docks a workspace opens only if it is about them."""
-STATE_VERSION = 3
+STATE_VERSION = 4
 """Bumped when the docks change: older saved arrangements are then not restored."""
 
 
@@ -187,7 +187,12 @@ class Workspaces(QObject):
         QTimer.singleShot(0, self._shown)
 
     def _shown(self) -> None:
+        """Updates on, and the window painted now, every view in it: a graphics view that
+        asked for a repaint while updates were off waits for that paint before it asks
+        again, and the update posted by turning updates on did not bring it (the function
+        plot froze after Train → Backprop, mid-training)."""
         self.window.setUpdatesEnabled(True)
+        self.window.repaint()
 
     def reset(self) -> None:
         """The current workspace as planned, the person's arrangement of it forgotten."""
@@ -204,6 +209,11 @@ class Workspaces(QObject):
                 dock.setFloating(False)
             window.removeDockWidget(dock)
         self._corners(plan)
+        # The docks the plan leaves out stay in the layout, closed: the arrangement saved
+        # for this workspace must name them, or restoring it would show them all again.
+        for name in [n for n in docks if n not in plan.docks]:
+            window.addDockWidget(Right, docks[name])
+            docks[name].hide()
         for place in plan.places:
             window.addDockWidget(place.area, docks[place.tabs[0]])
             docks[place.tabs[0]].show()

@@ -18,10 +18,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFrame,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QUndoView,
     QWidget,
 )
@@ -31,6 +29,7 @@ from uat_explorer.gui.panels.formula_view import FormulaView
 from uat_explorer.gui.panels.neuron_stack import NeuronStack
 from uat_explorer.gui.panels.target_panel import TargetPanel
 from uat_explorer.gui.panels.training_panel import TrainingPanel
+from uat_explorer.gui.widgets.vertical_scroll import VerticalScroll
 from uat_explorer.plots.loss_plot import LossPlot
 from uat_explorer.qt import props
 
@@ -236,10 +235,7 @@ class PanelContents:
 
 def _fill(dock: QDockWidget, panel: Panel[Any], content: QWidget) -> None:
     if panel.scroll:
-        scroll = props(QScrollArea(), widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        dock.setWidget(scroll)
+        dock.setWidget(VerticalScroll(content))
     else:
         dock.setWidget(content)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core import PRESETS, InputError, Target, load_csv
 from uat_explorer.core.targets.expression import function_names
-from uat_explorer.gui.panels.sampling_controls import SamplingControls
+from uat_explorer.gui.controls.sampling import SamplingControls
 from uat_explorer.model.state import AppState
 from uat_explorer.qt import connect, props
 

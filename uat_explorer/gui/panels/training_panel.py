@@ -32,8 +32,8 @@ from uat_explorer.core import (
 from uat_explorer.core.io.session import MAX_SEED
 from uat_explorer.core.nn.initialize import new_seed
 from uat_explorer.core.training.trainer import PLATEAU_GAIN, PLATEAU_STEPS
+from uat_explorer.gui.controls.regularization import RegularizationControls
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
-from uat_explorer.gui.panels.regularization_controls import RegularizationControls
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.workers.training_controller import STEP_CHUNK
 from uat_explorer.qt import connect, props
