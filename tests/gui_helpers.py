@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from uat_explorer.gui import MainWindow
@@ -23,6 +24,20 @@ def cards(window: MainWindow) -> list[QWidget]:
 def curve(window: MainWindow, name: str):
     plot = window.findChild(QWidget, "functionPlot")
     return next(item for item in plot.listDataItems() if item.name() == name)
+
+
+def click_curve(plot, index: int) -> None:
+    """A real left click on the function plot, on a point of neuron ``index``'s curve
+    where it stands apart from every other neuron's."""
+    curves = plot.neurons
+    others = np.delete(curves.y, index, axis=0)
+    gaps = np.abs(others - curves.y[index]).min(axis=0) if others.size else curves.y[index]
+    column = int(np.argmax(gaps))
+    view = plot.getViewBox()
+    point = plot.mapFromScene(
+        view.mapViewToScene(QPointF(curves.x[column], curves.y[index, column]))
+    )
+    QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
 
 
 def drawn_output(window: MainWindow) -> tuple[np.ndarray, np.ndarray]:

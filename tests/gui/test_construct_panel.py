@@ -124,9 +124,9 @@ def test_neuron_curves_wait_for_the_release_and_then_catch_up(window):
     slider.setSliderDown(False)
     assert plot.components_visible
     network = window.state.document.network
-    last = plot.components[window.state.document.ids[-1]]
+    assert plot.neurons.y.shape[0] == network.size
     expected = network.contribution(network.size - 1, plot.x_fine)[::5]
-    np.testing.assert_allclose(last.yData, expected)
+    np.testing.assert_allclose(plot.neurons.y[-1], expected)
 
 
 def test_cards_catch_up_once_at_the_end_of_a_drag(window):

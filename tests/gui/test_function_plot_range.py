@@ -44,16 +44,16 @@ def test_a_figure_keeps_the_range_on_screen(window):
             assert np.allclose(got, wanted, atol=1e-9), (got, wanted)
 
 
-def test_each_neuron_curve_knows_its_bounds_as_pyqtgraph_would_find_them(window):
-    """The plot tells every curve its lowest and highest point (one numpy call for all);
-    a curve with a value that is not finite is left to pyqtgraph."""
-    plot = window.plot
-    for item in plot.components.values():
-        _, y = item.getData()
-        assert item.dataBounds(1) == (float(y.min()), float(y.max()))
-        assert item.dataBounds(0) == (float(plot.x_coarse[0]), float(plot.x_coarse[-1]))
-    item = next(iter(plot.components.values()))
-    y = plot.parts_fine[0, ::COMPONENT_STRIDE].copy()
+def test_the_neuron_curves_repaint_where_every_shown_curve_is(window):
+    """The one item drawing every neuron says it covers each shown curve (what Qt
+    repaints), and a curve with a value that is not finite still counts by the rest."""
+    curves = window.plot.neurons
+    rect = curves.boundingRect()
+    assert rect.left() < curves.x[0] and rect.right() > curves.x[-1]
+    assert rect.top() < curves.y.min() and rect.bottom() > curves.y.max()
+    y = window.plot.parts_fine[0, ::COMPONENT_STRIDE].copy()
     y[3] = np.nan
-    item.setData(plot.x_coarse, y)
-    assert item.dataBounds(1) == (float(np.nanmin(y)), float(np.nanmax(y)))
+    y[4] = top = curves.y.max() + 5
+    curves.set_row(0, y)
+    assert np.isfinite(curves.boundingRect().height())
+    assert curves.boundingRect().bottom() > top

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gui_helpers import cards, curve, drag, drawn_output
+from gui_helpers import cards, click_curve, curve, drag, drawn_output
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import (
@@ -30,10 +30,9 @@ def assert_plot_matches_core(window: MainWindow) -> None:
     net = window.state.document.network
     x, y = drawn_output(window)
     np.testing.assert_allclose(y, net(x), rtol=1e-12, atol=1e-12)
-    plot = window.plot
-    for index, neuron_id in enumerate(window.state.document.ids):
-        item = plot.components[neuron_id]
-        np.testing.assert_allclose(item.yData, net.forward(item.xData)[1][index], atol=1e-12)
+    curves = window.plot.neurons
+    assert curves.y.shape[0] == net.size  # one curve a neuron
+    np.testing.assert_allclose(curves.y, net.forward(curves.x)[1], atol=1e-12)
 
 
 def test_opens_on_a_meaningful_default(window):
@@ -51,7 +50,7 @@ def test_adding_neurons_adds_cards_and_curves(window, qtbot):
     window.findChild(QPushButton, "addBumpButton").click()
     assert window.state.document.network.size == before + 6
     assert len(cards(window)) == before + 6
-    assert len(window.plot.components) == before + 6
+    assert window.plot.neurons.y.shape[0] == before + 6
     assert window.state.document.network.activations[-6:] == [
         "step",
         "sigmoid",
@@ -135,7 +134,8 @@ def test_undo_and_redo_across_add_remove_and_activation(window):
     ids = list(window.state.document.ids)
     cards(window)[3].findChild(QToolButton, "removeButton").click()
     assert window.state.document.network.size == original.size - 1
-    assert ids[3] not in window.plot.components  # its curve is gone
+    assert window.plot.neurons.y.shape[0] == original.size - 1  # its curve is gone
+    assert_plot_matches_core(window)
     combo = cards(window)[0].findChild(QComboBox, "activationCombo")
     combo.setCurrentIndex(combo.findData("relu"))
     combo.activated.emit(combo.currentIndex())
@@ -245,11 +245,11 @@ def test_hover_highlights_and_clicking_a_curve_selects(window):
     plot = window.plot
     first_id = window.state.document.ids[0]
     window.stack.neuronHovered.emit(first_id, True)
-    assert plot.components[first_id].opts["pen"].widthF() > 3
+    assert plot.neurons.pen(0).widthF() > 3
     window.stack.neuronHovered.emit(first_id, False)
-    assert plot.components[first_id].opts["pen"].widthF() < 2
+    assert plot.neurons.pen(0).widthF() < 2
     third = window.state.document.ids[2]
-    plot.components[third].sigClicked.emit(plot.components[third], None)
+    click_curve(plot, 2)
     assert window.state.view.selected == third
     assert cards(window)[2].property("selected") is True
     assert "Neuron 3" in window.formula.neuron.text()
@@ -265,11 +265,12 @@ def test_mute_and_solo(window):
     card = cards(window)[0]
     card.findChild(QToolButton, "muteButton").click()
     assert window.state.document.network.muted[0]
-    assert not window.plot.components[window.state.document.ids[0]].isVisible()
+    assert not window.plot.neurons.shown(0)
     assert_plot_matches_core(window)
     cards(window)[1].findChild(QToolButton, "soloButton").click()
-    visible = [nid for nid, item in window.plot.components.items() if item.isVisible()]
-    assert visible == [window.state.document.ids[1]]
+    ids = window.state.document.ids
+    visible = [nid for index, nid in enumerate(ids) if window.plot.neurons.shown(index)]
+    assert visible == [ids[1]]
 
 
 def test_delete_key_removes_the_selected_neuron(window, qtbot):

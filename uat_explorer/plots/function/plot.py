@@ -27,6 +27,7 @@ from uat_explorer.plots.function.batch import BatchOverlay
 from uat_explorer.plots.function.error_signal import ErrorSignalOverlay
 from uat_explorer.plots.function.ghost import GhostOverlay
 from uat_explorer.plots.function.held_out import HeldOutOverlay
+from uat_explorer.plots.function.neurons import NeuronCurves
 from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
@@ -54,33 +55,6 @@ class _GroupLegendProxy(pg.PlotDataItem):
             self._toggle(visible)
 
 
-class _NeuronCurve(pg.PlotCurveItem):
-    """A neuron's curve, told its lowest and highest point with its data: the plot finds
-    every curve's in one numpy call a frame, where pyqtgraph would scan each curve again
-    whenever its bounding rectangle is asked for."""
-
-    def __init__(self) -> None:
-        super().__init__(skipFiniteCheck=True)  # lighter than PlotDataItem
-        self._bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
-
-    def show_row(self, x: np.ndarray, y: np.ndarray, low: float, high: float) -> None:
-        """``x`` rising, ``y`` finite from ``low`` to ``high``."""
-        self._bounds = ((float(x[0]), float(x[-1])), (low, high))
-        super().setData(x, y)
-
-    def setData(self, *args: object, **kwargs: object) -> None:
-        self._bounds = None  # bounds unknown: pyqtgraph finds them
-        super().setData(*args, **kwargs)
-
-    def dataBounds(
-        self, ax: int, frac: float = 1.0, orthoRange: object = None
-    ) -> tuple[float | None, float | None]:
-        if self._bounds is not None and frac >= 1.0 and orthoRange is None:
-            return self._bounds[ax]  # a cosmetic pen: no width to add
-        bounds: tuple[float | None, float | None] = super().dataBounds(ax, frac, orthoRange)
-        return bounds
-
-
 class FunctionPlot(ThemedPlot):
     neuronClicked = Signal(int)
     sampleClicked = Signal(int)  # a training sample's index
@@ -97,7 +71,6 @@ class FunctionPlot(ThemedPlot):
         self.follow_output = True
         self.hovered: int | None = None
         self._output_drawn = -1  # the document revision the output curve shows
-        self.components: dict[int, _NeuronCurve] = {}
         self.view_box = DrawingViewBox()
         super().__init__(parent, viewBox=self.view_box)
         self.setObjectName("functionPlot")
@@ -124,6 +97,12 @@ class FunctionPlot(ThemedPlot):
         self.target_item.curve.setCacheMode(cached)
         for name in ("left", "bottom"):
             self.getAxis(name).setCacheMode(cached)
+        self.neurons = NeuronCurves()
+        self.neurons.clicked.connect(
+            lambda index: self.neuronClicked.emit(self.state.document.ids[index])
+        )
+        self.addItem(self.neurons, ignoreBounds=True)  # _fit_y holds the curves shown
+        self.neurons.setZValue(1)
         self._legend_proxy = _GroupLegendProxy(self.set_components_visible)
         self.legend.addItem(self._legend_proxy, "neurons (one colour each)")
         self.colors: PlotColors = plot_colors(self.palette())
@@ -224,19 +203,7 @@ class FunctionPlot(ThemedPlot):
         return self.parts_fine[rows, ::COMPONENT_STRIDE] if rows else None
 
     def rebuild_components(self) -> None:
-        """One curve item per neuron id, then everything recomputed."""
-        ids = self.state.document.ids
-        for neuron_id in set(self.components) - set(ids):
-            self.removeItem(self.components.pop(neuron_id))
-        for neuron_id in ids:
-            if neuron_id not in self.components:
-                item = _NeuronCurve()
-                item.setClickable(True, width=8)
-                item.sigClicked.connect(
-                    lambda _item, _ev, nid=neuron_id: self.neuronClicked.emit(nid)
-                )
-                self.addItem(item, ignoreBounds=True)
-                self.components[neuron_id] = item
+        """A new structure: every row recomputed and restyled."""
         self._styled_muted = None  # refresh_network restyles every curve, once
         self.refresh_network()
 
@@ -251,26 +218,20 @@ class FunctionPlot(ThemedPlot):
         self.update_output()
 
     def _draw_components(self) -> None:
-        """Hidden neuron curves are not fed (256 of them cost ~40 ms in pyqtgraph's
-        bookkeeping): they catch up when shown again."""
+        """Hidden neuron curves are not fed: they catch up when shown again."""
         if not (self.components_visible and self._components_stale):
             return
-        coarse = self.parts_fine[:, ::COMPONENT_STRIDE]
-        lows, highs = coarse.min(axis=1).tolist(), coarse.max(axis=1).tolist()
-        for index, neuron_id in enumerate(self.state.document.ids):
-            item, low, high = self.components[neuron_id], lows[index], highs[index]
-            if math.isfinite(low) and math.isfinite(high):
-                item.show_row(self.x_coarse, coarse[index], low, high)
-            else:
-                item.setData(self.x_coarse, coarse[index])
+        self.neurons.set_rows(self.x_coarse, self.parts_fine[:, ::COMPONENT_STRIDE])
         self._components_stale = False
 
     def update_neuron(self, index: int) -> None:
         network = self.state.document.network
         self.parts_fine[index] = network.contribution(index, self.x_fine)
-        coarse = self.parts_fine[index, ::COMPONENT_STRIDE]
-        self.components[self.state.document.ids[index]].setData(self.x_coarse, coarse)
-        self._style_component(index)
+        if self.components_visible:
+            self.neurons.set_row(index, self.parts_fine[index, ::COMPONENT_STRIDE])
+            self._style_component(index)
+        else:
+            self._components_stale = True
         self.update_output()
 
     def _output_bias_changed(self) -> None:
@@ -291,33 +252,22 @@ class FunctionPlot(ThemedPlot):
     # -- appearance -------------------------------------------------------------------------
     def _style_component(self, index: int) -> None:
         neuron_id = self.state.document.ids[index]
-        item = self.components[neuron_id]
         muted = bool(self.state.document.network.muted[index])
         solo = self.state.view.solo
         emphasised = neuron_id in (self.hovered, self.state.view.selected)
-        item.setVisible(self.components_visible and not muted and solo in (None, neuron_id))
-        color = neuron_color(neuron_id, self.colors.background)
-        style = (color.rgb(), emphasised)
-        if getattr(item, "uat_style", None) == style:
-            return  # restyling 256 curves for a new structure: only those that change
-        item.uat_style = style
-        pen = QPen(color)
+        pen = QPen(neuron_color(neuron_id, self.colors.background))
         pen.setCosmetic(True)
         # 1 px: Qt's raster engine has a fast path for one-pixel lines; at 1.6 px the
         # general stroker made a training frame with 32 neurons ~50 % slower (measured).
         pen.setWidthF((3.5 if emphasised else 1.0) * self.line_scale)
-        item.setPen(pen)
-        item.setZValue(6 if emphasised else 1)
+        self.neurons.set_style(index, pen, not muted and solo in (None, neuron_id), emphasised)
 
     def restyle_components(self) -> None:
-        if not self.components_visible:  # hidden: one pass hides them, no per-curve work
-            for item in self.components.values():
-                item.setVisible(False)
-            self._styled_muted = tuple(self.state.document.network.muted)
-            return
+        self.neurons.setVisible(self.components_visible)
         self._styled_muted = tuple(self.state.document.network.muted)
-        for index in range(len(self.state.document.ids)):
-            self._style_component(index)
+        if self.components_visible:  # hidden: restyled when shown again
+            for index in range(len(self.state.document.ids)):
+                self._style_component(index)
 
     def _user_moved_view(self, *_args: object) -> None:
         self.follow_output = False  # the person chose a view; "Fit plot" gives it back
@@ -325,7 +275,7 @@ class FunctionPlot(ThemedPlot):
     def highlight(self, neuron_id: int, on: bool) -> None:
         self.hovered = neuron_id if on else None
         index = self.state.document.index_of(neuron_id)
-        if index is not None:
+        if index is not None and self.components_visible:
             self._style_component(index)
 
     def set_components_visible(self, visible: bool) -> None:
@@ -336,8 +286,8 @@ class FunctionPlot(ThemedPlot):
             self.componentsShown.emit(visible)
 
     def _live_rebuild(self, on: bool) -> None:
-        """During a live rebuild only the output follows; the neuron curves (up to 256,
-        ~40 ms a tick in pyqtgraph's bookkeeping) come back at the end."""
+        """During a live rebuild only the output follows; the neuron curves (up to 256)
+        come back at the end."""
         if on:
             self._curves_before_rebuild = self.components_visible
             self.set_components_visible(False)
@@ -352,7 +302,7 @@ class FunctionPlot(ThemedPlot):
     def apply_theme(self) -> None:
         colors = self.colors = plot_colors(self.palette())
         style_plot(self, colors)
-        if self.components:
+        if self.neurons.y.size:
             self.restyle_components()  # neuron shades suit the background
         scale = self.line_scale
         dash = Qt.PenStyle.DashLine
