@@ -255,21 +255,22 @@ def _sigmoid_staircase(
     jumps = np.diff(heights)
     below = np.searchsorted(edges, x, side="right")  # edges at or left of each sample
     y = heights[below].copy()
-    reach = math.ceil(SATURATED / (w * width)) + 1
+    reach = math.ceil(SATURATED / (w * width))  # edges past this many slices: saturated
     if 2 * reach * (x.size + PASS_OVERHEAD) >= count * x.size:
         # Few samples, or soft sigmoids that overlap everywhere: the plain sum is cheaper.
         with np.errstate(all="ignore"):
             z = w * (x[None, :] - edges[:, None])
             summed: np.ndarray = heights[0] + jumps @ (0.5 * (1.0 + np.tanh(0.5 * z)))
             return summed
+    # Edges padded with ±inf and no jump, so a sample near an end needs no test.
+    far = np.full(reach, np.inf)
+    padded_edges = np.concatenate([-far, edges, far])
+    padded_jumps = np.concatenate([np.zeros(reach), jumps, np.zeros(reach)])
     with np.errstate(all="ignore"):
-        for offset in range(-reach, reach):
+        for offset in range(2 * reach):  # the edges from below − reach to below + reach − 1
             k = below + offset
-            valid = (k >= 0) & (k < count)
-            kk = np.clip(k, 0, count - 1)
-            z = w * (x - edges[kk])
-            sigmoid = 0.5 * (1.0 + np.tanh(0.5 * z))
-            y += np.where(valid, jumps[kk] * (sigmoid - (z >= 0)), 0.0)
+            z = w * (x - padded_edges[k])
+            y += padded_jumps[k] * (0.5 * (1.0 + np.tanh(0.5 * z)) - (z >= 0))
     return y
 
 
