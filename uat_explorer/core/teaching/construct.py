@@ -172,13 +172,20 @@ def measurement_points(
     level up to there, its right one from the edge on). Steep sigmoids are continuous:
     their edges count only where a rise is narrower than a slice (a softer sum is smooth
     between the grid's points)."""
-    edges = edges_of(domain, count, mode)
     grid = measurement_grid(domain, mode, transition)
+    return np.concatenate([grid, x, _edge_points(domain, count, mode, transition)])
+
+
+def _edge_points(
+    domain: tuple[float, float], count: int, mode: str, transition: float | None
+) -> np.ndarray:
+    """The points ``measurement_points`` adds at the construction's edges."""
+    edges = edges_of(domain, count, mode)
     if mode == "sigmoids":
         low, high = check_domain(domain)
         sharp = _check_transition(transition) < (high - low) / (count + 1)
-        return np.concatenate([grid, x, edges if sharp else edges[:0]])
-    return np.concatenate([grid, x, edges, np.nextafter(edges, -np.inf)])
+        return edges if sharp else edges[:0]
+    return np.concatenate([edges, np.nextafter(edges, -np.inf)])
 
 
 def sweep(
@@ -204,11 +211,12 @@ def sweep(
     low, high = check_domain(domain)
     _check_mode(mode)
     grid = measurement_grid(domain, mode, transition)
-    fixed = np.concatenate([grid, np.asarray(x, dtype=np.float64)])
+    order = np.argsort(x, kind="stable")  # sorted, each count's search is quicker
+    fixed = np.concatenate([grid, np.asarray(x, dtype=np.float64)[order]])
     with np.errstate(all="ignore"):
-        wanted = np.concatenate([np.asarray(target(grid), dtype=np.float64), t])
+        wanted = np.concatenate([np.asarray(target(grid), dtype=np.float64), np.asarray(t)[order]])
     chosen = [c for c in counts if not (mode == "bumps" and c % 2)]
-    sides = [measurement_points(domain, x, c, mode, transition)[fixed.size :] for c in chosen]
+    sides = [_edge_points(domain, c, mode, transition) for c in chosen]
     with np.errstate(all="ignore"):
         at_edges = np.asarray(target(np.concatenate([[low], *sides])), dtype=np.float64)[1:]
     if not (np.isfinite(wanted).all() and np.isfinite(at_edges).all()):
