@@ -7,9 +7,13 @@ from __future__ import annotations
 import numpy as np
 from helpers import write_session
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QAction, QStandardItemModel
+from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from uat_explorer.core.io.class_session import load_session
 from uat_explorer.gui.panels.classes_window import ClassesWindow
+
+Button = QMessageBox.StandardButton
 
 
 def make(qtbot) -> ClassesWindow:
@@ -25,13 +29,13 @@ def test_training_learns_the_three_bands_and_says_so(qtbot):
     window.rate.setValue(0.05)
     window.train.setChecked(True)
     assert window.runner.running  # in the worker process
-    qtbot.waitUntil(lambda: window.accuracies[-1] >= 0.97, timeout=30_000)
+    qtbot.waitUntil(lambda: window.history.accuracies[-1] >= 0.97, timeout=30_000)
     window.train.setChecked(False)
     assert not window.runner.running
     step = window.trainer.step
     qtbot.wait(100)  # replies on their way when it paused are not taken
-    assert window.trainer.step == step and window.steps[-1] == step
-    assert window.losses[-1] < window.losses[0]
+    assert window.trainer.step == step and window.history.steps[-1] == step
+    assert window.history.losses[-1] < window.history.losses[0]
     assert "accuracy" in window.status.text() and "cross-entropy" in window.status.text()
     assert len(window.plot.curves) == 3
 
@@ -101,15 +105,15 @@ def test_a_clicked_point_is_followed_through_training(qtbot):
 
     window.plot._clicked(Click())
     assert window.sample == 40
-    history = np.array([line.yData for line in window.history.lines]).T
-    thetas_networks = window.trainer.problem.history_at(np.array(window.thetas), x[40])
+    history = np.array([line.yData for line in window.history_plot.lines]).T
+    thetas_networks = window.trainer.problem.history_at(np.array(window.history.thetas), x[40])
     np.testing.assert_allclose(history, thetas_networks)
-    assert history.shape == (len(window.steps), 2)
+    assert history.shape == (len(window.history.steps), 2)
     label = window.target.names[window.trainer.problem.labels[40]]
     text = window.chain.text()
     assert "σ(l)" in text and f"−log p[{label}]" in text
     window.choose_preset("bands3")
-    assert "softmax" in window.chain.text() and len(window.history.lines) == 3
+    assert "softmax" in window.chain.text() and len(window.history_plot.lines) == 3
 
 
 def test_the_main_window_opens_a_class_session_in_the_classes_window(window, tmp_path):
@@ -146,8 +150,150 @@ def test_a_typed_weight_changes_the_network_once_and_a_bad_one_nothing(qtbot):
 def test_a_step_is_one_update_and_any_change_pauses_training(qtbot):
     window = make(qtbot)
     window.step_once()
-    assert window.trainer.step == 1 and window.steps == [0, 1]
+    assert window.trainer.step == 1 and window.history.steps == [0, 1]
     window.train.setChecked(True)
     window.neurons.setValue(5)  # a change: fresh weights, training paused
     assert not window.train.isChecked() and not window.runner.running
     assert window.trainer.network.size == 5 and window.trainer.step == 0
+
+
+def test_the_history_and_the_followed_point_reopen_with_the_session(qtbot, tmp_path):
+    window = make(qtbot)
+    window.choose_preset("overlap2")
+    for _ in range(3):
+        window.step_once()
+    window.follow(40)
+    path = tmp_path / "classes.json"
+    assert window.save(str(path)) and not window.modified
+    other = make(qtbot)
+    assert other.open(str(path))
+    assert other.history.steps == [0, 1, 2, 3] and other.sample == 40
+    assert other.history.losses == window.history.losses
+    np.testing.assert_array_equal(other.history.thetas, window.history.thetas)
+    lines = [line.yData for line in other.history_plot.lines]
+    np.testing.assert_array_equal(lines, [line.yData for line in window.history_plot.lines])
+    assert not other.modified and other.windowTitle().startswith("classes.json")
+
+
+def test_closing_or_replacing_unsaved_work_asks_and_cancel_keeps_it(
+    qtbot, tmp_path, monkeypatch, dialogs
+):
+    window = make(qtbot)
+    window.choose_preset("interval2")
+    assert not dialogs  # nothing to lose yet: no question
+    window.step_once()
+    assert window.modified and window.isWindowModified()
+    answers = iter([Button.Cancel, Button.Cancel, Button.Discard])
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: next(answers))
+    trainer = window.trainer
+    assert not window.choose_preset("bands3")  # Cancel: the work stays
+    assert window.trainer is trainer and window.target.name == "interval2"
+    assert not window.close() and window.isVisible()
+    assert window.close() and not window.isVisible()  # Discard
+
+
+def test_save_in_the_question_saves_then_replaces(qtbot, tmp_path, monkeypatch):
+    window = make(qtbot)
+    window.step_once()
+    path = tmp_path / "kept.json"
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: Button.Save)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(path), ""))
+    assert window.choose_preset("overlap2")
+    assert window.target.name == "overlap2" and not window.modified
+    assert load_session(path).step == 1
+
+
+def test_a_changed_optimizer_setting_is_unsaved_work_but_no_undo_step(qtbot):
+    window = make(qtbot)
+    window.rate.setValue(0.2)
+    assert window.modified and window.undo_stack.count() == 0
+
+
+def test_every_edit_is_one_undo_step_and_redo_brings_it_back(qtbot, tmp_path):
+    window = make(qtbot)
+    start = window.session()
+    window.weights.item(0, 0).setText("3.5")
+    typed = window.session()
+    window.step_once()
+    window.step_once()
+    stepped = window.session()
+    window._renewer("Reset weights")()
+    good = tmp_path / "pets.csv"
+    good.write_text("x,label\n0,cat\n1,dog\n2,cat\n3,bird\n")
+    assert window.open_csv(str(good))
+    window.preset.setCurrentIndex(window.preset.findData("overlap2"))
+    window.preset.activated.emit(window.preset.currentIndex())
+    texts = [window.undo_stack.text(i) for i in range(window.undo_stack.count())]
+    assert texts == [
+        "Edit weight",
+        "Step",
+        "Step",
+        "Reset weights",
+        "Open pets.csv",
+        "Classes: overlap2",
+    ]
+    for _ in range(3):
+        window.undo()
+    assert window.session() == stepped and window.history.steps == [0, 0, 1, 2]
+    assert window.target == stepped.target and window.weights.item(0, 0).text() == (
+        f"{stepped.network.w[0]:.4g}"
+    )
+    window.undo()
+    window.undo()
+    assert window.session() == typed and window.trainer.network.w[0] == 3.5
+    window.undo()
+    assert window.session() == start and not window.modified
+    for _ in range(6):
+        window.redo()
+    assert window.target.name == "overlap2" and window.trainer.step == 0
+
+
+def test_a_training_run_is_one_undo_step(qtbot):
+    window = make(qtbot)
+    before = window.session()
+    window.train.setChecked(True)
+    qtbot.waitUntil(lambda: window.trainer.step > 20, timeout=20_000)
+    window.train.setChecked(False)
+    after = window.session()
+    assert window.undo_stack.count() == 1
+    assert window.undo_stack.text(0) == f"Train {after.step:,} steps"
+    window.undo_action.trigger()
+    assert window.session() == before and window.history.steps == [0]
+    window.redo_action.trigger()
+    assert window.session() == after and window.history.steps == after.history.steps
+
+
+def test_undo_while_training_pauses_and_undoes_the_run(qtbot):
+    window = make(qtbot)
+    window.train.setChecked(True)
+    qtbot.waitUntil(lambda: window.trainer.step > 5, timeout=20_000)
+    window.undo()
+    assert not window.train.isChecked() and window.trainer.step == 0
+    assert window.undo_stack.count() == 1 and window.undo_stack.index() == 0
+
+
+def test_the_undo_shortcuts_are_the_main_windows(qtbot):
+    window = make(qtbot)
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
+    assert not window.undo_action.isEnabled()
+    window.step_once()
+    assert window.undo_action.isEnabled()
+
+
+def test_closing_the_main_window_asks_for_the_classes_work_too(window, monkeypatch):
+    classes = window.show_classes()
+    classes.step_once()
+    asked = []
+
+    def answer(parent, title, text, *args):
+        asked.append(text)
+        return Button.Cancel
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    assert not window.close()
+    assert classes.isVisible() and asked == [
+        "The class session has changes that are not saved. Save them first?"
+    ]
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: Button.Discard)
+    assert window.close() and not classes.isVisible()

@@ -9,20 +9,23 @@ times a second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QStandardItemModel
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +47,7 @@ from uat_explorer.core.targets.classes import (
     load_class_csv,
 )
 from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.class_history import ClassHistory
 from uat_explorer.core.training.classtrainer import LM_REFUSAL, ClassTrainer
 from uat_explorer.core.training.optimizers import (
     MAX_LEARNING_RATE,
@@ -53,8 +57,10 @@ from uat_explorer.core.training.optimizers import (
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.controls.class_weights import WeightsTable
+from uat_explorer.gui.files.file_actions import ask_unsaved
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.class_runner import ClassRunner
+from uat_explorer.model.class_commands import ReplaceClassSession
 from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
@@ -65,26 +71,35 @@ history) and drawn at most thirty times a second, so a large data set cannot cho
 window."""
 MAX_WINDOW_NEURONS = 64
 SESSION_FILTER = "UAT Explorer sessions (*.json)"
+TITLE = "Classify points — UAT Explorer"
+Button = QMessageBox.StandardButton
 
 
 class ClassesWindow(QWidget):
     """Target, network and training settings on the left; the class plot and the
     cross-entropy and accuracy over steps on the right. A bad file or setting is said in
-    the message line, and nothing changes."""
+    the message line, and nothing changes. Every edit is one step on the window's own
+    undo stack (a training run one step, as in the main window); work not saved is asked
+    about before it is closed or replaced."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("classesWindow")
-        self.setWindowTitle("Classify points — UAT Explorer")
         self.resize(1200, 760)
         self.target: ClassTarget = class_preset("bands3")
         self.trainer: ClassTrainer | None = None
-        self.steps: list[int] = []
-        self.losses: list[float] = []
-        self.accuracies: list[float] = []
-        self.thetas: list[np.ndarray] = []
+        self.history = ClassHistory()
         self.sample = 0
         """The followed point: an index among the training points."""
+        self._seed = 0
+        """The seed the weights and batches were made from (the box may be ahead of it)."""
+        self.path: Path | None = None
+        self._settings_dirty = False
+        """Optimizer, rate or batch size changed: not undo steps, but worth saving."""
+        self._run_from: ClassSession | None = None
+        """The session when Train was pressed: a run is one undo step."""
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._show_title)
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
@@ -119,9 +134,10 @@ class ClassesWindow(QWidget):
         )
         self.batch.setSpecialValueText("all")
         self.seed = props(QSpinBox(), minimum=0, maximum=999_999, value=0)
-        for box in (self.neurons, self.activation, self.seed):
+        for box, what in ((self.neurons, "Neurons"), (self.activation, "Activation")):
             signal = box.valueChanged if isinstance(box, QSpinBox) else box.activated
-            signal.connect(self.reset)
+            signal.connect(self._renewer(f"{what} changed"))
+        self.seed.valueChanged.connect(self._renewer("Seed changed"))
         for changed in (self.optimizer.activated, self.rate.valueChanged, self.batch.valueChanged):
             changed.connect(self._settings_changed)
 
@@ -130,7 +146,23 @@ class ClassesWindow(QWidget):
         step = props(QPushButton("Step"), toolTip="One step of training, to watch it closely")
         step.clicked.connect(self.step_once)
         reset = QPushButton("Reset weights")
-        reset.clicked.connect(self.reset)
+        reset.clicked.connect(self._renewer("Reset weights"))
+        self.undo_action = props(QAction("Undo", self), enabled=False)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.redo_action = props(QAction("Redo", self), enabled=False)
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.redo_action.triggered.connect(self.redo)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        undo_buttons: list[QWidget] = []
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+            tool = QToolButton()
+            tool.setDefaultAction(action)
+            undo_buttons.append(tool)
         save, open_session = QPushButton("Save…"), QPushButton("Open…")
         save.clicked.connect(self._ask_save)
         open_session.clicked.connect(self._ask_open)
@@ -152,8 +184,8 @@ class ClassesWindow(QWidget):
         for button in (self.train, step, reset):
             buttons.addWidget(button)
         files = QHBoxLayout()
-        for button in (save, open_session):
-            files.addWidget(button)
+        for widget in (save, open_session, *undo_buttons):
+            files.addWidget(widget)
         side = QVBoxLayout()
         side.addLayout(form)
         side.addLayout(buttons)
@@ -171,9 +203,9 @@ class ClassesWindow(QWidget):
         self.plot = ClassPlot()
         self.plot.themed = True
         self.plot.sampleClicked.connect(self.follow)
-        self.history = SampleHistoryPlot()
-        self.history.themed = True
-        self.history.apply_theme()
+        self.history_plot = SampleHistoryPlot()
+        self.history_plot.themed = True
+        self.history_plot.apply_theme()
         self.loss_plot = ThemedPlot()
         self.loss_plot.themed = True
         self.loss_plot.setLabel("bottom", "step")
@@ -188,7 +220,7 @@ class ClassesWindow(QWidget):
         self.loss_plot.apply_theme()
         below = QHBoxLayout()
         below.addWidget(self.loss_plot)
-        below.addWidget(self.history)
+        below.addWidget(self.history_plot)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
         plots.addLayout(below, 2)
@@ -199,6 +231,7 @@ class ClassesWindow(QWidget):
         layout.addWidget(side_widget)
         layout.addLayout(plots, 1)
         self.reset()
+        self._show_title()
 
     def _disable_lm(self) -> None:
         """Levenberg–Marquardt stays in the list, greyed, its reason on hover."""
@@ -210,7 +243,8 @@ class ClassesWindow(QWidget):
 
     # -- the session -----------------------------------------------------------------
     def session(self) -> ClassSession:
-        """What the window holds now, as a session (the trainer's weights and step)."""
+        """What the window holds now, as a session (the trainer's weights and step, the
+        history so far and the followed point)."""
         assert self.trainer is not None
         spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
         return ClassSession(
@@ -218,10 +252,31 @@ class ClassesWindow(QWidget):
             self.target,
             self.target.natural_domain(),
             spec,
-            self.seed.value(),
+            self._seed,
             self.trainer.step,
             self.trainer.schedule.size if self.trainer.schedule is not None else None,
+            self.history.copy(),
+            self.sample,
         )
+
+    @property
+    def modified(self) -> bool:
+        return self._settings_dirty or not self.undo_stack.isClean()
+
+    def _show_title(self) -> None:
+        name = self.path.name if self.path is not None else "Untitled"
+        self.setWindowTitle(f"{name}[*] — {TITLE}")
+        self.setWindowModified(self.modified)
+
+    def _paused_session(self) -> ClassSession:
+        """Training paused (its run pushed as an undo step), then the session: the
+        "before" of an edit."""
+        self.train.setChecked(False)
+        return self.session()
+
+    def _push(self, before: ClassSession, text: str) -> None:
+        """The edit since ``before`` (already shown) as one undo step."""
+        self.undo_stack.push(ReplaceClassSession(self._restore, before, self.session(), text))
 
     def reset(self) -> None:
         """Fresh weights from the seed for the current target and settings, step 0."""
@@ -231,9 +286,35 @@ class ClassesWindow(QWidget):
         )
         self._start(network, 0)
 
-    def _start(self, network: ClassNetwork, step: int, keep_history: bool = False) -> None:
-        """A trainer from ``network`` at ``step`` with the settings shown; training, if
-        it ran, pauses (every change is made to paused weights)."""
+    def _renewer(self, text: str) -> Callable[..., None]:
+        """A slot for any signal (its arguments ignored) that renews the weights."""
+        return lambda *_: self._renew(text)
+
+    def undo(self) -> None:
+        """Training pauses first (its run becomes the step undone)."""
+        self.train.setChecked(False)
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.train.setChecked(False)
+        self.undo_stack.redo()
+
+    def _renew(self, text: str) -> None:
+        """Reset weights (or new neurons, activation or seed) as one undo step."""
+        before = self._paused_session()
+        self.reset()
+        self._push(before, text)
+
+    def _start(
+        self,
+        network: ClassNetwork,
+        step: int,
+        history: ClassHistory | None = None,
+        sample: int | None = None,
+    ) -> None:
+        """A trainer from ``network`` at ``step`` with the settings shown, continuing
+        ``history`` (None: a fresh one, the middle point followed); training, if it ran,
+        pauses (every change is made to paused weights)."""
         self.train.setChecked(False)
         spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
         x, labels = self.target.samples(self.target.natural_domain())
@@ -241,41 +322,58 @@ class ClassesWindow(QWidget):
         self.batch.setMaximum(x.size)  # a batch is at most every point
         self.batch.blockSignals(False)
         size = check_batch_size(self.batch.value() or None, x.size)
-        self.trainer = ClassTrainer(network, x, labels, spec, size, self.seed.value(), step)
-        if not keep_history:
-            self.steps, self.losses, self.accuracies, self.thetas = [], [], [], []
-            self.sample = x.size // 2
+        self._seed = self.seed.value()
+        self.trainer = ClassTrainer(network, x, labels, spec, size, self._seed, step)
+        self.history = history if history is not None else ClassHistory()
+        self.sample = x.size // 2 if sample is None else min(sample, x.size - 1)
         self._record()
         self._redraw()
+
+    def _continue(self, network: ClassNetwork) -> None:
+        """``network`` (or new points) at the same step, the history and point kept."""
+        assert self.trainer is not None
+        self._start(network, self.trainer.step, self.history, self.sample)
 
     def _settings_changed(self) -> None:
         """Another optimizer, rate or batch size: the weights and the curve stay, the
         optimizer starts afresh."""
         if self.trainer is not None:
-            self._start(self.trainer.network, self.trainer.step, keep_history=True)
+            self._continue(self.trainer.network)
+            self._settings_dirty = True
+            self._show_title()
 
     def set_target(self, target: ClassTarget) -> None:
         self.target = target
         self.reset()
 
     def _preset_chosen(self) -> None:
+        before = self._paused_session()
         self.set_target(class_preset(self.preset.currentData(), self.seed.value()))
+        self._push(before, f"Classes: {self.target.name}")
         self.say("")
 
-    def choose_preset(self, name: str) -> None:
-        """Start afresh on the preset ``name`` (the Examples menu)."""
-        self.train.setChecked(False)
+    def choose_preset(self, name: str) -> bool:
+        """Start afresh on the preset ``name`` (the Examples menu), as a new file: after
+        asking about unsaved work, which Cancel keeps."""
+        if not self.maybe_save():
+            return False
         self.preset.setCurrentIndex(list(CLASS_PRESETS).index(name))
-        self._preset_chosen()
+        self.set_target(class_preset(name, self.seed.value()))
+        self._begin_file(None)
+        self.say("")
+        return True
 
     def open_csv(self, path: str) -> bool:
-        """Points from a CSV of x,label rows; a bad file is said and nothing changes."""
+        """Points from a CSV of x,label rows (an undo step); a bad file is said and
+        nothing changes."""
         try:
             target = load_class_csv(path)
         except InputError as error:
             self.say(str(error))
             return False
+        before = self._paused_session()
         self.set_target(target)
+        self._push(before, f"Open {Path(path).name}")
         self.say(f"{target.text} from {Path(path).name}.")
         return True
 
@@ -285,26 +383,54 @@ class ClassesWindow(QWidget):
         except (InputError, OSError) as error:
             self.say(f"Cannot save {Path(path).name}: {error}")
             return False
+        self.path = Path(path)
+        self.undo_stack.setClean()
+        self._settings_dirty = False
+        self._show_title()
         self.say(f"Saved {Path(path).name}.")
         return True
 
     def open(self, path: str) -> bool:
-        """A class session from a file; anything else is said and nothing changes."""
+        """A class session from a file, after asking about unsaved work; anything else
+        is said and nothing changes."""
         try:
             opened = load_session(path)
             if not isinstance(opened, ClassSession):
                 raise InputError(
                     f"{Path(path).name} is a curve session: open it in the main window"
                 )
-            self.show_session(opened)
         except InputError as error:
             self.say(str(error))
             return False
+        if not self.maybe_save():
+            return False
+        self.show_session(opened)
+        self._begin_file(Path(path))
         self.say(f"Opened {Path(path).name}.")
         return True
 
-    def show_session(self, session: ClassSession) -> None:
-        """Take a session's target, settings and weights."""
+    def _begin_file(self, path: Path | None) -> None:
+        """What is shown is a file's (None: a new one) with no edits behind it."""
+        self.path = path
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._settings_dirty = False
+        self._show_title()
+
+    def maybe_save(self) -> bool:
+        """True if the work may be replaced: saved, discarded, or nothing to save."""
+        self.train.setChecked(False)
+        if not self.modified:
+            return True
+        name = self.path.name if self.path is not None else "The class session"
+        answer = ask_unsaved(self, name)
+        if answer == Button.Save:
+            return self._ask_save()
+        return answer == Button.Discard
+
+    def show_session(self, session: ClassSession, settings: bool = True) -> None:
+        """Take a session's target, weights, history and followed point, and (with
+        ``settings``) its optimizer, rate and batch size."""
         widgets = (self.neurons, self.activation, self.optimizer, self.rate, self.batch, self.seed)
         for widget in widgets:
             widget.blockSignals(True)
@@ -313,15 +439,23 @@ class ClassesWindow(QWidget):
             kinds = set(session.network.activations)
             if len(kinds) == 1:
                 self.activation.setCurrentIndex(list(ACTIVATIONS).index(kinds.pop()))
-            self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index(session.optimizer.name))
-            self.rate.setValue(session.optimizer.learning_rate)
-            self.batch.setValue(session.batch_size or 0)
+            if settings:
+                self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index(session.optimizer.name))
+                self.rate.setValue(session.optimizer.learning_rate)
+                self.batch.setValue(session.batch_size or 0)
             self.seed.setValue(session.seed)
+            if session.target.name in CLASS_PRESETS:
+                self.preset.setCurrentIndex(list(CLASS_PRESETS).index(session.target.name))
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
         self.target = session.target
-        self._start(session.network, session.step)
+        self._start(session.network, session.step, session.history.copy(), session.sample)
+
+    def _restore(self, session: ClassSession) -> None:
+        """Undo or redo: the session as it was, but the training settings as they are
+        (changing those is not an undo step, as in the main window)."""
+        self.show_session(session, settings=False)
 
     # -- training --------------------------------------------------------------------
     def _train_toggled(self, on: bool) -> None:
@@ -332,9 +466,15 @@ class ClassesWindow(QWidget):
             self.runner.stop()
             if self.trainer is not None:
                 self._record_and_redraw()  # the weights it paused at, shown at once
+            before, self._run_from = self._run_from, None
+            if before is not None and self.trainer is not None:
+                steps = self.trainer.step - before.step
+                if steps:
+                    self._push(before, f"Train {steps:,} steps")
             return
         trainer = self.trainer
         assert trainer is not None
+        self._run_from = self.session()
         size = trainer.schedule.size if trainer.schedule is not None else None
         job = ClassJob(
             trainer.network,
@@ -365,45 +505,53 @@ class ClassesWindow(QWidget):
 
     def step_once(self) -> None:
         """One step here, paused: the chosen point's numbers move by a single update."""
-        self.train.setChecked(False)
+        before = self._paused_session()
         assert self.trainer is not None
         report = self.trainer.run(1)
         self._record()
         self._redraw()
+        self._push(before, "Step")
         if report.diverged is not None:
             self.say(report.diverged)
 
     def _record_and_redraw(self) -> None:
-        if self.steps and self.trainer is not None and self.steps[-1] == self.trainer.step:
+        history = self.history
+        if history.steps and self.trainer is not None and history.steps[-1] == self.trainer.step:
             return  # nothing new since the last record
         self._record()
         self._redraw()
 
     def _record(self) -> None:
+        """The weights now, unless the last record holds them already (a session shown
+        again by undo, or opened)."""
         assert self.trainer is not None
+        history, theta = self.history, self.trainer.theta
+        last = history.steps[-1] if history.steps else None
+        if last == self.trainer.step and np.array_equal(history.thetas[-1], theta):
+            return
         report = self.trainer.report()
-        self.steps.append(report.step)
-        self.losses.append(report.loss)
-        self.accuracies.append(report.accuracy)
-        self.thetas.append(self.trainer.theta.copy())
+        history.record(report.step, report.loss, report.accuracy, theta.astype(np.float64))
 
     def _redraw(self) -> None:
         assert self.trainer is not None
         self.plot.show_fit(self.trainer.network, self.target, self.target.natural_domain())
-        self.loss_curve.setData(self.steps, self.losses)
-        self.accuracy_curve.setData(self.steps, self.accuracies)
+        history = self.history
+        self.loss_curve.setData(history.steps, history.losses)
+        self.accuracy_curve.setData(history.steps, history.accuracies)
         self._show_sample()
         self.weights.show_network(self.trainer.network, self.target.names)
         names = ", ".join(self.target.names)
         self.status.setText(
-            f"{self.target.text}: {names}<br>step {self.steps[-1]:,} · cross-entropy"
-            f" {self.losses[-1]:.4g} · accuracy {self.accuracies[-1]:.3f}"
+            f"{self.target.text}: {names}<br>step {history.steps[-1]:,} · cross-entropy"
+            f" {history.losses[-1]:.4g} · accuracy {history.accuracies[-1]:.3f}"
         )
 
     def _weights_edited(self, network: ClassNetwork) -> None:
-        """A typed weight: the network changes once, its curve and step stay."""
-        assert self.trainer is not None
-        self._start(network, self.trainer.step, keep_history=True)
+        """A typed weight: the network changes once (one undo step), its curve and step
+        stay."""
+        before = self._paused_session()
+        self._continue(network)
+        self._push(before, "Edit weight")
 
     def follow(self, index: int) -> None:
         """Follow the training point ``index``: its probabilities at every step recorded
@@ -416,9 +564,9 @@ class ClassesWindow(QWidget):
         problem = self.trainer.problem
         x, label = float(problem.x[self.sample]), int(problem.labels[self.sample])
         names = self.target.names
-        p = problem.history_at(np.array(self.thetas), x)
-        self.history.show_history(names, self.steps, p)
-        self.history.setTitle(f"x = {x:.3g}, class {names[label]}")
+        p = problem.history_at(np.array(self.history.thetas), x)
+        self.history_plot.show_history(names, self.history.steps, p)
+        self.history_plot.setTitle(f"x = {x:.3g}, class {names[label]}")
         self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
         self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
 
@@ -431,10 +579,10 @@ class ClassesWindow(QWidget):
         if path:
             self.open_csv(path)
 
-    def _ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save class session", "", SESSION_FILTER)
-        if path:
-            self.save(path)
+    def _ask_save(self) -> bool:
+        start = str(self.path) if self.path is not None else ""
+        path, _ = QFileDialog.getSaveFileName(self, "Save class session", start, SESSION_FILTER)
+        return bool(path) and self.save(path)
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open class session", "", SESSION_FILTER)
@@ -442,7 +590,10 @@ class ClassesWindow(QWidget):
             self.open(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.train.setChecked(False)
+        """Unsaved work is asked about first (Cancel keeps the window open)."""
+        if not self.maybe_save():
+            event.ignore()
+            return
         self.runner.stop(wait=True)  # no process outlives the window
         super().closeEvent(event)
 
