@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from helpers import write_session
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -14,6 +14,25 @@ from uat_explorer.core.io.class_session import load_session
 from uat_explorer.gui.panels.classes_window import ClassesWindow
 
 Button = QMessageBox.StandardButton
+
+
+class Click:
+    """What the plot reads of a mouse click: where, and the modifiers held."""
+
+    def __init__(self, at, modifiers):
+        self.at, self.held = at, modifiers
+
+    def scenePos(self):
+        return self.at
+
+    def modifiers(self):
+        return self.held
+
+
+def click(window: ClassesWindow, x: float, shift: bool = False) -> None:
+    at = window.plot.getViewBox().mapViewToScene(QPointF(x, 0.5))
+    held = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    window.plot._clicked(Click(at, held))
 
 
 def make(qtbot) -> ClassesWindow:
@@ -97,13 +116,7 @@ def test_a_clicked_point_is_followed_through_training(qtbot):
     for _ in range(3):
         window.step_once()
     x = window.trainer.problem.x
-    at = window.plot.getViewBox().mapViewToScene(QPointF(x[40] + 1e-4, 0.5))
-
-    class Click:
-        def scenePos(self):
-            return at
-
-    window.plot._clicked(Click())
+    click(window, x[40] + 1e-4)
     assert window.sample == 40
     history = np.array([line.yData for line in window.history_plot.lines]).T
     thetas_networks = window.trainer.problem.history_at(np.array(window.history.thetas), x[40])
@@ -297,3 +310,39 @@ def test_closing_the_main_window_asks_for_the_classes_work_too(window, monkeypat
     ]
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: Button.Discard)
     assert window.close() and not classes.isVisible()
+
+
+def test_a_click_with_a_class_chosen_adds_a_point_and_shift_click_removes_one(qtbot):
+    window = make(qtbot)
+    window.choose_preset("interval2")
+    before = window.session()
+    followed = float(window.trainer.problem.x[window.sample])
+    names = [window.click.itemText(i) for i in range(window.click.count())]
+    assert names[0] == "follows the nearest point" and len(names) == 3
+    window.click.setCurrentIndex(2)  # class 1
+    x = float(np.mean(window.target.x[:2]))  # between the first two points
+    click(window, x)
+    assert window.target.x.size == before.target.x.size + 1
+    at = int(np.flatnonzero(np.isclose(window.target.x, x, atol=1e-9))[0])
+    assert window.target.labels[at] == 1 and window.trainer.problem.x.size == window.target.x.size
+    assert window.trainer.network == before.network  # the same weights learn the new points
+    assert window.trainer.problem.x[window.sample] == followed
+    click(window, window.target.x[-1], shift=True)
+    assert window.target.x.size == before.target.x.size
+    assert window.undo_stack.text(1).startswith("Remove the point at x = ")
+    window.undo()
+    window.undo()
+    assert window.session().target == before.target
+    window.redo()
+    assert window.target.x.size == before.target.x.size + 1
+
+
+def test_removing_a_class_s_last_point_is_said_and_nothing_changes(qtbot, tmp_path):
+    window = make(qtbot)
+    path = tmp_path / "pets.csv"
+    path.write_text("x,label\n0,cat\n1,dog\n2,cat\n3,bird\n")
+    assert window.open_csv(str(path))
+    target, count = window.target, window.undo_stack.count()
+    click(window, 3.0, shift=True)  # bird's only point
+    assert "class 'bird' has no points" in window.message.text()
+    assert window.target is target and window.undo_stack.count() == count

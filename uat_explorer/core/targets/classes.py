@@ -84,6 +84,18 @@ class ClassTarget:
             raise InputError(f"fewer than 2 of the {self.name} points lie in [{low:g}, {high:g}]")
         return self.x[inside], self.labels[inside]
 
+    def with_point(self, x: float, label: int) -> ClassTarget:
+        """These points and one more (a click on the plot); checked as any target."""
+        return ClassTarget.from_labels(
+            np.append(self.x, x), np.append(self.labels, label), self.names, self.name
+        )
+
+    def without_point(self, index: int) -> ClassTarget:
+        """These points but the one at ``index``; an InputError if a class would be left
+        with none, or fewer than 2 points would remain."""
+        keep = np.arange(self.x.size) != index
+        return ClassTarget.from_labels(self.x[keep], self.labels[keep], self.names, self.name)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ClassTarget):
             return NotImplemented

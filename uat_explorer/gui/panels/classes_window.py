@@ -134,6 +134,12 @@ class ClassesWindow(QWidget):
         )
         self.batch.setSpecialValueText("all")
         self.seed = props(QSpinBox(), minimum=0, maximum=999_999, value=0)
+        self.click = props(
+            QComboBox(),
+            objectName="classesClick",
+            toolTip="What a click on the plot does; Shift+click removes the nearest point",
+        )
+        self._click_names: tuple[str, ...] = ()
         for box, what in ((self.neurons, "Neurons"), (self.activation, "Activation")):
             signal = box.valueChanged if isinstance(box, QSpinBox) else box.activated
             signal.connect(self._renewer(f"{what} changed"))
@@ -180,6 +186,7 @@ class ClassesWindow(QWidget):
         form.addRow("Learning rate", self.rate)
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
+        form.addRow("A click", self.click)
         buttons = QHBoxLayout()
         for button in (self.train, step, reset):
             buttons.addWidget(button)
@@ -202,7 +209,7 @@ class ClassesWindow(QWidget):
 
         self.plot = ClassPlot()
         self.plot.themed = True
-        self.plot.sampleClicked.connect(self.follow)
+        self.plot.clicked.connect(self._plot_clicked)
         self.history_plot = SampleHistoryPlot()
         self.history_plot.themed = True
         self.history_plot.apply_theme()
@@ -325,6 +332,7 @@ class ClassesWindow(QWidget):
         self._seed = self.seed.value()
         self.trainer = ClassTrainer(network, x, labels, spec, size, self._seed, step)
         self.history = history if history is not None else ClassHistory()
+        self._offer_classes()
         self.sample = x.size // 2 if sample is None else min(sample, x.size - 1)
         self._record()
         self._redraw()
@@ -552,6 +560,50 @@ class ClassesWindow(QWidget):
         before = self._paused_session()
         self._continue(network)
         self._push(before, "Edit weight")
+
+    def _offer_classes(self) -> None:
+        """The click's choices: follow a point, or add one of each class (again only
+        when the classes change)."""
+        names = self.target.names
+        if names == self._click_names:
+            return
+        self._click_names = names
+        self.click.clear()
+        self.click.addItem("follows the nearest point", None)
+        for k, name in enumerate(names):
+            self.click.addItem(f"adds a point of class {name}", k)
+
+    def _plot_clicked(self, x: float, shift: bool) -> None:
+        """Shift: remove the nearest point; else add a point of the chosen class, or
+        follow the nearest point."""
+        assert self.trainer is not None
+        if shift:
+            index = int(np.argmin(np.abs(self.target.x - x)))
+            text = f"Remove the point at x = {self.target.x[index]:.3g}"
+            self._change_points(lambda: self.target.without_point(index), text)
+        elif self.click.currentData() is not None:
+            k = int(self.click.currentData())
+            text = f"Add a point of class {self.target.names[k]}"
+            self._change_points(lambda: self.target.with_point(x, k), text)
+        else:
+            self.follow(int(np.argmin(np.abs(self.trainer.problem.x - x))))
+
+    def _change_points(self, change: Callable[[], ClassTarget], text: str) -> None:
+        """New points for the same network (one undo step), the followed point kept; a
+        change the classes cannot take (a class left empty) is said and nothing changes."""
+        assert self.trainer is not None
+        try:
+            target = change()
+        except InputError as error:
+            self.say(f"{error}: that point stays.")
+            return
+        before = self._paused_session()
+        followed = float(self.trainer.problem.x[self.sample])
+        self.target = target
+        sample = int(np.argmin(np.abs(target.x - followed)))
+        self._start(self.trainer.network, self.trainer.step, self.history, sample)
+        self._push(before, text)
+        self.say("")
 
     def follow(self, index: int) -> None:
         """Follow the training point ``index``: its probabilities at every step recorded
