@@ -14,7 +14,15 @@ import numpy as np
 
 from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.classifier import ClassNetwork, probabilities, sample_losses
-from uat_explorer.core.teaching.backprop import MAX_ROWS, check_sample, fmt, plus, sub
+from uat_explorer.core.teaching.backprop import (
+    MAX_ROWS,
+    check_sample,
+    fmt,
+    input_node,
+    input_product,
+    plus,
+    sub,
+)
 from uat_explorer.core.teaching.graph import Graph, Node
 from uat_explorer.core.training.classproblem import ClassProblem
 
@@ -113,20 +121,7 @@ class _Numbers:
                 muted=muted,
                 row=row,
             ),
-            Node(
-                f"wx{j}",
-                f"w{s}·x",
-                "op",
-                j,
-                w * x,
-                dz,
-                f"w{s}·x = {fmt(w)} · {fmt(x)} = {fmt(w * x)}.",
-                "Its local derivative is 1 towards the sum that follows.",
-                f"∂ℓ/∂(w{s}x) = ∂ℓ/∂z{s} · 1 = {fmt(dz)}",
-                ("x", f"w{j}"),
-                muted,
-                row=row,
-            ),
+            input_product(j, w, x, dz, muted, "ℓ", row),
             Node(
                 f"b{j}",
                 f"b{s}",
@@ -300,18 +295,7 @@ class _Numbers:
                 row=self.middle,
             )
         return [
-            Node(
-                "x",
-                "x",
-                "input",
-                None,
-                x,
-                dx,
-                f"The point's x = {fmt(x)}, from the data.",
-                "x is data: its gradient is shown, but nothing updates it.",
-                f"∂ℓ/∂x = Σⱼ ∂ℓ/∂zⱼ · wⱼ = {fmt(dx)}",
-                row=self.middle,
-            ),
+            input_node(x, dx, "The point's", "ℓ", self.middle),
             squash,
             Node(
                 "loss",
