@@ -346,3 +346,26 @@ def test_removing_a_class_s_last_point_is_said_and_nothing_changes(qtbot, tmp_pa
     click(window, 3.0, shift=True)  # bird's only point
     assert "class 'bird' has no points" in window.message.text()
     assert window.target is target and window.undo_stack.count() == count
+
+
+def test_the_backprop_tab_draws_the_chosen_point_s_graph_down_to_its_loss(qtbot):
+    window = make(qtbot)  # three bands: softmax
+    window.follow(10)
+    assert window.graph_view.graph is None  # drawn only when its tab is shown
+    window.tabs.setCurrentWidget(window.graph_view)
+    graph = window.graph_view.graph
+    assert graph is not None and graph.sample == 10 and graph.rows == list(range(8))
+    label = window.target.names[window.trainer.problem.labels[10]]
+    loss = window.graph_view.items_by_key["loss"].texts()
+    assert loss[0].startswith(f"ℓ = −log p[{label}] = ") and loss[1] == "∂ℓ/∂ℓ = 1"
+    assert "softmax(l)" in window.graph_view.items_by_key["p"].texts()[0]
+    places = list(window.graph_view.arrangement.position.values())
+    assert len(places) == len(set(places))  # no box drawn over another
+    window.step_once()
+    assert window.graph_view.graph is not graph  # follows the weights
+    window.choose_preset("overlap2")
+    assert "σ(l)" in window.graph_view.items_by_key["p"].texts()[0]
+    window.neurons.setValue(20)  # too wide: one neuron in full, the click picks which
+    assert window.graph_view.graph.rows == [0]
+    window.graph_view.neuronClicked.emit(5)
+    assert window.graph_view.graph.rows == [5] and window.graph_view.graph.hidden == 19

@@ -2,9 +2,9 @@
 points on a line, its probabilities drawn over x and its cross-entropy falling.
 
 A window of its own, beside the curve document: a class session has K outputs, so the
-curve views (cards, backprop graph, landscape, Construct) do not apply to it. Training
-runs in a worker process; the window records each reply and redraws at most thirty
-times a second.
+curve views (cards, landscape, Construct) do not apply to it; it has its own weights
+table and the chosen point's backprop graph down to −log p[k]. Training runs in a worker
+process; the window records each reply and redraws at most thirty times a second.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,7 @@ from uat_explorer.core.targets.classes import (
     class_preset,
     load_class_csv,
 )
+from uat_explorer.core.teaching.class_graph import build_class_graph
 from uat_explorer.core.training.batches import check_batch_size
 from uat_explorer.core.training.class_history import ClassHistory
 from uat_explorer.core.training.classtrainer import LM_REFUSAL, ClassTrainer
@@ -61,6 +63,7 @@ from uat_explorer.gui.files.file_actions import ask_unsaved
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.class_runner import ClassRunner
 from uat_explorer.model.class_commands import ReplaceClassSession
+from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
@@ -225,12 +228,23 @@ class ClassesWindow(QWidget):
             pen=pg.mkPen("#117733", width=2, style=Qt.PenStyle.DashLine), name="accuracy"
         )
         self.loss_plot.apply_theme()
-        below = QHBoxLayout()
+        self.graph_view = BackpropGraphView()
+        self.graph_view.loss_symbol = "ℓ"
+        self.graph_view.neuronClicked.connect(self._focus)
+        self.focus = 0
+        """The neuron drawn in full in the graph of a network too wide to draw whole."""
+        training = QWidget()
+        below = QHBoxLayout(training)
+        below.setContentsMargins(0, 0, 0, 0)
         below.addWidget(self.loss_plot)
         below.addWidget(self.history_plot)
+        self.tabs = props(QTabWidget(), objectName="classesTabs")
+        self.tabs.addTab(training, "Loss and the point's p")
+        self.tabs.addTab(self.graph_view, "Backprop of the point")
+        self.tabs.currentChanged.connect(self._show_graph)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
-        plots.addLayout(below, 2)
+        plots.addWidget(self.tabs, 2)
         layout = QHBoxLayout(self)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -621,6 +635,23 @@ class ClassesWindow(QWidget):
         self.history_plot.setTitle(f"x = {x:.3g}, class {names[label]}")
         self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
         self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
+        self._show_graph()
+
+    def _show_graph(self) -> None:
+        """The chosen point's backprop graph, when its tab is shown (built afresh: a
+        hundred nodes, well within a frame)."""
+        if self.trainer is None or self.tabs.currentWidget() is not self.graph_view:
+            return
+        network = self.trainer.network
+        graph = build_class_graph(
+            network, self.trainer.problem, self.sample, self.target.names, self.focus
+        )
+        self.graph_view.show_graph(graph, list(range(network.size)), None)
+
+    def _focus(self, neuron: int) -> None:
+        """A clicked row: that neuron is the one drawn in full in a wide network."""
+        self.focus = neuron
+        self._show_graph()
 
     def say(self, text: str) -> None:
         self.message.setText(text)
