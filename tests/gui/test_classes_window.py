@@ -369,3 +369,38 @@ def test_the_backprop_tab_draws_the_chosen_point_s_graph_down_to_its_loss(qtbot)
     assert window.graph_view.graph.rows == [0]
     window.graph_view.neuronClicked.emit(5)
     assert window.graph_view.graph.rows == [5] and window.graph_view.graph.hidden == 19
+
+
+def test_the_neurons_shares_of_the_logit_are_drawn_when_asked(qtbot):
+    window = make(qtbot)  # three bands
+    shares = window.plot.shares
+    assert not shares.shown and not window.plot.getAxis("right").isVisible()
+    window.follow(10)
+    window.shares.setChecked(True)
+    network = window.trainer.network
+    label = int(window.trainer.problem.labels[10])
+    assert shares.shown and len(shares.curves) == network.size
+    x = shares.curves[0].xData
+    drawn = np.array([curve.yData for curve in shares.curves])
+    np.testing.assert_allclose(drawn.sum(axis=0) + network.c[label], network.logits(x)[:, label])
+    assert f"l[{window.target.names[label]}]" in window.plot.getAxis("right").labelText
+    window.step_once()  # the shares follow the weights
+    network = window.trainer.network
+    drawn = np.array([curve.yData for curve in shares.curves])
+    np.testing.assert_allclose(drawn.sum(axis=0) + network.c[label], network.logits(x)[:, label])
+    window.shares.setChecked(False)
+    assert not shares.shown and all(
+        curve.xData is None or curve.xData.size == 0 for curve in shares.curves
+    )
+
+
+def test_two_classes_draw_the_shares_of_their_one_logit(qtbot):
+    window = make(qtbot)
+    window.choose_preset("overlap2")
+    window.shares.setChecked(True)
+    window.neurons.setValue(3)
+    network = window.trainer.network
+    curves = window.plot.shares.curves
+    assert len(curves) == 3
+    drawn = np.array([curve.yData for curve in curves]).sum(axis=0) + network.c[0]
+    np.testing.assert_allclose(drawn, network.logits(curves[0].xData)[:, 0])

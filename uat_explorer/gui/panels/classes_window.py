@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -143,6 +144,13 @@ class ClassesWindow(QWidget):
             toolTip="What a click on the plot does; Shift+click removes the nearest point",
         )
         self._click_names: tuple[str, ...] = ()
+        self.shares = props(
+            QCheckBox("Neurons' shares of the logit"),
+            objectName="classesShares",
+            toolTip="Each neuron's vⱼaⱼ(x) on an axis of its own: with c they sum to the logit"
+            " (with three or more classes, the chosen point's class's)",
+        )
+        self.shares.toggled.connect(self._show_shares)
         for box, what in ((self.neurons, "Neurons"), (self.activation, "Activation")):
             signal = box.valueChanged if isinstance(box, QSpinBox) else box.activated
             signal.connect(self._renewer(f"{what} changed"))
@@ -190,6 +198,7 @@ class ClassesWindow(QWidget):
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
         form.addRow("A click", self.click)
+        form.addRow("", self.shares)
         buttons = QHBoxLayout()
         for button in (self.train, step, reset):
             buttons.addWidget(button)
@@ -636,6 +645,18 @@ class ClassesWindow(QWidget):
         self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
         self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
         self._show_graph()
+        self._show_shares()
+
+    def _show_shares(self) -> None:
+        """The neurons' shares of the logit: the only one for two classes, else the
+        chosen point's class's."""
+        if self.trainer is None or not self.shares.isChecked():
+            self.plot.shares.hide()
+            return
+        names = self.target.names
+        label = int(self.trainer.problem.labels[self.sample])
+        m, logit = (0, f"l (of {names[1]})") if len(names) == 2 else (label, f"l[{names[label]}]")
+        self.plot.shares.show(self.trainer.network, m, self.target.natural_domain(), logit)
 
     def _show_graph(self) -> None:
         """The chosen point's backprop graph, when its tab is shown (built afresh: a
