@@ -292,3 +292,18 @@ def test_the_colour_bar_numbers_grow_with_the_presentation_scale(qtbot):
     )
     assert normal is None or grown.pointSizeF() == 2 * normal
     assert axis.label.font().pointSizeF() == grown.pointSizeF()
+
+
+def test_opened_after_training_the_map_draws_the_path_already_trained(qtbot, sine_window):
+    """Seen in a slide: 500 steps trained in the Train workspace, then the Landscape
+    workspace showed only the dot, though the document's timeline holds every step's
+    weights; choosing other parameters drew nothing of the run either."""
+    window = sine_window
+    window.training.advance(200)
+    assert window.training.wait_until_idle(30)
+    panel = open_landscape(qtbot, window)
+    steps = [k for _, _, k in panel._path]
+    assert len(steps) > 100 and steps[-1] == window.state.document.step
+    panel.x_combo.setCurrentText("w1")
+    xs = [a for a, _, _ in panel._path]
+    assert len(xs) > 100 and xs[-1] == pytest.approx(window.state.document.network.w[0])

@@ -273,6 +273,10 @@ class LandscapePanel(DockPanel):
         self.plot.set_mode(self.dimensions, [*names, "loss"])
         self._path.clear()
         self._diverged = []
+        if self.state.document.step > 0:
+            # The run so far, from the document's timeline: the map opened (or turned to
+            # other parameters) after training still shows the path it took.
+            self._record_path()
         self._show_path()
         self._fit_pending = True
         self._restart()
