@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from uat_explorer.core.fields import Fields, encode_array
 
 MAX_SAVED_NUMBERS = 250_000
-"""A saved history holds at most this many θ numbers (2 MB of base64): a long run is
+"""A saved history holds at most this many θ numbers (2.7 MB of base64): a long run is
 thinned evenly, its first and last records kept."""
 
 
