@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 from helpers import write_session
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel
+from PySide6.QtGui import QAction, QStandardItemModel
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from uat_explorer.core.io.class_session import load_session
@@ -285,13 +286,19 @@ def test_undo_while_training_pauses_and_undoes_the_run(qtbot):
     assert window.undo_stack.count() == 1 and window.undo_stack.index() == 0
 
 
-def test_the_undo_shortcuts_are_the_main_windows(qtbot):
-    window = make(qtbot)
-    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
-    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
-    assert not window.undo_action.isEnabled()
-    window.step_once()
-    assert window.undo_action.isEnabled()
+def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_in_the_classes_window_only(window, qtbot):
+    classes = window.show_classes()
+    assert not classes.undo_action.isEnabled()
+    classes.step_once()
+    qtbot.waitUntil(classes.isActiveWindow, timeout=3000)
+    main_steps = window.state.editor.undo_stack.count()
+    control = Qt.KeyboardModifier.ControlModifier
+    QTest.keyClick(classes.weights, Qt.Key.Key_Z, control)
+    assert classes.trainer.step == 0 and not classes.undo_action.isEnabled()
+    QTest.keyClick(classes.weights, Qt.Key.Key_Z, control | Qt.KeyboardModifier.ShiftModifier)
+    assert classes.trainer.step == 1
+    assert window.state.editor.undo_stack.count() == main_steps  # the curves untouched
+    classes.close()
 
 
 def test_closing_the_main_window_asks_for_the_classes_work_too(window, monkeypatch):
