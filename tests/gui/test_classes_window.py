@@ -178,7 +178,7 @@ def test_the_history_and_the_followed_point_reopen_with_the_session(qtbot, tmp_p
         window.step_once()
     window.follow(40)
     path = tmp_path / "classes.json"
-    assert window.save(str(path)) and not window.modified
+    assert window.save(str(path)) and not window.file.modified
     other = make(qtbot)
     assert other.open(str(path))
     assert other.history.steps == [0, 1, 2, 3] and other.sample == 40
@@ -186,7 +186,7 @@ def test_the_history_and_the_followed_point_reopen_with_the_session(qtbot, tmp_p
     np.testing.assert_array_equal(other.history.thetas, window.history.thetas)
     lines = [line.yData for line in other.history_plot.lines]
     np.testing.assert_array_equal(lines, [line.yData for line in window.history_plot.lines])
-    assert not other.modified and other.windowTitle().startswith("classes.json")
+    assert not other.file.modified and other.windowTitle().startswith("classes.json")
 
 
 def test_closing_or_replacing_unsaved_work_asks_and_cancel_keeps_it(
@@ -196,7 +196,7 @@ def test_closing_or_replacing_unsaved_work_asks_and_cancel_keeps_it(
     window.choose_preset("interval2")
     assert not dialogs  # nothing to lose yet: no question
     window.step_once()
-    assert window.modified and window.isWindowModified()
+    assert window.file.modified and window.isWindowModified()
     answers = iter([Button.Cancel, Button.Cancel, Button.Discard])
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: next(answers))
     trainer = window.trainer
@@ -213,14 +213,14 @@ def test_save_in_the_question_saves_then_replaces(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: Button.Save)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(path), ""))
     assert window.choose_preset("overlap2")
-    assert window.target.name == "overlap2" and not window.modified
+    assert window.target.name == "overlap2" and not window.file.modified
     assert load_session(path).step == 1
 
 
 def test_a_changed_optimizer_setting_is_unsaved_work_but_no_undo_step(qtbot):
     window = make(qtbot)
     window.rate.setValue(0.2)
-    assert window.modified and window.undo_stack.count() == 0
+    assert window.file.modified and window.file.undo_stack.count() == 0
 
 
 def test_every_edit_is_one_undo_step_and_redo_brings_it_back(qtbot, tmp_path):
@@ -237,7 +237,7 @@ def test_every_edit_is_one_undo_step_and_redo_brings_it_back(qtbot, tmp_path):
     assert window.open_csv(str(good))
     window.preset.setCurrentIndex(window.preset.findData("overlap2"))
     window.preset.activated.emit(window.preset.currentIndex())
-    texts = [window.undo_stack.text(i) for i in range(window.undo_stack.count())]
+    texts = [window.file.undo_stack.text(i) for i in range(window.file.undo_stack.count())]
     assert texts == [
         "Edit weight",
         "Step",
@@ -247,18 +247,18 @@ def test_every_edit_is_one_undo_step_and_redo_brings_it_back(qtbot, tmp_path):
         "Classes: overlap2",
     ]
     for _ in range(3):
-        window.undo()
+        window.file.undo()
     assert window.session() == stepped and window.history.steps == [0, 0, 1, 2]
     assert window.target == stepped.target and window.weights.item(0, 0).text() == (
         f"{stepped.network.w[0]:.4g}"
     )
-    window.undo()
-    window.undo()
+    window.file.undo()
+    window.file.undo()
     assert window.session() == typed and window.trainer.network.w[0] == 3.5
-    window.undo()
-    assert window.session() == start and not window.modified
+    window.file.undo()
+    assert window.session() == start and not window.file.modified
     for _ in range(6):
-        window.redo()
+        window.file.redo()
     assert window.target.name == "overlap2" and window.trainer.step == 0
 
 
@@ -269,11 +269,11 @@ def test_a_training_run_is_one_undo_step(qtbot):
     qtbot.waitUntil(lambda: window.trainer.step > 20, timeout=20_000)
     window.train.setChecked(False)
     after = window.session()
-    assert window.undo_stack.count() == 1
-    assert window.undo_stack.text(0) == f"Train {after.step:,} steps"
-    window.undo_action.trigger()
+    assert window.file.undo_stack.count() == 1
+    assert window.file.undo_stack.text(0) == f"Train {after.step:,} steps"
+    window.file.undo_action.trigger()
     assert window.session() == before and window.history.steps == [0]
-    window.redo_action.trigger()
+    window.file.redo_action.trigger()
     assert window.session() == after and window.history.steps == after.history.steps
 
 
@@ -281,20 +281,20 @@ def test_undo_while_training_pauses_and_undoes_the_run(qtbot):
     window = make(qtbot)
     window.train.setChecked(True)
     qtbot.waitUntil(lambda: window.trainer.step > 5, timeout=20_000)
-    window.undo()
+    window.file.undo()
     assert not window.train.isChecked() and window.trainer.step == 0
-    assert window.undo_stack.count() == 1 and window.undo_stack.index() == 0
+    assert window.file.undo_stack.count() == 1 and window.file.undo_stack.index() == 0
 
 
 def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_in_the_classes_window_only(window, qtbot):
     classes = window.show_classes()
-    assert not classes.undo_action.isEnabled()
+    assert not classes.file.undo_action.isEnabled()
     classes.step_once()
     qtbot.waitUntil(classes.isActiveWindow, timeout=3000)
     main_steps = window.state.editor.undo_stack.count()
     control = Qt.KeyboardModifier.ControlModifier
     QTest.keyClick(classes.weights, Qt.Key.Key_Z, control)
-    assert classes.trainer.step == 0 and not classes.undo_action.isEnabled()
+    assert classes.trainer.step == 0 and not classes.file.undo_action.isEnabled()
     QTest.keyClick(classes.weights, Qt.Key.Key_Z, control | Qt.KeyboardModifier.ShiftModifier)
     assert classes.trainer.step == 1
     assert window.state.editor.undo_stack.count() == main_steps  # the curves untouched
@@ -336,11 +336,11 @@ def test_a_click_with_a_class_chosen_adds_a_point_and_shift_click_removes_one(qt
     assert window.trainer.problem.x[window.sample] == followed
     click(window, window.target.x[-1], shift=True)
     assert window.target.x.size == before.target.x.size
-    assert window.undo_stack.text(1).startswith("Remove the point at x = ")
-    window.undo()
-    window.undo()
+    assert window.file.undo_stack.text(1).startswith("Remove the point at x = ")
+    window.file.undo()
+    window.file.undo()
     assert window.session().target == before.target
-    window.redo()
+    window.file.redo()
     assert window.target.x.size == before.target.x.size + 1
 
 
@@ -349,10 +349,10 @@ def test_removing_a_class_s_last_point_is_said_and_nothing_changes(qtbot, tmp_pa
     path = tmp_path / "pets.csv"
     path.write_text("x,label\n0,cat\n1,dog\n2,cat\n3,bird\n")
     assert window.open_csv(str(path))
-    target, count = window.target, window.undo_stack.count()
+    target, count = window.target, window.file.undo_stack.count()
     click(window, 3.0, shift=True)  # bird's only point
     assert "class 'bird' has no points" in window.message.text()
-    assert window.target is target and window.undo_stack.count() == count
+    assert window.target is target and window.file.undo_stack.count() == count
 
 
 def test_the_backprop_tab_draws_the_chosen_point_s_graph_down_to_its_loss(qtbot):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QStandardItemModel, QUndoStack
+from PySide6.QtGui import QCloseEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -60,10 +59,9 @@ from uat_explorer.core.training.optimizers import (
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.controls.class_weights import WeightsTable
-from uat_explorer.gui.files.file_actions import ask_unsaved
+from uat_explorer.gui.files.class_file import ClassFile
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.class_runner import ClassRunner
-from uat_explorer.model.class_commands import ReplaceClassSession
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
@@ -75,8 +73,6 @@ history) and drawn at most thirty times a second, so a large data set cannot cho
 window."""
 MAX_WINDOW_NEURONS = 64
 SESSION_FILTER = "UAT Explorer sessions (*.json)"
-TITLE = "Classify points — UAT Explorer"
-Button = QMessageBox.StandardButton
 
 
 class ClassesWindow(QWidget):
@@ -97,13 +93,9 @@ class ClassesWindow(QWidget):
         """The followed point: an index among the training points."""
         self._seed = 0
         """The seed the weights and batches were made from (the box may be ahead of it)."""
-        self.path: Path | None = None
-        self._settings_dirty = False
-        """Optimizer, rate or batch size changed: not undo steps, but worth saving."""
         self._run_from: ClassSession | None = None
         """The session when Train was pressed: a run is one undo step."""
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._show_title)
+        self.file = ClassFile(self, self._restore, self.pause)
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
@@ -164,19 +156,8 @@ class ClassesWindow(QWidget):
         step.clicked.connect(self.step_once)
         reset = QPushButton("Reset weights")
         reset.clicked.connect(self._renewer("Reset weights"))
-        self.undo_action = props(QAction("Undo", self), enabled=False)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.undo)
-        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.redo_action = props(QAction("Redo", self), enabled=False)
-        self.redo_action.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
-        self.redo_action.triggered.connect(self.redo)
-        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
         undo_buttons: list[QWidget] = []
-        for action in (self.undo_action, self.redo_action):
-            self.addAction(action)
+        for action in (self.file.undo_action, self.file.redo_action):
             tool = QToolButton()
             tool.setDefaultAction(action)
             undo_buttons.append(tool)
@@ -261,7 +242,7 @@ class ClassesWindow(QWidget):
         layout.addWidget(side_widget)
         layout.addLayout(plots, 1)
         self.reset()
-        self._show_title()
+        self.file.show_title()
 
     def _disable_lm(self) -> None:
         """Levenberg–Marquardt stays in the list, greyed, its reason on hover."""
@@ -289,15 +270,6 @@ class ClassesWindow(QWidget):
             self.sample,
         )
 
-    @property
-    def modified(self) -> bool:
-        return self._settings_dirty or not self.undo_stack.isClean()
-
-    def _show_title(self) -> None:
-        name = self.path.name if self.path is not None else "Untitled"
-        self.setWindowTitle(f"{name}[*] — {TITLE}")
-        self.setWindowModified(self.modified)
-
     def _paused_session(self) -> ClassSession:
         """Training paused (its run pushed as an undo step), then the session: the
         "before" of an edit."""
@@ -306,7 +278,7 @@ class ClassesWindow(QWidget):
 
     def _push(self, before: ClassSession, text: str) -> None:
         """The edit since ``before`` (already shown) as one undo step."""
-        self.undo_stack.push(ReplaceClassSession(self._restore, before, self.session(), text))
+        self.file.push(before, self.session(), text)
 
     def reset(self) -> None:
         """Fresh weights from the seed for the current target and settings, step 0."""
@@ -320,14 +292,9 @@ class ClassesWindow(QWidget):
         """A slot for any signal (its arguments ignored) that renews the weights."""
         return lambda *_: self._renew(text)
 
-    def undo(self) -> None:
-        """Training pauses first (its run becomes the step undone)."""
+    def pause(self) -> None:
+        """Training stops (its run becomes an undo step)."""
         self.train.setChecked(False)
-        self.undo_stack.undo()
-
-    def redo(self) -> None:
-        self.train.setChecked(False)
-        self.undo_stack.redo()
 
     def _renew(self, text: str) -> None:
         """Reset weights (or new neurons, activation or seed) as one undo step."""
@@ -370,8 +337,7 @@ class ClassesWindow(QWidget):
         optimizer starts afresh."""
         if self.trainer is not None:
             self._continue(self.trainer.network)
-            self._settings_dirty = True
-            self._show_title()
+            self.file.settings_changed()
 
     def set_target(self, target: ClassTarget) -> None:
         self.target = target
@@ -390,7 +356,7 @@ class ClassesWindow(QWidget):
             return False
         self.preset.setCurrentIndex(list(CLASS_PRESETS).index(name))
         self.set_target(class_preset(name, self.seed.value()))
-        self._begin_file(None)
+        self.file.begin(None)
         self.say("")
         return True
 
@@ -414,10 +380,7 @@ class ClassesWindow(QWidget):
         except (InputError, OSError) as error:
             self.say(f"Cannot save {Path(path).name}: {error}")
             return False
-        self.path = Path(path)
-        self.undo_stack.setClean()
-        self._settings_dirty = False
-        self._show_title()
+        self.file.saved(Path(path))
         self.say(f"Saved {Path(path).name}.")
         return True
 
@@ -436,28 +399,13 @@ class ClassesWindow(QWidget):
         if not self.maybe_save():
             return False
         self.show_session(opened)
-        self._begin_file(Path(path))
+        self.file.begin(Path(path))
         self.say(f"Opened {Path(path).name}.")
         return True
 
-    def _begin_file(self, path: Path | None) -> None:
-        """What is shown is a file's (None: a new one) with no edits behind it."""
-        self.path = path
-        self.undo_stack.clear()
-        self.undo_stack.setClean()
-        self._settings_dirty = False
-        self._show_title()
-
     def maybe_save(self) -> bool:
         """True if the work may be replaced: saved, discarded, or nothing to save."""
-        self.train.setChecked(False)
-        if not self.modified:
-            return True
-        name = self.path.name if self.path is not None else "The class session"
-        answer = ask_unsaved(self, name)
-        if answer == Button.Save:
-            return self._ask_save()
-        return answer == Button.Discard
+        return self.file.maybe_save(self._ask_save)
 
     def show_session(self, session: ClassSession, settings: bool = True) -> None:
         """Take a session's target, weights, history and followed point, and (with
@@ -684,7 +632,7 @@ class ClassesWindow(QWidget):
             self.open_csv(path)
 
     def _ask_save(self) -> bool:
-        start = str(self.path) if self.path is not None else ""
+        start = str(self.file.path) if self.file.path is not None else ""
         path, _ = QFileDialog.getSaveFileName(self, "Save class session", start, SESSION_FILTER)
         return bool(path) and self.save(path)
 
