@@ -4,10 +4,17 @@
 
 Composer: dial change → finished repaint (median) with 32 and 128 neurons on the
 1000-point grid; adding the 256th neuron; opening a 256-neuron session; and the real
-`uat-explorer` from launch to a mapped window under Xvfb (needs Xvfb and xwininfo).
+`uat-explorer` from launch to a mapped window under Xvfb (needs Xvfb and xwininfo),
+alternating with a bare QMainWindow holding one PlotWidget (issue 23, goal 3: ≤ 1.2×).
 Training: 32 sigmoid neurons on 500 samples for a few seconds: frames drawn per second,
 the longest gap between ticks of a 10 ms timer, and steps/s with the window live against
-the headless core on the same problem.
+the headless core on the same problem. Then the GUI thread's own CPU time per frame
+(``time.thread_time`` over a real ``QEventLoop.exec``), which load on the machine cannot
+inflate, at 32 and 128 neurons with every panel open, and the longest gap with a
+CPU-bound load process started by the bench (issue 23, goal 1); and a loss plot and a
+four-run race after 10⁶ steps against after 10³ (goal 2).
+
+Every figure is printed with its goal and PASS or FAIL; the exit status is 1 if any failed.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,10 +34,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from uat_explorer.core import MAX_NEURONS, Session, Target, random_network
+from uat_explorer.core import MAX_NEURONS, OptimizerSpec, Session, Target, random_network
+from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 from uat_explorer.gui import MainWindow
 
@@ -128,7 +137,10 @@ def open_panel(window: MainWindow, name: str) -> None:
 
 
 def open_backprop(window: MainWindow) -> None:
+    """The Backprop panel with its gradient table shown (the table starts hidden)."""
     open_panel(window, "backprop")
+    window.backprop.show_table(True)
+    QApplication.processEvents()
     assert window.backprop.table.isVisible()
 
 
@@ -149,7 +161,6 @@ def _gaps_while(busy, seconds_cap: float = 30.0) -> float:
 def timeline_memory(steps: int = 1_000_000, neurons: int = 32) -> tuple[float, float, float]:
     """A million steps of H = 32 recorded into the timeline in frames of 100 rows: (MB
     held, seconds to take them all, MB of the session file that saves them)."""
-    import tempfile
 
     from uat_explorer.core.training.timeline import Timeline, TimelineRows
 
@@ -239,18 +250,22 @@ def sample_redraw_ms(turns: int = 60) -> tuple[float, float]:
 
 
 def construct_ms() -> tuple[float, float, float]:
-    """Construct panel on sin(x): (ms to sweep N = 1 … 256, staircase; the same for steep
-    sigmoids; median ms of one rebuild at 256 neurons while the count slider is dragged)."""
+    """The Construct panel on sin(x): (CPU ms of the error for N = 1 … 256 on 20,000
+    samples, staircase; the same for sigmoids three sample spacings steep; median ms of
+    one rebuild at 256 neurons while the count slider is dragged)."""
+    from uat_explorer.core.teaching.construct import sweep
+
+    target = Target.preset("sin")
+    x, t = target.samples(DOMAIN, 20_000)
+    sweeps = []
+    for mode, transition in (("staircase", None), ("sigmoids", 3 * (x[-1] - x[0]) / (x.size - 1))):
+        started = time.thread_time()
+        sweep(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition)
+        sweeps.append(1000 * (time.thread_time() - started))
     window = window_with(6)
     window.docks["construct"].toggleViewAction().trigger()
     QApplication.processEvents()
     panel = window.construct
-    sweeps = []
-    for mode in (0, 2):
-        panel.mode.setCurrentIndex(mode)
-        started = time.perf_counter()
-        panel.refresh_sweep()
-        sweeps.append(1000 * (time.perf_counter() - started))
     panel.mode.setCurrentIndex(0)
     panel.slider.setSliderDown(True)
     panel.slider.setValue(256)
@@ -267,6 +282,21 @@ def construct_ms() -> tuple[float, float, float]:
     return sweeps[0], sweeps[1], statistics.median(times)
 
 
+def training_window(session: Session, panels: tuple[str, ...]) -> MainWindow:
+    """The window with ``panels`` open, training at Max (what "headless throughput"
+    compares with), its worker started and loaded with one Step before any clock starts."""
+    window = MainWindow(session)
+    window.resize(1280, 800)
+    window.show()
+    for _ in range(10):
+        QApplication.processEvents()
+    for name in panels:
+        open_panel(window, name)
+    window.state.view.set_steps_per_frame(0)
+    window.training.step()
+    return window
+
+
 def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[str, float]:
     session = Session(
         network=random_network(["sigmoid"] * 32, DOMAIN, 0),
@@ -280,15 +310,7 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     headless.run(10**9, seconds=seconds / 2)
     headless_rate = (headless.step - 500) / (time.perf_counter() - started)
 
-    window = MainWindow(session)
-    window.resize(1280, 800)
-    window.show()
-    for _ in range(10):
-        QApplication.processEvents()
-    for name in panels:
-        open_panel(window, name)
-    window.state.view.set_steps_per_frame(0)  # Max: what "headless throughput" compares with
-    window.training.step()  # starts the worker and loads the job before the clock starts
+    window = training_window(session, panels)
     counter = _PaintCounter()
     window.plot.viewport().installEventFilter(counter)
     ticks: list[float] = []
@@ -314,8 +336,168 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     }
 
 
-def launch_to_window_seconds(runs: int = 3) -> list[float] | None:
-    """Real entry point under a private Xvfb; polls the X server for the mapped window."""
+EVERY_PANEL = ("backprop", "landscape", "timeline", "construct")
+CPU_BUDGET_MS = {32: 4.0, 128: 8.0}
+"""Goal 1: the GUI thread's CPU time per frame, training at Max with every panel open."""
+FRAME_RATE_GOAL = 60
+GAP_BUDGET_MS = 50.0
+
+
+def at_frame_rate(fps: float) -> bool:
+    """60 frames/s, give or take the 3 % a few seconds' count loses to timer jitter."""
+    return fps >= 0.97 * FRAME_RATE_GOAL
+
+
+FLAT_WITHIN = 1.2
+"""Goal 2: a frame after 10⁶ steps costs at most 1.2× a frame after 10³."""
+LAUNCH_WITHIN = 1.2
+"""Goal 3: launch → mapped window within 1.2× of a bare QMainWindow with a PlotWidget."""
+
+
+def _load_process() -> subprocess.Popen[bytes]:
+    """A CPU-bound process: what a browser or a video call does to a teacher's laptop."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def gui_cpu_per_frame(
+    neurons: int, panels: tuple[str, ...], seconds: float = 4.0, load: bool = False
+) -> dict[str, float]:
+    """Training at Max inside a real ``QEventLoop.exec()``: frames drawn per second
+    (function-plot paints), the GUI thread's CPU ms per frame (``time.thread_time``: what
+    load on the machine cannot inflate), the longest gap between ticks of a 10 ms timer,
+    and (``load``) all that with a CPU-bound process competing for the cores."""
+    session = Session(
+        network=random_network(["sigmoid"] * neurons, DOMAIN, 0),
+        target=Target.preset("sin"),
+        domain=DOMAIN,
+        samples=500,
+    )
+    window = training_window(session, panels)
+    window.training.wait_until_idle()
+    counter = _PaintCounter()
+    window.plot.viewport().installEventFilter(counter)
+    ticks: list[float] = []
+    probe = QTimer(interval=10)
+    probe.setTimerType(Qt.TimerType.PreciseTimer)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loader = _load_process() if load else None
+    marks: dict[str, float] = {}
+
+    def begin() -> None:  # after half a second of training: the first frames are warm-up
+        counter.paints = 0
+        ticks.clear()
+        marks.update(cpu=time.thread_time(), wall=time.perf_counter())
+
+    loop = QEventLoop()
+    probe.start()
+    window.training.start()
+    QTimer.singleShot(500, begin)
+    QTimer.singleShot(int(500 + 1000 * seconds), loop.quit)
+    loop.exec()
+    cpu, wall = time.thread_time() - marks["cpu"], time.perf_counter() - marks["wall"]
+    frames = counter.paints
+    probe.stop()
+    window.training.pause()
+    if loader is not None:
+        loader.kill()
+        loader.wait()
+    close(window)
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    return {
+        "fps": frames / wall,
+        "cpu_ms": 1000 * cpu / max(frames, 1),
+        "core": cpu / wall,
+        "max_gap_ms": 1000 * max(gaps, default=0.0),
+    }
+
+
+def _long_run(steps: int, seed: int) -> LossHistory:
+    """A loss curve of ``steps`` steps as training records it (chunks of 10,000): decaying
+    and noisy, with a spike now and then."""
+    rng = np.random.default_rng(seed)
+    history = LossHistory()
+    for first in range(0, steps, 10_000):
+        count = min(10_000, steps - first)
+        at = np.arange(first, first + count)
+        losses = 0.5 / (1 + at / 1000) * np.exp(0.3 * rng.normal(size=count))
+        losses[rng.random(count) < 1e-4] *= 100
+        history.extend(first, losses)
+    return history
+
+
+def _frame_costs(draw, frames: int = 30) -> tuple[float, float]:
+    """(median GUI-thread CPU ms, longest wall ms) of ``draw()`` over some frames."""
+    cpu, wall = [], []
+    for _ in range(frames):
+        started_cpu, started = time.thread_time(), time.perf_counter()
+        draw()
+        cpu.append(1000 * (time.thread_time() - started_cpu))
+        wall.append(1000 * (time.perf_counter() - started))
+    return statistics.median(cpu), max(wall)
+
+
+def loss_frame_ms(steps: int) -> tuple[float, float]:
+    """The Loss panel after ``steps`` steps: one frame's refresh and repaint."""
+    window = window_with(32)
+    history = window.state.document.session.history
+    history.loss = _long_run(steps, 0)
+    window.state.document.session.step = steps
+
+    def draw() -> None:
+        window.loss_plot.refresh()
+        window.loss_plot.viewport().repaint()
+
+    result = _frame_costs(draw)
+    close(window)
+    return result
+
+
+def race_frame_ms(steps: int, runs: int = 4) -> tuple[float, float]:
+    """The race's loss plot with ``runs`` runs of ``steps`` steps: one redraw, as the
+    race window does while the runs go on."""
+    from uat_explorer.core.teaching.race import RaceRun
+    from uat_explorer.plots.race_plot import RaceLossPlot
+
+    plot = RaceLossPlot()
+    plot.resize(900, 500)
+    plot.show()
+    race = []
+    for k in range(runs):
+        run = RaceRun(OptimizerSpec("adam", 0.001 * 3**k), 1e-4)
+        run.history = _long_run(steps, k)
+        race.append(run)
+
+    def draw() -> None:
+        plot.show_runs(race)
+        plot.viewport().repaint()
+
+    result = _frame_costs(draw)
+    plot.close()
+    plot.deleteLater()
+    return result
+
+
+BARE_WINDOW = """
+import sys
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setWindowTitle("Bare Window")
+window.setCentralWidget(pg.PlotWidget())
+window.resize(1280, 800)
+window.show()
+app.exec()
+"""
+"""What launch is measured against: the least a PySide6 + pyqtgraph window costs."""
+
+
+def launch_to_window_seconds(runs: int = 5) -> tuple[list[float], list[float]] | None:
+    """Real entry point and the bare window, alternating, under a private Xvfb: seconds
+    from launch until the X server has the window mapped, for each. Both run with their
+    bytecode cached, as an installed app has it (a private cache folder, after one
+    untimed launch of each: where PYTHONDONTWRITEBYTECODE is set, a checkout would
+    otherwise compile every module of the app at every launch)."""
     if not (shutil.which("Xvfb") and shutil.which("xwininfo")):
         return None
     display = ":93"
@@ -325,36 +507,56 @@ def launch_to_window_seconds(runs: int = 3) -> list[float] | None:
         stderr=subprocess.DEVNULL,
     )
     time.sleep(1.0)
+    cache = tempfile.TemporaryDirectory()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPYCACHEPREFIX": cache.name,
         "DISPLAY": display,
         "QT_QPA_PLATFORM": "xcb",
         "HOME": "/tmp/uat-bench-home",
         "XDG_CONFIG_HOME": "/tmp/uat-bench-home/config",
         "XDG_DATA_HOME": "/tmp/uat-bench-home/data",
     }
-    exe = Path(sys.executable).with_name("uat-explorer")
-    results = []
+    app = [str(Path(sys.executable).with_name("uat-explorer"))]
+    bare = [sys.executable, "-c", BARE_WINDOW]
+    results: tuple[list[float], list[float]] = ([], [])
     try:
+        _mapped_after(app, "UAT Explorer", env)  # fills the bytecode cache, untimed
+        _mapped_after(bare, "Bare Window", env)
         for _ in range(runs):
-            started = time.perf_counter()
-            app = subprocess.Popen(
-                [str(exe)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            while time.perf_counter() - started < 30:
-                tree = subprocess.run(
-                    ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
-                ).stdout
-                if '"UAT Explorer"' in tree and "UAT Explorer" in tree.split("\n", 5)[-1]:
-                    results.append(time.perf_counter() - started)
-                    break
-                time.sleep(0.01)
-            app.terminate()
-            app.wait(10)
+            for command, title, times in (
+                (app, "UAT Explorer", results[0]),
+                (bare, "Bare Window", results[1]),
+            ):
+                seconds = _mapped_after(command, title, env)
+                if seconds is not None:
+                    times.append(seconds)
     finally:
         server.terminate()
         server.wait(10)
+        cache.cleanup()
     return results
+
+
+def _mapped_after(command: list[str], title: str, env: dict[str, str]) -> float | None:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    seconds = None
+    try:
+        while time.perf_counter() - started < 30:
+            tree = subprocess.run(
+                ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+            ).stdout
+            if f'"{title}"' in tree:
+                seconds = time.perf_counter() - started
+                break
+            time.sleep(0.01)
+    finally:
+        process.terminate()
+        process.wait(10)
+    return seconds
 
 
 def machine_speed_us() -> float:
@@ -365,6 +567,10 @@ def machine_speed_us() -> float:
     for _ in range(200_000):
         np.multiply(array, 1.0, out=array)
     return (time.perf_counter() - started) / 200_000 * 1e6
+
+
+def _verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
 
 
 def main() -> int:
@@ -383,11 +589,14 @@ def main() -> int:
         )
     ms = add_last_neuron_ms()
     ok &= ms < 1000
-    print(f"  adding neuron {MAX_NEURONS}: {ms:.0f} ms  (budget well under 1 s)")
+    print(f"  adding neuron {MAX_NEURONS}: {ms:.0f} ms  (budget under 1 s: {_verdict(ms < 1000)})")
     usable, done, longest = open_full_session_ms()
+    ok &= usable <= GAP_BUDGET_MS and longest <= GAP_BUDGET_MS
     print(
-        f"  opening a {MAX_NEURONS}-neuron session: usable after {usable:.0f} ms; all cards"
-        f" built after {done:.0f} ms, the event loop never busy for more than {longest:.0f} ms"
+        f"  opening a {MAX_NEURONS}-neuron session: usable after {usable:.0f} ms in one go"
+        f" (goal ≤ {GAP_BUDGET_MS:.0f} ms busy at a time: {_verdict(usable <= GAP_BUDGET_MS)});"
+        f" all cards built after {done:.0f} ms, the event loop never busy for more than"
+        f" {longest:.0f} ms ({_verdict(longest <= GAP_BUDGET_MS)})"
     )
     for panels in PANEL_SETS:
         what = f"with {' + '.join(panels)} open" if panels else "default panels"
@@ -398,47 +607,106 @@ def main() -> int:
         runs = [training_live(4.0, panels) for _ in range(3)]
         live = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         ratio = live["gui_rate"] / live["headless_rate"]
-        ok &= live["fps"] >= 50 and live["max_gap_ms"] <= 50 and ratio >= 0.5
-        print(f"  frames drawn: {live['fps']:.0f}/s (need ≥ 50)")
-        print(f"  longest gap between 10 ms timer ticks: {live['max_gap_ms']:.0f} ms (need ≤ 50)")
+        fps_ok = at_frame_rate(live["fps"])
+        ok &= fps_ok and live["max_gap_ms"] <= GAP_BUDGET_MS and ratio >= 0.5
+        print(f"  frames drawn: {live['fps']:.0f}/s (goal {FRAME_RATE_GOAL}: {_verdict(fps_ok)})")
+        print(
+            f"  longest gap between 10 ms timer ticks: {live['max_gap_ms']:.0f} ms"
+            f" (goal ≤ {GAP_BUDGET_MS:.0f}: {_verdict(live['max_gap_ms'] <= GAP_BUDGET_MS)})"
+        )
         print(
             f"  steps/s: window live {live['gui_rate']:,.0f},"
-            f" headless {live['headless_rate']:,.0f}, ratio {ratio:.2f} (need ≥ 0.5)"
+            f" headless {live['headless_rate']:,.0f}, ratio {ratio:.2f}"
+            f" (need ≥ 0.5: {_verdict(ratio >= 0.5)})"
         )
+    print(
+        "GUI thread per frame, training at Max with every panel open (real event loop,"
+        " thread CPU time; median of 3 runs of 4 s)"
+    )
+    for neurons, budget in CPU_BUDGET_MS.items():
+        for load in (False, True):
+            runs = [gui_cpu_per_frame(neurons, EVERY_PANEL, load=load) for _ in range(3)]
+            live = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            cpu_ok = live["cpu_ms"] <= budget
+            fps_ok = at_frame_rate(live["fps"])
+            gap_ok = live["max_gap_ms"] <= GAP_BUDGET_MS
+            ok &= gap_ok if load else cpu_ok and fps_ok
+            if not load:
+                print(
+                    f"  {neurons:3d} neurons: {live['cpu_ms']:.1f} ms CPU a frame"
+                    f" (goal ≤ {budget:.0f}: {_verdict(cpu_ok)}), {100 * live['core']:.0f} % of a"
+                    f" core; {live['fps']:.0f} frames/s (goal {FRAME_RATE_GOAL}:"
+                    f" {_verdict(fps_ok)}); longest gap {live['max_gap_ms']:.0f} ms"
+                )
+            else:
+                print(
+                    f"  {neurons:3d} neurons with a CPU-bound load process: longest gap"
+                    f" {live['max_gap_ms']:.0f} ms (goal ≤ {GAP_BUDGET_MS:.0f}:"
+                    f" {_verdict(gap_ok)}); {live['fps']:.0f} frames/s,"
+                    f" {live['cpu_ms']:.1f} ms CPU a frame"
+                )
+    print("Long runs: one frame's refresh and repaint (median GUI CPU ms, longest wall ms)")
+    for name, frame in (("Loss panel", loss_frame_ms), ("race of 4 runs", race_frame_ms)):
+        short, _ = frame(1_000)
+        long, _ = frame(1_000_000)
+        ratio = long / short
+        ok &= ratio <= FLAT_WITHIN
+        print(
+            f"  {name}: {short:.1f} ms after 10³ steps, {long:.1f} ms after 10⁶: {ratio:.2f}×"
+            f" (goal ≤ {FLAT_WITHIN}×: {_verdict(ratio <= FLAT_WITHIN)})"
+        )
+    _, stall = race_frame_ms(4_000_000)
+    ok &= stall <= GAP_BUDGET_MS
+    print(
+        f"  race of 4 × 4,000,000 steps: longest redraw {stall:.0f} ms"
+        f" (goal ≤ {GAP_BUDGET_MS:.0f}: {_verdict(stall <= GAP_BUDGET_MS)})"
+    )
     graph_ms, whole_ms = sample_redraw_ms()
     ok &= graph_ms <= 16
     print(
         f"  Backprop panel, another sample → graph redrawn: median {graph_ms:.1f} ms"
-        f" (budget 16 ms); the whole window with table and plot marker: {whole_ms:.1f} ms"
+        f" (budget 16 ms: {_verdict(graph_ms <= 16)}); the whole window with table and plot"
+        f" marker: {whole_ms:.1f} ms"
     )
     held, seconds, saved = timeline_memory()
     ok &= held < 50 and saved <= 5
     print(
         f"  Timeline, 1,000,000 steps of H = 32: {held:.1f} MB held (budget 50 MB), taken"
-        f" in {seconds:.1f} s; the session file {saved:.2f} MB (budget 5 MB)"
+        f" in {seconds:.1f} s; the session file {saved:.2f} MB (budget 5 MB):"
+        f" {_verdict(held < 50 and saved <= 5)}"
     )
     land = landscape_ms()
     ok &= land["v1_v2"] <= 100 and land["gap"] <= 50
     print(
         f"  Landscape 200 × 200, H = 32, N = 200: v1, v2 in {land['v1_v2']:.1f} ms"
         f" (budget 100 ms); w1, b1 (one neuron) in {land['w1_b1']:.0f} ms, computed in"
-        f" bands: longest event-loop gap {land['gap']:.0f} ms (budget 50 ms)"
+        f" bands: longest event-loop gap {land['gap']:.0f} ms (budget 50 ms):"
+        f" {_verdict(land['v1_v2'] <= 100 and land['gap'] <= 50)}"
     )
     staircase, sigmoids, rebuild = construct_ms()
-    ok &= max(staircase, sigmoids) <= 200
+    ok &= max(staircase, sigmoids) <= 200 and rebuild <= 16
     print(
-        f"  Construct: error for N = 1 … 256 in {staircase:.0f} ms (steps),"
-        f" {sigmoids:.0f} ms (steep sigmoids) (budget 200 ms); one rebuild at 256 neurons"
-        f" while dragging: median {rebuild:.0f} ms (budget 16 ms)"
+        f"  Construct: error for N = 1 … 256 on 20,000 samples in {staircase:.0f} ms (steps),"
+        f" {sigmoids:.0f} ms (steep sigmoids) (goal ≤ 200 ms:"
+        f" {_verdict(max(staircase, sigmoids) <= 200)}); one rebuild at 256 neurons"
+        f" while dragging: median {rebuild:.0f} ms (budget 16 ms: {_verdict(rebuild <= 16)})"
     )
     launches = launch_to_window_seconds()
     if launches is None:
         print("  launch → window: skipped (needs Xvfb and xwininfo)")
+    elif not (launches[0] and launches[1]):
+        ok = False
+        print("  launch → window: no window appeared: FAIL")
     else:
-        best = statistics.median(launches)
-        ok &= best <= 1.5
-        runs = ", ".join(f"{s:.2f}" for s in launches)
-        print(f"  launch → window mapped: median {best:.2f} s of [{runs}]  (budget 1.5 s)")
+        app, bare = (statistics.median(times) for times in launches)
+        ratio = app / bare
+        ok &= ratio <= LAUNCH_WITHIN
+        print(
+            f"  launch → window mapped: median {app:.2f} s of"
+            f" [{', '.join(f'{s:.2f}' for s in launches[0])}]; a bare window with one"
+            f" PlotWidget, alternating: {bare:.2f} s; {ratio:.2f}×"
+            f" (goal ≤ {LAUNCH_WITHIN}×: {_verdict(ratio <= LAUNCH_WITHIN)})"
+        )
     return 0 if ok else 1
 
 

@@ -55,6 +55,20 @@ def test_a_new_layout_starts_a_new_segment_and_going_back_truncates():
     assert [s.steps[-1] for s in timeline.segments] == [4]
 
 
+def test_truncating_at_or_past_the_last_step_keeps_what_came_before():
+    """The window truncates at the new step count every frame: nothing recorded is lost,
+    in the timeline or the loss curve, until training goes back."""
+    history = TrainingHistory()
+    history.timeline.extend(block(0, 10, size=3))
+    history.loss.extend(0, np.linspace(1, 0.1, 10))
+    history.truncate(10)
+    assert history.timeline.rows == 10 and history.timeline.last_step == 9
+    assert history.loss.arrays()[0].tolist() == list(range(10))
+    history.truncate(9)
+    assert history.timeline.last_step == 8
+    assert history.loss.arrays()[0][-1] == 8
+
+
 def nan_like(text: str) -> str:
     count = len(base64.b64decode(text)) // 8
     return base64.b64encode(np.full(count, math.nan).tobytes()).decode()

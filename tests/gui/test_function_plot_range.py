@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.export.figures import function_figure
+from uat_explorer.plots.function.plot import COMPONENT_STRIDE
 
 
 def fit_action(window) -> QAction:
@@ -41,3 +42,18 @@ def test_a_figure_keeps_the_range_on_screen(window):
         QApplication.processEvents()
         for got, wanted in zip(figure.view_box.viewRange(), [(-0.5, 0.5), (0.2, 0.4)], strict=True):
             assert np.allclose(got, wanted, atol=1e-9), (got, wanted)
+
+
+def test_each_neuron_curve_knows_its_bounds_as_pyqtgraph_would_find_them(window):
+    """The plot tells every curve its lowest and highest point (one numpy call for all);
+    a curve with a value that is not finite is left to pyqtgraph."""
+    plot = window.plot
+    for item in plot.components.values():
+        _, y = item.getData()
+        assert item.dataBounds(1) == (float(y.min()), float(y.max()))
+        assert item.dataBounds(0) == (float(plot.x_coarse[0]), float(plot.x_coarse[-1]))
+    item = next(iter(plot.components.values()))
+    y = plot.parts_fine[0, ::COMPONENT_STRIDE].copy()
+    y[3] = np.nan
+    item.setData(plot.x_coarse, y)
+    assert item.dataBounds(1) == (float(np.nanmin(y)), float(np.nanmax(y)))

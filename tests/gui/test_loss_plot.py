@@ -96,3 +96,39 @@ def test_epochs_on_the_x_axis(window):
     window.toggles["loss"]["in_epochs"].setChecked(False)
     plot.refresh()
     assert drawn(window)[-1] == 19
+
+
+def test_a_long_run_draws_a_high_and_a_low_every_two_pixels_and_keeps_its_spike(window):
+    """10⁶ steps: the curve gets about as many vertices as the plot has pixel columns (a
+    high and a low every two), and the one spike of the run is among them."""
+    from uat_explorer.core.training.loss_history import LossHistory
+
+    losses = np.full(1_000_000, 0.01)
+    losses[2**18] = 5.0  # a step every thinning of the history keeps
+    history = LossHistory()
+    for first in range(0, losses.size, 10_000):
+        history.extend(first, losses[first : first + 10_000])
+    window.state.document.session.history.loss = history
+    window.state.document.session.step = losses.size
+    window.loss_plot.refresh()
+    _, drawn_y = window.loss_plot.curve.getData()  # after downsampling: what is drawn
+    columns = window.loss_plot.getViewBox().width()
+    assert len(history) > 4 * columns
+    assert drawn_y.size <= columns + 40
+    assert np.isclose(drawn_y.max(), np.log10(5.0))
+
+
+def test_thinning_keeps_each_runs_highest_and_lowest_point_in_order():
+    from uat_explorer.plots.thinning import peak_thinned
+
+    x = np.arange(100_000, dtype=np.float64)
+    y = np.sin(x / 500.0)
+    y[12_345], y[67_890] = 9.0, -9.0
+    kept_x, kept_y = peak_thinned(x, y, (0.0, x[-1]), 1000)  # 500 runs of 200 points
+    assert kept_x.size <= 2 * 500 + 1
+    assert np.all(np.diff(kept_x) > 0) and kept_x[0] == 0 and kept_x[-1] == x[-1]
+    assert {12_345.0, 67_890.0} <= set(kept_x.tolist())
+    assert np.array_equal(kept_y, y[kept_x.astype(int)])
+    in_view, _ = peak_thinned(x, y, (1000.0, 2000.0), 2000)
+    assert in_view[0] == 999 and in_view[-1] == 2001  # one more each side of the view
+    assert peak_thinned(x, y, (0.0, x[-1]), 2)[0].size == x.size  # not laid out yet

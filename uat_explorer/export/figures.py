@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import SVGExporter
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
@@ -204,6 +203,8 @@ def write_png(image: QImage, path: str | Path) -> None:
 
 
 def svg_bytes(plot: pg.PlotWidget) -> bytes:
+    from pyqtgraph.exporters import SVGExporter  # with QtSvg: not at launch
+
     exported = SVGExporter(plot.getPlotItem()).export(toBytes=True)
     return bytes(exported)
 

@@ -33,6 +33,8 @@ class DocumentView(Protocol):
     stepChanged: SignalInstance
     changed: SignalInstance
     derivedChanged: SignalInstance
+    revision: int
+    """Counts changes of the model: what a view drew it for tells it when to draw again."""
 
     @property
     def network(self) -> Network: ...

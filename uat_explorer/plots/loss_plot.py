@@ -8,13 +8,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
-from superqt.utils import qthrottled
 
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
+from uat_explorer.plots.in_view import hidden_in_window
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
+from uat_explorer.plots.thinning import peak_thinned
+from uat_explorer.qt import throttled
 
 SMALLEST = 1e-300
 """Losses are clipped here for the log axis: a perfect fit has loss 0."""
@@ -44,10 +46,8 @@ class LossPlot(ThemedPlot):
             axis.setStyle(maxTickLevel=1)
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve = self.plot(name="loss", antialias=False)
-        # Thousands of jagged points: draw a min/max envelope per pixel instead (it keeps
-        # every spike), without antialiasing. Measured: 25 ms a paint -> see bench_gui.
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
+        # Thousands of jagged points: a min/max envelope is drawn instead (it keeps every
+        # spike: _draw_curve), without antialiasing. Measured: 25 ms a paint -> bench_gui.
         # Mini-batches: each step's loss is one batch's (noisy); the full-batch loss at
         # each epoch's end is the smooth truth underneath.
         self.epoch_curve = self.plot(name="loss per epoch (all samples)", symbol="o", symbolSize=5)
@@ -76,10 +76,13 @@ class LossPlot(ThemedPlot):
         self.view_box = self.getViewBox()
         self.view_box.disableAutoRange()
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
+        self.view_box.sigResized.connect(self._draw_curve)  # more columns, more points
+        self._series = (np.zeros(0), np.zeros(0))  # (x, loss) of every step kept
         self._decades: tuple[int, int] | None  # the y range shown, in whole decades
         self.follow, self._x_end, self._decades = True, 0.0, None
-        # 10 Hz is plenty for a loss curve.
-        self._throttled = qthrottled(self.refresh, 100, parent=self)
+        # 10 Hz is plenty for a loss curve, and none while out of view (a tab behind
+        # another): the window refreshes a panel as it comes into view.
+        self._throttled = throttled(self._refresh_in_view, 100, self)
         state.document.stepChanged.connect(self._throttled)
         state.document.settingsChanged.connect(self.show_threshold)
         state.document.settingsChanged.connect(self._throttled)  # the loss's name, epochs
@@ -88,6 +91,14 @@ class LossPlot(ThemedPlot):
         self.apply_theme()
         self.refresh()
         self.show_threshold()
+
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
+    def _refresh_in_view(self) -> None:
+        if not hidden_in_window(self):
+            self.refresh()
 
     def set_series(self, steps: bool, epochs: bool) -> None:
         """Which curves show: the loss of every step, the loss at each epoch's end."""
@@ -110,9 +121,9 @@ class LossPlot(ThemedPlot):
 
     def refresh(self) -> None:
         document = self.state.document
-        self.setLabel("bottom", "epoch" if self.in_epochs else "step")
         data_term = ", data term" if document.penalty.active else ""  # not λ/2·‖θ‖²
-        self.setLabel("left", f"training loss ({loss_by_name(document.loss).short}{data_term})")
+        self._label("bottom", "epoch" if self.in_epochs else "step")
+        self._label("left", f"training loss ({loss_by_name(document.loss).short}{data_term})")
         epoch_steps, epoch_losses = document.epoch_history.arrays()
         shown = self.show_epochs and epoch_steps.size > 0
         self.epoch_curve.setVisible(shown)
@@ -131,15 +142,30 @@ class LossPlot(ThemedPlot):
         self.hint.setVisible(steps.size == 0)
         self._show_legend(kept_steps.size > 0, shown, run is not None and run.steps.size > 0)
         if steps.size == 0:
+            self._series = (np.zeros(0), np.zeros(0))
             self.curve.setData([], [])
             self.hint.setPos(50, -1.5)
             self.follow, self._x_end, self._decades = True, 0.0, None
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
-        self.curve.setData(self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
+        self._series = (self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
         if self.follow:
             end = float(self._x(np.array([steps.max()]))[0])
             self._keep_in_view(end, np.clip(losses, SMALLEST, LARGEST))
+        self._draw_curve()
+
+    def _draw_curve(self, *_args: object) -> None:
+        """The loss of every step, thinned to what the plot shows of the x range in view
+        (again whenever the view moves)."""
+        pixels = round(self.view_box.width())
+        self.curve.setData(*peak_thinned(*self._series, self.view_box.viewRange()[0], pixels))
+
+    def _label(self, side: str, text: str) -> None:
+        """A new label only: setting one repaints the axis from scratch, ticks and all
+        (~4 ms of a ~8 ms frame, measured), where the axis otherwise paints from its
+        cached pixmap."""
+        if self.getAxis(side).labelText != text:
+            self.setLabel(side, text)
 
     def _show_legend(self, steps: bool, epochs: bool, diverged: bool) -> None:
         """An entry for each series drawn, none before there is one."""
@@ -170,6 +196,7 @@ class LossPlot(ThemedPlot):
             ends.append(float(run.steps.max()))
         if ends and max(ends) > 0:
             self.setXRange(0, float(self._x(np.array([max(ends)]))[0]), padding=0.01)
+            self._draw_curve()
 
     def _show_diverged_run(self) -> None:
         run = self.state.document.diverged_run
@@ -201,6 +228,7 @@ class LossPlot(ThemedPlot):
 
     def _user_moved_view(self, *_args: object) -> None:
         self.follow = False  # until the history starts again
+        self._draw_curve()
 
     def show_threshold(self) -> None:
         level = self.state.document.stop.loss_below

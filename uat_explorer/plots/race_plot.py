@@ -15,6 +15,7 @@ from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
 from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors
+from uat_explorer.plots.thinning import peak_thinned
 
 
 def run_color(index: int, plot: pg.PlotWidget) -> QColor:
@@ -40,6 +41,9 @@ class RaceLossPlot(ThemedPlot):
         self.target = pg.InfiniteLine(angle=0, movable=False)
         self.addItem(self.target)
         self.runs: list[RaceRun] = []
+        self._series: list[tuple[np.ndarray, np.ndarray]] = []  # each run's (step, loss)
+        self.getViewBox().sigRangeChangedManually.connect(self._draw_curves)
+        self.getViewBox().sigResized.connect(self._draw_curves)
         self.themed = True
         self.apply_theme()
 
@@ -49,8 +53,8 @@ class RaceLossPlot(ThemedPlot):
         self.runs = runs
         spots = []
         low, high, last_step = math.inf, -math.inf, 10
-        for run in runs:
-            steps, losses = run.history.arrays()
+        arrays = [run.history.arrays() for run in runs]
+        for steps, losses in arrays:
             if steps.size:
                 low = min(low, float(np.log10(np.clip(losses.min(), SMALLEST, LARGEST))))
                 high = max(high, float(np.log10(np.clip(losses[0], SMALLEST, LARGEST))))
@@ -58,9 +62,8 @@ class RaceLossPlot(ThemedPlot):
         # Up to 1000 × the starting loss: a run that blows up leaves through the top
         # (a cross marks where) instead of squashing the others into a line.
         top = high + 3
-        for k, (run, curve) in enumerate(zip(runs, self.curves, strict=True)):
-            steps, losses = run.history.arrays()
-            curve.setData(steps, np.clip(losses, SMALLEST, LARGEST))
+        self._series = [(steps, np.clip(losses, SMALLEST, LARGEST)) for steps, losses in arrays]
+        for k, (run, (steps, losses)) in enumerate(zip(runs, arrays, strict=True)):
             if run.diverged_step is not None and steps.size:
                 last = min(float(np.log10(np.clip(losses[-1], SMALLEST, LARGEST))), top)
                 spots.append({"pos": (steps[-1], last), "pen": self._pen(k, 2.5)})
@@ -73,6 +76,15 @@ class RaceLossPlot(ThemedPlot):
             self.setRange(
                 xRange=(0, last_step), yRange=(math.floor(low), math.ceil(top)), padding=0.02
             )
+        self._draw_curves()
+
+    def _draw_curves(self, *_args: object) -> None:
+        """Each run's loss thinned to what the plot shows of the x range in view (again
+        whenever the view is moved by hand)."""
+        box = self.getViewBox()
+        view, pixels = box.viewRange()[0], round(box.width())
+        for curve, series in zip(self.curves, self._series, strict=True):
+            curve.setData(*peak_thinned(*series, view, pixels))
 
     def _rebuild(self, runs: list[RaceRun]) -> None:
         for curve in self.curves:
@@ -80,8 +92,6 @@ class RaceLossPlot(ThemedPlot):
         self.curves = []
         for k, run in enumerate(runs):
             curve = self.plot(name=run.label, pen=self._pen(k, 2), antialias=True)
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
             self.curves.append(curve)
 
     def _pen(self, index: int, width: float) -> QPen:

@@ -63,6 +63,8 @@ class LossHistory:
     def truncate(self, step: int) -> None:
         """Forget ``step`` and everything after it: training was rolled back to the weights
         of that step, and the next run records their loss again."""
+        if self._last is None or self._last[0] < step:
+            return  # the window calls this every frame, with nothing to forget
         keep = self._steps < step
         self._steps, self._losses = self._steps[keep], self._losses[keep]
         if self._last is not None and self._last[0] >= step:

@@ -312,6 +312,9 @@ class Timeline:
 
     def truncate(self, step: int) -> None:
         """Forget ``step`` and everything after: training went back to it."""
+        last = self.last_step
+        if last is None or last < step:
+            return  # the window calls this every frame, with nothing to forget
         for s in self._segments:
             s.keep(s.rows.steps < step)
         self._segments = [s for s in self._segments if s.n]

@@ -4,6 +4,7 @@ saying what is still wrong, and Back, Show me, Next."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -71,15 +72,7 @@ class LessonPanel(QWidget):
         )
         self.start_list = props(QListWidget(), objectName="lessonStartList")
         self.start_list.setToolTip("Double-click (or Enter) to begin a lesson")
-        for path in builtin_paths():
-            try:
-                lesson = load_lesson(path)
-            except InputError:
-                continue  # a damaged built-in is refused by the tests, not shown
-            item = QListWidgetItem(f"{lesson.title} ({len(lesson.steps)} steps)")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(lesson.idea)
-            self.start_list.addItem(item)
+        self._listed = False  # the lessons are read when the panel first shows
         self.start_list.itemActivated.connect(
             lambda item: self.openLesson.emit(str(item.data(Qt.ItemDataRole.UserRole)))
         )
@@ -116,6 +109,26 @@ class LessonPanel(QWidget):
         self.choose.clicked.connect(self.chooseLesson)
         runner.changed.connect(self.refresh)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._list_lessons()
+
+    def _list_lessons(self) -> None:
+        """The built-in lessons in the start list, read once, when first shown: reading
+        them all took ~40 ms of every launch, where the panel starts hidden."""
+        if self._listed:
+            return
+        self._listed = True
+        for path in builtin_paths():
+            try:
+                lesson = load_lesson(path)
+            except InputError:
+                continue  # a damaged built-in is refused by the tests, not shown
+            item = QListWidgetItem(f"{lesson.title} ({lesson.length})")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(lesson.idea)
+            self.start_list.addItem(item)
 
     def refresh(self) -> None:
         runner = self.runner

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.teaching.backprop import (
@@ -48,7 +47,8 @@ from uat_explorer.gui.widgets.plot_export import (
     offline_export,
 )
 from uat_explorer.plots.backprop_graph import BackpropGraphView
-from uat_explorer.qt import connect, props
+from uat_explorer.plots.in_view import in_view
+from uat_explorer.qt import connect, props, throttled
 
 SCOPES = {"This sample": "sample", "Whole batch": "batch"}
 PASS_SECONDS = {"Slow (6 s)": 6.0, "Normal (3 s)": 3.0, "Fast (1.5 s)": 1.5}
@@ -149,7 +149,7 @@ class BackpropPanel(DockPanel):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         # Four times a second: numbers are read, not watched move (and paint costs).
-        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
+        self._refresh_soon = throttled(self.refresh, 250, self)
         self.sample.valueChanged.connect(state.view.set_probe_sample)
         self.scope.currentIndexChanged.connect(
             lambda _: state.view.set_probe_scope(SCOPES[self.scope.currentText()])
@@ -247,11 +247,15 @@ class BackpropPanel(DockPanel):
             self.state.view.set_probe_sample(None)
             self.play.setChecked(False)
 
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
     # -- showing ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Graph, label, chain rule and table for the current weights (from the cache)."""
         probe = self.state.view.probe_sample
-        if not self.isVisible() or probe is None:
+        if not in_view(self) or probe is None:
             return
         state = self.state
         trace = state.document.derived().trace

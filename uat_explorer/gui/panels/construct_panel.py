@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core import MAX_NEURONS, InputError, Network
 from uat_explorer.core.io.export_data import write_table
@@ -46,7 +45,8 @@ from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
-from uat_explorer.qt import connect, props
+from uat_explorer.plots.in_view import in_view
+from uat_explorer.qt import connect, props, throttled
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -175,7 +175,7 @@ class ConstructPanel(QWidget):
         layout.addWidget(self.controls, 2)
         layout.addWidget(self.plot, 3)
 
-        self._sweep_soon = qthrottled(self.refresh_sweep, 150, parent=self)
+        self._sweep_soon = throttled(self.refresh_sweep, 150, self)
         self._swept: tuple[object, ...] | None = None  # what the points shown were made from
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.steepness.valueChanged.connect(lambda _: self._sweep_soon())
@@ -352,7 +352,7 @@ class ConstructPanel(QWidget):
     # -- the measurement -----------------------------------------------------------------------
     def refresh_sweep(self) -> None:
         """The error for every N from 1 to 256 on the current samples (≤ 200 ms)."""
-        if not self.isVisible():
+        if not in_view(self):
             return
         state = self.state
         transition = self.transition() if self.mode_name == "sigmoids" else None
@@ -390,6 +390,10 @@ class ConstructPanel(QWidget):
         if self.trained:
             self.trained = []
             self.plot.show_training([])
+
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh_sweep()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

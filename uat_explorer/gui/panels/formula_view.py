@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
-from superqt.utils import qthrottled
 
 from uat_explorer.core.nn.formula import legend, network_formula, neuron_formula
 from uat_explorer.model.view import ModelView
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 
 class FormulaView(QWidget):
@@ -31,7 +30,7 @@ class FormulaView(QWidget):
         layout.addWidget(self.neuron)
         layout.addWidget(self.network_text)
         layout.addWidget(self.key)
-        self._throttled = qthrottled(self.refresh, 200, parent=self)
+        self._throttled = throttled(self.refresh, 200, self)
         state.document.changed.connect(self._throttled)
         state.view.selectionChanged.connect(self.refresh)
         self.refresh()

@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core import ACTIVATIONS, MAX_NEURONS
 from uat_explorer.core.nn.initialize import new_bump, new_neuron
 from uat_explorer.gui.widgets.neuron_card import OUTPUT_SCALE, NeuronCard
 from uat_explorer.gui.widgets.value_dial import ValueDial
 from uat_explorer.model.state import AppState
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 CARD_STYLE = """
 QFrame#neuronCard { border: 1px solid palette(mid); border-radius: 5px; }
@@ -111,7 +110,7 @@ class NeuronStack(QWidget):
         )
         state.view.selectionChanged.connect(self.show_selection)
         state.view.soloChanged.connect(self.show_solo)
-        self._gradients_throttled = qthrottled(self.show_gradients, 250, parent=self)
+        self._gradients_throttled = throttled(self.show_gradients, 250, self)
         state.document.derivedChanged.connect(self._gradients_throttled)
         self.sync_cards()
         self.bias.set_value(state.document.network.c)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
@@ -41,7 +40,7 @@ from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.race_plot import RaceLossPlot, RunFitPlot
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 RUNS = 4
 COLUMNS = [
@@ -165,7 +164,7 @@ class RaceWindow(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
 
-        self._redraw_soon = qthrottled(self.redraw, 33, parent=self)
+        self._redraw_soon = throttled(self.redraw, 33, self)
         self.run.clicked.connect(self.toggle)
         self.keep.clicked.connect(self.keep_selected)
         self.table.itemSelectionChanged.connect(self._selection_changed)

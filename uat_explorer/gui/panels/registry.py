@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -44,6 +44,14 @@ Area = Qt.DockWidgetArea
 
 
 W = TypeVar("W", bound=QWidget)
+
+
+@runtime_checkable
+class CatchesUp(Protocol):
+    """A panel that skips redrawing while out of view and catches up when it comes into
+    view (a dock shown, or its tab brought to the front: Qt sends no show event then)."""
+
+    def came_into_view(self) -> None: ...
 
 
 @runtime_checkable
@@ -209,16 +217,20 @@ class PanelContents:
         return content
 
     def add(self, panel: Panel[Any], dock: QDockWidget) -> None:
+        dock.visibilityChanged.connect(lambda shown, p=panel: self._shown(p, shown))
         if not panel.lazy:
             _fill(dock, panel, self._build(panel))
             return
         self._pending[panel.name] = (panel, dock)
         dock.setWidget(QWidget())  # an empty stand-in until it is first shown
-        dock.visibilityChanged.connect(lambda shown, p=panel: self._shown(p, shown))
 
     def _shown(self, panel: Panel[Any], shown: bool) -> None:
-        if shown:
-            self.get(panel)  # builds it the first time
+        if not shown:
+            return
+        content = self.get(panel)  # builds it the first time
+        if isinstance(content, CatchesUp):
+            # After Qt has moved the dock into place: until then it is out of view.
+            QTimer.singleShot(0, cast(QWidget, content), content.came_into_view)
 
 
 def _fill(dock: QDockWidget, panel: Panel[Any], content: QWidget) -> None:

@@ -13,7 +13,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor, QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
-from superqt.utils import qdebounced, qthrottled
 
 from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.io.export_data import write_table
@@ -26,8 +25,9 @@ from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButton, widget_svg
 from uat_explorer.model.state import AppState
+from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
-from uat_explorer.qt import props
+from uat_explorer.qt import debounced, props, throttled
 
 
 def network_of(rows: TimelineRows, index: int) -> Network:
@@ -115,8 +115,8 @@ class TimelinePanel(DockPanel):
         self.stack(top, self.scrub, self.message, self.view)
 
         self.scrubbed: int | None = None
-        self._refresh_soon = qthrottled(self.refresh, 250, parent=self)
-        self._view_moved = qdebounced(self.refresh, 200, parent=self)
+        self._refresh_soon = throttled(self.refresh, 250, self)
+        self._view_moved = debounced(self.refresh, 200, self)
         for signal in (
             state.document.stepChanged,
             state.document.derivedChanged,
@@ -139,6 +139,10 @@ class TimelinePanel(DockPanel):
     def _user_zoomed(self, *_args: object) -> None:
         self._zoomed = True
 
+    def came_into_view(self) -> None:
+        """Its dock shown, or its tab brought to the front (the registry calls this)."""
+        self.refresh()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After the event, not inside it: PySide aborts on an exception raised in an
@@ -147,7 +151,7 @@ class TimelinePanel(DockPanel):
 
     def refresh(self) -> None:
         """Redraw the lanes (only while shown): stored rows plus now."""
-        if not self.isVisible():
+        if not in_view(self):
             return
         state = self.state
         live = live_row(state)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
-from superqt.utils import qthrottled
 
 from uat_explorer.core.nn.formula import number
 from uat_explorer.gui.workers.training_controller import TrainingController
 from uat_explorer.model.state import AppState
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 SPACING = 12
 """Pixels between fields (the status bar's own margins and separators)."""
@@ -70,7 +69,7 @@ class StatusFields(QObject):
         for label in self.fields:
             bar.addPermanentWidget(label)
         bar.installEventFilter(self)
-        self._throttled = qthrottled(self.show, 100, parent=self)
+        self._throttled = throttled(self.show, 100, self)
         state.document.derivedChanged.connect(self._throttled)
         state.document.stepChanged.connect(self._throttled)
         state.document.settingsChanged.connect(self._throttled)
