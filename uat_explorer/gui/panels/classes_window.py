@@ -63,7 +63,7 @@ from uat_explorer.gui.files.class_file import ClassFile
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.class_runner import ClassRunner
 from uat_explorer.plots.backprop_graph import BackpropGraphView
-from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
+from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import props
 

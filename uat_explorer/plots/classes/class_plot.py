@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.nn.classifier import ClassNetwork, accuracy, cross_entropy
 from uat_explorer.core.targets.classes import CLASS_PRESETS, MAX_CLASSES, ClassTarget
-from uat_explorer.plots.logit_shares import LogitShares
+from uat_explorer.plots.classes.logit_shares import LogitShares
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, readable, style_plot
 
 CLASS_HUES = ["#332288", "#CC6677", "#117733", "#AA4499", "#999933", "#DDCC77"]
