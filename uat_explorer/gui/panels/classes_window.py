@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.class_session import ClassSession, load_session
@@ -65,7 +64,7 @@ from uat_explorer.gui.workers.class_runner import ClassRunner
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 REDRAW_MS = 33
 """Replies arrive twice a frame; the newest weights are recorded (loss, accuracy, the
@@ -99,7 +98,7 @@ class ClassesWindow(QWidget):
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
-        self._show_soon = qthrottled(self._record_and_redraw, REDRAW_MS, parent=self)
+        self._show_soon = throttled(self._record_and_redraw, REDRAW_MS, self)
 
         self.preset = QComboBox()
         for name, preset in CLASS_PRESETS.items():
