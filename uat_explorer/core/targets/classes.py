@@ -22,7 +22,7 @@ from uat_explorer.core.targets.datafile import (
     read_points_text,
     split_fields,
 )
-from uat_explorer.core.targets.target import MAX_SAMPLES, check_domain
+from uat_explorer.core.targets.target import MAX_SAMPLES, check_domain, check_point_count
 
 Array = NDArray[np.float64]
 
@@ -47,12 +47,7 @@ class ClassTarget:
         """Checked and sorted by x: finite x, 2 to MAX_CLASSES classes, each one used."""
         xs = np.asarray(x, dtype=np.float64).reshape(-1)
         ks = np.asarray(labels).reshape(-1)
-        if xs.size != ks.size:
-            raise InputError(f"{name}: x has {xs.size} values but there are {ks.size} labels")
-        if xs.size < 2:
-            raise InputError(f"{name}: at least 2 points are needed, got {xs.size}")
-        if xs.size > MAX_SAMPLES:
-            raise InputError(f"{name}: {xs.size} points is more than the limit of {MAX_SAMPLES}")
+        check_point_count(name, xs.size, ks.size, f"there are {ks.size} labels")
         if not np.isfinite(xs).all():
             raise InputError(f"{name}: every x must be a finite number")
         check_class_count(len(names), name)
