@@ -37,7 +37,8 @@ test: lint
 bench: $(VENV)/.installed-bench $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py; core=$$?; \
 	$(PY) benchmarks/bench_gui.py; gui=$$?; \
-	exit $$((core || gui))
+	$(PY) benchmarks/bench_workspaces.py; workspaces=$$?; \
+	exit $$((core || gui || workspaces))
 
 # The PNG icons are rendered from the hand-written SVG (rsvg-convert, from librsvg2-bin);
 # run this after editing the SVG and commit both.

@@ -75,3 +75,61 @@ def test_a_bad_class_file_is_refused_naming_what(tmp_path, change, message):
     change(data)
     with pytest.raises(SessionError, match=message):
         ClassSession.from_dict(json.loads(json.dumps(data)))
+
+
+def trained_with_history(steps: int = 5) -> ClassSession:
+    session = class_session()
+    trainer = session.trainer()
+    for _ in range(steps):
+        report = trainer.run(10)
+        session.history.record(report.step, report.loss, report.accuracy, trainer.theta)
+    session.network, session.step, session.sample = trainer.network, trainer.step, 17
+    return session
+
+
+def test_the_history_and_the_followed_point_reopen(tmp_path):
+    session = trained_with_history()
+    path = tmp_path / "classes.json"
+    session.save(path)
+    opened = load_session(path)
+    assert isinstance(opened, ClassSession) and opened.sample == 17
+    assert opened.history.steps == [10, 20, 30, 40, 50]
+    assert opened.history.losses == session.history.losses
+    assert opened.history.accuracies == session.history.accuracies
+    np.testing.assert_array_equal(opened.history.thetas, session.history.thetas)
+
+
+def test_a_long_history_is_saved_thinned_keeping_its_ends(monkeypatch):
+    monkeypatch.setattr("uat_explorer.core.training.class_history.MAX_SAVED_NUMBERS", 3 * 18)
+    session = trained_with_history(9)
+    assert session.history.thetas[0].size == 18  # 3 neurons · (w, b, 3 v) + 3 c
+    data = session.to_dict()
+    opened = ClassSession.from_dict(json.loads(json.dumps(data)))
+    assert opened.history.steps == [10, 50, 90]
+    assert len(session.history) == 9  # the session itself keeps every record
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda h: h.update(records=h["records"] + 1), r"history\.steps must hold"),
+        (lambda h: h.update(thetas=h["steps"]), r"history\.thetas must hold"),
+        (lambda h: h.update(losses=h["accuracies"][:-4] + "AAAA"), r"history\.losses"),
+    ],
+)
+def test_a_bad_history_is_refused_naming_its_field(change, message):
+    data = trained_with_history().to_dict()
+    change(data["history"])
+    with pytest.raises(SessionError, match=message):
+        ClassSession.from_dict(json.loads(json.dumps(data)))
+
+
+def test_a_history_past_the_step_or_a_sample_past_the_points_is_refused():
+    data = trained_with_history().to_dict()
+    data["step"] = 20
+    with pytest.raises(SessionError, match=r"history\.steps must rise"):
+        ClassSession.from_dict(data)
+    data = trained_with_history().to_dict()
+    data["sample"] = 10_000
+    with pytest.raises(SessionError, match="sample must lie between"):
+        ClassSession.from_dict(data)

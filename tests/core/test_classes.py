@@ -229,3 +229,16 @@ def test_a_samples_history_is_its_probabilities_at_each_step():
     history = trainer.problem.history_at(np.array(thetas), 0.3)
     expected = np.array([n.probabilities([0.3])[0] for n in networks])
     np.testing.assert_allclose(history, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_a_point_added_lands_in_x_order_and_one_removed_goes():
+    target = parse_class_csv("x,label\n0,cat\n1,dog\n2,cat\n3,dog\n")
+    added = target.with_point(1.5, 1)
+    assert added.x.tolist() == [0, 1, 1.5, 2, 3] and added.labels.tolist() == [0, 1, 1, 0, 1]
+    assert added.names == target.names and target.x.size == 4  # the old target is kept
+    removed = added.without_point(0)
+    assert removed.x.tolist() == [1, 1.5, 2, 3] and removed.labels.tolist() == [1, 1, 0, 1]
+    with pytest.raises(InputError, match="class 'cat' has no points"):
+        removed.without_point(2)
+    with pytest.raises(InputError, match="labels must be class numbers"):
+        target.with_point(0.5, 2)

@@ -8,7 +8,7 @@ import pytest
 
 from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.targets.classes import CLASS_PRESETS, class_preset
-from uat_explorer.plots.class_plot import CLASS_HUES, ClassPlot
+from uat_explorer.plots.classes.class_plot import CLASS_HUES, ClassPlot
 from uat_explorer.plots.theme import _NEURON_HUES
 
 

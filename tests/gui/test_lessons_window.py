@@ -178,3 +178,15 @@ def test_the_step_dialog_reads_its_check_off_the_window_and_refuses_bad_toml(win
     dialog.check.setPlainText('kind = "loss_below"\nvalue = 0.001')
     dialog.accept()
     assert dialog.made is not None and dialog.made.check.values == {"value": 0.001}
+
+
+def test_a_one_step_lesson_is_listed_as_one_step(qtbot, window):
+    """Seen on the first launch's start list: "Challenge: design the function (1 steps)"."""
+    from PySide6.QtWidgets import QListWidget
+
+    window.docks["lesson"].show()  # as the first launch shows it
+    start = window.findChild(QListWidget, "lessonStartList")
+    qtbot.waitUntil(lambda: start.count() > 0)
+    texts = [start.item(i).text() for i in range(start.count())]
+    assert "Challenge: design the function (1 step)" in texts
+    assert "Superposition: curves that add up (4 steps)" in texts

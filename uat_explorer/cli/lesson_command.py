@@ -53,8 +53,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     width = max(len(lesson.name) for lesson in lessons)
     for lesson in lessons:
-        count = len(lesson.steps)
-        print(f"{lesson.name:<{width}}  {count} step{'' if count == 1 else 's'}  {lesson.title}")
+        print(f"{lesson.name:<{width}}  {lesson.length:<8}  {lesson.title}")
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.export.figures import FigureOptions, _laid_out, render, write_png, write_svg
-from uat_explorer.plots.class_plot import ClassPlot
+from uat_explorer.plots.classes.class_plot import ClassPlot
 
 
 @contextlib.contextmanager

@@ -52,7 +52,7 @@ def pages(lesson: Lesson) -> list[tuple[str, QImage | None]]:
     intro = f"# {lesson.title}\n\n{lesson.intro}"
     if lesson.idea:
         intro += f"\n\n*The idea:* {lesson.idea}."
-    intro += f"\n\n{len(lesson.steps)} steps."
+    intro += f"\n\n{lesson.length.capitalize()}."
     found: list[tuple[str, QImage | None]] = [(intro, None)]
     total = len(lesson.steps)
     for k, (step, start, _end) in enumerate(states(lesson), start=1):

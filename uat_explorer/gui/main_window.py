@@ -577,6 +577,9 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save():
             event.ignore()
             return
+        if self.classes_window is not None and not self.classes_window.close():
+            event.ignore()  # its own unsaved work, kept by Cancel
+            return
         self.workspaces.remember_now()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())

@@ -80,11 +80,12 @@ class Layout:
         for node in boxes:
             row = rows[node.neuron] if node.neuron is not None else middle
             if node.kind == "summary":
-                column = deep(graph.node("sum")) - 1
+                fed = next(n for n in graph.nodes if node.key in n.inputs)
+                column = deep(fed) - 1
                 row = float(len(graph.rows))
             else:
                 column = deep(node)
-            position[node.key] = (column, row)
+            position[node.key] = (column, row if node.row is None else node.row)
         return cls(host, position)
 
     def box(self, key: str) -> str:
@@ -158,6 +159,8 @@ class BackpropGraphView(QGraphicsView):
         self.grads_shown: set[str] = set()
         self.current: str | None = None
         self.zoomed = False
+        self.loss_symbol = "L"
+        """What the gradients are of: L (a curve's loss), ℓ (one point's cross-entropy)."""
         self.setToolTip("Wheel: zoom. Drag: pan. Double click: the whole graph.")
 
     # -- content ---------------------------------------------------------------------------
@@ -284,10 +287,12 @@ class BackpropGraphView(QGraphicsView):
         if leaf is not None and leaf.key in self.values_shown:
             lines[1] = f"{leaf.label} = {fmt(leaf.value)}"
         if node.key in self.grads_shown:
-            lines[2] = f"∂L/∂{node.name} = {fmt(node.grad)}"
+            lines[2] = f"∂{self.loss_symbol}/∂{node.name} = {fmt(node.grad)}"
         if leaf is not None and leaf.key in self.grads_shown:
             grad = leaf.grad if leaf.term is None else leaf.term
-            lines[3] = f"∂L/∂{leaf.name} = {fmt(grad)}" + ("" if leaf.term is None else " (this)")
+            lines[3] = f"∂{self.loss_symbol}/∂{leaf.name} = {fmt(grad)}" + (
+                "" if leaf.term is None else " (this)"
+            )
         return [line for line in lines if line] + [""] * lines.count("")
 
     def scene_rect(self) -> QRectF:

@@ -26,6 +26,7 @@ from uat_explorer.core.nn.network import MAX_NEURONS
 from uat_explorer.core.targets.classes import MAX_CLASSES, ClassTarget
 from uat_explorer.core.targets.target import MAX_DOMAIN, MAX_SAMPLES
 from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.class_history import ClassHistory
 from uat_explorer.core.training.classtrainer import ClassTrainer, check_class_optimizer
 from uat_explorer.core.training.optimizers import (
     MAX_LEARNING_RATE,
@@ -50,6 +51,9 @@ class ClassSession:
     seed: int = 0
     step: int = 0
     batch_size: int | None = None
+    history: ClassHistory = field(default_factory=ClassHistory, compare=False)
+    sample: int | None = None
+    """The followed point, an index among the training points (None: the middle one)."""
 
     def __post_init__(self) -> None:
         check_class_optimizer(self.optimizer)
@@ -94,6 +98,8 @@ class ClassSession:
             "seed": self.seed,
             "step": self.step,
             "batch_size": self.batch_size,
+            "sample": self.sample,
+            "history": self.history.to_dict(),
         }
 
     @classmethod
@@ -175,6 +181,10 @@ def _read(cls: type[ClassSession], root: Fields) -> ClassSession:
         session.batch_size = check_batch_size(session.batch_size, x.size)
     except InputError as error:
         raise SessionError(f"target: {error}") from None
+    session.sample = root.integer("sample", 0, x.size - 1, optional=True)
+    if root.has("history"):
+        width = outputs + network.size * (2 + outputs)
+        session.history = ClassHistory.from_dict(root.child("history"), session.step, width)
     return session
 
 

@@ -80,6 +80,12 @@ class Lesson:
     """The file it was read from (``session:`` starts are found beside it)."""
 
     @property
+    def length(self) -> str:
+        """ "1 step", "4 steps": how lists and handouts say its size."""
+        count = len(self.steps)
+        return f"{count} step{'' if count == 1 else 's'}"
+
+    @property
     def name(self) -> str:
         """The file's name without ``.lesson.md``: how the command line names it."""
         if self.path is None:

@@ -22,7 +22,7 @@ from uat_explorer.core.targets.datafile import (
     read_points_text,
     split_fields,
 )
-from uat_explorer.core.targets.target import MAX_SAMPLES, check_domain
+from uat_explorer.core.targets.target import MAX_SAMPLES, check_domain, check_point_count
 
 Array = NDArray[np.float64]
 
@@ -47,12 +47,7 @@ class ClassTarget:
         """Checked and sorted by x: finite x, 2 to MAX_CLASSES classes, each one used."""
         xs = np.asarray(x, dtype=np.float64).reshape(-1)
         ks = np.asarray(labels).reshape(-1)
-        if xs.size != ks.size:
-            raise InputError(f"{name}: x has {xs.size} values but there are {ks.size} labels")
-        if xs.size < 2:
-            raise InputError(f"{name}: at least 2 points are needed, got {xs.size}")
-        if xs.size > MAX_SAMPLES:
-            raise InputError(f"{name}: {xs.size} points is more than the limit of {MAX_SAMPLES}")
+        check_point_count(name, xs.size, ks.size, f"there are {ks.size} labels")
         if not np.isfinite(xs).all():
             raise InputError(f"{name}: every x must be a finite number")
         check_class_count(len(names), name)
@@ -83,6 +78,18 @@ class ClassTarget:
         if int(np.count_nonzero(inside)) < 2:
             raise InputError(f"fewer than 2 of the {self.name} points lie in [{low:g}, {high:g}]")
         return self.x[inside], self.labels[inside]
+
+    def with_point(self, x: float, label: int) -> ClassTarget:
+        """These points and one more (a click on the plot); checked as any target."""
+        return ClassTarget.from_labels(
+            np.append(self.x, x), np.append(self.labels, label), self.names, self.name
+        )
+
+    def without_point(self, index: int) -> ClassTarget:
+        """These points but the one at ``index``; an InputError if a class would be left
+        with none, or fewer than 2 points would remain."""
+        keep = np.arange(self.x.size) != index
+        return ClassTarget.from_labels(self.x[keep], self.labels[keep], self.names, self.name)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ClassTarget):

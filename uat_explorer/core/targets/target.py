@@ -63,6 +63,17 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def check_point_count(name: str, count: int, paired: int, paired_text: str) -> None:
+    """What every set of points must be, curves' and classes' alike: as many x values as
+    what they pair with (``paired_text`` says it), and 2 … MAX_SAMPLES of them."""
+    if count != paired:
+        raise InputError(f"{name}: x has {count} values but {paired_text}")
+    if count < 2:
+        raise InputError(f"{name}: at least 2 points are needed, got {count}")
+    if count > MAX_SAMPLES:
+        raise InputError(f"{name}: {count} points is more than the limit of {MAX_SAMPLES}")
+
+
 def check_domain(domain: tuple[float, float]) -> tuple[float, float]:
     """A domain is two finite numbers, low < high, within ±MAX_DOMAIN."""
     try:
@@ -116,12 +127,7 @@ class Target(ABC):
         """Sampled points, sorted by x; they must be finite and at least two."""
         xs = np.asarray(x, dtype=np.float64).reshape(-1)
         ys = np.asarray(y, dtype=np.float64).reshape(-1)
-        if xs.size != ys.size:
-            raise InputError(f"{name}: x has {xs.size} values but y has {ys.size}")
-        if xs.size < 2:
-            raise InputError(f"{name}: at least 2 points are needed, got {xs.size}")
-        if xs.size > MAX_SAMPLES:
-            raise InputError(f"{name}: {xs.size} points is more than the limit of {MAX_SAMPLES}")
+        check_point_count(name, xs.size, ys.size, f"y has {ys.size}")
         if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
             raise InputError(f"{name}: every value must be a finite number")
         if np.ptp(xs) == 0:

@@ -199,6 +199,44 @@ class _SampleView:
         return None if self.scope == "sample" else float(np.prod(local[1]))
 
 
+def input_node(x: float, dx: float, what: str, of: str = "L", row: float | None = None) -> Node:
+    """The input x; ∂``of``/∂x gathers every neuron's ∂/∂z_j · w_j, though nothing
+    updates x."""
+    return Node(
+        "x",
+        "x",
+        "input",
+        None,
+        x,
+        dx,
+        f"{what} x = {fmt(x)}, from the data.",
+        "x is data: its gradient is shown, but nothing updates it.",
+        f"∂{of}/∂x = Σⱼ ∂{of}/∂zⱼ · wⱼ = {fmt(dx)}",
+        row=row,
+    )
+
+
+def input_product(
+    j: int, w: float, x: float, dz: float, muted: bool, of: str = "L", row: float | None = None
+) -> Node:
+    """Neuron j's w_j·x, with ∂``of``/∂(w_j x) = ∂``of``/∂z_j (a curve's L, a point's ℓ)."""
+    s = sub(j)
+    return Node(
+        f"wx{j}",
+        f"w{s}·x",
+        "op",
+        j,
+        w * x,
+        dz,
+        f"Multiplies the input by w{s}: w{s}·x = {fmt(w)} · {fmt(x)} = {fmt(w * x)}.",
+        "Its local derivative is 1 towards the sum that follows.",
+        f"∂{of}/∂(w{s}x) = ∂{of}/∂z{s} · 1 = {fmt(dz)}",
+        ("x", f"w{j}"),
+        muted,
+        row=row,
+    )
+
+
 def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
     """x → × w_j → + b_j = z_j → act → a_j → × v_j = p_j, with w_j, b_j, v_j as leaves."""
     trace, i = view.trace, view.i
@@ -246,19 +284,7 @@ def _neuron_nodes(view: _SampleView, j: int) -> list[Node]:
             muted=muted,
             term=view.term(w_local),
         ),
-        Node(
-            f"wx{j}",
-            f"w{s}·x",
-            "op",
-            j,
-            w * x,
-            dz,
-            f"Multiplies the input by w{s}: w{s}·x = {fmt(w)} · {fmt(x)} = {fmt(w * x)}.",
-            "Its local derivative is 1 towards the sum that follows.",
-            f"∂L/∂(w{s}x) = ∂L/∂z{s} · 1 = {fmt(dz)}",
-            ("x", f"w{j}"),
-            muted,
-        ),
+        input_product(j, w, x, dz, muted),
         Node(
             f"b{j}",
             f"b{s}",
@@ -372,17 +398,7 @@ def _output_nodes(view: _SampleView, rows: list[int], others: list[int]) -> list
     summed = tuple(f"p{j}" for j in rows) + (("others",) if others else ())
     c_local = (["∂L/∂y", "1"], [dy, 1.0])
     return [
-        Node(
-            "x",
-            "x",
-            "input",
-            None,
-            x,
-            dx_total,
-            f"Sample {view.i}'s input x = {fmt(x)}, from the data.",
-            "x is data: its gradient is shown, but nothing updates it.",
-            f"∂L/∂x = Σⱼ ∂L/∂zⱼ · wⱼ = {fmt(dx_total)}",
-        ),
+        input_node(x, dx_total, f"Sample {view.i}'s input"),
         Node(
             "sum",
             "Σ",

@@ -34,6 +34,9 @@ class Node:
     term: float | None = None
     """A parameter in the batch: this sample's term of ``grad`` (the product of the
     numbers in its boxes); the whole ``grad`` sums every sample's term."""
+    row: float | None = None
+    """Where it stands top to bottom, when not on its neuron's row (or the middle): a
+    classifier's logits, one per class, and a neuron's product with each of them."""
 
     @property
     def name(self) -> str:
@@ -104,6 +107,8 @@ class Graph:
             base = rows[node.neuron] if node.neuron is not None else middle
             if node.kind == "summary":
                 base = float(len(self.rows))
+            if node.row is not None:
+                base = node.row
             placed[node.key] = base + (0.5 if node.kind in LEAVES else 0.0)
         return placed
 

@@ -78,6 +78,18 @@ class ClassProblem:
         logits = np.einsum("th,thm->tm", a, v) + thetas[:, 2 * h + h * m :]
         return probabilities(logits)
 
+    def point(self, theta: Array, x: float) -> tuple[Array, Array, Array]:
+        """z, a and act′(z), each (H,), at one point x (muted rows: a and slope 0): the
+        hidden layer's numbers a backprop graph is written with."""
+        w, b, _, _ = self._split(theta)
+        z = w * x + b
+        a, slope = np.zeros_like(z), np.zeros_like(z)
+        for j, name in enumerate(self.activations):
+            if self.live[j]:
+                a[j] = ACTIVATIONS[name](z[j : j + 1])[0]
+                slope[j] = self._slope(name, z[j : j + 1], a[j : j + 1], float(w[j]))[0]
+        return z, a, slope
+
     def loss(self, theta: Array) -> float:
         w, b, v, c = self._split(theta)
         _, a = self._hidden(w, b)

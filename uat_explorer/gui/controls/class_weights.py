@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from uat_explorer.core.io.session_schema import MAX_PARAMETER
 from uat_explorer.core.nn.classifier import ClassNetwork
-from uat_explorer.plots.class_plot import class_color
+from uat_explorer.plots.classes.class_plot import class_color
 from uat_explorer.plots.theme import plot_colors
 
 

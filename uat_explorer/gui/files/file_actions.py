@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from uat_explorer.core import InputError, default_session
 from uat_explorer.core.files import absolute
@@ -35,6 +35,18 @@ SESSION_FILTER = (
 SAVE_FILTER = "UAT Explorer sessions (*.json);;All files (*)"
 TARGET_SUFFIXES = {".csv", ".txt", ".tsv"}
 Button = QMessageBox.StandardButton
+
+
+def ask_unsaved(parent: QWidget, name: str) -> QMessageBox.StandardButton:
+    """Save, Discard or Cancel for the work called ``name`` (Save the default): the one
+    question every window asks before its unsaved work is replaced."""
+    return QMessageBox.warning(
+        parent,
+        "Unsaved changes",
+        f"{name} has changes that are not saved. Save them first?",
+        Button.Save | Button.Discard | Button.Cancel,
+        Button.Save,
+    )
 
 
 class FileActions(QObject):
@@ -228,13 +240,7 @@ class FileActions(QObject):
         self.pause()
         if not self.document.modified:
             return True
-        answer = QMessageBox.warning(
-            self.window,
-            "Unsaved changes",
-            f"{self.document.name} has changes that are not saved. Save them first?",
-            Button.Save | Button.Discard | Button.Cancel,
-            Button.Save,
-        )
+        answer = ask_unsaved(self.window, self.document.name)
         if answer == Button.Save:
             return self.save()
         return answer == Button.Discard

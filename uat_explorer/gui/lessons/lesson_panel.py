@@ -125,7 +125,7 @@ class LessonPanel(QWidget):
                 lesson = load_lesson(path)
             except InputError:
                 continue  # a damaged built-in is refused by the tests, not shown
-            item = QListWidgetItem(f"{lesson.title} ({len(lesson.steps)} steps)")
+            item = QListWidgetItem(f"{lesson.title} ({lesson.length})")
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(lesson.idea)
             self.start_list.addItem(item)

@@ -83,7 +83,7 @@ class LessonLibrary(QDialog):
         key = lesson_key(lesson.path, lesson.title)
         passed = len(progress.passed(key))
         checks = sum(step.check is not None for step in lesson.steps)
-        where = f"{passed} of {checks} tasks done" if passed else f"{len(lesson.steps)} steps"
+        where = f"{passed} of {checks} tasks done" if passed else lesson.length
         source = "" if built_in else f" — {path}"
         item = QListWidgetItem(f"{lesson.title}\n    {lesson.idea or 'a lesson'}; {where}{source}")
         item.setData(PATH, str(path))

@@ -2,13 +2,14 @@
 points on a line, its probabilities drawn over x and its cross-entropy falling.
 
 A window of its own, beside the curve document: a class session has K outputs, so the
-curve views (cards, backprop graph, landscape, Construct) do not apply to it. Training
-runs in a worker process; the window records each reply and redraws at most thirty
-times a second.
+curve views (cards, landscape, Construct) do not apply to it; it has its own weights
+table and the chosen point's backprop graph down to −log p[k]. Training runs in a worker
+process; the window records each reply and redraws at most thirty times a second.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.class_session import ClassSession, load_session
@@ -43,7 +46,9 @@ from uat_explorer.core.targets.classes import (
     class_preset,
     load_class_csv,
 )
+from uat_explorer.core.teaching.class_graph import build_class_graph
 from uat_explorer.core.training.batches import check_batch_size
+from uat_explorer.core.training.class_history import ClassHistory
 from uat_explorer.core.training.classtrainer import LM_REFUSAL, ClassTrainer
 from uat_explorer.core.training.optimizers import (
     MAX_LEARNING_RATE,
@@ -53,11 +58,13 @@ from uat_explorer.core.training.optimizers import (
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.controls.class_weights import WeightsTable
+from uat_explorer.gui.files.class_file import ClassFile
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.class_runner import ClassRunner
-from uat_explorer.plots.class_plot import ClassPlot, SampleHistoryPlot
+from uat_explorer.plots.backprop_graph import BackpropGraphView
+from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
 
 REDRAW_MS = 33
 """Replies arrive twice a frame; the newest weights are recorded (loss, accuracy, the
@@ -70,25 +77,28 @@ SESSION_FILTER = "UAT Explorer sessions (*.json)"
 class ClassesWindow(QWidget):
     """Target, network and training settings on the left; the class plot and the
     cross-entropy and accuracy over steps on the right. A bad file or setting is said in
-    the message line, and nothing changes."""
+    the message line, and nothing changes. Every edit is one step on the window's own
+    undo stack (a training run one step, as in the main window); work not saved is asked
+    about before it is closed or replaced."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("classesWindow")
-        self.setWindowTitle("Classify points — UAT Explorer")
         self.resize(1200, 760)
         self.target: ClassTarget = class_preset("bands3")
         self.trainer: ClassTrainer | None = None
-        self.steps: list[int] = []
-        self.losses: list[float] = []
-        self.accuracies: list[float] = []
-        self.thetas: list[np.ndarray] = []
+        self.history = ClassHistory()
         self.sample = 0
         """The followed point: an index among the training points."""
+        self._seed = 0
+        """The seed the weights and batches were made from (the box may be ahead of it)."""
+        self._run_from: ClassSession | None = None
+        """The session when Train was pressed: a run is one undo step."""
+        self.file = ClassFile(self, self._restore, self.pause)
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
-        self._show_soon = qthrottled(self._record_and_redraw, REDRAW_MS, parent=self)
+        self._show_soon = throttled(self._record_and_redraw, REDRAW_MS, self)
 
         self.preset = QComboBox()
         for name, preset in CLASS_PRESETS.items():
@@ -119,9 +129,23 @@ class ClassesWindow(QWidget):
         )
         self.batch.setSpecialValueText("all")
         self.seed = props(QSpinBox(), minimum=0, maximum=999_999, value=0)
-        for box in (self.neurons, self.activation, self.seed):
+        self.click = props(
+            QComboBox(),
+            objectName="classesClick",
+            toolTip="What a click on the plot does; Shift+click removes the nearest point",
+        )
+        self._click_names: tuple[str, ...] = ()
+        self.shares = props(
+            QCheckBox("Neurons' shares of the logit"),
+            objectName="classesShares",
+            toolTip="Each neuron's vⱼaⱼ(x) on an axis of its own: with c they sum to the logit"
+            " (with three or more classes, the chosen point's class's)",
+        )
+        self.shares.toggled.connect(self._show_shares)
+        for box, what in ((self.neurons, "Neurons"), (self.activation, "Activation")):
             signal = box.valueChanged if isinstance(box, QSpinBox) else box.activated
-            signal.connect(self.reset)
+            signal.connect(self._renewer(f"{what} changed"))
+        self.seed.valueChanged.connect(self._renewer("Seed changed"))
         for changed in (self.optimizer.activated, self.rate.valueChanged, self.batch.valueChanged):
             changed.connect(self._settings_changed)
 
@@ -130,7 +154,12 @@ class ClassesWindow(QWidget):
         step = props(QPushButton("Step"), toolTip="One step of training, to watch it closely")
         step.clicked.connect(self.step_once)
         reset = QPushButton("Reset weights")
-        reset.clicked.connect(self.reset)
+        reset.clicked.connect(self._renewer("Reset weights"))
+        undo_buttons: list[QWidget] = []
+        for action in (self.file.undo_action, self.file.redo_action):
+            tool = QToolButton()
+            tool.setDefaultAction(action)
+            undo_buttons.append(tool)
         save, open_session = QPushButton("Save…"), QPushButton("Open…")
         save.clicked.connect(self._ask_save)
         open_session.clicked.connect(self._ask_open)
@@ -148,12 +177,14 @@ class ClassesWindow(QWidget):
         form.addRow("Learning rate", self.rate)
         form.addRow("Batch size", self.batch)
         form.addRow("Seed", self.seed)
+        form.addRow("A click", self.click)
+        form.addRow("", self.shares)
         buttons = QHBoxLayout()
         for button in (self.train, step, reset):
             buttons.addWidget(button)
         files = QHBoxLayout()
-        for button in (save, open_session):
-            files.addWidget(button)
+        for widget in (save, open_session, *undo_buttons):
+            files.addWidget(widget)
         side = QVBoxLayout()
         side.addLayout(form)
         side.addLayout(buttons)
@@ -170,10 +201,10 @@ class ClassesWindow(QWidget):
 
         self.plot = ClassPlot()
         self.plot.themed = True
-        self.plot.sampleClicked.connect(self.follow)
-        self.history = SampleHistoryPlot()
-        self.history.themed = True
-        self.history.apply_theme()
+        self.plot.clicked.connect(self._plot_clicked)
+        self.history_plot = SampleHistoryPlot()
+        self.history_plot.themed = True
+        self.history_plot.apply_theme()
         self.loss_plot = ThemedPlot()
         self.loss_plot.themed = True
         self.loss_plot.setLabel("bottom", "step")
@@ -186,12 +217,23 @@ class ClassesWindow(QWidget):
             pen=pg.mkPen("#117733", width=2, style=Qt.PenStyle.DashLine), name="accuracy"
         )
         self.loss_plot.apply_theme()
-        below = QHBoxLayout()
+        self.graph_view = BackpropGraphView()
+        self.graph_view.loss_symbol = "ℓ"
+        self.graph_view.neuronClicked.connect(self._focus)
+        self.focus = 0
+        """The neuron drawn in full in the graph of a network too wide to draw whole."""
+        training = QWidget()
+        below = QHBoxLayout(training)
+        below.setContentsMargins(0, 0, 0, 0)
         below.addWidget(self.loss_plot)
-        below.addWidget(self.history)
+        below.addWidget(self.history_plot)
+        self.tabs = props(QTabWidget(), objectName="classesTabs")
+        self.tabs.addTab(training, "Loss and the point's p")
+        self.tabs.addTab(self.graph_view, "Backprop of the point")
+        self.tabs.currentChanged.connect(self._show_graph)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
-        plots.addLayout(below, 2)
+        plots.addWidget(self.tabs, 2)
         layout = QHBoxLayout(self)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -199,6 +241,7 @@ class ClassesWindow(QWidget):
         layout.addWidget(side_widget)
         layout.addLayout(plots, 1)
         self.reset()
+        self.file.show_title()
 
     def _disable_lm(self) -> None:
         """Levenberg–Marquardt stays in the list, greyed, its reason on hover."""
@@ -210,7 +253,8 @@ class ClassesWindow(QWidget):
 
     # -- the session -----------------------------------------------------------------
     def session(self) -> ClassSession:
-        """What the window holds now, as a session (the trainer's weights and step)."""
+        """What the window holds now, as a session (the trainer's weights and step, the
+        history so far and the followed point)."""
         assert self.trainer is not None
         spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
         return ClassSession(
@@ -218,10 +262,22 @@ class ClassesWindow(QWidget):
             self.target,
             self.target.natural_domain(),
             spec,
-            self.seed.value(),
+            self._seed,
             self.trainer.step,
             self.trainer.schedule.size if self.trainer.schedule is not None else None,
+            self.history.copy(),
+            self.sample,
         )
+
+    def _paused_session(self) -> ClassSession:
+        """Training paused (its run pushed as an undo step), then the session: the
+        "before" of an edit."""
+        self.train.setChecked(False)
+        return self.session()
+
+    def _push(self, before: ClassSession, text: str) -> None:
+        """The edit since ``before`` (already shown) as one undo step."""
+        self.file.push(before, self.session(), text)
 
     def reset(self) -> None:
         """Fresh weights from the seed for the current target and settings, step 0."""
@@ -231,9 +287,30 @@ class ClassesWindow(QWidget):
         )
         self._start(network, 0)
 
-    def _start(self, network: ClassNetwork, step: int, keep_history: bool = False) -> None:
-        """A trainer from ``network`` at ``step`` with the settings shown; training, if
-        it ran, pauses (every change is made to paused weights)."""
+    def _renewer(self, text: str) -> Callable[..., None]:
+        """A slot for any signal (its arguments ignored) that renews the weights."""
+        return lambda *_: self._renew(text)
+
+    def pause(self) -> None:
+        """Training stops (its run becomes an undo step)."""
+        self.train.setChecked(False)
+
+    def _renew(self, text: str) -> None:
+        """Reset weights (or new neurons, activation or seed) as one undo step."""
+        before = self._paused_session()
+        self.reset()
+        self._push(before, text)
+
+    def _start(
+        self,
+        network: ClassNetwork,
+        step: int,
+        history: ClassHistory | None = None,
+        sample: int | None = None,
+    ) -> None:
+        """A trainer from ``network`` at ``step`` with the settings shown, continuing
+        ``history`` (None: a fresh one, the middle point followed); training, if it ran,
+        pauses (every change is made to paused weights)."""
         self.train.setChecked(False)
         spec = OptimizerSpec(self.optimizer.currentData(), self.rate.value())
         x, labels = self.target.samples(self.target.natural_domain())
@@ -241,41 +318,58 @@ class ClassesWindow(QWidget):
         self.batch.setMaximum(x.size)  # a batch is at most every point
         self.batch.blockSignals(False)
         size = check_batch_size(self.batch.value() or None, x.size)
-        self.trainer = ClassTrainer(network, x, labels, spec, size, self.seed.value(), step)
-        if not keep_history:
-            self.steps, self.losses, self.accuracies, self.thetas = [], [], [], []
-            self.sample = x.size // 2
+        self._seed = self.seed.value()
+        self.trainer = ClassTrainer(network, x, labels, spec, size, self._seed, step)
+        self.history = history if history is not None else ClassHistory()
+        self._offer_classes()
+        self.sample = x.size // 2 if sample is None else min(sample, x.size - 1)
         self._record()
         self._redraw()
+
+    def _continue(self, network: ClassNetwork) -> None:
+        """``network`` (or new points) at the same step, the history and point kept."""
+        assert self.trainer is not None
+        self._start(network, self.trainer.step, self.history, self.sample)
 
     def _settings_changed(self) -> None:
         """Another optimizer, rate or batch size: the weights and the curve stay, the
         optimizer starts afresh."""
         if self.trainer is not None:
-            self._start(self.trainer.network, self.trainer.step, keep_history=True)
+            self._continue(self.trainer.network)
+            self.file.settings_changed()
 
     def set_target(self, target: ClassTarget) -> None:
         self.target = target
         self.reset()
 
     def _preset_chosen(self) -> None:
+        before = self._paused_session()
         self.set_target(class_preset(self.preset.currentData(), self.seed.value()))
+        self._push(before, f"Classes: {self.target.name}")
         self.say("")
 
-    def choose_preset(self, name: str) -> None:
-        """Start afresh on the preset ``name`` (the Examples menu)."""
-        self.train.setChecked(False)
+    def choose_preset(self, name: str) -> bool:
+        """Start afresh on the preset ``name`` (the Examples menu), as a new file: after
+        asking about unsaved work, which Cancel keeps."""
+        if not self.maybe_save():
+            return False
         self.preset.setCurrentIndex(list(CLASS_PRESETS).index(name))
-        self._preset_chosen()
+        self.set_target(class_preset(name, self.seed.value()))
+        self.file.begin(None)
+        self.say("")
+        return True
 
     def open_csv(self, path: str) -> bool:
-        """Points from a CSV of x,label rows; a bad file is said and nothing changes."""
+        """Points from a CSV of x,label rows (an undo step); a bad file is said and
+        nothing changes."""
         try:
             target = load_class_csv(path)
         except InputError as error:
             self.say(str(error))
             return False
+        before = self._paused_session()
         self.set_target(target)
+        self._push(before, f"Open {Path(path).name}")
         self.say(f"{target.text} from {Path(path).name}.")
         return True
 
@@ -285,26 +379,36 @@ class ClassesWindow(QWidget):
         except (InputError, OSError) as error:
             self.say(f"Cannot save {Path(path).name}: {error}")
             return False
+        self.file.saved(Path(path))
         self.say(f"Saved {Path(path).name}.")
         return True
 
     def open(self, path: str) -> bool:
-        """A class session from a file; anything else is said and nothing changes."""
+        """A class session from a file, after asking about unsaved work; anything else
+        is said and nothing changes."""
         try:
             opened = load_session(path)
             if not isinstance(opened, ClassSession):
                 raise InputError(
                     f"{Path(path).name} is a curve session: open it in the main window"
                 )
-            self.show_session(opened)
         except InputError as error:
             self.say(str(error))
             return False
+        if not self.maybe_save():
+            return False
+        self.show_session(opened)
+        self.file.begin(Path(path))
         self.say(f"Opened {Path(path).name}.")
         return True
 
-    def show_session(self, session: ClassSession) -> None:
-        """Take a session's target, settings and weights."""
+    def maybe_save(self) -> bool:
+        """True if the work may be replaced: saved, discarded, or nothing to save."""
+        return self.file.maybe_save(self._ask_save)
+
+    def show_session(self, session: ClassSession, settings: bool = True) -> None:
+        """Take a session's target, weights, history and followed point, and (with
+        ``settings``) its optimizer, rate and batch size."""
         widgets = (self.neurons, self.activation, self.optimizer, self.rate, self.batch, self.seed)
         for widget in widgets:
             widget.blockSignals(True)
@@ -313,15 +417,23 @@ class ClassesWindow(QWidget):
             kinds = set(session.network.activations)
             if len(kinds) == 1:
                 self.activation.setCurrentIndex(list(ACTIVATIONS).index(kinds.pop()))
-            self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index(session.optimizer.name))
-            self.rate.setValue(session.optimizer.learning_rate)
-            self.batch.setValue(session.batch_size or 0)
+            if settings:
+                self.optimizer.setCurrentIndex(list(OPTIMIZER_LABELS).index(session.optimizer.name))
+                self.rate.setValue(session.optimizer.learning_rate)
+                self.batch.setValue(session.batch_size or 0)
             self.seed.setValue(session.seed)
+            if session.target.name in CLASS_PRESETS:
+                self.preset.setCurrentIndex(list(CLASS_PRESETS).index(session.target.name))
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
         self.target = session.target
-        self._start(session.network, session.step)
+        self._start(session.network, session.step, session.history.copy(), session.sample)
+
+    def _restore(self, session: ClassSession) -> None:
+        """Undo or redo: the session as it was, but the training settings as they are
+        (changing those is not an undo step, as in the main window)."""
+        self.show_session(session, settings=False)
 
     # -- training --------------------------------------------------------------------
     def _train_toggled(self, on: bool) -> None:
@@ -332,9 +444,15 @@ class ClassesWindow(QWidget):
             self.runner.stop()
             if self.trainer is not None:
                 self._record_and_redraw()  # the weights it paused at, shown at once
+            before, self._run_from = self._run_from, None
+            if before is not None and self.trainer is not None:
+                steps = self.trainer.step - before.step
+                if steps:
+                    self._push(before, f"Train {steps:,} steps")
             return
         trainer = self.trainer
         assert trainer is not None
+        self._run_from = self.session()
         size = trainer.schedule.size if trainer.schedule is not None else None
         job = ClassJob(
             trainer.network,
@@ -365,45 +483,97 @@ class ClassesWindow(QWidget):
 
     def step_once(self) -> None:
         """One step here, paused: the chosen point's numbers move by a single update."""
-        self.train.setChecked(False)
+        before = self._paused_session()
         assert self.trainer is not None
         report = self.trainer.run(1)
         self._record()
         self._redraw()
+        self._push(before, "Step")
         if report.diverged is not None:
             self.say(report.diverged)
 
     def _record_and_redraw(self) -> None:
-        if self.steps and self.trainer is not None and self.steps[-1] == self.trainer.step:
+        history = self.history
+        if history.steps and self.trainer is not None and history.steps[-1] == self.trainer.step:
             return  # nothing new since the last record
         self._record()
         self._redraw()
 
     def _record(self) -> None:
+        """The weights now, unless the last record holds them already (a session shown
+        again by undo, or opened)."""
         assert self.trainer is not None
+        history, theta = self.history, self.trainer.theta
+        last = history.steps[-1] if history.steps else None
+        if last == self.trainer.step and np.array_equal(history.thetas[-1], theta):
+            return
         report = self.trainer.report()
-        self.steps.append(report.step)
-        self.losses.append(report.loss)
-        self.accuracies.append(report.accuracy)
-        self.thetas.append(self.trainer.theta.copy())
+        history.record(report.step, report.loss, report.accuracy, theta.astype(np.float64))
 
     def _redraw(self) -> None:
         assert self.trainer is not None
         self.plot.show_fit(self.trainer.network, self.target, self.target.natural_domain())
-        self.loss_curve.setData(self.steps, self.losses)
-        self.accuracy_curve.setData(self.steps, self.accuracies)
+        history = self.history
+        self.loss_curve.setData(history.steps, history.losses)
+        self.accuracy_curve.setData(history.steps, history.accuracies)
         self._show_sample()
         self.weights.show_network(self.trainer.network, self.target.names)
         names = ", ".join(self.target.names)
         self.status.setText(
-            f"{self.target.text}: {names}<br>step {self.steps[-1]:,} · cross-entropy"
-            f" {self.losses[-1]:.4g} · accuracy {self.accuracies[-1]:.3f}"
+            f"{self.target.text}: {names}<br>step {history.steps[-1]:,} · cross-entropy"
+            f" {history.losses[-1]:.4g} · accuracy {history.accuracies[-1]:.3f}"
         )
 
     def _weights_edited(self, network: ClassNetwork) -> None:
-        """A typed weight: the network changes once, its curve and step stay."""
+        """A typed weight: the network changes once (one undo step), its curve and step
+        stay."""
+        before = self._paused_session()
+        self._continue(network)
+        self._push(before, "Edit weight")
+
+    def _offer_classes(self) -> None:
+        """The click's choices: follow a point, or add one of each class (again only
+        when the classes change)."""
+        names = self.target.names
+        if names == self._click_names:
+            return
+        self._click_names = names
+        self.click.clear()
+        self.click.addItem("follows the nearest point", None)
+        for k, name in enumerate(names):
+            self.click.addItem(f"adds a point of class {name}", k)
+
+    def _plot_clicked(self, x: float, shift: bool) -> None:
+        """Shift: remove the nearest point; else add a point of the chosen class, or
+        follow the nearest point."""
         assert self.trainer is not None
-        self._start(network, self.trainer.step, keep_history=True)
+        if shift:
+            index = int(np.argmin(np.abs(self.target.x - x)))
+            text = f"Remove the point at x = {self.target.x[index]:.3g}"
+            self._change_points(lambda: self.target.without_point(index), text)
+        elif self.click.currentData() is not None:
+            k = int(self.click.currentData())
+            text = f"Add a point of class {self.target.names[k]}"
+            self._change_points(lambda: self.target.with_point(x, k), text)
+        else:
+            self.follow(int(np.argmin(np.abs(self.trainer.problem.x - x))))
+
+    def _change_points(self, change: Callable[[], ClassTarget], text: str) -> None:
+        """New points for the same network (one undo step), the followed point kept; a
+        change the classes cannot take (a class left empty) is said and nothing changes."""
+        assert self.trainer is not None
+        try:
+            target = change()
+        except InputError as error:
+            self.say(f"{error}: that point stays.")
+            return
+        before = self._paused_session()
+        followed = float(self.trainer.problem.x[self.sample])
+        self.target = target
+        sample = int(np.argmin(np.abs(target.x - followed)))
+        self._start(self.trainer.network, self.trainer.step, self.history, sample)
+        self._push(before, text)
+        self.say("")
 
     def follow(self, index: int) -> None:
         """Follow the training point ``index``: its probabilities at every step recorded
@@ -416,11 +586,40 @@ class ClassesWindow(QWidget):
         problem = self.trainer.problem
         x, label = float(problem.x[self.sample]), int(problem.labels[self.sample])
         names = self.target.names
-        p = problem.history_at(np.array(self.thetas), x)
-        self.history.show_history(names, self.steps, p)
-        self.history.setTitle(f"x = {x:.3g}, class {names[label]}")
+        p = problem.history_at(np.array(self.history.thetas), x)
+        self.history_plot.show_history(names, self.history.steps, p)
+        self.history_plot.setTitle(f"x = {x:.3g}, class {names[label]}")
         self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
         self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
+        self._show_graph()
+        self._show_shares()
+
+    def _show_shares(self) -> None:
+        """The neurons' shares of the logit: the only one for two classes, else the
+        chosen point's class's."""
+        if self.trainer is None or not self.shares.isChecked():
+            self.plot.shares.hide()
+            return
+        names = self.target.names
+        label = int(self.trainer.problem.labels[self.sample])
+        m, logit = (0, f"l (of {names[1]})") if len(names) == 2 else (label, f"l[{names[label]}]")
+        self.plot.shares.show(self.trainer.network, m, self.target.natural_domain(), logit)
+
+    def _show_graph(self) -> None:
+        """The chosen point's backprop graph, when its tab is shown (built afresh: a
+        hundred nodes, well within a frame)."""
+        if self.trainer is None or self.tabs.currentWidget() is not self.graph_view:
+            return
+        network = self.trainer.network
+        graph = build_class_graph(
+            network, self.trainer.problem, self.sample, self.target.names, self.focus
+        )
+        self.graph_view.show_graph(graph, list(range(network.size)), None)
+
+    def _focus(self, neuron: int) -> None:
+        """A clicked row: that neuron is the one drawn in full in a wide network."""
+        self.focus = neuron
+        self._show_graph()
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -431,10 +630,10 @@ class ClassesWindow(QWidget):
         if path:
             self.open_csv(path)
 
-    def _ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save class session", "", SESSION_FILTER)
-        if path:
-            self.save(path)
+    def _ask_save(self) -> bool:
+        start = str(self.file.path) if self.file.path is not None else ""
+        path, _ = QFileDialog.getSaveFileName(self, "Save class session", start, SESSION_FILTER)
+        return bool(path) and self.save(path)
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open class session", "", SESSION_FILTER)
@@ -442,7 +641,10 @@ class ClassesWindow(QWidget):
             self.open(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.train.setChecked(False)
+        """Unsaved work is asked about first (Cancel keeps the window open)."""
+        if not self.maybe_save():
+            event.ignore()
+            return
         self.runner.stop(wait=True)  # no process outlives the window
         super().closeEvent(event)
 

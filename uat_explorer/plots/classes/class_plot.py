@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.nn.classifier import ClassNetwork, accuracy, cross_entropy
 from uat_explorer.core.targets.classes import CLASS_PRESETS, MAX_CLASSES, ClassTarget
+from uat_explorer.plots.classes.logit_shares import LogitShares
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, readable, style_plot
 
 CLASS_HUES = ["#332288", "#CC6677", "#117733", "#AA4499", "#999933", "#DDCC77"]
@@ -33,10 +34,11 @@ class ClassPlot(ThemedPlot):
     """p(class | x) curves (two classes: p of the second), points at their label's level
     (two classes: 0 or 1; more: 1, where their own curve should be), decision regions
     shaded, misclassified points ringed; where the classes come from known probabilities
-    (a preset that overlaps), the true p dashed. A click picks the nearest point."""
+    (a preset that overlaps), the true p dashed. A click says where, the window decides
+    what it does (follow, add or remove a point)."""
 
-    sampleClicked = Signal(int)
-    """The index of the clicked point among the points inside the domain."""
+    clicked = Signal(float, bool)
+    """The x clicked, and whether Shift was held."""
 
     def __init__(self, parent: QWidget | None = None, line_scale: float = 1.0) -> None:
         super().__init__(parent)
@@ -52,15 +54,15 @@ class ClassPlot(ThemedPlot):
         self.truth = pg.PlotDataItem()
         self.chosen = pg.ScatterPlotItem()
         self.names: tuple[str, ...] = ()
-        self.shown_x: NDArray[np.float64] = np.zeros(0)
+        self.shares = LogitShares(self)
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def _clicked(self, event: object) -> None:
         position = event.scenePos()  # type: ignore[attr-defined]
-        if self.shown_x.size == 0 or not self.getViewBox().sceneBoundingRect().contains(position):
+        if not self.names or not self.getViewBox().sceneBoundingRect().contains(position):
             return
-        x = self.getViewBox().mapSceneToView(position).x()
-        self.sampleClicked.emit(int(np.argmin(np.abs(self.shown_x - x))))
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)  # type: ignore[attr-defined]
+        self.clicked.emit(self.getViewBox().mapSceneToView(position).x(), shift)
 
     def _build(self, names: tuple[str, ...]) -> None:
         """One region, curve and point set per class (again only if the classes change)."""
@@ -129,7 +131,6 @@ class ClassPlot(ThemedPlot):
         for curve, k in zip(self.curves, range(1 if two else 0, len(self.names)), strict=True):
             curve.setData(grid, p[:, k])
         x, labels = target.samples(domain)
-        self.shown_x = x
         for k, points in enumerate(self.points):
             own = x[labels == k]
             level = float(k) if two else 1.0
