@@ -57,3 +57,22 @@ def test_the_neuron_curves_repaint_where_every_shown_curve_is(window):
     curves.set_row(0, y)
     assert np.isfinite(curves.boundingRect().height())
     assert curves.boundingRect().bottom() > top
+
+
+def test_the_neuron_curves_are_drawn_smooth_on_screen(window):
+    """One item draws every neuron's curve (issue 23); it painted without the smoothing
+    every other curve of the app has on screen (pyqtgraph's antialias option), so the thin
+    neuron lines came out jagged beside the smooth output."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    assert pg.getConfigOption("antialias")
+    image = QImage(200, 100, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # as the view has it
+        window.plot.neurons.paint(painter, QStyleOptionGraphicsItem())
+        assert painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+    finally:
+        painter.end()

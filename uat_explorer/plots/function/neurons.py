@@ -127,7 +127,11 @@ class NeuronCurves(pg.GraphicsObject):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        # The painter's own smoothing: off on screen (pyqtgraph's view), on in a figure.
+        # Smooth as every other curve of the app (pyqtgraph's antialias option, on), which
+        # pyqtgraph's view leaves to each item: thin lines came out jagged without it.
+        painter.setRenderHint(
+            QPainter.RenderHint.Antialiasing, bool(pg.getConfigOption("antialias"))
+        )
         for thick in (False, True):
             for index in np.flatnonzero(self._shown & (self._thick == thick)).tolist():
                 painter.setPen(self._pens[index])
