@@ -227,10 +227,7 @@ class Workspaces(QObject):
                 docks[name].show()
             first.raise_()
         # Sizes after Qt has placed the docks: the window's size is real only then.
-        QTimer.singleShot(0, lambda: self._settle(plan))
-        self._sizes(plan)
-
-    def _settle(self, plan: Workspace) -> None:
+        QTimer.singleShot(0, lambda: self._sizes(plan))
         self._sizes(plan)
 
     def hold_width(self) -> None:
