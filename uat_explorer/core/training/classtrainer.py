@@ -96,6 +96,7 @@ class ClassTrainer:
         steps = max(0, min(steps, MAX_STEPS - self.step))
         losses: list[float] = []
         best, best_loss = self.theta.copy(), math.inf
+        before = np.empty_like(self.theta)  # each step's starting weights, in one buffer
         diverged = None
         done = 0
         with np.errstate(all="ignore"):
@@ -104,7 +105,7 @@ class ClassTrainer:
                     chosen = self.schedule.indices(self.step)
                     np.take(self.problem.x, chosen, out=self.batch.x)
                     np.take(self.problem.labels, chosen, out=self.batch.labels)
-                before = self.theta.copy()
+                np.copyto(before, self.theta)
                 loss = self.optimizer.step(self.batch, self.theta)
                 if not (math.isfinite(loss) and np.isfinite(self.theta).all()):
                     self.theta[:] = best if math.isfinite(best_loss) else before
@@ -116,7 +117,8 @@ class ClassTrainer:
                     )
                     break
                 if loss < best_loss:
-                    best, best_loss = before, loss
+                    np.copyto(best, before)
+                    best_loss = loss
                 losses.append(loss)
                 done += 1
                 self.step += 1
