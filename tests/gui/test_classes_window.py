@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from uat_explorer.core.io.class_session import load_session
-from uat_explorer.gui.panels.classes_window import ClassesWindow
+from uat_explorer.gui.classes.window import ClassesWindow
 
 Button = QMessageBox.StandardButton
 

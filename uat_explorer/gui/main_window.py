@@ -55,7 +55,7 @@ from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
 
 if TYPE_CHECKING:
-    from uat_explorer.gui.panels.classes_window import ClassesWindow
+    from uat_explorer.gui.classes.window import ClassesWindow
     from uat_explorer.gui.panels.race_window import RaceWindow
 
 
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
 
     def show_classes(self, preset: str | None = None) -> ClassesWindow:
         """The classes window, made on first use; ``preset``: start on those classes."""
-        from uat_explorer.gui.panels.classes_window import ClassesWindow
+        from uat_explorer.gui.classes.window import ClassesWindow
 
         if self.classes_window is None:
             self.classes_window = ClassesWindow(self)

@@ -57,10 +57,10 @@ from uat_explorer.core.training.optimizers import (
     OptimizerSpec,
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
-from uat_explorer.gui.controls.class_weights import WeightsTable
-from uat_explorer.gui.files.class_file import ClassFile
+from uat_explorer.gui.classes.class_file import ClassFile
+from uat_explorer.gui.classes.runner import ClassRunner
+from uat_explorer.gui.classes.weights_table import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
-from uat_explorer.gui.workers.class_runner import ClassRunner
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
