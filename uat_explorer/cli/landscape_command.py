@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 
 from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
-from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
+from uat_explorer.cli.exports import (
+    add_figure_outputs,
+    export_figures,
+    figure_options,
+    write_file,
+)
 from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
@@ -144,10 +150,8 @@ def run(args: argparse.Namespace) -> int:
     if args.export_csv:
         from uat_explorer.export.landscape import write_landscape_csv
 
-        writing(
-            args.export_csv, lambda: write_landscape_csv(args.export_csv, names, xs, ys, losses)
-        )
-        exported["csv"] = args.export_csv
+        path = args.export_csv
+        write_file(exported, "csv", path, partial(write_landscape_csv, path, names, xs, ys, losses))
     here = float(landscape.curve([values[0]])[0])
     point = (values[0], values[1] if ys is not None else here)
     if args.export_png or args.export_svg:
@@ -175,8 +179,8 @@ def run(args: argparse.Namespace) -> int:
             None if args.range is None else ranges,
             scale,
         )
-        writing(args.export_gif, lambda: write_gif(recording.images, args.export_gif, path_fps))
-        exported["gif"] = args.export_gif
+        path = args.export_gif
+        write_file(exported, "gif", path, partial(write_gif, recording.images, path, path_fps))
     at = np.unravel_index(int(np.nanargmin(losses)), losses.shape)
     lowest = {names[0]: float(xs[at[-1]])} | (
         {names[1]: float(ys[at[0]])} if ys is not None else {}

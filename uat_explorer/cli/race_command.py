@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from functools import partial
 
 import numpy as np
 
 from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
-from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
+from uat_explorer.cli.exports import (
+    add_figure_outputs,
+    export_figures,
+    figure_options,
+    write_file,
+)
 from uat_explorer.cli.text_scale import add_text_scale, text_scale
 from uat_explorer.core import OPTIMIZERS, InputError, OptimizerSpec, Session
 from uat_explorer.core.io.export_data import write_table
@@ -148,8 +154,9 @@ def run(args: argparse.Namespace) -> int:
     exported: dict[str, str] = {}
     if args.export_csv:
         header, rows = race_table(runs)
-        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
-        exported["csv"] = args.export_csv
+        write_file(
+            exported, "csv", args.export_csv, partial(write_table, args.export_csv, header, rows)
+        )
     if args.export_png or args.export_svg:
         from uat_explorer.export.race import write_race_figure
 
@@ -163,8 +170,9 @@ def run(args: argparse.Namespace) -> int:
 
         ensure_application()
         images = record_race(runs, frames, options, scale)
-        writing(args.export_gif, lambda: write_gif(images, args.export_gif, fps))
-        exported["gif"] = args.export_gif
+        write_file(
+            exported, "gif", args.export_gif, partial(write_gif, images, args.export_gif, fps)
+        )
     result = {
         "steps": args.steps,
         "target_loss": target,

@@ -309,13 +309,13 @@ class ConstructPanel(QWidget):
 
     def on_close(self) -> None:
         """The window closes: no training process outlives it."""
-        self.comparison.cancel(wait=True)
+        self.comparison.stop(wait=True)
 
     # -- training, for comparison ----------------------------------------------------------------
     def _compare_toggled(self, on: bool) -> None:
         if not on:
             if self.comparison.running:
-                self.comparison.cancel()
+                self.comparison.stop()
                 self.result.setText("Comparison cancelled.")
             self.compare_progress.setVisible(False)
             return
