@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import known
 
 Array = NDArray[np.floating]
 
@@ -141,8 +141,4 @@ def sample_spacing(x: Array) -> float:
 
 def activation(name: str) -> Activation:
     """Look up an activation by name; a wrong name is the caller's input error."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        known = ", ".join(ACTIVATIONS)
-        raise InputError(f"unknown activation {name!r} (known: {known})") from None
+    return known("activation", name, ACTIVATIONS)
