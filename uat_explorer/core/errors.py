@@ -1,9 +1,17 @@
-"""The one exception type for bad user input, so every front end can show it as a message."""
+"""The one exception type for bad user input, so every front end can show it as a message,
+and the named choices (activations, losses, presets, …) a name is checked against."""
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Protocol, TypeVar
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
 
 Value = TypeVar("Value")
+Choice = TypeVar("Choice", bound=Named)
 
 
 class InputError(ValueError):
@@ -15,3 +23,8 @@ def known(what: str, name: object, choices: Mapping[str, Value]) -> Value:
     if isinstance(name, str) and name in choices:
         return choices[name]
     raise InputError(f"unknown {what} {name!r} (known: {', '.join(choices)})")
+
+
+def by_name(*choices: Choice) -> dict[str, Choice]:
+    """``choices`` keyed by their names, in their order: a menu's entries."""
+    return {choice.name: choice for choice in choices}
