@@ -46,14 +46,19 @@ def add_size_options(group: argparse._ArgumentGroup) -> None:
     add_text_scale(group)
 
 
-def add_figure_outputs(parser: argparse.ArgumentParser, csv: str, png: str, json: str) -> None:
-    """--export-csv, --export-png, --export-svg, --json and the figure's size: what every
-    command that draws one figure offers."""
+def add_figure_outputs(
+    parser: argparse.ArgumentParser, csv: str, png: str, json: str, animation: str
+) -> argparse._ArgumentGroup:
+    """--export-csv, --export-png, --export-svg, --json, the figure's size and text scale:
+    what every command that draws one figure offers. Returns the group of its animation,
+    titled ``animation``, for the command's --export-gif and frame options."""
     parser.add_argument("--export-csv", metavar="F", help=csv)
     parser.add_argument("--export-png", metavar="F", help=png)
     parser.add_argument("--export-svg", metavar="F", help="the same as SVG")
     parser.add_argument("--json", action="store_true", help=json)
     add_size_options(parser.add_argument_group("figure size"))
+    add_text_scale(parser)
+    return parser.add_argument_group(animation)
 
 
 def figure_options(args: argparse.Namespace) -> FigureOptions:

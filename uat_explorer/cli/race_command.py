@@ -9,14 +9,20 @@ from functools import partial
 
 import numpy as np
 
-from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
+from uat_explorer.cli.common import (
+    Commands,
+    ProgressLine,
+    print_json,
+    refuse_if_too_long,
+    session_command,
+)
 from uat_explorer.cli.exports import (
     add_figure_outputs,
     export_figures,
     figure_options,
     write_file,
 )
-from uat_explorer.cli.text_scale import add_text_scale, text_scale
+from uat_explorer.cli.text_scale import text_scale
 from uat_explorer.core import OPTIMIZERS, InputError, OptimizerSpec, Session
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import (
@@ -30,10 +36,9 @@ from uat_explorer.core.teaching.race import (
 
 
 def add_parser(commands: Commands) -> None:
-    compare = commands.add_parser(
-        "compare", help="train copies of a session's network under several learning rates"
+    compare = session_command(
+        commands, "compare", "train copies of a session's network under several learning rates"
     )
-    compare.add_argument("--session", metavar="FILE", required=True, help="the session")
     compare.add_argument(
         "--lr",
         type=float,
@@ -54,14 +59,13 @@ def add_parser(commands: Commands) -> None:
         type=float,
         help="report when each run first reached this loss (the session's stop loss, or 0.001)",
     )
-    add_figure_outputs(
+    gif = add_figure_outputs(
         compare,
         csv="step, then each run's loss",
         png="the loss curves as PNG",
         json="print one JSON object on stdout",
+        animation="the curves growing (an animation)",
     )
-    add_text_scale(compare)
-    gif = compare.add_argument_group("the curves growing (an animation)")
     gif.add_argument("--export-gif", metavar="F", help="the loss curves growing, as a GIF")
     gif.add_argument("--gif-frames", type=int, help=f"frames ({GIF_FRAMES})")
     gif.add_argument("--gif-fps", type=float, help=f"frames per second ({GIF_FPS:g})")

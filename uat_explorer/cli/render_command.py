@@ -16,8 +16,9 @@ BACKPROP_FPS = 8.0
 
 
 def add_parser(commands: common.Commands) -> None:
-    render = commands.add_parser("render", help="export figures and data of a saved session")
-    render.add_argument("--session", metavar="FILE", required=True, help="the session to render")
+    render = common.session_command(
+        commands, "render", "export figures and data of a saved session", "the session to render"
+    )
     render.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     group = render.add_argument_group("backpropagation (one sample's computational graph)")
     group.add_argument("--backprop-png", metavar="F", help="the graph, every value and gradient")
