@@ -444,7 +444,7 @@ CHECKS: dict[str, _Kind] = {
         {"accuracy": _fraction},
         frozenset(),
         _accuracy_above,
-        lambda v: f"Classify at least a share {_n(v['accuracy'])} of the points correctly.",
+        lambda v: f"Classify at least {v['accuracy']:.0%} of the points correctly.",
         classes=True,
     ),
     "cross_entropy_below": _Kind(
