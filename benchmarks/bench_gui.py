@@ -255,14 +255,14 @@ def construct_ms() -> tuple[float, float, float, float]:
     one rebuild at 256 neurons while the count slider is dragged; the longest GUI-thread
     CPU ms of one event-loop pass while the panel measures the sigmoids' sweep on 20,000
     samples, in slices between frames)."""
-    from uat_explorer.core.teaching.construct import sweep
+    from uat_explorer.core.teaching.construct import sweep_points
 
     target = Target.preset("sin")
     x, t = target.samples(DOMAIN, 20_000)
     sweeps = []
     for mode, transition in (("staircase", None), ("sigmoids", 3 * (x[-1] - x[0]) / (x.size - 1))):
         started = time.thread_time()
-        sweep(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition)
+        list(sweep_points(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition))
         sweeps.append(1000 * (time.thread_time() - started))
     window = window_with(6)
     window.docks["construct"].toggleViewAction().trigger()

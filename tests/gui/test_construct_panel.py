@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.core import PRESETS, Target
-from uat_explorer.core.teaching.construct import smallest_count, sweep
+from uat_explorer.core.teaching.construct import smallest_count, sweep_points
 from uat_explorer.gui.panels.context import KeepsChoices, Scales
 from uat_explorer.plots.error_plot import TRAINED, ErrorVsNeuronsPlot
 
@@ -62,7 +62,12 @@ def test_panel_items_and_find_n(window):
     text = window.findChild(QLabel, "constructResultLabel").text()
     x, t = window.state.document.training_data()
     expected = smallest_count(
-        sweep(window.state.document.target, window.state.document.domain, x, t, range(1, 257)), 0.05
+        list(
+            sweep_points(
+                window.state.document.target, window.state.document.domain, x, t, range(1, 257)
+            )
+        ),
+        0.05,
     )
     assert text == (
         f"N = {expected.neurons} neurons reach max |error| "
@@ -111,9 +116,8 @@ def test_compare_with_training_plots_what_few_trained_neurons_reach(qtbot, windo
     assert len(xs) == 6 and panel.plot.trained.isVisible()
     errors = dict(zip(np.round(10**xs).astype(int), 10**ys, strict=True))
     x, t = window.state.document.training_data()
-    construction = sweep(
-        window.state.document.target, window.state.document.domain, x, t, range(8, 9)
-    )[0]
+    document = window.state.document
+    construction = next(sweep_points(document.target, document.domain, x, t, range(8, 9)))
     assert errors[8] < construction.max_abs_error / 10  # far fewer neurons for the error
     assert not panel.comparison.running
 
@@ -234,7 +238,7 @@ def test_the_view_holds_every_diamond_and_epsilon(window):
 def test_trained_is_in_the_legend_only_once_there_are_trained_points(window):
     plot = ErrorVsNeuronsPlot()  # as construct --sweep draws it
     target, domain, x, t = samples("nielsen")
-    plot.show_sweep(sweep(target, domain, x, t, range(1, 257)))
+    plot.show_sweep(list(sweep_points(target, domain, x, t, range(1, 257))))
     assert TRAINED not in plot.legend_names() and len(plot.legend_names()) == 2
     plot.show_training(NIELSEN_TRAINED)
     assert plot.legend_names()[-1] == TRAINED

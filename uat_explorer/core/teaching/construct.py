@@ -188,19 +188,6 @@ def _edge_points(
     return np.concatenate([edges, np.nextafter(edges, -np.inf)])
 
 
-def sweep(
-    target: Callable[[np.ndarray], np.ndarray],
-    domain: tuple[float, float],
-    x: np.ndarray,
-    t: np.ndarray,
-    counts: range,
-    mode: str = "staircase",
-    transition: float | None = None,
-) -> list[SweepPoint]:
-    """Every count's point of ``sweep_points``, at once (the CLI, the figures)."""
-    return list(sweep_points(target, domain, x, t, counts, mode, transition))
-
-
 def sweep_points(
     target: Callable[[np.ndarray], np.ndarray],
     domain: tuple[float, float],
