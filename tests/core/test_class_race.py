@@ -57,6 +57,9 @@ def test_a_cross_entropy_that_climbs_is_a_divergence_kept_on_its_curve():
     assert report.diverged_step is not None and "times where it began" in report.diverged
     assert report.losses.size == report.diverged_step + 1
     assert report.losses[-1] > BLOWN_UP * report.losses[0] >= report.losses[:-1].max()
+    # The table's numbers are those of the weights whose loss ends the curve.
+    assert runner.step == report.diverged_step
+    assert report.loss == pytest.approx(report.losses[-1], rel=1e-12)
 
 
 def test_a_race_budget_outside_the_limits_is_refused():

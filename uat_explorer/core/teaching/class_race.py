@@ -57,8 +57,13 @@ class ClassRaceTrainer:
         seed: int = 0,
     ) -> None:
         self.budget = check_race_steps(steps)
-        self.trainer = ClassTrainer(network, x, labels, spec, batch_size, seed, 0)
+        self._start = (network, x, labels, spec, batch_size, seed)
+        self.trainer = self._fresh()
         self.limit = BLOWN_UP * self.trainer.problem.loss(self.trainer.theta)
+
+    def _fresh(self) -> ClassTrainer:
+        network, x, labels, spec, batch_size, seed = self._start
+        return ClassTrainer(network, x, labels, spec, batch_size, seed, 0)
 
     @property
     def step(self) -> int:
@@ -70,8 +75,9 @@ class ClassRaceTrainer:
 
     def run(self, steps: int, seconds: float | None = None) -> ClassRaceReport:
         """Up to ``steps`` more steps within the budget (or ``seconds``); stopped at the
-        budget, diverged at the first loss not finite or above the limit (kept on the
-        curve: the climb is the lesson)."""
+        budget, diverged at the first loss not finite or above the limit. A climb stops
+        at the step that went above (trained again to it: the same steps, so the weights
+        in the table are the ones whose loss ends the curve)."""
         first = self.trainer.step
         report = self.trainer.run(min(steps, self.budget - first), seconds)
         losses = report.losses
@@ -86,11 +92,14 @@ class ClassRaceTrainer:
                 f"Diverged at step {diverged_step}: the cross-entropy rose to"
                 f" {losses[-1]:.3g}, more than {BLOWN_UP:g} times where it began."
             )
+            self.trainer = self._fresh()
+            self.trainer.run(diverged_step)
+            report = self.trainer.report()
         stopped = "the step budget" if self.trainer.step >= self.budget else None
         return ClassRaceReport(
             report.loss,
             report.accuracy,
-            report.steps_run,
+            losses.size,
             losses,
             stopped,
             diverged,

@@ -59,6 +59,7 @@ from uat_explorer.core.training.optimizers import (
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.classes.class_file import ClassFile
 from uat_explorer.gui.classes.landscape_tab import ClassLandscapeTab
+from uat_explorer.gui.classes.race_tab import ClassRaceTab
 from uat_explorer.gui.classes.runner import ClassRunner
 from uat_explorer.gui.classes.weights_table import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
@@ -233,6 +234,8 @@ class ClassesWindow(QWidget):
         self.tabs.addTab(self.graph_view, "Backprop of the point")
         self.landscape = ClassLandscapeTab(self)
         self.tabs.addTab(self.landscape, "Loss landscape")
+        self.race = ClassRaceTab(self)
+        self.tabs.addTab(self.race, "Race")
         self.tabs.currentChanged.connect(self._show_graph)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
@@ -650,6 +653,7 @@ class ClassesWindow(QWidget):
             event.ignore()
             return
         self.runner.stop(wait=True)  # no process outlives the window
+        self.race.runner.stop(wait=True)
         super().closeEvent(event)
 
 

@@ -58,6 +58,17 @@ GIF_FRAMES = 60
 GIF_FPS = 15.0
 
 
+def ticked_specs(
+    enabled: list[QCheckBox], optimizers: list[QComboBox], rates: list[ScientificSpinBox]
+) -> list[OptimizerSpec]:
+    """The settings of each ticked run, in order (a curve race's or a classifier's)."""
+    return [
+        OptimizerSpec(combo.currentData(), rate.value())
+        for check, combo, rate in zip(enabled, optimizers, rates, strict=True)
+        if check.isChecked()
+    ]
+
+
 class RaceWindow(QWidget):
     """The race's settings, its curves, a fit per run and the table. Its choices (the runs,
     the steps, the target loss) are kept with a session as "race"; presentation mode grows
@@ -201,11 +212,7 @@ class RaceWindow(QWidget):
             rate.setEnabled(uses)
 
     def specs(self) -> list[OptimizerSpec]:
-        return [
-            OptimizerSpec(combo.currentData(), rate.value())
-            for check, combo, rate in zip(self.enabled, self.optimizers, self.rates, strict=True)
-            if check.isChecked()
-        ]
+        return ticked_specs(self.enabled, self.optimizers, self.rates)
 
     # -- running -------------------------------------------------------------------------
     def toggle(self) -> None:
