@@ -9,6 +9,7 @@ import threading
 import numpy as np
 import pytest
 
+from uat_explorer.core.teaching.landscape import default_range
 from uat_explorer.gui.classes import landscape_tab
 from uat_explorer.gui.classes.window import ClassesWindow
 
@@ -139,3 +140,31 @@ def test_the_same_parameter_twice_is_said(qtbot):
     tab = window.landscape
     tab.up.setCurrentIndex(tab.across.currentIndex())
     assert "two different parameters" in tab.note.text()
+
+
+def test_while_training_the_map_is_computed_a_few_times_a_second(qtbot, monkeypatch):
+    window = shown(qtbot)
+    tab = window.landscape
+    submitted = []
+    real = tab.grids.submit
+    monkeypatch.setattr(tab.grids, "submit", lambda job: (submitted.append(1), real(job)))
+    window.train.setChecked(True)
+    qtbot.waitUntil(lambda: window.trainer.step > 0, timeout=10_000)
+    qtbot.wait(2000)
+    window.train.setChecked(False)
+    assert 2 <= len(submitted) <= 2000 / landscape_tab.REFRESH_MS + 2
+
+
+def test_two_quick_choices_show_the_second_ones_map_in_its_view(qtbot):
+    window = shown(qtbot)
+    tab = window.landscape
+    tab.across.setCurrentText("w1")
+    tab.up.setCurrentText("b1")  # while w1 and v2→A's grid is still being computed
+    qtbot.waitUntil(lambda: not tab.grids.busy, timeout=10_000)
+    first, second = tab.axes
+    theta = window.trainer.theta
+    assert tab.xs[0] == default_range(theta[first])[0]
+    assert tab.ys[-1] == default_range(theta[second])[1]
+    (x0, x1), (y0, y1) = tab.plot.viewRange()
+    assert (x0, x1) == pytest.approx((tab.xs[0], tab.xs[-1]))
+    assert (y0, y1) == pytest.approx((tab.ys[0], tab.ys[-1]))

@@ -45,8 +45,8 @@ from uat_explorer.qt import debounced, props, throttled
 if TYPE_CHECKING:
     from uat_explorer.gui.classes.window import ClassesWindow
 
-Grid = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""xs, ys and the cross-entropy (len(ys), len(xs))."""
+Grid = tuple[tuple[int, int], np.ndarray, np.ndarray, np.ndarray]
+"""The two θ indices, xs, ys and the cross-entropy (len(ys), len(xs))."""
 REFRESH_MS = 250
 POLL_MS = 15
 DEFAULT_POINTS = 41
@@ -259,19 +259,21 @@ class ClassLandscapeTab(QWidget):
         if key != self._key:
             self._key = key
             landscape = ClassLandscape(problem, theta, first, second)
-            self.grids.submit(lambda: (xs, ys, landscape.grid(xs, ys)))
+            self.grids.submit(lambda: ((first, second), xs, ys, landscape.grid(xs, ys)))
+        if self._fit_pending:  # the view at once, the map when it comes
+            self._fit_pending = False
+            self.plot.setXRange(xs[0], xs[-1], padding=0)
+            self.plot.setYRange(ys[0], ys[-1], padding=0)
         self._show_point()
 
     def _computed(self, result: Grid | InputError) -> None:
         if isinstance(result, InputError):
             self.message.say(str(result), True)
             return
-        self.xs, self.ys, self.losses = result
-        self.plot.show_surface(*result)
-        if self._fit_pending:
-            self._fit_pending = False
-            self.plot.setXRange(self.xs[0], self.xs[-1], padding=0)
-            self.plot.setYRange(self.ys[0], self.ys[-1], padding=0)
+        if result[0] != self.axes:
+            return  # computed for the parameters shown before: theirs is on its way
+        _, self.xs, self.ys, self.losses = result
+        self.plot.show_surface(self.xs, self.ys, self.losses)
         self._show_point()
         self._describe()
 
