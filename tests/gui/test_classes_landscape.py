@@ -168,3 +168,15 @@ def test_two_quick_choices_show_the_second_ones_map_in_its_view(qtbot):
     (x0, x1), (y0, y1) = tab.plot.viewRange()
     assert (x0, x1) == pytest.approx((tab.xs[0], tab.xs[-1]))
     assert (y0, y1) == pytest.approx((tab.ys[0], tab.ys[-1]))
+
+
+def test_another_network_renames_the_choices(qtbot):
+    window = shown(qtbot)
+    tab = window.landscape
+    window.neurons.setValue(1)
+    tab.refresh()
+    items = [tab.across.itemText(k) for k in range(tab.across.count())]
+    assert items == ["w1", "b1", "v1→A", "v1→B", "v1→C", "c→A", "c→B", "c→C"]
+    assert (tab.across.currentText(), tab.up.currentText()) == ("v1→A", "c→A")
+    qtbot.waitUntil(lambda: not tab.grids.busy and tab.losses.size > 0, timeout=10_000)
+    assert tab.axes == (2, 5)

@@ -90,3 +90,14 @@ def test_no_run_ticked_is_said(qtbot):
     assert not window.race.start()
     assert window.race.status.text() == "Tick at least one run."
     assert not window.race.runner.running
+
+
+def test_closing_the_window_ends_the_races_process(qtbot):
+    window = ClassesWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.race.steps.setValue(1_000_000)
+    window.race.start()
+    qtbot.waitUntil(lambda: len(window.race.runner.runs[0].history) > 0, timeout=30_000)
+    window.close()
+    assert not window.race.runner.running
