@@ -18,7 +18,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -40,7 +39,7 @@ from uat_explorer.core.teaching.landscape import default_range
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.landscape_plot import LandscapePlot
-from uat_explorer.qt import debounced, props, throttled
+from uat_explorer.qt import debounced, props, row, throttled
 
 if TYPE_CHECKING:
     from uat_explorer.gui.classes.window import ClassesWindow
@@ -128,16 +127,13 @@ class ClassLandscapeTab(QWidget):
         # Its size hint would count as the height the wrapped note's page needs, and
         # take the class plot's room above: the tab gets its share, the map the rest.
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        row = QHBoxLayout()
-        for widget in (QLabel("across"), self.across, QLabel("up"), self.up):
-            row.addWidget(widget)
-        row.addWidget(QLabel("grid"))
-        row.addWidget(self.points)
-        row.addWidget(fit)
-        row.addStretch(1)
+        choices = row(
+            QLabel("across"), self.across, QLabel("up"), self.up, QLabel("grid"), self.points, fit
+        )
+        choices.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(choices)
         layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addWidget(self.plot, 1)

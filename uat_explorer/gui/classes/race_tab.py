@@ -34,7 +34,7 @@ from uat_explorer.gui.panels.race_window import ticked_specs
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.plots.race_plot import RaceLossPlot
-from uat_explorer.qt import props, throttled
+from uat_explorer.qt import choice_box, props, row, throttled
 
 if TYPE_CHECKING:
     from uat_explorer.gui.classes.window import ClassesWindow
@@ -45,7 +45,7 @@ SETTING_WIDTHS = (26, 96, 92)
 RESULTS = COLUMNS.index("Cross-entropy")
 """The first column the race fills (the ones before it are the run's settings)."""
 DEFAULT_TARGET = 0.05
-OPTIMIZERS = [name for name in OPTIMIZER_LABELS if name != "lm"]
+OPTIMIZERS = {name: label for name, label in OPTIMIZER_LABELS.items() if name != "lm"}
 OPTIMIZER_TIP = (
     "The optimizer of this run (every run starts from the weights now). Not offered here:"
     f" {LM_REFUSAL}."
@@ -99,23 +99,20 @@ class ClassRaceTab(QWidget):
         self.rates: list[ScientificSpinBox] = []
         self._rows: list[int] = []
         """The table rows of the runs raced (the ticked ones when Race was pressed)."""
-        for row in range(len(DEFAULT_RATES)):
-            check = props(QCheckBox(), objectName=f"classesRaceEnabled{row}", checked=True)
-            combo = props(QComboBox(), objectName=f"classesRaceOptimizer{row}")
-            combo.setToolTip(OPTIMIZER_TIP)
-            for name in OPTIMIZERS:
-                combo.addItem(OPTIMIZER_LABELS[name], name)
+        for k in range(len(DEFAULT_RATES)):
+            check = props(QCheckBox(), objectName=f"classesRaceEnabled{k}", checked=True)
+            combo = choice_box(
+                OPTIMIZERS, objectName=f"classesRaceOptimizer{k}", toolTip=OPTIMIZER_TIP
+            )
             rate = ScientificSpinBox(1e-6, 1000.0)
-            rate.setObjectName(f"classesRaceRate{row}")
+            rate.setObjectName(f"classesRaceRate{k}")
             for column, cell in enumerate((check, combo, rate)):
-                self.table.setCellWidget(row, column, cell)
+                self.table.setCellWidget(k, column, cell)
             self.enabled.append(check)
             self.optimizers.append(combo)
             self.rates.append(rate)
 
-        settings = QHBoxLayout()
-        for widget in (QLabel("Steps"), self.steps, QLabel("Target"), self.target, self.run):
-            settings.addWidget(widget)
+        settings = row(QLabel("Steps"), self.steps, QLabel("Target"), self.target, self.run)
         settings.addStretch(1)
         side = QVBoxLayout()
         side.addLayout(settings)
@@ -158,7 +155,7 @@ class ClassRaceTab(QWidget):
         """The race from the window's weights, points, batch size and seed (its training
         paused first: two cores, and the race gets one)."""
         specs = self.specs()
-        self._rows = [row for row, check in enumerate(self.enabled) if check.isChecked()]
+        self._rows = [k for k, check in enumerate(self.enabled) if check.isChecked()]
         if not specs:
             self.status.setText("Tick at least one run.")
             return False
@@ -190,10 +187,10 @@ class ClassRaceTab(QWidget):
         """The curves, and each raced run's outcome in the row of its settings."""
         runs = self.runner.runs
         self.plot.show_runs(runs)
-        for row in range(self.table.rowCount()):
+        for k in range(self.table.rowCount()):
             for column in range(RESULTS, len(COLUMNS)):
-                self.table.setItem(row, column, QTableWidgetItem(""))
-        for row, run in zip(self._rows, runs, strict=False):
+                self.table.setItem(k, column, QTableWidgetItem(""))
+        for k, run in zip(self._rows, runs, strict=False):
             loss = "" if math.isnan(run.final_loss) else f"{run.final_loss:.4g}"
             accuracy = "" if run.accuracy is None else f"{run.accuracy:.3f}"
             reached = (
@@ -203,4 +200,4 @@ class ClassRaceTab(QWidget):
             )
             diverged = "" if run.diverged_step is None else f"at step {run.diverged_step:,}"
             for column, text in enumerate((loss, accuracy, reached, diverged), RESULTS):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                self.table.setItem(k, column, QTableWidgetItem(text))
