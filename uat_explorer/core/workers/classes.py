@@ -21,7 +21,8 @@ from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
 @dataclass
 class ClassJob:
-    """Train ``network`` on the labelled points from ``step`` on, until told to quit."""
+    """Train ``network`` on the labelled points from ``step`` on, until told to quit (or,
+    with ``until``, until that step: a lesson's Show me trains a given number)."""
 
     network: ClassNetwork
     x: np.ndarray
@@ -30,6 +31,7 @@ class ClassJob:
     batch_size: int | None
     seed: int
     step: int
+    until: int | None = None
 
 
 @dataclass
@@ -53,7 +55,8 @@ def _train(channel: Channel, job: ClassJob) -> None:
     losses: list[np.ndarray] = []
     sent = time.perf_counter()
     while not channel.poll(0):
-        report = trainer.run(10**9, seconds=CHUNK)
+        budget = 10**9 if job.until is None else job.until - trainer.step
+        report = trainer.run(budget, seconds=CHUNK)
         losses.append(report.losses)
         stuck = report.diverged is not None or report.steps_run == 0
         if stuck or time.perf_counter() - sent >= REPLY_EVERY:
