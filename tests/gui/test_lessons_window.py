@@ -53,9 +53,7 @@ def test_every_builtin_lesson_walks_in_the_window(qtbot, window, path):
             button(window, "lessonShowButton").click()
             assert window.training.wait_until_idle(60)
             if step.classes:  # trains live in the classes window, then pauses
-                qtbot.waitUntil(
-                    lambda: not window.classes_window.train.isChecked(), timeout=60_000
-                )
+                qtbot.waitUntil(lambda: not window.classes_window.train.isChecked(), timeout=60_000)
             runner.result = None
             runner.check_live(force=True)
             if step.check is not None:
