@@ -58,6 +58,8 @@ from uat_explorer.core.training.optimizers import (
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.classes.class_file import ClassFile
+from uat_explorer.gui.classes.landscape_tab import ClassLandscapeTab
+from uat_explorer.gui.classes.race_tab import ClassRaceTab
 from uat_explorer.gui.classes.runner import ClassRunner
 from uat_explorer.gui.classes.weights_table import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
@@ -241,6 +243,10 @@ class ClassesWindow(QWidget):
         self.tabs = props(QTabWidget(), objectName="classesTabs")
         self.tabs.addTab(training, "Loss and the point's p")
         self.tabs.addTab(self.graph_view, "Backprop of the point")
+        self.landscape = ClassLandscapeTab(self)
+        self.tabs.addTab(self.landscape, "Loss landscape")
+        self.race = ClassRaceTab(self)
+        self.tabs.addTab(self.race, "Race")
         self.tabs.currentChanged.connect(self._show_graph)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
@@ -531,6 +537,7 @@ class ClassesWindow(QWidget):
         self.loss_curve.setData(history.steps, history.losses)
         self.accuracy_curve.setData(history.steps, history.accuracies)
         self._show_sample()
+        self.landscape.refresh_soon()
         self.weights.show_network(self.trainer.network, self.target.names)
         names = ", ".join(self.target.names)
         self.status.setText(
@@ -680,6 +687,7 @@ class ClassesWindow(QWidget):
             event.ignore()
             return
         self.runner.stop(wait=True)  # no process outlives the window
+        self.race.runner.stop(wait=True)
         super().closeEvent(event)
 
 
