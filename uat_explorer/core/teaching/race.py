@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -52,6 +53,20 @@ def check_race_steps(steps: int) -> int:
     if not 1 <= steps <= MAX_RACE_STEPS:
         raise InputError(f"the step budget must be between 1 and {MAX_RACE_STEPS:,}, got {steps}")
     return steps
+
+
+class RunSoFar(Protocol):
+    """Where a run stands, as a trainer's report or a worker's reply says it (a class
+    run's also has ``accuracy``)."""
+
+    @property
+    def loss(self) -> float: ...
+    @property
+    def diverged_step(self) -> int | None: ...
+    @property
+    def diverged_run(self) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None: ...
+    @property
+    def test_loss(self) -> float | None: ...
 
 
 @dataclass
@@ -104,20 +119,17 @@ class RaceRun:
         self,
         first_step: int,
         losses: NDArray[np.floating],
-        loss: float,
+        now: RunSoFar,
         network: Network | ClassNetwork,
         done: bool,
-        diverged_step: int | None = None,
-        diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
-        test_loss: float | None = None,
-        accuracy: float | None = None,
     ) -> None:
-        """New steps of this run, from a trainer's report or a worker's reply."""
+        """New steps of this run (their ``losses`` from ``first_step`` on), and where it
+        stands ``now``: from a trainer's report or a worker's reply."""
         self.record(first_step, losses)
-        if diverged_step is not None:
-            self.record_divergence(diverged_step, diverged_run)
-        self.final_loss, self.network, self.done = float(loss), network, done
-        self.test_loss, self.accuracy = test_loss, accuracy
+        if now.diverged_step is not None:
+            self.record_divergence(now.diverged_step, now.diverged_run)
+        self.final_loss, self.network, self.done = float(now.loss), network, done
+        self.test_loss, self.accuracy = now.test_loss, getattr(now, "accuracy", None)
 
     def to_dict(self) -> dict[str, object]:
         """The run's numbers; ``final_test_loss`` only when there are test points."""
@@ -164,16 +176,7 @@ def race(
             first = trainer.step
             report = trainer.run(steps - first, seconds=0.25)
             done = bool(report.stopped or report.diverged or report.steps_run == 0)
-            run.update(
-                first,
-                report.losses,
-                report.loss,
-                trainer.network,
-                done,
-                report.diverged_step,
-                report.diverged_run,
-                report.test_loss,
-            )
+            run.update(first, report.losses, report, trainer.network, done)
             if progress is not None:
                 progress(k, trainer.step)
         runs.append(run)

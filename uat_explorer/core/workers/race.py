@@ -19,32 +19,24 @@ from numpy.typing import NDArray
 from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.class_race import ClassRaceReport, ClassRaceTrainer
-from uat_explorer.core.teaching.race import RaceRun, race_trainer
+from uat_explorer.core.teaching.race import RaceRun, RunSoFar, race_trainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.process import Channel, serve_one_job
 from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
 
-class RaceReport(Protocol):
+class RaceReport(RunSoFar, Protocol):
     """What the loop reads of a run's report: a curve TrainReport or a ClassRaceReport."""
 
     @property
     def losses(self) -> NDArray[np.floating]: ...
-    @property
-    def loss(self) -> float: ...
     @property
     def steps_run(self) -> int: ...
     @property
     def stopped(self) -> str | None: ...
     @property
     def diverged(self) -> str | None: ...
-    @property
-    def diverged_step(self) -> int | None: ...
-    @property
-    def diverged_run(self) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None: ...
-    @property
-    def test_loss(self) -> float | None: ...
 
 
 class RaceTrainer(Protocol):
@@ -141,17 +133,7 @@ class RaceProgress:
 
     def add_to(self, run: RaceRun) -> None:
         """These steps into the window's record of the run."""
-        run.update(
-            self.first_step,
-            self.losses,
-            self.loss,
-            self.network,
-            self.done,
-            self.diverged_step,
-            self.diverged_run,
-            self.test_loss,
-            self.accuracy,
-        )
+        run.update(self.first_step, self.losses, self, self.network, self.done)
 
 
 def serve_race(channel: Channel) -> None:
