@@ -18,7 +18,11 @@ from uat_explorer.core.training.classtrainer import ClassTrainer
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
-from uat_explorer.qt import props
+from uat_explorer.qt import props, throttled
+
+REFRESH_MS = 250
+"""The lanes redraw at most four times a second while training, as the curve
+document's Timeline panel does: resampling them costs a few milliseconds."""
 
 
 class ClassTimelineTab(QWidget):
@@ -37,6 +41,7 @@ class ClassTimelineTab(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         self._shown: tuple[ClassTrainer, tuple[str, ...], int] | None = None
+        self._refresh_soon = throttled(self.refresh, REFRESH_MS, self)
 
     def restart(self, step: int, fresh: bool) -> None:
         """A new run (``fresh``: new weights, step 0) forgets every row; otherwise the
@@ -55,7 +60,7 @@ class ClassTimelineTab(QWidget):
         self._shown = (trainer, names, seed)
         heads = (names[1],) if len(names) == 2 else names
         self.view.names_for = lambda size: class_parameter_names(size, heads)
-        self.refresh()
+        self._refresh_soon()
 
     def refresh(self) -> None:
         if self._shown is None or not in_view(self):
