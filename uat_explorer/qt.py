@@ -9,10 +9,11 @@ checked against ``Props``, and a property the object lacks fails at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypedDict, TypeVar, Unpack
 
 from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 Obj = TypeVar("Obj", bound=QObject)
 
@@ -40,6 +41,7 @@ class Props(TypedDict, total=False):
     text: str
     prefix: str
     suffix: str
+    specialValueText: str
     alignment: Qt.AlignmentFlag
     frameShape: Any
 
@@ -49,6 +51,23 @@ def props(obj: Obj, **values: Unpack[Props]) -> Obj:
     for name, value in values.items():
         getattr(obj, "set" + name[0].upper() + name[1:])(value)
     return obj
+
+
+def choice_box(items: Mapping[str, str], **values: Unpack[Props]) -> QComboBox:
+    """A combo box of ``items`` (each name shown as its label, the name its data), its
+    properties set as ``props`` sets them: every menu of named choices here."""
+    box = props(QComboBox(), **values)
+    for name, label in items.items():
+        box.addItem(label, name)
+    return box
+
+
+def row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
+    """``widgets`` side by side, ``stretch`` taking the room the others leave."""
+    layout = QHBoxLayout()
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is stretch else 0)
+    return layout
 
 
 def connect(slot: Callable[..., object], *signals: SignalInstance) -> None:

@@ -311,7 +311,6 @@ def test_long_commands_show_progress(run_cli, session_file, monkeypatch):
 
     monkeypatch.setattr(common, "ProgressLine", Eager)
     monkeypatch.setattr("uat_explorer.cli.race_command.ProgressLine", Eager)
-    monkeypatch.setattr("uat_explorer.cli.landscape_command.ProgressLine", Eager)
     code, _, err = run_cli(f"compare --session {session_file} --steps 3000")
     assert code == 0 and "compare: run" in err, err
     code, _, err = run_cli(f"landscape --session {session_file} --params w1 b1 --grid 60")

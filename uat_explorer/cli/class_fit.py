@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from typing import Any
 
 from uat_explorer.cli import common
-from uat_explorer.cli.exports import writing
+from uat_explorer.cli.exports import write_figure, write_file, writing
 from uat_explorer.core import MAX_NEURONS, InputError, OptimizerSpec
 from uat_explorer.core.io.class_export import write_class_parameters, write_class_table
 from uat_explorer.core.io.class_session import ClassSession
@@ -154,24 +155,21 @@ def export_class_files(session: ClassSession, args: argparse.Namespace) -> dict[
     """--export-csv, --export-params, --export-png and --export-svg of a class session."""
     written: dict[str, str] = {}
     if args.export_csv:
-        writing(args.export_csv, lambda: write_class_table(args.export_csv, session))
-        written["csv"] = args.export_csv
+        write_file(
+            written, "csv", args.export_csv, partial(write_class_table, args.export_csv, session)
+        )
     if args.export_params:
-        writing(args.export_params, lambda: write_class_parameters(args.export_params, session))
-        written["params"] = args.export_params
+        path = args.export_params
+        write_file(written, "params", path, partial(write_class_parameters, path, session))
     if args.export_png or args.export_svg:
-        from uat_explorer.cli.exports import figure_options
         from uat_explorer.export.class_figures import write_class_png, write_class_svg
-        from uat_explorer.export.headless import ensure_application
 
-        options = figure_options(args)
-        ensure_application()
-        if args.export_png:
-            writing(args.export_png, lambda: write_class_png(session, args.export_png, options))
-            written["png"] = args.export_png
-        if args.export_svg:
-            writing(args.export_svg, lambda: write_class_svg(session, args.export_svg, options))
-            written["svg"] = args.export_svg
+        for key, path, write in (
+            ("png", args.export_png, write_class_png),
+            ("svg", args.export_svg, write_class_svg),
+        ):
+            if path:
+                write_figure(written, key, path, args, partial(write, session, path))
     return written
 
 

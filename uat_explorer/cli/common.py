@@ -68,6 +68,15 @@ Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 """Where each command adds its parser: ``build_parser``'s subcommands."""
 
 
+def session_command(
+    commands: Commands, name: str, help: str, session: str = "the session"
+) -> Parser:
+    """A command that reads a saved session: its parser, with ``--session FILE``."""
+    parser = commands.add_parser(name, help=help)
+    parser.add_argument("--session", metavar="FILE", required=True, help=session)
+    return parser
+
+
 def add_target_options(parser: argparse.ArgumentParser) -> None:
     presets = ", ".join(PRESETS)
     parser.add_argument("--target", metavar="EXPR", help=f"a preset ({presets}) or a formula in x")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from functools import partial
 
 import numpy as np
 
@@ -176,19 +177,14 @@ def _sweep(
     if args.export_csv:
         rows = [(p.neurons, p.max_abs_error, p.rmse) for p in points]
         header = ["neurons", "max_abs_error", "rmse"]
-        exports.writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
-        exported["csv"] = args.export_csv
+        exports.write_file(
+            exported, "csv", args.export_csv, partial(write_table, args.export_csv, header, rows)
+        )
     if args.export_png:
         from uat_explorer.export.construct import write_sweep_figure
-        from uat_explorer.export.headless import ensure_application
 
-        ensure_application()
-        options = exports.figure_options(args)
-        exports.writing(
-            args.export_png,
-            lambda: write_sweep_figure(points, args.export_png, options, scale),
-        )
-        exported["png"] = args.export_png
+        draw = partial(write_sweep_figure, points, args.export_png, text_scale=scale)
+        exports.write_figure(exported, "png", args.export_png, args, draw)
     slope = fitted_slope(points)
     result = {
         "target": base.target.text,

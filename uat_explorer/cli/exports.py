@@ -46,14 +46,19 @@ def add_size_options(group: argparse._ArgumentGroup) -> None:
     add_text_scale(group)
 
 
-def add_figure_outputs(parser: argparse.ArgumentParser, csv: str, png: str, json: str) -> None:
-    """--export-csv, --export-png, --export-svg, --json and the figure's size: what every
-    command that draws one figure offers."""
+def add_figure_outputs(
+    parser: argparse.ArgumentParser, csv: str, png: str, json: str, animation: str
+) -> argparse._ArgumentGroup:
+    """--export-csv, --export-png, --export-svg, --json, the figure's size and text scale:
+    what every command that draws one figure offers. Returns the group of its animation,
+    titled ``animation``, for the command's --export-gif and frame options."""
     parser.add_argument("--export-csv", metavar="F", help=csv)
     parser.add_argument("--export-png", metavar="F", help=png)
     parser.add_argument("--export-svg", metavar="F", help="the same as SVG")
     parser.add_argument("--json", action="store_true", help=json)
     add_size_options(parser.add_argument_group("figure size"))
+    add_text_scale(parser)
+    return parser.add_argument_group(animation)
 
 
 def figure_options(args: argparse.Namespace) -> FigureOptions:
@@ -88,16 +93,38 @@ def writing(path: str, write: Callable[[], None]) -> None:
         raise InputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def write_file(written: dict[str, str], key: str, path: str, write: Callable[[], None]) -> None:
+    """One output written, and noted under ``key`` in what the command reports it wrote."""
+    writing(path, write)
+    written[key] = path
+
+
+def write_figure(
+    written: dict[str, str],
+    key: str,
+    path: str,
+    args: argparse.Namespace,
+    draw: Callable[[FigureOptions], None],
+) -> None:
+    """A figure drawn offscreen by the app's own widgets, so the application comes first,
+    then the size and text scale the command line chose: ``draw(options)`` writes it."""
+    from uat_explorer.export.headless import ensure_application
+
+    ensure_application()
+    write_file(written, key, path, partial(draw, figure_options(args)))
+
+
 def export_static(session: Session, args: argparse.Namespace) -> dict[str, str]:
     """Write every requested PNG, SVG, CSV and parameters file; report where."""
     written: dict[str, str] = {}
     if args.export_csv:
         header, rows = curves_table(session)
-        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
-        written["csv"] = args.export_csv
+        write_file(
+            written, "csv", args.export_csv, partial(write_table, args.export_csv, header, rows)
+        )
     if args.export_params:
-        writing(args.export_params, lambda: write_parameters(args.export_params, session.network))
-        written["params"] = args.export_params
+        path = args.export_params
+        write_file(written, "params", path, partial(write_parameters, path, session.network))
     if args.export_png or args.export_svg:
         from uat_explorer.export.figures import function_figure, render, write_png, write_svg
         from uat_explorer.export.headless import ensure_application
@@ -141,11 +168,9 @@ def export_backprop(session: Session, args: argparse.Namespace, sample: int) -> 
             written[key] = path
     if args.gradients_csv:
         rate = session.optimizer.learning_rate
-        writing(
-            args.gradients_csv,
-            lambda: write_gradients(state, args.gradients_csv, sample, args.scope, rate),
-        )
-        written["gradients_csv"] = args.gradients_csv
+        path = args.gradients_csv
+        write = partial(write_gradients, state, path, sample, args.scope, rate)
+        write_file(written, "gradients_csv", path, write)
     return written
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 
-from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
-from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
-from uat_explorer.cli.text_scale import add_text_scale, text_scale
+from uat_explorer.cli import common, exports
+from uat_explorer.cli.text_scale import text_scale
 from uat_explorer.core import InputError, Session
 from uat_explorer.core.nn.parameters import parameter_value, parse_parameter
 from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_range, default_range
@@ -17,11 +17,10 @@ from uat_explorer.core.teaching.landscape import Landscape, check_grid, check_ra
 DEFAULT_GRID = 101
 
 
-def add_parser(commands: Commands) -> None:
-    land = commands.add_parser(
-        "landscape", help="the training loss over one or two parameters (a grid or a slice)"
+def add_parser(commands: common.Commands) -> None:
+    land = common.session_command(
+        commands, "landscape", "the training loss over one or two parameters (a grid or a slice)"
     )
-    land.add_argument("--session", metavar="FILE", required=True, help="the session")
     land.add_argument(
         "--params",
         nargs="+",
@@ -39,14 +38,13 @@ def add_parser(commands: Commands) -> None:
         metavar="X0 X1 [Y0 Y1]",
         help="the parameters' ranges (default: each value ± max(2, 2·|value|))",
     )
-    add_figure_outputs(
+    gif = exports.add_figure_outputs(
         land,
         csv="p1,p2,loss per grid point (p1,loss)",
         png="the heat map (or curve) as PNG",
         json="print a JSON summary on stdout",
+        animation="the path while training (an animation)",
     )
-    add_text_scale(land)
-    gif = land.add_argument_group("the path while training (an animation)")
     gif.add_argument(
         "--export-gif",
         metavar="F",
@@ -80,7 +78,7 @@ def _check_path(args: argparse.Namespace) -> tuple[int, int, float]:
     fps = PATH_FPS if args.gif_fps is None else args.gif_fps
     if not 1 <= steps <= MAX_PATH_STEPS:
         raise InputError(f"--steps must be between 1 and {MAX_PATH_STEPS:,}, got {steps}")
-    check_animation(frames, fps, figure_options(args))
+    check_animation(frames, fps, exports.figure_options(args))
     return steps, min(frames, steps + 1), fps  # no frame without a step
 
 
@@ -100,13 +98,13 @@ def _grid(landscape: Landscape, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """The grid band by band, with progress past a second; refused after its first band
     if the whole would take too long."""
     losses = np.empty((ys.size, xs.size))
-    progress = ProgressLine()
+    progress = common.ProgressLine()
     started = time.perf_counter()
     for rows, values in landscape.bands(xs, ys):
         losses[rows] = values
         if rows.start == 0:
             share = rows.stop / ys.size
-            refuse_if_too_long(
+            common.refuse_if_too_long(
                 (time.perf_counter() - started) / share,
                 f"a {xs.size} × {ys.size} grid over {landscape.x.size:,} samples",
                 "use a smaller --grid, or fewer samples",
@@ -123,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     points = check_grid(args.grid)
     scale = text_scale(args)
     if args.export_png or args.export_svg:
-        options = figure_options(args)
+        options = exports.figure_options(args)
     path_steps, path_frames, path_fps = _check_path(args)
     session = Session.load(args.session)
     for name in names:
@@ -144,16 +142,16 @@ def run(args: argparse.Namespace) -> int:
     if args.export_csv:
         from uat_explorer.export.landscape import write_landscape_csv
 
-        writing(
-            args.export_csv, lambda: write_landscape_csv(args.export_csv, names, xs, ys, losses)
+        path = args.export_csv
+        exports.write_file(
+            exported, "csv", path, partial(write_landscape_csv, path, names, xs, ys, losses)
         )
-        exported["csv"] = args.export_csv
     here = float(landscape.curve([values[0]])[0])
     point = (values[0], values[1] if ys is not None else here)
     if args.export_png or args.export_svg:
         from uat_explorer.export.landscape import write_landscape_figure
 
-        exported |= export_figures(
+        exported |= exports.export_figures(
             args,
             lambda path, svg: write_landscape_figure(
                 path, names, xs, ys, losses, point, options, svg=svg, text_scale=scale
@@ -170,13 +168,15 @@ def run(args: argparse.Namespace) -> int:
             names,
             path_steps,
             path_frames,
-            figure_options(args),
+            exports.figure_options(args),
             grid,
             None if args.range is None else ranges,
             scale,
         )
-        writing(args.export_gif, lambda: write_gif(recording.images, args.export_gif, path_fps))
-        exported["gif"] = args.export_gif
+        path = args.export_gif
+        exports.write_file(
+            exported, "gif", path, partial(write_gif, recording.images, path, path_fps)
+        )
     at = np.unravel_index(int(np.nanargmin(losses)), losses.shape)
     lowest = {names[0]: float(xs[at[-1]])} | (
         {names[1]: float(ys[at[0]])} if ys is not None else {}
@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             "stopped": recording.stopped,
         }
     if args.json:
-        print_json(result)
+        common.print_json(result)
     else:
         where = ", ".join(f"{k} = {v:.4g}" for k, v in lowest.items())
         print(f"landscape   loss over {' and '.join(names)} ({points} points per axis)")

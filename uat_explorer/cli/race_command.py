@@ -5,12 +5,24 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from functools import partial
 
 import numpy as np
 
-from uat_explorer.cli.common import Commands, ProgressLine, print_json, refuse_if_too_long
-from uat_explorer.cli.exports import add_figure_outputs, export_figures, figure_options, writing
-from uat_explorer.cli.text_scale import add_text_scale, text_scale
+from uat_explorer.cli.common import (
+    Commands,
+    ProgressLine,
+    print_json,
+    refuse_if_too_long,
+    session_command,
+)
+from uat_explorer.cli.exports import (
+    add_figure_outputs,
+    export_figures,
+    figure_options,
+    write_file,
+)
+from uat_explorer.cli.text_scale import text_scale
 from uat_explorer.core import OPTIMIZERS, InputError, OptimizerSpec, Session
 from uat_explorer.core.io.export_data import write_table
 from uat_explorer.core.teaching.race import (
@@ -24,10 +36,9 @@ from uat_explorer.core.teaching.race import (
 
 
 def add_parser(commands: Commands) -> None:
-    compare = commands.add_parser(
-        "compare", help="train copies of a session's network under several learning rates"
+    compare = session_command(
+        commands, "compare", "train copies of a session's network under several learning rates"
     )
-    compare.add_argument("--session", metavar="FILE", required=True, help="the session")
     compare.add_argument(
         "--lr",
         type=float,
@@ -48,14 +59,13 @@ def add_parser(commands: Commands) -> None:
         type=float,
         help="report when each run first reached this loss (the session's stop loss, or 0.001)",
     )
-    add_figure_outputs(
+    gif = add_figure_outputs(
         compare,
         csv="step, then each run's loss",
         png="the loss curves as PNG",
         json="print one JSON object on stdout",
+        animation="the curves growing (an animation)",
     )
-    add_text_scale(compare)
-    gif = compare.add_argument_group("the curves growing (an animation)")
     gif.add_argument("--export-gif", metavar="F", help="the loss curves growing, as a GIF")
     gif.add_argument("--gif-frames", type=int, help=f"frames ({GIF_FRAMES})")
     gif.add_argument("--gif-fps", type=float, help=f"frames per second ({GIF_FPS:g})")
@@ -148,8 +158,9 @@ def run(args: argparse.Namespace) -> int:
     exported: dict[str, str] = {}
     if args.export_csv:
         header, rows = race_table(runs)
-        writing(args.export_csv, lambda: write_table(args.export_csv, header, rows))
-        exported["csv"] = args.export_csv
+        write_file(
+            exported, "csv", args.export_csv, partial(write_table, args.export_csv, header, rows)
+        )
     if args.export_png or args.export_svg:
         from uat_explorer.export.race import write_race_figure
 
@@ -163,8 +174,9 @@ def run(args: argparse.Namespace) -> int:
 
         ensure_application()
         images = record_race(runs, frames, options, scale)
-        writing(args.export_gif, lambda: write_gif(images, args.export_gif, fps))
-        exported["gif"] = args.export_gif
+        write_file(
+            exported, "gif", args.export_gif, partial(write_gif, images, args.export_gif, fps)
+        )
     result = {
         "steps": args.steps,
         "target_loss": target,

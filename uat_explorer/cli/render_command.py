@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from uat_explorer.cli import class_fit, common, exports
 from uat_explorer.cli.text_scale import add_text_scale, text_scale
@@ -15,8 +16,9 @@ BACKPROP_FPS = 8.0
 
 
 def add_parser(commands: common.Commands) -> None:
-    render = commands.add_parser("render", help="export figures and data of a saved session")
-    render.add_argument("--session", metavar="FILE", required=True, help="the session to render")
+    render = common.session_command(
+        commands, "render", "export figures and data of a saved session", "the session to render"
+    )
     render.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     group = render.add_argument_group("backpropagation (one sample's computational graph)")
     group.add_argument("--backprop-png", metavar="F", help="the graph, every value and gradient")
@@ -90,19 +92,13 @@ def run(args: argparse.Namespace) -> int:
         images = record_backprop_pass(
             state, sample, args.scope, exports.figure_options(args), scale
         )
-        exports.writing(args.backprop_gif, lambda: write_gif(images, args.backprop_gif, fps))
-        exported["backprop_gif"] = args.backprop_gif
+        write = partial(write_gif, images, args.backprop_gif, fps)
+        exports.write_file(exported, "backprop_gif", args.backprop_gif, write)
     if args.timeline_png:
-        from uat_explorer.export.headless import ensure_application
         from uat_explorer.export.timeline import write_timeline_png
 
-        ensure_application()
-        options = exports.figure_options(args)
-        exports.writing(
-            args.timeline_png,
-            lambda: write_timeline_png(session, args.timeline_png, options, scale),
-        )
-        exported["timeline"] = args.timeline_png
+        draw = partial(write_timeline_png, session, args.timeline_png, text_scale=scale)
+        exports.write_figure(exported, "timeline", args.timeline_png, args, draw)
     x, t = session.training_data()
     metrics = FitMetrics.of(session.network(x), t)
     output = common.summary(session, metrics, 0, 0.0) | {

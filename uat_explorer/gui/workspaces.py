@@ -8,8 +8,10 @@ they leave it (and between runs), and View → Reset Workspace brings the plan b
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolBar
@@ -57,73 +59,35 @@ class Workspace:
         return {name for place in self.places for name in place.tabs}
 
 
+AREAS = {"left": Left, "right": Right, "bottom": Bottom}
 Vertical, Horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
-PLANS: tuple[Workspace, ...] = (
-    Workspace(
-        "compose",
-        "Compose",
-        "Neurons as dials: each curve and their sum (superposition)",
-        (
-            Place(Left, ("neurons",), 0.26),
-            Place(Bottom, ("formula", "loss"), 0.2),
-            Place(Bottom, ("target", "training"), 0.2),
-        ),
-        split=(("formula", "target", Horizontal),),
-    ),
-    Workspace(
-        "train",
-        "Train",
-        "Backpropagation fits the target: the curves, the loss and the settings",
-        (
-            Place(Right, ("training", "neurons", "target"), 0.27),
-            Place(Bottom, ("loss", "formula"), 0.32),
-        ),
-    ),
-    Workspace(
-        "backprop",
-        "Backprop",
-        "The computational graph of one sample: values forward, gradients back",
-        (
-            Place(Bottom, ("backprop",), 0.62),
-            Place(Left, ("neurons",), 0.2),
-            Place(Right, ("training", "target", "loss"), 0.24),
-        ),
-        bottom_spans=True,
-    ),
-    Workspace(
-        "landscape",
-        "Landscape",
-        "The loss over two dials and the path gradient descent takes",
-        (
-            Place(Right, ("landscape",), 0.54),
-            Place(Bottom, ("loss", "training", "neurons"), 0.34),
-        ),
-        right_spans=True,
-    ),
-    Workspace(
-        "epochs",
-        "Epochs",
-        "Mini-batches, epochs and the D/W/A/G timeline of learning",
-        (
-            Place(Bottom, ("timeline",), 0.55),
-            Place(Right, ("training", "target"), 0.27),
-            Place(Right, ("loss",), 0.27),
-        ),
-        bottom_spans=True,
-        split=(("training", "loss", Vertical),),
-    ),
-    Workspace(
-        "theorem",
-        "Theorem",
-        "The universal approximation theorem, measured: for every ε an N",
-        (
-            Place(Bottom, ("construct",), 0.5),
-            Place(Left, ("neurons",), 0.22),
-            Place(Right, ("target", "formula"), 0.22),
-        ),
-        bottom_spans=True,
-    ),
-)
+ORIENTATIONS = {"vertical": Vertical, "horizontal": Horizontal}
+
+
+def read_plans() -> tuple[Workspace, ...]:
+    """The plans from ``resources/workspaces.toml``: a table of where docks go is data,
+    easier to read and to change there than as nested constructor calls."""
+    text = (resources.files("uat_explorer") / "resources" / "workspaces.toml").read_text("utf-8")
+    return tuple(
+        Workspace(
+            plan["name"],
+            plan["title"],
+            plan["tip"],
+            tuple(
+                Place(AREAS[place["area"]], tuple(place["tabs"]), place["share"])
+                for place in plan["places"]
+            ),
+            bottom_spans=plan.get("bottom_spans", False),
+            right_spans=plan.get("right_spans", False),
+            split=tuple(
+                (first, second, ORIENTATIONS[way]) for first, second, way in plan.get("split", ())
+            ),
+        )
+        for plan in tomllib.loads(text)["workspace"]
+    )
+
+
+PLANS = read_plans()
 assert tuple(w.name for w in PLANS) == WORKSPACES
 
 

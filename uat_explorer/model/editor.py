@@ -259,16 +259,7 @@ class Editor(QObject):
         self.aboutToEdit.emit()
         document = self.document
         seed = session.seed if session.sample_set().altered else document.session.seed
-        problem = replace(
-            document.session,
-            target=session.target,
-            domain=session.domain,
-            samples=session.samples,
-            noise=session.noise,
-            test_fraction=session.test_fraction,
-            test_mode=session.test_mode,
-            seed=seed,
-        )
+        problem = document.session.with_problem_of(session, seed)
         samples = problem.sample_set()
         self.undo_stack.beginMacro(text)
         self.replace_network(session.network, text, step=0)

@@ -57,9 +57,7 @@ class ViewState(QObject):
         return self.document.index_of(self.selected)
 
     def select(self, neuron_id: int | None) -> None:
-        if neuron_id != self.selected:
-            self.selected = neuron_id
-            self.selectionChanged.emit()
+        self._change("selected", neuron_id, self.selectionChanged)
 
     def select_index(self, index: int | None) -> None:
         ids = self.document.ids
@@ -73,29 +71,21 @@ class ViewState(QObject):
             self.select_index(0 if index is None else (index + step) % size)
 
     def set_solo(self, neuron_id: int | None) -> None:
-        if neuron_id != self.solo:
-            self.solo = neuron_id
-            self.soloChanged.emit()
+        self._change("solo", neuron_id, self.soloChanged)
 
     def set_probe_sample(self, index: int | None) -> None:
         """Which sample the backprop views show (None: none); clipped to the samples."""
         if index is not None:
             index = max(0, min(index, self.document.sample_count - 1))
-        if index != self.probe_sample:
-            self.probe_sample = index
-            self.probeChanged.emit()
+        self._change("probe_sample", index, self.probeChanged)
 
     def set_probe_scope(self, scope: str) -> None:
-        if scope != self.probe_scope:
-            self.probe_scope = scope
-            self.probeChanged.emit()
+        self._change("probe_scope", scope, self.probeChanged)
 
     def set_steps_per_frame(self, steps: int) -> None:
         """The pace of training (0: as fast as the machine goes): how it is watched, not
         what is learnt, so it is not saved and does not mark the document modified."""
-        if steps != self.steps_per_frame:
-            self.steps_per_frame = steps
-            self.paceChanged.emit()
+        self._change("steps_per_frame", steps, self.paceChanged)
 
     @property
     def text_scale(self) -> float:
@@ -105,14 +95,10 @@ class ViewState(QObject):
     def set_trained_only(self, names: tuple[str, ...] | None) -> None:
         """Train only the parameters named (w1 … c), to draw a clean path on the
         landscape; None: all of them. How the fit is watched, so not saved."""
-        if names != self.trained_only:
-            self.trained_only = names
-            self.trainedChanged.emit()
+        self._change("trained_only", names, self.trainedChanged)
 
     def set_loss_in_epochs(self, on: bool) -> None:
-        if on != self.loss_in_epochs:
-            self.loss_in_epochs = on
-            self.lossAxisChanged.emit()
+        self._change("loss_in_epochs", on, self.lossAxisChanged)
 
     def set_presenting(self, on: bool, scale: float | None = None) -> None:
         """Presentation mode on or off, optionally at another scale (1–3)."""
@@ -132,6 +118,13 @@ class ViewState(QObject):
         if on != self.live_rebuild:
             self.live_rebuild = on
             self.liveRebuildChanged.emit(on)
+
+    def _change(self, name: str, value: object, changed: SignalInstance) -> None:
+        """``name`` set to ``value`` and ``changed`` said, only if it differs: a view
+        redraws for a real change, never for a setter called with what is there."""
+        if value != getattr(self, name):
+            setattr(self, name, value)
+            changed.emit()
 
     def _drop_gone(self) -> None:
         """A selection or solo of a neuron now gone is dropped at once, before any view

@@ -49,6 +49,10 @@ DEFAULT_SEED = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
+PROBLEM_FIELDS = ("target", "domain", "samples", "noise", "test_fraction", "test_mode")
+"""What a problem is (an example brings them all): what is fitted and the points given."""
+
+
 @dataclass
 class Session:
     """The network, what it fits and how it trains: one object, one file."""
@@ -121,6 +125,12 @@ class Session:
             test=samples.held,
             penalty=self.penalty,
         )
+
+    def with_problem_of(self, other: Session, seed: int) -> Session:
+        """This session's network and training settings on ``other``'s problem: its
+        target, domain and samples (count, noise, held-out points), drawn from ``seed``."""
+        problem = {name: getattr(other, name) for name in PROBLEM_FIELDS}
+        return replace(self, seed=seed, **problem)
 
     def copy(self) -> Session:
         ids = None if self.neuron_ids is None else list(self.neuron_ids)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import by_name, known
 
 Array = NDArray[np.floating]
 
@@ -96,33 +96,28 @@ class Activation:
         return self.slope(values, self(values), np.empty_like(values))
 
 
-ACTIVATIONS: dict[str, Activation] = {
-    a.name: a
-    for a in (
-        Activation(
-            "step",
-            "H",
-            "Step",
-            "Unit step: 0 before s = −b/w, 1 after. Trains through a surrogate gradient"
-            " (a sigmoid's slope); its output weight v trains exactly.",
-            _step,
-            _step_surrogate_slope,
-            surrogate=True,
-        ),
-        Activation(
-            "sigmoid",
-            "σ",
-            "Sigmoid",
-            "σ(z) = 1 / (1 + e^−z): a soft step; large |w| makes it steep.",
-            _sigmoid,
-            _sigmoid_slope,
-        ),
-        Activation("relu", "relu", "ReLU", "max(0, z): a hinge at s = −b/w.", _relu, _relu_slope),
-        Activation(
-            "tanh", "tanh", "tanh", "tanh(z): a soft step from −1 to 1.", _tanh, _tanh_slope
-        ),
-    )
-}
+ACTIVATIONS = by_name(
+    Activation(
+        "step",
+        "H",
+        "Step",
+        "Unit step: 0 before s = −b/w, 1 after. Trains through a surrogate gradient"
+        " (a sigmoid's slope); its output weight v trains exactly.",
+        _step,
+        _step_surrogate_slope,
+        surrogate=True,
+    ),
+    Activation(
+        "sigmoid",
+        "σ",
+        "Sigmoid",
+        "σ(z) = 1 / (1 + e^−z): a soft step; large |w| makes it steep.",
+        _sigmoid,
+        _sigmoid_slope,
+    ),
+    Activation("relu", "relu", "ReLU", "max(0, z): a hinge at s = −b/w.", _relu, _relu_slope),
+    Activation("tanh", "tanh", "tanh", "tanh(z): a soft step from −1 to 1.", _tanh, _tanh_slope),
+)
 
 
 def surrogate_temperature(w: Array, spacing: float, out: Array | None = None) -> Array:
@@ -141,8 +136,4 @@ def sample_spacing(x: Array) -> float:
 
 def activation(name: str) -> Activation:
     """Look up an activation by name; a wrong name is the caller's input error."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        known = ", ".join(ACTIVATIONS)
-        raise InputError(f"unknown activation {name!r} (known: {known})") from None
+    return known("activation", name, ACTIVATIONS)

@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.nn.activations import ACTIVATIONS, activation
 from uat_explorer.core.nn.initialize import random_network
+from uat_explorer.core.nn.network import HiddenLayer
 from uat_explorer.core.targets.classes import check_class_count
 
 Array = NDArray[np.float64]
@@ -24,7 +25,7 @@ def outputs_for(classes: int) -> int:
     return 1 if check_class_count(classes) == 2 else classes
 
 
-class ClassNetwork:
+class ClassNetwork(HiddenLayer):
     """w, b: (H,) input weight and bias of each neuron; v: (H, M) output weights; c: (M,)
     output biases; M = 1 for two classes (the logit of class 1), else M = K.
     activations: H names; muted: (H,) bool, a muted neuron adds nothing."""
@@ -82,23 +83,8 @@ class ClassNetwork:
         """p (N, K): each row sums to 1."""
         return probabilities(self.logits(x))
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ClassNetwork):
-            return NotImplemented
-        return (
-            np.array_equal(self.w, other.w)
-            and np.array_equal(self.b, other.b)
-            and np.array_equal(self.v, other.v)
-            and np.array_equal(self.c, other.c)
-            and self.activations == other.activations
-            and np.array_equal(self.muted, other.muted)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
-        kinds = ", ".join(sorted(set(self.activations))) or "no"
-        return f"ClassNetwork({self.size} neurons: {kinds}; {self.classes} classes)"
+        return f"ClassNetwork({self.size} neurons: {self.kinds}; {self.classes} classes)"
 
 
 def probabilities(logits: Array) -> Array:

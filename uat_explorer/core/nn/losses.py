@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import known
 
 Array = NDArray[np.floating]
 
@@ -107,7 +107,4 @@ LOSSES: dict[str, Loss] = {
 
 
 def loss_by_name(name: str) -> Loss:
-    try:
-        return LOSSES[name]
-    except KeyError:
-        raise InputError(f"unknown loss {name!r} (known: {', '.join(LOSSES)})") from None
+    return known("loss", name, LOSSES)

@@ -31,7 +31,32 @@ class Neuron:
         return -self.b / self.w if self.w != 0 else float("nan")
 
 
-class Network:
+class HiddenLayer:
+    """What a curve network and a class network share: the hidden neurons' arrays
+    ``w``, ``b``, ``activations`` and ``muted``, output weights ``v`` and bias ``c`` of
+    whatever shape their output has. Two are equal when every one of those is equal to
+    the bit (so neither is hashable)."""
+
+    activations: list[str]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, HiddenLayer)
+        return self.activations == other.activations and all(
+            np.array_equal(getattr(self, name), getattr(other, name))
+            for name in ("w", "b", "v", "c", "muted")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def kinds(self) -> str:
+        """The activations used, for a repr: "sigmoid, tanh" (or "no")."""
+        return ", ".join(sorted(set(self.activations))) or "no"
+
+
+class Network(HiddenLayer):
     """The whole network as arrays, so the forward pass is a few numpy calls.
 
     w, b, v: (H,) float64 — input weight, bias, output weight of each neuron.
@@ -143,20 +168,5 @@ class Network:
     def __call__(self, x: ArrayLike) -> Array:
         return self.forward(x)[0]
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Network):
-            return NotImplemented
-        return (
-            np.array_equal(self.w, other.w)
-            and np.array_equal(self.b, other.b)
-            and np.array_equal(self.v, other.v)
-            and self.c == other.c
-            and self.activations == other.activations
-            and np.array_equal(self.muted, other.muted)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
-        kinds = ", ".join(sorted(set(self.activations))) or "no"
-        return f"Network({self.size} neurons: {kinds}; c={self.c:g})"
+        return f"Network({self.size} neurons: {self.kinds}; c={self.c:g})"

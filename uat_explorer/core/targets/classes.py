@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import InputError, by_name, known
 from uat_explorer.core.targets.datafile import (
     delimiter_of,
     is_number,
@@ -131,49 +131,42 @@ def _overlap_probability(x: Array) -> Array:
     return np.column_stack([1.0 - p, p])
 
 
-CLASS_PRESETS: dict[str, ClassPreset] = {
-    p.name: p
-    for p in (
-        ClassPreset(
-            "threshold2",
-            "Two classes split at a threshold",
-            (-1.0, 1.0),
-            ("left", "right"),
-            rule=lambda x: (x >= 0.2).astype(np.intp),
-        ),
-        ClassPreset(
-            "interval2",
-            "An interval inside another class",
-            (-1.0, 1.0),
-            ("outside", "inside"),
-            rule=lambda x: (np.abs(x + 0.1) < 0.4).astype(np.intp),
-        ),
-        ClassPreset(
-            "bands3",
-            "Three bands",
-            (-1.5, 1.5),
-            ("A", "B", "C"),
-            rule=lambda x: np.digitize(x, [-0.5, 0.5]).astype(np.intp),
-        ),
-        ClassPreset(
-            "overlap2",
-            "Overlapping classes (a noisy threshold from the seed)",
-            (-3.0, 3.0),
-            ("A", "B"),
-            probability=_overlap_probability,
-        ),
-    )
-}
+CLASS_PRESETS = by_name(
+    ClassPreset(
+        "threshold2",
+        "Two classes split at a threshold",
+        (-1.0, 1.0),
+        ("left", "right"),
+        rule=lambda x: (x >= 0.2).astype(np.intp),
+    ),
+    ClassPreset(
+        "interval2",
+        "An interval inside another class",
+        (-1.0, 1.0),
+        ("outside", "inside"),
+        rule=lambda x: (np.abs(x + 0.1) < 0.4).astype(np.intp),
+    ),
+    ClassPreset(
+        "bands3",
+        "Three bands",
+        (-1.5, 1.5),
+        ("A", "B", "C"),
+        rule=lambda x: np.digitize(x, [-0.5, 0.5]).astype(np.intp),
+    ),
+    ClassPreset(
+        "overlap2",
+        "Overlapping classes (a noisy threshold from the seed)",
+        (-3.0, 3.0),
+        ("A", "B"),
+        probability=_overlap_probability,
+    ),
+)
 
 
 def class_preset(name: str, seed: int = 0, count: int = PRESET_POINTS) -> ClassTarget:
     """The preset's ``count`` evenly spaced points, labelled by its rule or, where the
     classes overlap, drawn from its probabilities with the seed."""
-    try:
-        preset = CLASS_PRESETS[name]
-    except KeyError:
-        known = ", ".join(CLASS_PRESETS)
-        raise InputError(f"unknown class preset {name!r} (known: {known})") from None
+    preset = known("class preset", name, CLASS_PRESETS)
     x = np.linspace(*preset.domain, count)
     if preset.rule is not None:
         labels = preset.rule(x)

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import InputError, known
 from uat_explorer.core.training.fitproblem import FitProblem
 from uat_explorer.core.training.penalty import Penalty
 
@@ -226,9 +226,7 @@ class OptimizerSpec:
     learning_rate: float = 0.01
 
     def __post_init__(self) -> None:
-        if self.name not in OPTIMIZERS:
-            known = ", ".join(OPTIMIZERS)
-            raise InputError(f"unknown optimizer {self.name!r} (known: {known})")
+        known("optimizer", self.name, OPTIMIZERS)
         rate = self.learning_rate
         if not (np.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
             raise InputError(

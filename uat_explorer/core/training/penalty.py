@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from uat_explorer.core.errors import InputError
+from uat_explorer.core.errors import InputError, known
 
 Array = NDArray[np.floating]
 
@@ -35,8 +35,7 @@ class Penalty:
     strength: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.kind not in PENALTIES:
-            raise InputError(f"unknown penalty {self.kind!r} (known: {', '.join(PENALTIES)})")
+        known("penalty", self.kind, PENALTIES)
         value = self.strength
         if (
             isinstance(value, bool)

@@ -9,7 +9,6 @@ from dataclasses import replace
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QLabel,
     QSpinBox,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from uat_explorer.core.training.penalty import MAX_WEIGHT_DECAY, PENALTIES, Penalty
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.model.state import AppState
-from uat_explorer.qt import connect, props
+from uat_explorer.qt import choice_box, connect, props
 
 DEFAULT_DECAY = 1e-3
 DEFAULT_PATIENCE = 500
@@ -35,9 +34,7 @@ class RegularizationControls(QWidget):
         self.decay = ScientificSpinBox(1e-8, MAX_WEIGHT_DECAY)
         self.decay.setObjectName("weightDecaySpin")
         self.decay.setValue(DEFAULT_DECAY)
-        self.kind = props(QComboBox(), objectName="penaltyCombo")
-        for name, label in PENALTIES.items():
-            self.kind.addItem(label, name)
+        self.kind = choice_box(PENALTIES, objectName="penaltyCombo")
         decay_tip = (
             "Training minimises L + λ/2·‖θ‖² (L2) or L + λ·‖θ‖₁ (L1) over every w, b and v"
             " (not c): each step also pulls the weights towards 0, which keeps the curve"

@@ -5,13 +5,16 @@ changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from uat_explorer.core import InputError
 from uat_explorer.core.targets.samples import MAX_TEST_FRACTION, TEST_MODES
 from uat_explorer.model.state import AppState
-from uat_explorer.qt import connect, props
+from uat_explorer.qt import choice_box, connect, props
 
 MAX_NOISE_SPIN = 10.0
 """Far beyond any target's own scale here; typed sessions may hold more."""
@@ -22,36 +25,46 @@ class SamplingControls(QWidget):
         super().__init__(parent)
         self.setObjectName("samplingControls")
         self.state = state
-        self.noise = props(QDoubleSpinBox(), objectName="noiseSpin", keyboardTracking=False)
-        self.noise.setRange(0.0, MAX_NOISE_SPIN)
-        self.noise.setDecimals(3)
-        self.noise.setSingleStep(0.05)
-        self.noise.setSpecialValueText("none")
-        self.noise.setToolTip(
+        noise_tip = (
             "Gaussian noise added to every sample (its standard deviation), drawn from the"
             " seed: the same seed gives the same noisy points, and another level scales the"
             " same draws. The dashed curve stays the true function; the points are what"
             " training sees."
         )
-        self.fraction = props(QSpinBox(), objectName="testFractionSpin", keyboardTracking=False)
-        self.fraction.setRange(0, round(100 * MAX_TEST_FRACTION))
-        self.fraction.setSingleStep(5)
-        self.fraction.setSuffix(" %")
-        self.fraction.setSpecialValueText("none")
-        self.fraction.setToolTip(
+        self.noise = props(
+            QDoubleSpinBox(),
+            objectName="noiseSpin",
+            keyboardTracking=False,
+            maximum=MAX_NOISE_SPIN,
+            decimals=3,
+            singleStep=0.05,
+            specialValueText="none",
+            toolTip=noise_tip,
+        )
+        fraction_tip = (
             "The share of the samples held out as test points (drawn hollow): never trained"
             " on, they show how the curve does between the points it learns from. The loss"
             " plot draws their loss, dashed."
         )
-        self.mode = props(QComboBox(), objectName="testModeCombo")
-        for name, label in TEST_MODES.items():
-            self.mode.addItem(label, name)
-        self.mode.setToolTip(
-            "Which samples are held out: at random (from the seed), or spread evenly"
-            " between training points (the first and last always train)"
+        self.fraction = props(
+            QSpinBox(),
+            objectName="testFractionSpin",
+            keyboardTracking=False,
+            maximum=round(100 * MAX_TEST_FRACTION),
+            singleStep=5,
+            suffix=" %",
+            specialValueText="none",
+            toolTip=fraction_tip,
         )
-        self.summary = props(QLabel(), objectName="samplingSummaryLabel", wordWrap=True)
-        self.summary.setEnabled(False)
+        self.mode = choice_box(
+            TEST_MODES,
+            objectName="testModeCombo",
+            toolTip="Which samples are held out: at random (from the seed), or spread evenly"
+            " between training points (the first and last always train)",
+        )
+        self.summary = props(
+            QLabel(), objectName="samplingSummaryLabel", wordWrap=True, enabled=False
+        )
         self.message = props(QLabel(), objectName="samplingMessageLabel", wordWrap=True)
         self.message.setStyleSheet("color: #d32f2f;")
         self.message.hide()
@@ -63,21 +76,22 @@ class SamplingControls(QWidget):
         form.addRow(self.summary)
         form.addRow(self.message)
 
-        self.noise.valueChanged.connect(lambda value: self._set(noise=value))
-        self.fraction.valueChanged.connect(lambda value: self._set(test_fraction=value / 100))
-        self.mode.activated.connect(lambda _: self._set(test_mode=self.mode.currentData()))
+        sampling = state.editor.set_sampling
+        self.noise.valueChanged.connect(lambda value: self._set(partial(sampling, noise=value)))
+        self.fraction.valueChanged.connect(
+            lambda value: self._set(partial(sampling, test_fraction=value / 100))
+        )
+        self.mode.activated.connect(
+            lambda _: self._set(partial(sampling, test_mode=self.mode.currentData()))
+        )
         document = state.document
         connect(self.show_settings, document.settingsChanged, document.targetChanged)
         self.show_settings()
 
-    def _set(
-        self,
-        noise: float | None = None,
-        test_fraction: float | None = None,
-        test_mode: str | None = None,
-    ) -> None:
+    def _set(self, change: Callable[[], None]) -> None:
+        """``change`` the sampling; one it cannot take is said here, and nothing changes."""
         try:
-            self.state.editor.set_sampling(noise, test_fraction, test_mode)
+            change()
         except InputError as error:
             text = str(error)
             self.message.setText(f"{text[:1].upper()}{text[1:]}; nothing changed.")

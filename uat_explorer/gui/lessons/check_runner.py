@@ -10,10 +10,10 @@ from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate, trains
 from uat_explorer.core.lessons.lesson import Check
 from uat_explorer.core.workers.lesson_check import CheckDone, CheckJob
-from uat_explorer.gui.workers.worker_client import WorkerClient
+from uat_explorer.gui.workers.worker_client import WorkerJob
 
 
-class CheckRunner(QObject):
+class CheckRunner(WorkerJob):
     """``checked(result)`` for the latest question asked; ``working(text)`` while a
     training check runs."""
 
@@ -21,10 +21,7 @@ class CheckRunner(QObject):
     working = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.client = WorkerClient("check", "lesson's check", self)
-        self.client.received.connect(self._received)
-        self.client.lost.connect(self._lost)
+        super().__init__("check", "lesson's check", "The check could not run", parent)
         self.number = 0
         self.busy = False
 
@@ -36,9 +33,7 @@ class CheckRunner(QObject):
             return
         self.busy = True
         self.working.emit("Checking: training from here in the background…")
-        self.client.start()
-        self.client.send(CheckJob(self.number, check, session.to_dict()))
-        self.client.expect(True)
+        self.launch(CheckJob(self.number, check, session.to_dict()))
 
     def _received(self, replies: list[object]) -> None:
         for reply in replies:
@@ -50,7 +45,4 @@ class CheckRunner(QObject):
     def _lost(self, why: str) -> None:
         if self.busy:
             self.busy = False
-            self.checked.emit(CheckResult(False, f"The check could not run: {why}. Try again."))
-
-    def stop(self) -> None:
-        self.client.stop(wait=True)
+            self.checked.emit(CheckResult(False, f"{self._stopped}: {why}. Try again."))

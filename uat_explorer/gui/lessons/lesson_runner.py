@@ -85,7 +85,7 @@ class LessonRunner(QObject):
 
     def close(self) -> None:
         self.lesson, self.result, self.checking = None, None, ""
-        self.checks.stop()
+        self.checks.stop(wait=True)
         self.changed.emit()
 
     def enter(self, index: int) -> None:

@@ -46,7 +46,7 @@ from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 from uat_explorer.plots.in_view import in_view
-from uat_explorer.qt import connect, props, throttled
+from uat_explorer.qt import connect, props, row, throttled
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -139,13 +139,8 @@ class ConstructPanel(QWidget):
         note = props(QLabel(PROMISE), objectName="constructPromiseLabel", wordWrap=True)
         note.setEnabled(False)
 
-        count = QHBoxLayout()
-        count.addWidget(self.count)
-        count.addWidget(self.slider, 1)
-        count.addWidget(self.build)
-        epsilon = QHBoxLayout()
-        epsilon.addWidget(self.epsilon, 1)
-        epsilon.addWidget(self.find_button)
+        count = row(self.count, self.slider, self.build, stretch=self.slider)
+        epsilon = row(self.epsilon, self.find_button, stretch=self.epsilon)
         form = QFormLayout()
         form.addRow("Construction", self.mode)
         form.addRow("Sigmoid rise", self.steepness)
@@ -309,13 +304,13 @@ class ConstructPanel(QWidget):
 
     def on_close(self) -> None:
         """The window closes: no training process outlives it."""
-        self.comparison.cancel(wait=True)
+        self.comparison.stop(wait=True)
 
     # -- training, for comparison ----------------------------------------------------------------
     def _compare_toggled(self, on: bool) -> None:
         if not on:
             if self.comparison.running:
-                self.comparison.cancel()
+                self.comparison.stop()
                 self.result.setText("Comparison cancelled.")
             self.compare_progress.setVisible(False)
             return

@@ -8,10 +8,8 @@ from dataclasses import replace
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -36,7 +34,7 @@ from uat_explorer.gui.controls.regularization import RegularizationControls
 from uat_explorer.gui.panels.context import DockPanel, PanelContext
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox, log_position, log_value
 from uat_explorer.gui.workers.training_controller import STEP_CHUNK
-from uat_explorer.qt import connect, props
+from uat_explorer.qt import choice_box, connect, props, row
 
 LR_LOW, LR_DECADES, LR_POSITIONS = 1e-5, 6.0, 600  # 1e-5 … 10
 SPEED_PER_DECADE, SPEED_DECADES = 8, 4  # 1 … 10,000 steps a frame on a log scale
@@ -102,20 +100,20 @@ class TrainingPanel(DockPanel):
             "Number of hidden neurons: more are added (of the kind on the"
             " right), or the last ones removed"
         )
-        self.kind = props(QComboBox(), objectName="newNeuronActivationCombo")
-        for kind in ACTIVATIONS.values():
-            self.kind.addItem(kind.label, kind.name)
+        self.kind = choice_box(
+            {kind.name: kind.label for kind in ACTIVATIONS.values()},
+            objectName="newNeuronActivationCombo",
+            toolTip="The kind of neuron that raising the count adds",
+        )
         self.kind.setCurrentIndex(self.kind.findData("sigmoid"))
-        self.kind.setToolTip("The kind of neuron that raising the count adds")
         self.step_note = props(QLabel(STEP_NOTE), objectName="stepSurrogateNote", wordWrap=True)
         self.step_note.setEnabled(False)
 
-        self.optimizer = props(QComboBox(), objectName="optimizerCombo")
-        for name, label in OPTIMIZER_LABELS.items():
-            self.optimizer.addItem(label, name)
-        self.optimizer.setToolTip(
-            "Adam: robust, nice to watch. Levenberg–Marquardt: fits"
-            " small networks in a few dozen steps. SGD: the plain rule."
+        self.optimizer = choice_box(
+            OPTIMIZER_LABELS,
+            objectName="optimizerCombo",
+            toolTip="Adam: robust, nice to watch. Levenberg–Marquardt: fits"
+            " small networks in a few dozen steps. SGD: the plain rule.",
         )
         self.rate_slider = props(
             QSlider(Qt.Orientation.Horizontal), objectName="learningRateSlider"
@@ -129,10 +127,11 @@ class TrainingPanel(DockPanel):
                 "Learning rate, 1e-5 … 10 on a log scale. Too high and training"
                 " diverges (it stops and says so)."
             )
-        self.loss = props(QComboBox(), objectName="lossCombo")
-        for name, loss in LOSSES.items():
-            self.loss.addItem(loss.label, name)
-        self.loss.setToolTip("What training minimises")
+        self.loss = choice_box(
+            {name: loss.label for name, loss in LOSSES.items()},
+            objectName="lossCombo",
+            toolTip="What training minimises",
+        )
         self.batch = props(QSpinBox(), objectName="batchSizeSpin", keyboardTracking=False)
         self.batch.setSpecialValueText("Full batch")
         self.batch.setRange(0, MAX_SAMPLES)
@@ -189,15 +188,9 @@ class TrainingPanel(DockPanel):
         buttons.addWidget(self.reset, 1, 0)
         buttons.addWidget(self.new_seed, 1, 1, 1, 2)
         buttons.addWidget(self.compare, 2, 0, 1, 3)
-        neurons = QHBoxLayout()
-        neurons.addWidget(self.count)
-        neurons.addWidget(self.kind, 1)
-        rate = QHBoxLayout()
-        rate.addWidget(self.rate_slider, 1)
-        rate.addWidget(self.rate)
-        speed = QHBoxLayout()
-        speed.addWidget(self.speed, 1)
-        speed.addWidget(self.speed_max)
+        neurons = row(self.count, self.kind, stretch=self.kind)
+        rate = row(self.rate_slider, self.rate, stretch=self.rate_slider)
+        speed = row(self.speed, self.speed_max, stretch=self.speed)
         form = QFormLayout()
         form.addRow("Speed", speed)
         form.addRow(self.speed_label)

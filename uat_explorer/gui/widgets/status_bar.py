@@ -14,6 +14,20 @@ SPACING = 12
 """Pixels between fields (the status bar's own margins and separators)."""
 
 
+FIELD_TIPS = {
+    "statusStepLabel": "Training steps so far",
+    "statusEpochLabel": "Mini-batches: the epoch (one pass over the samples) and the batch in it"
+    " that the next step uses",
+    "statusLossLabel": "The training loss at the current weights",
+    "statusTestLabel": "The loss on the held-out test points, which training never sees, and"
+    " the true error: the mean squared distance to the noise-free target over the domain",
+    "errorLabel": "How far the output is from the target, on the sample points",
+    "statusMetricsLabel": "Root mean squared error and R² on the sample points",
+    "statusSpeedLabel": "Training steps per second while training runs",
+}
+"""Each permanent field's objectName and tooltip, in their order on the bar."""
+
+
 class StatusFields(QObject):
     """Never computes a loss: everything shown comes from ``state.document.derived()``, which
     training fills and a hand edit computes once.
@@ -26,45 +40,10 @@ class StatusFields(QObject):
     def __init__(self, bar: QStatusBar, state: AppState, training: TrainingController) -> None:
         super().__init__(bar)
         self.bar, self.state, self.training = bar, state, training
-        self.step = props(QLabel(), objectName="statusStepLabel", toolTip="Training steps so far")
-        self.epoch = props(
-            QLabel(),
-            objectName="statusEpochLabel",
-            toolTip="Mini-batches: the epoch (one pass over the samples) and the batch in it"
-            " that the next step uses",
+        self.fields = tuple(
+            props(QLabel(), objectName=name, toolTip=tip) for name, tip in FIELD_TIPS.items()
         )
-        self.loss = props(
-            QLabel(),
-            objectName="statusLossLabel",
-            toolTip="The training loss at the current weights",
-        )
-        self.test = props(
-            QLabel(),
-            objectName="statusTestLabel",
-            toolTip="The loss on the held-out test points, which training never sees, and the"
-            " true error: the mean squared distance to the noise-free target over the domain",
-        )
-        self.error = props(QLabel(), objectName="errorLabel")
-        self.error.setToolTip("How far the output is from the target, on the sample points")
-        self.fit = props(
-            QLabel(),
-            objectName="statusMetricsLabel",
-            toolTip="Root mean squared error and R² on the sample points",
-        )
-        self.speed = props(
-            QLabel(),
-            objectName="statusSpeedLabel",
-            toolTip="Training steps per second while training runs",
-        )
-        self.fields = (
-            self.step,
-            self.epoch,
-            self.loss,
-            self.test,
-            self.error,
-            self.fit,
-            self.speed,
-        )
+        self.step, self.epoch, self.loss, self.test, self.error, self.fit, self.speed = self.fields
         self.drop_order = (self.error, self.fit, self.speed)
         for label in self.fields:
             bar.addPermanentWidget(label)

@@ -14,7 +14,7 @@ from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.trainer import StopRule
 from uat_explorer.core.workers.messages import Advance
 from uat_explorer.core.workers.training import Job, Progress
-from uat_explorer.gui.workers.worker_client import WorkerClient
+from uat_explorer.gui.workers.worker_client import WorkerJob
 
 COUNTS = (2, 4, 8, 16, 32, 64)
 SEEDS = (0, 1, 2)
@@ -22,7 +22,7 @@ STEPS = 300
 """Levenberg–Marquardt settles in 100–200 iterations at these sizes (PERF-NOTES)."""
 
 
-class ConstructTraining(QObject):
+class ConstructTraining(WorkerJob):
     """``progressed(done, total)``; ``finished([(N, best max |error|), …])``; ``failed(why)``.
 
     The error is over the domain, as the construction's: on the grid it is measured on
@@ -31,14 +31,10 @@ class ConstructTraining(QObject):
 
     progressed = Signal(int, int)
     finished = Signal(object)
-    failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.client = WorkerClient("train", "training process", self)
-        self.client.received.connect(self._received)
-        self.client.lost.connect(
-            lambda why: self.failed.emit(f"The comparison with training stopped: {why}.")
+        super().__init__(
+            "train", "training process", "The comparison with training stopped", parent
         )
         self._jobs: list[tuple[int, int]] = []
         self._done = 0
@@ -48,10 +44,6 @@ class ConstructTraining(QObject):
         self._test: tuple[np.ndarray, np.ndarray] | None = None
         self._domain = (0.0, 1.0)
         self._target: Callable[[np.ndarray], np.ndarray] | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.client.active
 
     def start(
         self,
@@ -64,19 +56,14 @@ class ConstructTraining(QObject):
         """Fit every (N, seed) to (x, t) in turn; the best max |error| per N is reported,
         over the domain against ``target`` (None: on the samples), and with ``test``
         points its max |error| on them."""
-        self.cancel()
+        self.stop()
         self._x, self._t, self._domain, self._target = x, t, domain, target
         self._test = test
         self._jobs = [(count, seed) for count in COUNTS for seed in SEEDS]
         self._done, self._best, self.test_errors = 0, {}, {}
-        self.client.start()
-        self._send_next()
-        self.client.expect(True)
+        self.launch(*self._next_job())
 
-    def cancel(self, wait: bool = False) -> None:
-        self.client.stop(wait)
-
-    def _send_next(self) -> None:
+    def _next_job(self) -> tuple[Job, Advance]:
         count, seed = self._jobs[self._done]
         network = random_network(["sigmoid"] * count, self._domain, seed)
         job = Job(
@@ -90,8 +77,7 @@ class ConstructTraining(QObject):
             revision=self._done,
             test=self._test,
         )
-        self.client.send(job)
-        self.client.send(Advance(STEPS))
+        return job, Advance(STEPS)
 
     def _received(self, replies: list[object]) -> None:
         for reply in replies:
@@ -112,7 +98,8 @@ class ConstructTraining(QObject):
         self._done += 1
         self.progressed.emit(self._done, len(self._jobs))
         if self._done == len(self._jobs):
-            self.cancel()
+            self.stop()
             self.finished.emit(sorted(self._best.items()))
         else:
-            self._send_next()
+            for command in self._next_job():
+                self.client.send(command)

@@ -11,26 +11,18 @@ from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.messages import Finished
 from uat_explorer.core.workers.race import RaceJob, RaceProgress
-from uat_explorer.gui.workers.worker_client import WorkerClient
+from uat_explorer.gui.workers.worker_client import WorkerJob
 
 
-class RaceRunner(QObject):
+class RaceRunner(WorkerJob):
     """``updated()`` after new steps arrived (read ``runs``); ``finished()``; ``failed(why)``."""
 
     updated = Signal()
     finished = Signal()
-    failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("race", "race process", "The race stopped", parent)
         self.runs: list[RaceRun] = []
-        self.client = WorkerClient("race", "race process", self)
-        self.client.received.connect(self._received)
-        self.client.lost.connect(lambda why: self.failed.emit(f"The race stopped: {why}."))
-
-    @property
-    def running(self) -> bool:
-        return self.client.active
 
     def start(
         self,
@@ -51,15 +43,10 @@ class RaceRunner(QObject):
         its weight decay), and with ``test`` points reports its test loss."""
         self.stop()
         self.runs = [RaceRun(spec, target_loss) for spec in specs]
-        self.client.start()
-        self.client.send(
+        self.launch(
             RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed, test, penalty)
         )
-        self.client.expect(True)
         self.updated.emit()
-
-    def stop(self, wait: bool = False) -> None:
-        self.client.stop(wait)
 
     def _received(self, replies: list[object]) -> None:
         finished = False

@@ -199,3 +199,38 @@ def _reap(process: WorkerProcess) -> None:
     """Off the GUI thread: wait a second for a clean exit, then kill."""
     if not process.wait(1):
         process.kill()
+
+
+class WorkerJob(QObject):
+    """What every runner of a worker shares: its client, the replies handed to
+    ``_received``, a lost worker told as ``failed(why)`` in the runner's own words, and
+    whether it runs. Each runner says only what its job is and what its replies mean."""
+
+    failed = Signal(str)
+
+    def __init__(self, role: str, what: str, stopped: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stopped = stopped
+        self.client = WorkerClient(role, what, self)
+        self.client.received.connect(self._received)
+        self.client.lost.connect(self._lost)
+
+    @property
+    def running(self) -> bool:
+        return self.client.active
+
+    def launch(self, *commands: object) -> None:
+        """Start the process (in the background), queue ``commands`` and wait for replies."""
+        self.client.start()
+        for command in commands:
+            self.client.send(command)
+        self.client.expect(True)
+
+    def stop(self, wait: bool = False) -> None:
+        self.client.stop(wait)
+
+    def _received(self, replies: list[object]) -> None:
+        raise NotImplementedError
+
+    def _lost(self, why: str) -> None:
+        self.failed.emit(f"{self._stopped}: {why}.")

@@ -129,11 +129,15 @@ class FunctionPlot(ThemedPlot):
         ]
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self.view_box.disableAutoRange()
-        state.document.structureChanged.connect(self.rebuild_components)
-        state.document.neuronChanged.connect(self.update_neuron)
-        state.document.weightsChanged.connect(self.refresh_network)
-        state.document.outputBiasChanged.connect(self._output_bias_changed)
-        state.document.targetChanged.connect(self.refresh_target)
+        document = state.document
+        for signal, slot in (
+            (document.structureChanged, self.rebuild_components),
+            (document.neuronChanged, self.update_neuron),
+            (document.weightsChanged, self.refresh_network),
+            (document.outputBiasChanged, self._output_bias_changed),
+            (document.targetChanged, self.refresh_target),
+        ):
+            signal.connect(slot)
         connect(self.restyle_components, state.view.selectionChanged, state.view.soloChanged)
         state.view.liveRebuildChanged.connect(self._live_rebuild)
         self.apply_theme()
