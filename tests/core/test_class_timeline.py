@@ -1,12 +1,17 @@
 """The class trainer's timeline: each recorded row is the network of its step (weights in
 card order with one v and c per logit), the gradient there and each neuron's mean |a|;
-recording changes no step; the rows go into the curve document's Timeline."""
+recording changes no step; the rows go into the curve document's Timeline, and a class
+session saves them (files from before open with none)."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
+from uat_explorer.core.io.class_session import ClassSession, load_session
+from uat_explorer.core.io.session_schema import SessionError
 from uat_explorer.core.nn.classifier import random_classifier
 from uat_explorer.core.nn.parameters import class_parameter_names, parameter_values
 from uat_explorer.core.targets.classes import class_preset
@@ -66,3 +71,49 @@ def test_mini_batch_rows_say_their_batch_and_fill_the_curve_timeline():
     [segment] = timeline.segments
     assert segment.batch == 32 and np.array_equal(segment.steps, np.arange(120))
     assert segment.layout[0] == ("sigmoid", "tanh", "relu", "sigmoid", "tanh")
+
+
+def trained_session(preset: str) -> ClassSession:
+    target = class_preset(preset)
+    domain = target.natural_domain()
+    network = random_classifier(["sigmoid", "tanh"], domain, target.classes, 1)
+    session = ClassSession(network, target, domain, OptimizerSpec("adam", 0.05))
+    t = session.trainer()
+    t.record = True
+    session.timeline.extend(t.run(60).timeline)
+    session.network, session.step = t.network, t.step
+    return session
+
+
+@pytest.mark.parametrize("preset", ["overlap2", "bands3"])
+def test_a_class_session_saves_its_timeline_and_reopens_with_it(tmp_path, preset):
+    session = trained_session(preset)
+    session.save(tmp_path / "classes.json")
+    opened = load_session(tmp_path / "classes.json")
+    assert isinstance(opened, ClassSession)
+    [saved], [reopened] = session.timeline.segments, opened.timeline.segments
+    assert np.array_equal(reopened.steps, saved.steps) and reopened.layout == saved.layout
+    for key in ("weights", "gradients", "activity"):
+        np.testing.assert_array_equal(getattr(reopened, key), getattr(saved, key))
+
+
+def test_a_class_file_from_before_the_timeline_opens_with_none(tmp_path):
+    session = trained_session("bands3")
+    data = session.to_dict()
+    del data["timeline"]  # what a version 5 file held before the timeline was saved
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    opened = load_session(path)
+    assert isinstance(opened, ClassSession) and opened.timeline.rows == 0
+    assert opened.network == session.network and opened.step == 60
+    untrained = ClassSession(session.network, session.target, session.domain)
+    assert "timeline" not in untrained.to_dict()  # no rows: the file as before
+
+
+def test_a_timeline_of_the_wrong_width_is_refused_with_the_field_named(tmp_path):
+    data = trained_session("bands3").to_dict()
+    segment = data["timeline"]["segments"][0]
+    segment["activations"].append("sigmoid")  # three neurons' rows would be wider
+    segment["muted"].append(False)
+    with pytest.raises(SessionError, match="timeline"):
+        ClassSession.from_dict(data)

@@ -147,3 +147,20 @@ def test_the_timeline_rows_of_training_are_the_networks_of_their_steps(qtbot):
     assert view.gradients.images[0].image.shape[0] == 43
     window.neurons.setValue(4)  # fresh weights: a fresh timeline
     assert window.timeline_tab.timeline.rows == 0
+
+
+def test_the_timeline_is_saved_with_the_session_and_undo_of_a_reset_brings_it_back(qtbot, tmp_path):
+    window = make(qtbot)
+    for _ in range(5):
+        window.step_once()
+    rows = window.timeline_tab.timeline.rows
+    assert rows == 5
+    assert window.save(str(tmp_path / "run.json"))
+    window.neurons.setValue(6)  # fresh weights, a fresh timeline
+    assert window.timeline_tab.timeline.rows == 0
+    window.file.undo_action.trigger()
+    assert window.timeline_tab.timeline.rows == rows
+    other = make(qtbot)
+    assert other.open(str(tmp_path / "run.json"))
+    [segment] = other.timeline_tab.timeline.segments
+    assert np.array_equal(segment.steps, np.arange(5)) and other.trainer.step == 5

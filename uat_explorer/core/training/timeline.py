@@ -379,10 +379,11 @@ class Timeline:
         return {"stride": self.stride, "segments": segments}
 
     @classmethod
-    def from_dict(cls, fields: Fields, last_step: int) -> Timeline:
+    def from_dict(cls, fields: Fields, last_step: int, outputs: int = 1) -> Timeline:
         """Raises FieldError naming the field. Shapes are bounded by what the app itself
         writes (MAX_NEURONS per segment, SAVED_ROWS rows, MAX_SEGMENTS segments), and
-        steps rise from 0 across segments to at most ``last_step``."""
+        steps rise from 0 across segments to at most ``last_step``; rows hold ``outputs``
+        v per neuron and as many c (a classifier's logits)."""
         timeline = cls()
         timeline.stride = fields.integer("stride", 1, MAX_STRIDE) if fields.has("stride") else 1
         previous = -1
@@ -400,7 +401,8 @@ class Timeline:
             total += count
             if total > MAX_SAVED_ROWS:
                 raise item.fail("steps", f"bring the rows past {MAX_SAVED_ROWS:,}")
-            columns = {"weights": 3 * size + 1, "gradients": 3 * size + 1, "activity": size}
+            width = (2 + outputs) * size + outputs
+            columns = {"weights": width, "gradients": width, "activity": size}
             arrays = {}
             for key, width in columns.items():
                 array = item.array(key, "<f4", rows=count, width=width).reshape(count, width)

@@ -2,8 +2,8 @@
 the curve document's timeline lanes, with one v (and one c) per logit.
 
 The worker records every step (``ClassTrainer(record=True)``); the rows are kept thinned
-in a ``Timeline`` as the curve document keeps its own. They belong to the window's run,
-not to the session file: an undo or an edit forgets the rows from its step on.
+in the session's ``Timeline`` as the curve document keeps its own, and saved with it. An
+undo or an edit forgets the rows from its step on; new weights start a new timeline.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ class ClassTimelineTab(QWidget):
         self._refresh_soon = throttled(self.refresh, REFRESH_MS, self)
 
     def restart(self, step: int, fresh: bool) -> None:
-        """A new run (``fresh``: new weights, step 0) forgets every row; otherwise the
-        rows from ``step`` on go (undo went back there, or an edit changed its weights)."""
+        """A new run (``fresh``: new weights, step 0) gets a timeline of its own (the
+        sessions an undo returns to keep theirs); otherwise the rows from ``step`` on go
+        (undo went back there, or an edit changed its weights)."""
         if fresh:
-            self.timeline.clear()
+            self.timeline = Timeline()
         else:
             self.timeline.truncate(step)
 
@@ -87,10 +88,7 @@ class ClassTimelineTab(QWidget):
             if trainer.schedule is None
             else f"each step uses {trainer.schedule.size} of {problem.x.size} points"
         )
-        self.note.setText(
-            f"D: {data}. Shown: {kept} of this window's training (not saved with the"
-            " session). The last column is now."
-        )
+        self.note.setText(f"D: {data}. Shown: {kept}. The last column is now.")
 
     def hasHeightForWidth(self) -> bool:
         """No: the lanes' wrapped captions would ask ~2000 px of height for any width, and

@@ -280,6 +280,7 @@ class ClassesWindow(QWidget):
             self.trainer.schedule.size if self.trainer.schedule is not None else None,
             self.history.copy(),
             self.sample,
+            self.timeline_tab.timeline,
         )
 
     def _paused_session(self) -> ClassSession:
@@ -413,7 +414,6 @@ class ClassesWindow(QWidget):
         if not self.maybe_save():
             return False
         self.show_session(opened)
-        self.timeline_tab.restart(0, fresh=True)  # another run's rows
         self.file.begin(Path(path))
         self.say(f"Opened {Path(path).name}.")
         return True
@@ -444,6 +444,7 @@ class ClassesWindow(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
         self.target = session.target
+        self.timeline_tab.timeline = session.timeline
         self._start(session.network, session.step, session.history.copy(), session.sample)
 
     def _restore(self, session: ClassSession) -> None:
