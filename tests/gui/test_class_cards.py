@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel
 
 from uat_explorer.core.nn.parameters import parameter_values
 from uat_explorer.gui.classes.cards import LOGIT_SCALE, ClassCards
@@ -143,6 +145,7 @@ def test_the_timeline_rows_of_training_are_the_networks_of_their_steps(qtbot):
     qtbot.waitUntil(lambda: view.weights.rows == (2 + 3) * 8 + 3)
     assert view.weights.row_names[:5] == ["w1", "b1", "v1→A", "v1→B", "v1→C"]
     assert view.weights.row_names[-1] == "c→C"
+    assert "v1→A … c→C" in window.timeline_tab.findChild(QLabel, "timelineLegendW").text()
     assert all(image.isVisible() for lane in view.lanes for image in lane.images[:1])
     assert view.gradients.images[0].image.shape[0] == 43
     window.neurons.setValue(4)  # fresh weights: a fresh timeline
@@ -164,3 +167,17 @@ def test_the_timeline_is_saved_with_the_session_and_undo_of_a_reset_brings_it_ba
     assert other.open(str(tmp_path / "run.json"))
     [segment] = other.timeline_tab.timeline.segments
     assert np.array_equal(segment.steps, np.arange(5)) and other.trainer.step == 5
+
+
+def test_a_dark_palette_recolours_the_class_labels_for_it(qtbot):
+    window = make(qtbot)
+    label = window.cards.cards[0].v[0].label
+    light = label.styleSheet()
+    app = QApplication.instance()
+    before = app.palette()
+    try:
+        app.setPalette(QPalette(QColor("#2b2b2b")))
+        qtbot.waitUntil(lambda: label.styleSheet() != light, timeout=2000)
+    finally:
+        app.setPalette(before)
+    qtbot.waitUntil(lambda: label.styleSheet() == light, timeout=2000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -180,7 +180,6 @@ class ClassCards(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("classesCards")
-        self.setStyleSheet(CARD_STYLE)
         self.network: ClassNetwork | None = None
         self.names: tuple[str, ...] = ()
         self.heads: tuple[str, ...] = ()
@@ -189,6 +188,7 @@ class ClassCards(QWidget):
         self.c: list[ValueDial] = []
         self.selected = 0
         self.list = props(QWidget(), objectName="classesCardList")
+        self.list.setStyleSheet(CARD_STYLE)  # on the list: this widget hears palette changes
         self.list_layout = QVBoxLayout(self.list)
         self.list_layout.setContentsMargins(2, 2, 2, 2)
         self.list_layout.setSpacing(4)
@@ -291,10 +291,18 @@ class ClassCards(QWidget):
         if 0 <= neuron < len(self.cards):
             self.scroll_area.ensureWidgetVisible(self.cards[neuron], 0, 10)
 
+    def changeEvent(self, event: QEvent) -> None:
+        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette_events:
+            QTimer.singleShot(0, self.restyle)  # after the event: nothing may raise inside it
+        super().changeEvent(event)
+
     def restyle(self) -> None:
-        """A new palette: the sheet again, the swatches and class colours in its shades."""
-        self.setStyleSheet("")
-        self.setStyleSheet(CARD_STYLE)
+        """A new palette (light ↔ dark while running): the list's sheet again (a widget
+        with a style sheet keeps the palette it was polished with), and the swatches and
+        class colours in its shades."""
+        self.list.setStyleSheet("")
+        self.list.setStyleSheet(CARD_STYLE)
         for card in self.cards:
             card.color_swatch()
         self.color_heads()

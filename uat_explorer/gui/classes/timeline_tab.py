@@ -17,7 +17,7 @@ from uat_explorer.core.nn.parameters import class_parameter_names
 from uat_explorer.core.training.classtrainer import ClassTrainer
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
 from uat_explorer.plots.in_view import in_view
-from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
+from uat_explorer.plots.timeline_plot import LANES, LiveRow, TimelineView
 from uat_explorer.qt import props, throttled
 
 REFRESH_MS = 250
@@ -61,6 +61,12 @@ class ClassTimelineTab(QWidget):
         self._shown = (trainer, names, seed)
         heads = (names[1],) if len(names) == 2 else names
         self.view.names_for = lambda size: class_parameter_names(size, heads)
+        legend = self.view.findChild(QLabel, "timelineLegendW")
+        assert legend is not None
+        legend.setText(  # one v and one c per logit
+            f"<b style='color:{LANES['W'][0]}'>W</b> weights w1 b1 v1→{heads[0]} …"
+            f" c→{heads[-1]} (blue −, red +)"
+        )
         self._refresh_soon()
 
     def refresh(self) -> None:
