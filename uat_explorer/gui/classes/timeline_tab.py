@@ -87,7 +87,7 @@ class ClassTimelineTab(QWidget):
         kept = (
             "every step"
             if self.timeline.stride == 1
-            else f"the last {RECENT:,} steps, and every {self.timeline.stride}th before"
+            else f"the last {RECENT:,} steps, and one in every {self.timeline.stride:,} before"
         )
         data = (
             "every step uses every point"
