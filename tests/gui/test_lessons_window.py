@@ -42,6 +42,9 @@ def test_every_builtin_lesson_walks_in_the_window(qtbot, window, path):
         assert runner.index == index
         if step.workspace is not None:
             assert window.workspaces.current == step.workspace
+        if step.classes:  # taken in the classes window, which shows the step
+            classes = window.classes_window
+            assert classes.isVisible() and step.heading in classes.lesson.text()
         if step.check is not None:
             assert not settled_check(qtbot, window).passed, (step.heading, "passes unchanged")
             assert check_label.text().startswith("✗")
@@ -49,6 +52,8 @@ def test_every_builtin_lesson_walks_in_the_window(qtbot, window, path):
         if step.solution is not None and step.show_me:
             button(window, "lessonShowButton").click()
             assert window.training.wait_until_idle(60)
+            if step.classes:  # trains live in the classes window, then pauses
+                qtbot.waitUntil(lambda: not window.classes_window.train.isChecked(), timeout=60_000)
             runner.result = None
             runner.check_live(force=True)
             if step.check is not None:
@@ -61,6 +66,8 @@ def test_every_builtin_lesson_walks_in_the_window(qtbot, window, path):
             break
         button(window, "lessonNextButton").click()
     window.files.document.mark_saved(None)
+    if window.classes_window is not None:
+        window.classes_window.file.begin(None)
 
 
 def test_entering_a_step_is_one_undo_step_and_progress_is_kept(qtbot, window):
@@ -190,3 +197,28 @@ def test_a_one_step_lesson_is_listed_as_one_step(qtbot, window):
     texts = [start.item(i).text() for i in range(start.count())]
     assert "Challenge: design the function (1 step)" in texts
     assert "Superposition: curves that add up (4 steps)" in texts
+
+
+def test_a_class_step_starts_in_the_classes_window_and_show_me_trains_exactly_its_steps(
+    qtbot, window
+):
+    lesson = find_lesson("classes")
+    window.lessons.open(lesson, 0)
+    classes = window.classes_window
+    runner = window.lessons.runner
+    assert classes.isVisible() and classes.session().target.name == "threshold2"
+    assert classes.session().step == 0
+    qtbot.waitUntil(lambda: runner.result is not None)
+    assert not runner.result.passed and "misclassified" in classes.lesson.text()
+    button(window, "lessonShowButton").click()
+    qtbot.waitUntil(lambda: not classes.train.isChecked(), timeout=60_000)
+    assert classes.session().step == lesson.steps[0].solution.train_steps
+    qtbot.waitUntil(lambda: runner.passed, timeout=5000)
+    assert "✓" in classes.lesson.text()
+    assert classes.file.undo_stack.undoText() == "Train 1,000 steps"
+    classes.file.undo()
+    assert classes.session().step == 0
+    window.lessons.runner.close()
+    assert not classes.lesson.isVisible()
+    classes.file.begin(None)
+    window.files.document.mark_saved(None)

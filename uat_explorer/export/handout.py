@@ -3,7 +3,8 @@ introduction, then a page per step: its text, its task in words and a figure of 
 starts; or a folder of Markdown and PNGs (a handout to edit, or to put online).
 
 The figure is the step's workspace's main view drawn from its start state: the backprop
-graph for the Backprop workspace, the function plot for the others.
+graph for the Backprop workspace, the function plot for the others, the class plot (its
+probabilities and points) for a step in the classes window.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, 
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import all_or_nothing, atomic_write_bytes
+from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.checks import describe
 from uat_explorer.core.lessons.lesson import Lesson, Step
 from uat_explorer.core.lessons.walk import states
 from uat_explorer.core.teaching.backprop import middle_sample
 from uat_explorer.export.backprop import backprop_image
+from uat_explorer.export.class_figures import class_figure
 from uat_explorer.export.figures import FigureOptions, function_figure, png_bytes, render
 from uat_explorer.model.state import AppState
 
@@ -31,8 +34,11 @@ DPI = 150
 MARGIN_MM = 18.0
 
 
-def start_figure(step: Step, session: Session) -> QImage:
-    """Where the step starts, as its workspace shows it."""
+def start_figure(step: Step, session: Session | ClassSession) -> QImage:
+    """Where the step starts, as its workspace (or the classes window) shows it."""
+    if isinstance(session, ClassSession):
+        with class_figure(session, FIGURE) as classes:
+            return render(classes, FIGURE)
     state = AppState(session)
     if step.workspace == "backprop" and session.network.size:
         sample = middle_sample(state.document.training_data()[0].size)

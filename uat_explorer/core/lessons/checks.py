@@ -4,6 +4,8 @@ wrong in the student's terms ("2 of 3 points within 0.05; at x = 0.7 the output 
 
 Most checks read the network as it is. ``trains_to`` and ``diverges`` train a copy from
 the current state with the current settings (the window runs them in a worker).
+``accuracy_above`` and ``cross_entropy_below`` read a class session (a step in the
+classes window); the others a curve session.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.lesson import Check
 from uat_explorer.core.nn.formula import number
@@ -44,9 +47,12 @@ class _Kind:
     keys: dict[str, Callable[[Any, str, Fail], Any]]
     """Each key's reader: (value, key, fail) -> the value, checked."""
     optional: frozenset[str]
-    evaluate: Callable[[dict[str, Any], Session], CheckResult]
+    evaluate: Callable[[dict[str, Any], Any], CheckResult]
+    """(values, session) -> the result: a Session, or a ClassSession for a class check."""
     describe: Callable[[dict[str, Any]], str]
     trains: bool = False
+    classes: bool = False
+    """It reads a class session (a step in the classes window)."""
 
 
 def _above(low: float) -> Callable[[Any, str, Fail], float]:
@@ -305,6 +311,36 @@ def _mean_deviation_below(values: dict[str, Any], session: Session) -> CheckResu
     return CheckResult(True, f"{score}: passed (the mark is {_n(mark)}).", deviation)
 
 
+def _class_numbers(session: ClassSession) -> tuple[float, float, int]:
+    """Cross-entropy, accuracy and how many points are misclassified, now."""
+    report = session.trainer().report()
+    x, _ = session.training_data()
+    return report.loss, report.accuracy, round((1.0 - report.accuracy) * x.size)
+
+
+def _accuracy_above(values: dict[str, Any], session: ClassSession) -> CheckResult:
+    _, accuracy, wrong = _class_numbers(session)
+    asked = values["accuracy"]
+    said = f"Accuracy {accuracy:.3f} ({wrong} point{'s' * (wrong != 1)} misclassified)"
+    if accuracy < asked:
+        return CheckResult(False, f"{said}; {_n(asked)} is asked. The ringed points are wrong.")
+    return CheckResult(True, f"{said}: passed ({_n(asked)} was asked).")
+
+
+def _cross_entropy_below(values: dict[str, Any], session: ClassSession) -> CheckResult:
+    loss, _, _ = _class_numbers(session)
+    asked = values["loss"]
+    if not loss < asked:
+        return CheckResult(False, f"Cross-entropy {_n(loss)}; below {_n(asked)} is asked.")
+    return CheckResult(True, f"Cross-entropy {_n(loss)}: passed (below {_n(asked)} was asked).")
+
+
+def _fraction(value: Any, key: str, fail: Fail) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise fail(key, f"{key} must be a number in (0, 1], got {value!r}")
+    return float(value)
+
+
 def _points_text(points: list[tuple[float, float]]) -> str:
     return ", ".join(f"({_n(x)}, {_n(y)})" for x, y in points)
 
@@ -404,7 +440,23 @@ CHECKS: dict[str, _Kind] = {
             f" {_n(v['value'])}{_limit_text(v)}."
         ),
     ),
+    "accuracy_above": _Kind(
+        {"accuracy": _fraction},
+        frozenset(),
+        _accuracy_above,
+        lambda v: f"Classify at least {v['accuracy']:.0%} of the points correctly.",
+        classes=True,
+    ),
+    "cross_entropy_below": _Kind(
+        {"loss": _positive},
+        frozenset(),
+        _cross_entropy_below,
+        lambda v: f"Bring the cross-entropy below {_n(v['loss'])}.",
+        classes=True,
+    ),
 }
+CURVE_CHECKS = tuple(name for name, kind in CHECKS.items() if not kind.classes)
+"""The checks of a step on the curve document (the others are for the classes window)."""
 DEFAULTS: dict[str, dict[str, Any]] = {
     "mean_deviation_below": {"points": 101},
     "test_loss_turned_up": {"factor": 1.5},
@@ -430,9 +482,18 @@ def validate_check(table: dict[str, Any], fail: Fail) -> Check:
     return Check(kind_name, values)
 
 
-def evaluate(check: Check, session: Session) -> CheckResult:
+def evaluate(check: Check, session: Session | ClassSession) -> CheckResult:
     """Whether ``session`` does what the check asks, and what is still wrong if not."""
-    return CHECKS[check.kind].evaluate(check.values, session)
+    kind = CHECKS[check.kind]
+    if kind.classes != isinstance(session, ClassSession):
+        where = "the classes window" if kind.classes else "the curve window"
+        return CheckResult(False, f"This step's task is done in {where}.")
+    return kind.evaluate(check.values, session)
+
+
+def for_classes(check: Check) -> bool:
+    """Whether the check reads a class session."""
+    return CHECKS[check.kind].classes
 
 
 def describe(check: Check) -> str:

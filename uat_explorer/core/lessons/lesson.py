@@ -13,6 +13,13 @@ from typing import Any
 
 WORKSPACES = ("compose", "train", "backprop", "landscape", "epochs", "theorem")
 """The window's workspaces, one per idea (a step may ask for one)."""
+CLASS_START = "classes:"
+"""A step in the classes window starts so, on a class preset's points: "classes:bands3"."""
+MAX_CLASS_NEURONS = 64
+"""As many as the classes window offers."""
+NETWORK_KEYS = ("neurons", "activation", "seed")
+"""A class step's settings that make a new network (fresh weights from the seed)."""
+CLASS_SETTING_KEYS = {*NETWORK_KEYS, "optimizer", "lr", "batch_size"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,9 @@ class Step:
     score: bool = False
     panels: dict[str, Any] = field(default_factory=dict)
     """Panel choices the step opens with (the session's "view" section)."""
+    classes: bool = False
+    """Taken in the classes window: its start is "classes:PRESET", or "current" after
+    such a step (read from the file, not written: the starts say it)."""
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,18 @@ from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import read_regular
 from uat_explorer.core.io.view import read_view
 from uat_explorer.core.lessons.checks import CHECKS, validate_check
-from uat_explorer.core.lessons.lesson import WORKSPACES, Change, Lesson, Step
+from uat_explorer.core.lessons.lesson import (
+    CLASS_SETTING_KEYS,
+    CLASS_START,
+    MAX_CLASS_NEURONS,
+    WORKSPACES,
+    Change,
+    Lesson,
+    Step,
+)
 from uat_explorer.core.nn.activations import ACTIVATIONS
 from uat_explorer.core.nn.network import MAX_NEURONS
+from uat_explorer.core.targets.classes import CLASS_PRESETS
 from uat_explorer.core.targets.samples import MAX_NOISE, MAX_TEST_FRACTION, TEST_MODES
 from uat_explorer.core.targets.target import MAX_DOMAIN, MAX_SAMPLES
 from uat_explorer.core.teaching.construct import MODES
@@ -81,7 +90,10 @@ def parse_lesson(text: str, path: Path | None = None) -> Lesson:
     lesson_settings = _toml(intro_block) if intro_block else {}
     if intro_block:
         _only(lesson_settings, LESSON_KEYS, intro_block, "a lesson's own block")
-    steps = [_step(heading, line, body, block, path) for heading, line, body, block in sections[1:]]
+    steps: list[Step] = []
+    for heading, line, body, block in sections[1:]:
+        after_classes = bool(steps) and steps[-1].classes
+        steps.append(_step(heading, line, body, block, path, after_classes))
     if not steps:
         raise LessonError("the lesson has no steps: each '## Heading' starts one")
     if len(steps) > MAX_STEPS:
@@ -179,11 +191,20 @@ def _only(values: dict[str, Any], allowed: set[str], block: _Block, what: str) -
             raise _error(block, key, f"unknown key '{key}' in {what} (known: {known})")
 
 
-def _step(heading: str, line: int, text: str, block: _Block | None, path: Path | None) -> Step:
+def _step(
+    heading: str,
+    line: int,
+    text: str,
+    block: _Block | None,
+    path: Path | None,
+    after_classes: bool = False,
+) -> Step:
+    """One step; ``after_classes``: the step before was in the classes window, so a
+    "current" start stays there."""
     if not heading:
         raise LessonError(f"line {line}: a step's heading is empty")
     if block is None:
-        return Step(heading, text, line)
+        return Step(heading, text, line, classes=after_classes)
     values = _toml(block)
     _only(values, STEP_KEYS, block, "a step")
     start = values.get("start", "current")
@@ -191,15 +212,20 @@ def _step(heading: str, line: int, text: str, block: _Block | None, path: Path |
         raise _error(
             block,
             "start",
-            'start must be "current", "default", "empty", "example:NAME" or "session:PATH",'
-            f" got {start!r}",
+            'start must be "current", "default", "empty", "example:NAME", "session:PATH" or'
+            f' "classes:PRESET" (presets: {", ".join(CLASS_PRESETS)}), got {start!r}',
         )
     if start.startswith("session:"):
         session_path(start, path, _line_of(block, "start"))
+    classes = start.startswith(CLASS_START) or (start == "current" and after_classes)
     workspace = values.get("workspace")
     if workspace is not None and workspace not in WORKSPACES:
         raise _error(
             block, "workspace", f"unknown workspace {workspace!r} (known: {', '.join(WORKSPACES)})"
+        )
+    if workspace is not None and classes:
+        raise _error(
+            block, "workspace", "a class step is taken in the classes window: it has no workspace"
         )
     check = None
     if "check" in values:
@@ -217,6 +243,9 @@ def _step(heading: str, line: int, text: str, block: _Block | None, path: Path |
                 table="check",
             )
         check = validate_check(table, fail)
+        if CHECKS[check.kind].classes != classes:
+            where = 'a class step (start = "classes:PRESET")' if not classes else "a curve step"
+            raise _error(block, "kind", f"{check.kind} is a check for {where}", table="check")
     flags = {}
     for key, default in (("required", True), ("show_me", True), ("score", False)):
         value = values.get(key, default)
@@ -235,19 +264,22 @@ def _step(heading: str, line: int, text: str, block: _Block | None, path: Path |
         text,
         line,
         start=start,
-        setup=_change(values, "setup", block),
+        setup=_change(values, "setup", block, classes),
         workspace=workspace,
         check=check,
-        solution=_change(values, "solution", block) if "solution" in values else None,
+        solution=_change(values, "solution", block, classes) if "solution" in values else None,
         panels=panels,
+        classes=classes,
         **flags,
     )
 
 
 def _valid_start(start: str) -> bool:
     kind, _, rest = start.partition(":")
-    return start in ("current", "empty", "default") or (
-        kind in ("example", "session") and bool(rest)
+    return (
+        start in ("current", "empty", "default")
+        or (kind in ("example", "session") and bool(rest))
+        or (kind + ":" == CLASS_START and rest in CLASS_PRESETS)
     )
 
 
@@ -273,7 +305,7 @@ def _table(values: dict[str, Any], key: str, block: _Block) -> dict[str, Any]:
     return table
 
 
-def _change(values: dict[str, Any], key: str, block: _Block) -> Change:
+def _change(values: dict[str, Any], key: str, block: _Block, classes: bool = False) -> Change:
     if key not in values:
         return Change()
     table = _table(values, key, block)
@@ -281,6 +313,8 @@ def _change(values: dict[str, Any], key: str, block: _Block) -> Change:
     def fail(name: str, message: str) -> LessonError:
         return _error(block, name, f"{key}.{message}", table=key)
 
+    if classes:
+        return _class_change(table, fail)
     for name in table:
         if name not in CHANGE_KEYS:
             raise fail(name, f"{name}: unknown key (known: {', '.join(sorted(CHANGE_KEYS))})")
@@ -332,6 +366,37 @@ def _change(values: dict[str, Any], key: str, block: _Block) -> Change:
         target=target,
         domain=domain,
         samples=_whole(table, "samples", 2, MAX_SAMPLES, fail),
+        settings=dict(settings),
+        train_steps=_whole(table, "train_steps", 0, MAX_TRAIN_STEPS, fail) or 0,
+    )
+
+
+def _class_change(table: dict[str, Any], fail: Callable[[str, str], LessonError]) -> Change:
+    """A class step's setup or solution: its settings (the network's size, kind and seed,
+    the optimizer, rate and batch) and the steps to train."""
+    for name in table:
+        if name not in ("settings", "train_steps"):
+            raise fail(name, f"{name}: a class step sets only settings and train_steps")
+    settings = table.get("settings", {})
+    if not isinstance(settings, dict):
+        raise fail("settings", "settings must be a table")
+
+    def at_settings(_: str, message: str) -> LessonError:
+        return fail("settings", message)  # its keys sit in the settings line
+
+    for name, value in settings.items():
+        if name not in CLASS_SETTING_KEYS:
+            known = ", ".join(sorted(CLASS_SETTING_KEYS))
+            raise at_settings(name, f"settings.{name}: not for classes (known: {known})")
+        if name == "neurons":
+            _whole(settings, name, 1, MAX_CLASS_NEURONS, at_settings)
+        elif name == "activation" and value not in ACTIVATIONS:
+            raise at_settings(name, f"settings.activation: unknown {value!r}")
+        elif name == "optimizer" and value == "lm":
+            raise at_settings(name, "settings.optimizer: Levenberg–Marquardt cannot train classes")
+        else:
+            _setting(name, value, at_settings)
+    return Change(
         settings=dict(settings),
         train_steps=_whole(table, "train_steps", 0, MAX_TRAIN_STEPS, fail) or 0,
     )

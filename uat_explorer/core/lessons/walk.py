@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session, default_session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate
-from uat_explorer.core.lessons.lesson import Lesson, Step
+from uat_explorer.core.lessons.class_steps import apply_class_change, class_start, train_classes
+from uat_explorer.core.lessons.lesson import CLASS_START, Lesson, Step
 from uat_explorer.core.lessons.states import apply_change, start_session, train
+
+State = Session | ClassSession
+"""What a step works on: the curve document, or the classes window's session."""
 
 
 @dataclass(frozen=True)
@@ -24,18 +29,39 @@ class StepCheck:
     problem: str | None
 
 
-def states(lesson: Lesson, first: Session | None = None) -> Iterator[tuple[Step, Session, Session]]:
+def states(lesson: Lesson, first: Session | None = None) -> Iterator[tuple[Step, State, State]]:
     """(step, its start, its end) in order: each "current" start is the state the step
     before ended in (its solution, trained, or its start if it has none); the first
-    starts from ``first`` (what the app opens with, if None)."""
-    state = first if first is not None else default_session()
+    starts from ``first`` (what the app opens with, if None). Class steps carry their
+    own state, so a curve step after them goes on from the last curve state."""
+    curve = first if first is not None else default_session()
+    classes: ClassSession | None = None
     for step in lesson.steps:
-        start = start_session(step, lesson, state)
-        end = start
-        if step.solution is not None:
-            end = train(apply_change(start, step.solution, step.line), step.solution.train_steps)
-        yield step, start, end
-        state = end
+        if step.classes:
+            class_begin = class_end = step_start_classes(step, classes)
+            if step.solution is not None:
+                solved = apply_class_change(class_begin, step.solution, step.line)
+                class_end = train_classes(solved, step.solution.train_steps)
+            classes = class_end
+            yield step, class_begin, class_end
+        else:
+            begin = end = start_session(step, lesson, curve)
+            if step.solution is not None:
+                end = train(
+                    apply_change(begin, step.solution, step.line), step.solution.train_steps
+                )
+            curve = end
+            yield step, begin, end
+
+
+def step_start_classes(step: Step, current: ClassSession | None) -> ClassSession:
+    """A class step's start: its preset's points afresh, or (a "current" start) the state
+    the class step before ended in; its setup laid over either."""
+    if step.start.startswith(CLASS_START) or current is None:
+        start = class_start(step.start.removeprefix(CLASS_START))
+    else:
+        start = current
+    return apply_class_change(start, step.setup, step.line)
 
 
 def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:

@@ -23,7 +23,8 @@ from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
 @dataclass
 class ClassJob:
-    """Train ``network`` on the labelled points from ``step`` on, until told to quit."""
+    """Train ``network`` on the labelled points from ``step`` on, until told to quit (or,
+    with ``until``, until that step: a lesson's Show me trains a given number)."""
 
     network: ClassNetwork
     x: np.ndarray
@@ -32,6 +33,7 @@ class ClassJob:
     batch_size: int | None
     seed: int
     step: int
+    until: int | None = None
 
 
 @dataclass
@@ -58,7 +60,8 @@ def _train(channel: Channel, job: ClassJob) -> None:
     rows: list[TimelineRows] = []
     sent = time.perf_counter()
     while not channel.poll(0):
-        report = trainer.run(10**9, seconds=CHUNK)
+        budget = 10**9 if job.until is None else job.until - trainer.step
+        report = trainer.run(budget, seconds=CHUNK)
         losses.append(report.losses)
         if report.timeline is not None:
             rows.append(report.timeline)

@@ -10,10 +10,12 @@ from uat_explorer.gui.workers.worker_client import WorkerJob
 
 
 class ClassRunner(WorkerJob):
-    """``progressed(ClassProgress)`` for each reply, in order; ``failed(why)`` once if
-    the process could not start, died or stopped answering."""
+    """``progressed(ClassProgress)`` for each reply, in order; ``finished()`` once the
+    worker stops by itself (the steps asked for are done, or it diverged); ``failed(why)``
+    once if the process could not start, died or stopped answering."""
 
     progressed = Signal(object)
+    finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__("classes", "class training process", "Training stopped", parent)
@@ -29,3 +31,4 @@ class ClassRunner(WorkerJob):
                 self.progressed.emit(reply)
             elif isinstance(reply, Finished):
                 self.client.expect(False)  # nothing more is coming: silence is no failure
+                self.finished.emit()

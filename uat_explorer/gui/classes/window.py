@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -80,11 +80,15 @@ dial has rested this long (one drag is one undo step, not one per tick)."""
 
 
 class ClassesWindow(QWidget):
-    """Target, network and training settings on the left; the class plot and the
+    """``changed()`` whenever what it shows changes (a lesson's check follows it).
+
+    Target, network and training settings on the left; the class plot and the
     cross-entropy and accuracy over steps on the right. A bad file or setting is said in
     the message line, and nothing changes. Every edit is one step on the window's own
     undo stack (a training run one step, as in the main window); work not saved is asked
     about before it is closed or replaced."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -103,6 +107,9 @@ class ClassesWindow(QWidget):
         self.runner = ClassRunner(self)
         self.runner.progressed.connect(self._progressed)
         self.runner.failed.connect(self._failed)
+        self.runner.finished.connect(self.pause)
+        self._until: int | None = None
+        """The step a run stops at (a lesson's Show me); None: it runs until paused."""
         self._show_soon = throttled(self._record_and_redraw, REDRAW_MS, self)
         self._resuming = False
         self._resume_soon = debounced(self._resume, RESUME_MS, self)
@@ -192,7 +199,11 @@ class ClassesWindow(QWidget):
         files = QHBoxLayout()
         for widget in (save, open_session, *undo_buttons):
             files.addWidget(widget)
+        self.lesson = props(QLabel(), objectName="classesLessonLabel", wordWrap=True)
+        self.lesson.setTextFormat(Qt.TextFormat.RichText)
+        self.lesson.hide()
         side = QVBoxLayout()
+        side.addWidget(self.lesson)
         side.addLayout(form)
         side.addLayout(buttons)
         side.addLayout(files)
@@ -479,7 +490,9 @@ class ClassesWindow(QWidget):
             size,
             self.seed.value(),
             trainer.step,
+            self._until,
         )
+        self._until = None
         self.runner.start(job)
 
     def _progressed(self, progress: ClassProgress) -> None:
@@ -531,6 +544,7 @@ class ClassesWindow(QWidget):
 
     def _redraw(self) -> None:
         assert self.trainer is not None
+        self.changed.emit()
         self.plot.show_fit(self.trainer.network, self.target, self.target.natural_domain())
         history = self.history
         self.loss_curve.setData(history.steps, history.losses)
@@ -544,6 +558,26 @@ class ClassesWindow(QWidget):
             f"{self.target.text}: {names}<br>step {history.steps[-1]:,} · cross-entropy"
             f" {history.losses[-1]:.4g} · accuracy {history.accuracies[-1]:.3f}"
         )
+
+    def train_steps(self, steps: int) -> None:
+        """Train exactly ``steps`` more steps in the worker, live, then pause (one undo
+        step): a lesson's Show me, watched as it learns."""
+        assert self.trainer is not None
+        self.pause()
+        self._until = self.trainer.step + steps
+        self.train.setChecked(True)
+
+    def load_state(self, session: ClassSession, text: str) -> None:
+        """``session`` shown, settings and all, as one undo step ``text`` (a lesson's
+        start or Show me: Undo gives the student's own work back)."""
+        before = self._paused_session()
+        self.show_session(session)
+        self._push(before, text)
+
+    def show_lesson(self, html: str | None) -> None:
+        """The lesson step taken here, its task and how it stands (None: no lesson)."""
+        self.lesson.setVisible(html is not None)
+        self.lesson.setText(html or "")
 
     def _weights_edited(self, network: ClassNetwork, gesture: object = None) -> None:
         """A typed or turned weight: the network changes once (one undo step; a drag of

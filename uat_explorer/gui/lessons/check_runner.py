@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate, trains
 from uat_explorer.core.lessons.lesson import Check
@@ -25,12 +26,13 @@ class CheckRunner(WorkerJob):
         self.number = 0
         self.busy = False
 
-    def ask(self, check: Check, session: Session) -> None:
+    def ask(self, check: Check, session: Session | ClassSession) -> None:
         self.number += 1  # an answer to an older question is dropped
         if not trains(check):
             self.busy = False
             self.checked.emit(evaluate(check, session))
             return
+        assert isinstance(session, Session)  # no class check trains
         self.busy = True
         self.working.emit("Checking: training from here in the background…")
         self.launch(CheckJob(self.number, check, session.to_dict()))

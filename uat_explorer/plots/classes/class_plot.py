@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.nn.classifier import ClassNetwork, accuracy, cross_entropy
@@ -91,29 +91,26 @@ class ClassPlot(ThemedPlot):
             legend.addItem(points, f"class {name}")
             self.points.append(points)
         foreground = plot_colors(self.palette()).foreground
-        self.wrong = pg.ScatterPlotItem(
-            size=13 * self.line_scale,
-            symbol="o",
-            brush=None,
-            pen=pg.mkPen(foreground, width=1.5 * self.line_scale),
-        )
-        self.addItem(self.wrong)
+        # Translucent, so a crowd of wrong points (a random start) reads grey, not a black bar.
+        faint = pg.mkColor(foreground)
+        faint.setAlpha(150)
+        self.wrong = self._marker("o", 11, pg.mkPen(faint, width=1.2 * self.line_scale))
         legend.addItem(self.wrong, "misclassified")
         self.truth = pg.PlotDataItem(
             pen=pg.mkPen(foreground, width=1.5 * self.line_scale, style=Qt.PenStyle.DashLine)
         )
         self.addItem(self.truth)
-        self.chosen = pg.ScatterPlotItem(
-            size=16 * self.line_scale,
-            symbol="s",
-            brush=None,
-            pen=pg.mkPen(foreground, width=2.5 * self.line_scale),
-        )
-        self.addItem(self.chosen)
+        self.chosen = self._marker("s", 16, pg.mkPen(foreground, width=2.5 * self.line_scale))
         self.caption = pg.TextItem(color=foreground, anchor=(0, 0))
         self.addItem(self.caption)
         self.names = names
         style_plot(self, plot_colors(self.palette()))
+
+    def _marker(self, symbol: str, size: float, pen: QPen) -> pg.ScatterPlotItem:
+        """A hollow marker drawn over points: the wrong ones, the chosen one."""
+        marker = pg.ScatterPlotItem(size=size * self.line_scale, symbol=symbol, brush=None, pen=pen)
+        self.addItem(marker)
+        return marker
 
     def show_fit(
         self, network: ClassNetwork, target: ClassTarget, domain: tuple[float, float]
