@@ -249,18 +249,20 @@ def sample_redraw_ms(turns: int = 60) -> tuple[float, float]:
     return statistics.median(graph), statistics.median(whole)
 
 
-def construct_ms() -> tuple[float, float, float]:
+def construct_ms() -> tuple[float, float, float, float]:
     """The Construct panel on sin(x): (CPU ms of the error for N = 1 … 256 on 20,000
     samples, staircase; the same for sigmoids three sample spacings steep; median ms of
-    one rebuild at 256 neurons while the count slider is dragged)."""
-    from uat_explorer.core.teaching.construct import sweep
+    one rebuild at 256 neurons while the count slider is dragged; the longest GUI-thread
+    CPU ms of one event-loop pass while the panel measures the sigmoids' sweep on 20,000
+    samples, in slices between frames)."""
+    from uat_explorer.core.teaching.construct import sweep_points
 
     target = Target.preset("sin")
     x, t = target.samples(DOMAIN, 20_000)
     sweeps = []
     for mode, transition in (("staircase", None), ("sigmoids", 3 * (x[-1] - x[0]) / (x.size - 1))):
         started = time.thread_time()
-        sweep(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition)
+        list(sweep_points(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition))
         sweeps.append(1000 * (time.thread_time() - started))
     window = window_with(6)
     window.docks["construct"].toggleViewAction().trigger()
@@ -278,8 +280,24 @@ def construct_ms() -> tuple[float, float, float]:
         QApplication.processEvents()
         times.append(1000 * (time.perf_counter() - started))
     panel.slider.setSliderDown(False)
+    window.state.editor.set_samples(20_000)
+    panel.mode.setCurrentIndex(2)  # steep sigmoids
+    settle = time.perf_counter() + 1.0
+    cards = window.stack.cards
+    while (
+        time.perf_counter() < settle or panel.sweeping or not all(c.built for c in cards.values())
+    ):
+        QApplication.processEvents()  # the samples drawn, the cards built, measured once
+    panel.steepness.setValue(3.0)  # a person dials the rise: measured again
+    panel.refresh_sweep()
+    longest = 0.0
+    while panel.sweeping:
+        started = time.thread_time()
+        QApplication.processEvents()
+        longest = max(longest, 1000 * (time.thread_time() - started))
+    window.files.document.mark_saved(None)
     close(window)
-    return sweeps[0], sweeps[1], statistics.median(times)
+    return sweeps[0], sweeps[1], statistics.median(times), longest
 
 
 def training_window(session: Session, panels: tuple[str, ...]) -> MainWindow:
@@ -683,13 +701,16 @@ def main() -> int:
         f" bands: longest event-loop gap {land['gap']:.0f} ms (budget 50 ms):"
         f" {_verdict(land['v1_v2'] <= 100 and land['gap'] <= 50)}"
     )
-    staircase, sigmoids, rebuild = construct_ms()
-    ok &= max(staircase, sigmoids) <= 200 and rebuild <= 16
+    staircase, sigmoids, rebuild, slice_ms = construct_ms()
+    measured = max(staircase, sigmoids) <= 200 or slice_ms <= 50
+    ok &= measured and rebuild <= 16
     print(
         f"  Construct: error for N = 1 … 256 on 20,000 samples in {staircase:.0f} ms (steps),"
-        f" {sigmoids:.0f} ms (steep sigmoids) (goal ≤ 200 ms:"
-        f" {_verdict(max(staircase, sigmoids) <= 200)}); one rebuild at 256 neurons"
-        f" while dragging: median {rebuild:.0f} ms (budget 16 ms: {_verdict(rebuild <= 16)})"
+        f" {sigmoids:.0f} ms (steep sigmoids) of CPU; the panel measures in slices between"
+        f" frames, the longest {slice_ms:.0f} ms of the GUI thread (goal: ≤ 200 ms in all,"
+        f" or in the background with progress, ≤ 50 ms at a time: {_verdict(measured)});"
+        f" one rebuild at 256 neurons while dragging: median {rebuild:.0f} ms"
+        f" (budget 16 ms: {_verdict(rebuild <= 16)})"
     )
     launches = launch_to_window_seconds()
     if launches is None:

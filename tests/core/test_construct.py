@@ -11,7 +11,7 @@ from uat_explorer.core.teaching.construct import (
     fitted_slope,
     measurement_points,
     smallest_count,
-    sweep,
+    sweep_points,
 )
 
 DOMAIN = (-math.pi, math.pi)
@@ -62,7 +62,7 @@ def samples(name: str, count: int = 200):
 @pytest.mark.parametrize("name", ["sin", "parabola", "nielsen"])
 def test_staircase_error_falls_about_as_one_over_n(name):
     target, domain, x, t = samples(name)
-    points = sweep(target, domain, x, t, range(1, 257))
+    points = list(sweep_points(target, domain, x, t, range(1, 257)))
     assert -1.3 < fitted_slope(points) < -0.8
     worst = [p.max_abs_error for p in points]
     assert max(worst[200:]) < min(worst[:20])  # falls in the long run
@@ -71,7 +71,7 @@ def test_staircase_error_falls_about_as_one_over_n(name):
 @pytest.mark.parametrize("mode", ["staircase", "bumps"])
 def test_the_sweep_is_what_the_built_network_does(mode):
     target, domain, x, t = samples("sin")
-    points = {p.neurons: p for p in sweep(target, domain, x, t, range(1, 40), mode)}
+    points = {p.neurons: p for p in list(sweep_points(target, domain, x, t, range(1, 40), mode))}
     for count in (2, 8, 24, 38):
         where = measurement_points(domain, x, count, mode)
         y = construct(target, domain, count, mode)(where)
@@ -87,12 +87,14 @@ def test_the_error_is_measured_over_the_domain_not_only_at_the_samples(name):
     samples), where the construction of 60 misses by 0.057 between them."""
     target, domain, x, t = samples(name)
     dense = np.linspace(*domain, 400_001)
-    points = sweep(target, domain, x, t, range(1, 257))
+    points = list(sweep_points(target, domain, x, t, range(1, 257)))
     for count in (5, 60, 69):
         worst = np.abs(construct(target, domain, count)(dense) - target(dense)).max()
         assert points[count - 1].max_abs_error == pytest.approx(worst, rel=2e-3)
     found = {
-        n: smallest_count(sweep(target, domain, *target.samples(domain, n), range(1, 257)), 0.05)
+        n: smallest_count(
+            list(sweep_points(target, domain, *target.samples(domain, n), range(1, 257))), 0.05
+        )
         for n in (200, 256)
     }
     assert found[200] == found[256]  # the window's 200 samples and the CLI's 256 agree
@@ -108,7 +110,7 @@ def test_a_square_wave_never_reaches_a_small_epsilon(count, mode):
     as the samples and a whole jump hidden between two of them. Over the domain, every N
     misses by at least half the jump."""
     target, domain, x, t = samples("square", count)
-    points = sweep(target, domain, x, t, range(1, 257), mode)
+    points = list(sweep_points(target, domain, x, t, range(1, 257), mode))
     assert smallest_count(points, 0.05) is None
     assert min(p.max_abs_error for p in points) >= 1.0
 
@@ -116,7 +118,7 @@ def test_a_square_wave_never_reaches_a_small_epsilon(count, mode):
 @pytest.mark.parametrize("epsilon", [0.1, 0.05, 0.01])
 def test_epsilon_finds_the_smallest_n(epsilon):
     target, domain, x, t = samples("parabola")
-    points = sweep(target, domain, x, t, range(1, 257))
+    points = list(sweep_points(target, domain, x, t, range(1, 257)))
     found = smallest_count(points, epsilon)
     assert found is not None and found.max_abs_error <= epsilon
     if found.neurons > 1:
@@ -126,9 +128,13 @@ def test_epsilon_finds_the_smallest_n(epsilon):
 def test_steep_sigmoids_turn_into_steps():
     target, domain, x, t = samples("sin")
     spacing = x[1] - x[0]
-    soft = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=8 * spacing)
-    sharp = sweep(target, domain, x, t, range(20, 21), "sigmoids", transition=0.05 * spacing)
-    steps = sweep(target, domain, x, t, range(20, 21))
+    soft = list(
+        sweep_points(target, domain, x, t, range(20, 21), "sigmoids", transition=8 * spacing)
+    )
+    sharp = list(
+        sweep_points(target, domain, x, t, range(20, 21), "sigmoids", transition=0.05 * spacing)
+    )
+    steps = list(sweep_points(target, domain, x, t, range(20, 21)))
     assert sharp[0].max_abs_error == pytest.approx(steps[0].max_abs_error, rel=0.05)
     assert soft[0].rmse != pytest.approx(steps[0].rmse, rel=0.05)
 
@@ -138,7 +144,9 @@ def test_the_fast_sigmoid_sweep_is_the_built_network(rise):
     """The sweep skips saturated sigmoids; it must equal the network it describes."""
     target, domain, x, t = samples("nielsen", 300)
     transition = rise * (x[1] - x[0])
-    points = sweep(target, domain, x, t, range(1, 129), "sigmoids", transition=transition)
+    points = list(
+        sweep_points(target, domain, x, t, range(1, 129), "sigmoids", transition=transition)
+    )
     for count in (1, 2, 9, 64, 128):
         where = measurement_points(domain, x, count, "sigmoids", transition)
         y = construct(target, domain, count, "sigmoids", transition=transition)(where)

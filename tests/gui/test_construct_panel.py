@@ -5,14 +5,23 @@ from __future__ import annotations
 import csv
 import json
 import math
+import time
 
 import numpy as np
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSlider, QSpinBox, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+)
 
 from uat_explorer.core import PRESETS, Target
-from uat_explorer.core.teaching.construct import smallest_count, sweep
+from uat_explorer.core.teaching.construct import smallest_count, sweep_points
 from uat_explorer.gui.panels.context import KeepsChoices, Scales
 from uat_explorer.plots.error_plot import TRAINED, ErrorVsNeuronsPlot
 
@@ -26,7 +35,16 @@ def samples(name: str, count: int = 200):
 
 def open_panel(window):
     window.docks["construct"].toggleViewAction().trigger()
-    return window.construct
+    return measured(window.construct)
+
+
+def measured(panel):
+    """The panel once its measurement (made in slices between frames) is done."""
+    deadline = time.monotonic() + 20
+    while panel.sweeping and time.monotonic() < deadline:
+        QApplication.processEvents()
+    assert not panel.sweeping
+    return panel
 
 
 def test_panel_items_and_find_n(window):
@@ -40,10 +58,16 @@ def test_panel_items_and_find_n(window):
     assert panel.plot.objectName() == "errorVsNeuronsPlot"
     panel.epsilon.setValue(0.05)
     window.findChild(QPushButton, "findNButton").click()
+    measured(panel)
     text = window.findChild(QLabel, "constructResultLabel").text()
     x, t = window.state.document.training_data()
     expected = smallest_count(
-        sweep(window.state.document.target, window.state.document.domain, x, t, range(1, 257)), 0.05
+        list(
+            sweep_points(
+                window.state.document.target, window.state.document.domain, x, t, range(1, 257)
+            )
+        ),
+        0.05,
     )
     assert text == (
         f"N = {expected.neurons} neurons reach max |error| "
@@ -60,6 +84,7 @@ def test_a_jump_in_the_target_is_explained(window):
     panel = open_panel(window)
     panel.epsilon.setValue(0.001)
     panel.find_n()
+    measured(panel)
     text = window.findChild(QLabel, "constructResultLabel").text()
     assert text.startswith("No construction with at most 256 neurons reaches ε = 0.001")
     assert "continuous" in text
@@ -91,9 +116,8 @@ def test_compare_with_training_plots_what_few_trained_neurons_reach(qtbot, windo
     assert len(xs) == 6 and panel.plot.trained.isVisible()
     errors = dict(zip(np.round(10**xs).astype(int), 10**ys, strict=True))
     x, t = window.state.document.training_data()
-    construction = sweep(
-        window.state.document.target, window.state.document.domain, x, t, range(8, 9)
-    )[0]
+    document = window.state.document
+    construction = next(sweep_points(document.target, document.domain, x, t, range(8, 9)))
     assert errors[8] < construction.max_abs_error / 10  # far fewer neurons for the error
     assert not panel.comparison.running
 
@@ -154,6 +178,7 @@ def test_find_n_on_a_square_wave_says_no_n_reaches_epsilon(window):
     panel = open_panel(window)
     panel.epsilon.setValue(0.05)
     panel.find_n()
+    measured(panel)
     text = window.findChild(QLabel, "constructResultLabel").text()
     assert text.startswith("No construction with at most 256 neurons reaches ε = 0.05")
     assert min(p.max_abs_error for p in panel.points) >= 1.0
@@ -167,6 +192,7 @@ def test_the_window_finds_the_n_the_command_line_finds(window, run_cli):
     panel = open_panel(window)
     panel.epsilon.setValue(0.05)
     panel.find_n()
+    measured(panel)
     code, out, _ = run_cli("construct --target nielsen --epsilon 0.05 --mode staircase --json")
     assert code == 0
     assert window.state.document.network.size == json.loads(out)["neurons"] == 69
@@ -175,6 +201,7 @@ def test_the_window_finds_the_n_the_command_line_finds(window, run_cli):
 def test_an_export_button_writes_the_plot_and_its_numbers(window, tmp_path):
     panel = open_panel(window)
     panel.refresh_sweep()
+    measured(panel)
     panel._compare_finished(NIELSEN_TRAINED[:3])
     button = window.findChild(QToolButton, "constructExportButton")
     assert button is panel.export
@@ -197,6 +224,7 @@ def test_the_view_holds_every_diamond_and_epsilon(window):
     window.state.editor.set_target(Target.preset("nielsen"), PRESETS["nielsen"].domain)
     panel = open_panel(window)
     panel.refresh_sweep()
+    measured(panel)
     panel._compare_finished(NIELSEN_TRAINED)
     (left, right), (bottom, top) = panel.plot.getViewBox().viewRange()
     assert bottom < math.log10(1.4e-5) and top > math.log10(
@@ -210,7 +238,7 @@ def test_the_view_holds_every_diamond_and_epsilon(window):
 def test_trained_is_in_the_legend_only_once_there_are_trained_points(window):
     plot = ErrorVsNeuronsPlot()  # as construct --sweep draws it
     target, domain, x, t = samples("nielsen")
-    plot.show_sweep(sweep(target, domain, x, t, range(1, 257)))
+    plot.show_sweep(list(sweep_points(target, domain, x, t, range(1, 257))))
     assert TRAINED not in plot.legend_names() and len(plot.legend_names()) == 2
     plot.show_training(NIELSEN_TRAINED)
     assert plot.legend_names()[-1] == TRAINED
@@ -285,8 +313,8 @@ def test_showing_the_panel_again_does_not_measure_again(qtbot, window, monkeypat
     import uat_explorer.gui.panels.construct_panel as module
 
     calls = []
-    real = module.sweep
-    monkeypatch.setattr(module, "sweep", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = module.sweep_points
+    monkeypatch.setattr(module, "sweep_points", lambda *a, **k: calls.append(1) or real(*a, **k))
     window.workspaces.show("theorem")
     qtbot.waitUntil(lambda: len(calls) == 1)
     for name in ("train", "theorem", "compose", "theorem"):
@@ -295,3 +323,26 @@ def test_showing_the_panel_again_does_not_measure_again(qtbot, window, monkeypat
     assert len(calls) == 1
     window.state.editor.set_target(Target.preset("parabola"))
     qtbot.waitUntil(lambda: len(calls) == 2)
+
+
+def test_the_measurement_runs_between_frames_and_find_n_waits_for_it(window):
+    """20,000 samples of steep sigmoids took ~0.22 s of the GUI thread in one go: now it
+    is measured in slices between frames, the curve growing, and Find N answers once the
+    measurement is done."""
+    window.state.editor.set_samples(20_000)
+    panel = open_panel(window)
+    panel.mode.setCurrentIndex(2)  # steep sigmoids
+    panel.refresh_sweep()
+    assert panel.sweeping and panel._measured == []  # nothing measured inside the call
+    panel.epsilon.setValue(0.05)
+    panel.find_n()
+    result = window.findChild(QLabel, "constructResultLabel")
+    assert result.text().startswith("Measuring the error")
+    sizes = set()
+    while panel.sweeping:
+        QApplication.processEvents()
+        sizes.add(len(panel._measured))
+    assert len(sizes - {0, 256}) >= 2  # drawn as it grew, over several frames
+    assert len(panel.points) == 256
+    assert result.text().startswith("N = ")
+    window.files.document.mark_saved(None)

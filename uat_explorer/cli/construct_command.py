@@ -22,7 +22,7 @@ from uat_explorer.core.teaching.construct import (
     built_of,
     fitted_slope,
     smallest_count,
-    sweep,
+    sweep_points,
 )
 
 
@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     count, reached, chosen = args.neurons, None, None
     if args.epsilon is not None:
-        points = sweep(target, domain, x, t, range(1, MAX_NEURONS + 1), args.mode, transition)
+        points = list(
+            sweep_points(target, domain, x, t, range(1, MAX_NEURONS + 1), args.mode, transition)
+        )
         found = smallest_count(points, args.epsilon)
         reached = found is not None
         chosen = found or min(points, key=lambda p: p.max_abs_error)
@@ -172,7 +174,9 @@ def _sweep(
 ) -> int:
     """The error of the construction for every N in A … B, as JSON, CSV and a figure."""
     low, high = args.sweep
-    points = sweep(base.target, base.domain, x, t, range(low, high + 1), args.mode, transition)
+    points = list(
+        sweep_points(base.target, base.domain, x, t, range(low, high + 1), args.mode, transition)
+    )
     exported: dict[str, str] = {}
     if args.export_csv:
         rows = [(p.neurons, p.max_abs_error, p.rmse) for p in points]

@@ -9,7 +9,7 @@ error of a smooth target.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,7 +188,7 @@ def _edge_points(
     return np.concatenate([edges, np.nextafter(edges, -np.inf)])
 
 
-def sweep(
+def sweep_points(
     target: Callable[[np.ndarray], np.ndarray],
     domain: tuple[float, float],
     x: np.ndarray,
@@ -196,11 +196,12 @@ def sweep(
     counts: range,
     mode: str = "staircase",
     transition: float | None = None,
-) -> list[SweepPoint]:
-    """The construction's error against the target for every neuron count in ``counts``
-    (bumps: the even ones), over the domain: the largest |error| on
-    ``measurement_points`` (the samples (x, t) among them), and the RMSE on the evenly
-    spaced grid.
+) -> Iterator[SweepPoint]:
+    """One count at a time (the window measures in slices between frames, so 20,000
+    samples of steep sigmoids never hold it for the whole sweep). The construction's
+    error against the target for every neuron count in ``counts`` (bumps: the even ones),
+    over the domain: the largest |error| on ``measurement_points`` (the samples (x, t)
+    among them), and the RMSE on the evenly spaced grid.
 
     Not on the samples alone: an approximation is as good as its worst point, and the
     samples can miss it. On a square wave, a staircase whose edges fall on the jumps (every
@@ -222,7 +223,6 @@ def sweep(
     if not (np.isfinite(wanted).all() and np.isfinite(at_edges).all()):
         raise InputError(NOT_FINITE)
     bounds = np.cumsum([0] + [s.size for s in sides])
-    points = []
     for k, count in enumerate(chosen):
         where = np.concatenate([fixed, sides[k]])
         if mode == "sigmoids":
@@ -236,8 +236,7 @@ def sweep(
             error = np.abs(y - np.concatenate([wanted, at_edges[bounds[k] : bounds[k + 1]]]))
             on_grid = error[: grid.size]
             rmse = float(np.sqrt(np.mean(on_grid * on_grid)))
-        points.append(SweepPoint(count, float(error.max()), rmse))
-    return points
+        yield SweepPoint(count, float(error.max()), rmse)
 
 
 SATURATED = 36.0

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -37,7 +39,7 @@ from uat_explorer.core.teaching.construct import (
     built_of,
     construct,
     smallest_count,
-    sweep,
+    sweep_points,
 )
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.gui.widgets.plot_export import ExportButton, plot_exports
@@ -60,6 +62,9 @@ PROMISE = (
     " by all of it where the slice's level is the value on the other side."
 )
 CSV_HEADER = ["neurons", "max_abs_error", "rmse", "trained_max_abs_error"]
+SLICE_SECONDS = 0.010
+"""The measurement runs between frames in slices this long: 20,000 samples of steep
+sigmoids take ~0.2 s in all, and the window keeps drawing meanwhile."""
 
 
 class ConstructPanel(QWidget):
@@ -73,6 +78,13 @@ class ConstructPanel(QWidget):
         self.setObjectName("constructPanel")
         self.state = state
         self.points: list[SweepPoint] = []
+        """The last complete measurement (one being made replaces it when done)."""
+        self._measuring: Iterator[SweepPoint] | None = None
+        self._measured: list[SweepPoint] = []
+        self._measuring_key: tuple[object, ...] | None = None
+        self._find_when_measured = False
+        self._slices = props(QTimer(self), interval=0)
+        self._slices.timeout.connect(self._measure_slice)
         self.trained: list[tuple[int, float]] = []
         self._drags = itertools.count(1)
         self._drag: int | None = None
@@ -264,9 +276,14 @@ class ConstructPanel(QWidget):
         self.build_count(count, gesture)
 
     def find_n(self) -> None:
-        """Build the smallest N whose max |error| ≤ ε, or the best there is, and say why."""
-        if not self.points:
-            self.refresh_sweep()
+        """Build the smallest N whose max |error| ≤ ε, or the best there is, and say why
+        (once the measurement being made is done)."""
+        self.refresh_sweep()
+        if self.sweeping or not self.points:
+            self._find_when_measured = self.sweeping
+            if self.sweeping:
+                self.result.setText(f"Measuring the error for N = 1 … {MAX_NEURONS} first…")
+            return
         epsilon = self.epsilon.value()
         try:
             found = smallest_count(self.points, epsilon)
@@ -303,8 +320,9 @@ class ConstructPanel(QWidget):
             widget.blockSignals(False)
 
     def on_close(self) -> None:
-        """The window closes: no training process outlives it."""
+        """The window closes: no training process outlives it, no measurement goes on."""
         self.comparison.stop(wait=True)
+        self._stop_measuring()
 
     # -- training, for comparison ----------------------------------------------------------------
     def _compare_toggled(self, on: bool) -> None:
@@ -352,25 +370,51 @@ class ConstructPanel(QWidget):
         state = self.state
         transition = self.transition() if self.mode_name == "sigmoids" else None
         key = (state.document.data_revision, id(state.document.target), self.mode_name, transition)
-        if key == self._swept and self.points:
-            return  # shown again (a workspace switch): the same measurement
+        if (key == self._swept and self.points) or key == self._measuring_key:
+            return  # shown again (a workspace switch), or being measured: the same
         x, t = state.document.training_data()
+        document = state.document
+        counts = range(1, MAX_NEURONS + 1)
+        self._measuring = sweep_points(
+            document.target, document.domain, x, t, counts, self.mode_name, transition
+        )
+        self._measuring_key, self._measured = key, []
+        self._slices.start()
+
+    @property
+    def sweeping(self) -> bool:
+        """A measurement is being made (in slices between frames)."""
+        return self._measuring is not None
+
+    def _measure_slice(self) -> None:
+        """Counts measured for SLICE_SECONDS, the curve drawn as far as it has come."""
+        assert self._measuring is not None
+        started = time.perf_counter()
         try:
-            self.points = sweep(
-                state.document.target,
-                state.document.domain,
-                x,
-                t,
-                range(1, MAX_NEURONS + 1),
-                self.mode_name,
-                transition,
-            )
+            while time.perf_counter() - started < SLICE_SECONDS:
+                self._measured.append(next(self._measuring))
+        except StopIteration:
+            self._measured_all()
+            return
         except InputError as error:
+            self._stop_measuring()
+            self._find_when_measured = False
             self.result.setText(str(error))
             return
-        self._swept = key
+        self.plot.show_sweep(self._measured, self.count.value())
+
+    def _measured_all(self) -> None:
+        self.points, self._swept = self._measured, self._measuring_key
+        self._stop_measuring()
         self.plot.show_sweep(self.points, self.count.value())
         self.plot.show_epsilon(self.epsilon.value())
+        if self._find_when_measured:
+            self._find_when_measured = False
+            self.find_n()
+
+    def _stop_measuring(self) -> None:
+        self._slices.stop()
+        self._measuring, self._measuring_key = None, None
 
     def _show_error(self, count: int) -> None:
         point = next((p for p in self.points if p.neurons == count), None)
