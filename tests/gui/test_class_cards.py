@@ -181,3 +181,17 @@ def test_a_dark_palette_recolours_the_class_labels_for_it(qtbot):
     finally:
         app.setPalette(before)
     qtbot.waitUntil(lambda: label.styleSheet() == light, timeout=2000)
+
+
+def test_the_focused_neuron_is_shaded_in_the_backprop_graph(qtbot):
+    window = make(qtbot)
+    window.tabs.setCurrentWidget(window.graph_view)
+
+    def shaded() -> set[int]:
+        items = window.graph_view.items_by_key.values()
+        return {item.neuron for item in items if item.brush().color().alpha() == 45}
+
+    window.cards.cards[5].hovered.emit(5, True)
+    assert shaded() == {5}
+    window.cards.cards[5].hovered.emit(5, False)
+    assert shaded() == {0}  # back to the card selected, the first until one is clicked

@@ -678,10 +678,11 @@ class ClassesWindow(QWidget):
         graph = build_class_graph(
             network, self.trainer.problem, self.sample, self.target.names, self.focus
         )
-        self.graph_view.show_graph(graph, list(range(network.size)), None)
+        self.graph_view.show_graph(graph, list(range(network.size)), self.focus)
 
     def _focus(self, neuron: int) -> None:
-        """A clicked row: that neuron is the one drawn in full in a wide network."""
+        """A card hovered or clicked, or a neuron clicked in the graph: its nodes are
+        shaded in its colour, and it is the one drawn in full in a wide network."""
         self.focus = neuron
         self._show_graph()
 
