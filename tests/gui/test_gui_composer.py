@@ -350,3 +350,34 @@ def test_cards_of_a_big_network_are_built_in_the_background(qtbot):
     last = cards(w)[-1]
     last.findChild(QDoubleSpinBox, "outputWeightSpin").setValue(0.5)
     assert w.state.document.network.v[-1] == 0.5
+
+
+def test_a_session_opened_over_another_reuses_the_cards_with_the_new_values(
+    window, qtbot, tmp_path
+):
+    """Every id changes when a session is opened; the cards of the neurons that went
+    serve the new ones (hiding and creating 256 held the window ~0.1 s), each showing
+    its new neuron's values and colour and selecting it when clicked."""
+    first = list(window.stack.cards.values())
+    count = len(first)
+    net = Network.from_neurons(
+        [Neuron("tanh", 2.0 + k, -0.5 * k, 0.25 * k) for k in range(count)], 0.5
+    )
+    path = tmp_path / "other.json"
+    Session(network=net, target=Target.preset("sin"), domain=(-3.0, 3.0)).save(path)
+    before_ids = list(window.state.document.ids)
+    assert window.files.open(str(path))
+    ids = window.state.document.ids
+    assert not set(ids) & set(before_ids)
+    assert [window.stack.cards[i] for i in ids] == first  # the same widgets, re-keyed
+    qtbot.waitUntil(lambda: all(card.built for card in window.stack.cards.values()))
+    for index, neuron_id in enumerate(ids):
+        card = window.stack.cards[neuron_id]
+        window.stack._refresh(card)
+        assert card.neuron_id == neuron_id
+        assert card.w.spin.value() == pytest.approx(net.w[index])
+        assert card.activation.currentData() == "tanh"
+    card = window.stack.cards[ids[1]]
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert window.state.view.selected == ids[1]
+    window.files.document.mark_saved(None)

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.training.optimizers import OptimizerSpec
@@ -64,10 +65,12 @@ class RaceRun:
     reached_step: int | None = None
     diverged_step: int | None = None
     final_loss: float = math.nan
-    network: Network | None = None
+    network: Network | ClassNetwork | None = None
     done: bool = False
     test_loss: float | None = None
     """The loss on the held-out points at the run's weights (None: no test points)."""
+    accuracy: float | None = None
+    """A classifier's run: the share of points its weights classify right."""
 
     @property
     def label(self) -> str:
@@ -102,18 +105,19 @@ class RaceRun:
         first_step: int,
         losses: NDArray[np.floating],
         loss: float,
-        network: Network,
+        network: Network | ClassNetwork,
         done: bool,
         diverged_step: int | None = None,
         diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
         test_loss: float | None = None,
+        accuracy: float | None = None,
     ) -> None:
         """New steps of this run, from a trainer's report or a worker's reply."""
         self.record(first_step, losses)
         if diverged_step is not None:
             self.record_divergence(diverged_step, diverged_run)
         self.final_loss, self.network, self.done = float(loss), network, done
-        self.test_loss = test_loss
+        self.test_loss, self.accuracy = test_loss, accuracy
 
     def to_dict(self) -> dict[str, object]:
         """The run's numbers; ``final_test_loss`` only when there are test points."""

@@ -1,27 +1,74 @@
 """The race, in a process of its own: every run advances a slice at a time in turn, so
 the curves grow together on screen, and the window only draws.
 
-In: a RaceJob, then Quit at any time. Out: RaceProgress for each run at frame rate,
-Alive while racing, Finished when every run is done, or Failed.
+In: a RaceJob (curves) or a ClassRaceJob (classes), then Quit at any time. Out:
+RaceProgress for each run at frame rate, Alive while racing, Finished when every run is
+done, or Failed.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
+from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import Network
-from uat_explorer.core.teaching.race import race_trainer
+from uat_explorer.core.teaching.class_race import ClassRaceReport, ClassRaceTrainer
+from uat_explorer.core.teaching.race import RaceRun, race_trainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.process import Channel, serve_one_job
 from uat_explorer.core.workers.training import CHUNK, REPLY_EVERY
 
 
+class RaceReport(Protocol):
+    """What the loop reads of a run's report: a curve TrainReport or a ClassRaceReport."""
+
+    @property
+    def losses(self) -> NDArray[np.floating]: ...
+    @property
+    def loss(self) -> float: ...
+    @property
+    def steps_run(self) -> int: ...
+    @property
+    def stopped(self) -> str | None: ...
+    @property
+    def diverged(self) -> str | None: ...
+    @property
+    def diverged_step(self) -> int | None: ...
+    @property
+    def diverged_run(self) -> tuple[NDArray[np.int64], NDArray[np.float64]] | None: ...
+    @property
+    def test_loss(self) -> float | None: ...
+
+
+class RaceTrainer(Protocol):
+    """One run: a curve Trainer or a ClassRaceTrainer."""
+
+    @property
+    def step(self) -> int: ...
+    @property
+    def network(self) -> Network | ClassNetwork: ...
+    def run(self, steps: int, seconds: float | None = None) -> RaceReport: ...
+
+
+class Race:
+    """A job the race's worker takes: its runs' settings and trainers, from the same
+    weights."""
+
+    specs: list[OptimizerSpec]
+
+    def trainers(self) -> Sequence[RaceTrainer]:
+        raise NotImplementedError
+
+
 @dataclass
-class RaceJob:
+class RaceJob(Race):
     network: Network
     x: np.ndarray
     t: np.ndarray
@@ -32,6 +79,45 @@ class RaceJob:
     seed: int = 0
     test: tuple[np.ndarray, np.ndarray] | None = None
     penalty: Penalty | None = None
+
+    def trainers(self) -> Sequence[RaceTrainer]:
+        return [
+            race_trainer(
+                self.network,
+                self.x,
+                self.t,
+                self.loss,
+                spec,
+                self.steps,
+                self.batch_size,
+                self.seed,
+                self.test,
+                self.penalty,
+            )
+            for spec in self.specs
+        ]
+
+
+@dataclass
+class ClassRaceJob(Race):
+    """A classifier's race: each spec trains a copy of ``network`` on the labelled points
+    (LM cannot: ClassTrainer refuses it)."""
+
+    network: ClassNetwork
+    x: np.ndarray
+    labels: np.ndarray
+    specs: list[OptimizerSpec]
+    steps: int
+    batch_size: int | None = None
+    seed: int = 0
+
+    def trainers(self) -> Sequence[RaceTrainer]:
+        return [
+            ClassRaceTrainer(
+                self.network, self.x, self.labels, spec, self.steps, self.batch_size, self.seed
+            )
+            for spec in self.specs
+        ]
 
 
 @dataclass
@@ -44,34 +130,36 @@ class RaceProgress:
     losses: np.ndarray
     step: int
     loss: float
-    network: Network
+    network: Network | ClassNetwork
     done: bool
     diverged_step: int | None = None
     diverged_run: tuple[np.ndarray, np.ndarray] | None = None
     test_loss: float | None = None
     """The loss on the held-out points at ``network`` (None: no test points)."""
+    accuracy: float | None = None
+    """Classes: the share of points the run's weights classify right (None: a curve)."""
+
+    def add_to(self, run: RaceRun) -> None:
+        """These steps into the window's record of the run."""
+        run.update(
+            self.first_step,
+            self.losses,
+            self.loss,
+            self.network,
+            self.done,
+            self.diverged_step,
+            self.diverged_run,
+            self.test_loss,
+            self.accuracy,
+        )
 
 
 def serve_race(channel: Channel) -> None:
-    serve_one_job(channel, RaceJob, _race)
+    serve_one_job(channel, Race, _race)
 
 
-def _race(conn: Channel, job: RaceJob) -> None:
-    trainers = [
-        race_trainer(
-            job.network,
-            job.x,
-            job.t,
-            job.loss,
-            spec,
-            job.steps,
-            job.batch_size,
-            job.seed,
-            job.test,
-            job.penalty,
-        )
-        for spec in job.specs
-    ]
+def _race(conn: Channel, job: Race) -> None:
+    trainers = job.trainers()
     pending = list(range(len(trainers)))
     buffers: list[list[np.ndarray]] = [[] for _ in trainers]
     firsts = [0] * len(trainers)
@@ -97,6 +185,7 @@ def _race(conn: Channel, job: RaceJob) -> None:
                         report.diverged_step,
                         report.diverged_run,
                         report.test_loss,
+                        report.accuracy if isinstance(report, ClassRaceReport) else None,
                     )
                 )
                 buffers[k], firsts[k], sent[k] = [], trainer.step, time.perf_counter()

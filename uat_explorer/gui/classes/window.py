@@ -59,6 +59,8 @@ from uat_explorer.core.training.optimizers import (
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
 from uat_explorer.gui.classes.cards import ClassCards
 from uat_explorer.gui.classes.class_file import ClassFile
+from uat_explorer.gui.classes.landscape_tab import ClassLandscapeTab
+from uat_explorer.gui.classes.race_tab import ClassRaceTab
 from uat_explorer.gui.classes.runner import ClassRunner
 from uat_explorer.gui.classes.timeline_tab import ClassTimelineTab
 from uat_explorer.gui.classes.weights_table import WeightsTable
@@ -254,6 +256,10 @@ class ClassesWindow(QWidget):
         self.tabs.addTab(self.graph_view, "Backprop of the point")
         self.timeline_tab = ClassTimelineTab()
         self.tabs.addTab(self.timeline_tab, "Timeline")
+        self.landscape = ClassLandscapeTab(self)
+        self.tabs.addTab(self.landscape, "Loss landscape")
+        self.race = ClassRaceTab(self)
+        self.tabs.addTab(self.race, "Race")
         self.tabs.currentChanged.connect(self._show_graph)
         plots = QVBoxLayout()
         plots.addWidget(self.plot, 3)
@@ -550,6 +556,7 @@ class ClassesWindow(QWidget):
         self.loss_curve.setData(history.steps, history.losses)
         self.accuracy_curve.setData(history.steps, history.accuracies)
         self._show_sample()
+        self.landscape.refresh_soon()
         self.weights.show_network(self.trainer.network, self.target.names)
         self.cards.show_network(self.trainer.network, self.target.names)
         self.timeline_tab.show_training(self.trainer, self.target.names, self._seed)
@@ -711,6 +718,7 @@ class ClassesWindow(QWidget):
             event.ignore()
             return
         self.runner.stop(wait=True)  # no process outlives the window
+        self.race.runner.stop(wait=True)
         super().closeEvent(event)
 
 

@@ -171,7 +171,12 @@ class NeuronStack(QWidget):
     def sync_cards(self) -> None:
         """Match the cards to the network's neurons: create, drop and reorder as needed."""
         ids = self.state.document.ids
-        for neuron_id in set(self.cards) - set(ids):
+        present = set(ids)
+        gone_ids = [neuron_id for neuron_id in self.cards if neuron_id not in present]
+        new_ids = [neuron_id for neuron_id in ids if neuron_id not in self.cards]
+        for old, new in zip(gone_ids, new_ids, strict=False):
+            self._reuse(old, new)
+        for neuron_id in gone_ids[len(new_ids) :]:
             gone = self.cards.pop(neuron_id)
             self.list_layout.removeWidget(gone)
             gone.hide()
@@ -190,6 +195,16 @@ class NeuronStack(QWidget):
         self.list_layout.activate()
         self._build_visible()
         self._builder.start()
+
+    def _reuse(self, old: int, new: int) -> None:
+        """The card of a neuron that is gone serves a new one (its values shown anew, its
+        colour the new neuron's): opening a 256-neuron session over another replaces every
+        id, and hiding 256 cards to create 256 more held the window ~0.1 s."""
+        card = self.cards.pop(old)
+        card.neuron_id, card.stale = new, True
+        if card.built:
+            card.color_swatch()
+        self.cards[new] = card
 
     def _in_view(self) -> list[NeuronCard]:
         if not self.scroll_area.isVisible():
@@ -268,10 +283,10 @@ class NeuronStack(QWidget):
         )
 
     def show_all(self) -> None:
-        if self._behind:
-            return
         """New values for every card; only those in view redraw now, the others when
         they come into view (a training frame would otherwise go on hidden dials)."""
+        if self._behind:
+            return
         for card in self.cards.values():
             card.stale = True
         for card in self._in_view():

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.io.export_data import write_table
+from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.race import DEFAULT_RATES, DEFAULT_TARGET_LOSS, race_table
 from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
 from uat_explorer.export.figures import FigureOptions
@@ -55,6 +56,17 @@ TEST_COLUMN = COLUMNS.index("Final test loss")
 """Shown only when the session holds test points out."""
 GIF_FRAMES = 60
 GIF_FPS = 15.0
+
+
+def ticked_specs(
+    enabled: list[QCheckBox], optimizers: list[QComboBox], rates: list[ScientificSpinBox]
+) -> list[OptimizerSpec]:
+    """The settings of each ticked run, in order (a curve race's or a classifier's)."""
+    return [
+        OptimizerSpec(combo.currentData(), rate.value())
+        for check, combo, rate in zip(enabled, optimizers, rates, strict=True)
+        if check.isChecked()
+    ]
 
 
 class RaceWindow(QWidget):
@@ -200,11 +212,7 @@ class RaceWindow(QWidget):
             rate.setEnabled(uses)
 
     def specs(self) -> list[OptimizerSpec]:
-        return [
-            OptimizerSpec(combo.currentData(), rate.value())
-            for check, combo, rate in zip(self.enabled, self.optimizers, self.rates, strict=True)
-            if check.isChecked()
-        ]
+        return ticked_specs(self.enabled, self.optimizers, self.rates)
 
     # -- running -------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -267,7 +275,8 @@ class RaceWindow(QWidget):
             fit.setVisible(k < len(runs))
             if k < len(runs):
                 net = runs[k].network
-                fit.show_fit(x, t, None if net is None else net(x), runs[k].label)
+                curve = net(x) if isinstance(net, Network) else None  # a curve race's run
+                fit.show_fit(x, t, curve, runs[k].label)
         selected = self.table.currentRow()
         self.table.setRowCount(len(runs))
         for row, run in enumerate(runs):
@@ -302,7 +311,7 @@ class RaceWindow(QWidget):
         if not 0 <= row < len(runs) or runs[row].network is None:
             return
         run = runs[row]
-        assert run.network is not None
+        assert isinstance(run.network, Network)  # the runner raced this curve session
         self.state.editor.replace_network(run.network, f"Keep the {run.label} run")
         self._say(
             f"The {run.label} run's weights are in the document (Undo takes them back).", False

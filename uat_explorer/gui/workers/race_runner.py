@@ -10,7 +10,7 @@ from uat_explorer.core.teaching.race import RaceRun
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.messages import Finished
-from uat_explorer.core.workers.race import RaceJob, RaceProgress
+from uat_explorer.core.workers.race import Race, RaceJob, RaceProgress
 from uat_explorer.gui.workers.worker_client import WorkerJob
 
 
@@ -41,27 +41,21 @@ class RaceRunner(WorkerJob):
         """Start the race's process (in the background) and send it the job; every run
         trains as the session does (``batch_size`` samples a step, shuffled from ``seed``,
         its weight decay), and with ``test`` points reports its test loss."""
+        job = RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed, test, penalty)
+        self.start_job(job, target_loss)
+
+    def start_job(self, job: Race, target_loss: float) -> None:
+        """Race ``job``: a curve's runs or a classifier's."""
         self.stop()
-        self.runs = [RaceRun(spec, target_loss) for spec in specs]
-        self.launch(
-            RaceJob(network.copy(), x, t, loss, specs, steps, batch_size, seed, test, penalty)
-        )
+        self.runs = [RaceRun(spec, target_loss) for spec in job.specs]
+        self.launch(job)
         self.updated.emit()
 
     def _received(self, replies: list[object]) -> None:
         finished = False
         for reply in replies:
             if isinstance(reply, RaceProgress):
-                self.runs[reply.index].update(
-                    reply.first_step,
-                    reply.losses,
-                    reply.loss,
-                    reply.network,
-                    reply.done,
-                    reply.diverged_step,
-                    reply.diverged_run,
-                    reply.test_loss,
-                )
+                reply.add_to(self.runs[reply.index])
             elif isinstance(reply, Finished):
                 finished = True
         self.updated.emit()
