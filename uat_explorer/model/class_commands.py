@@ -16,7 +16,8 @@ from uat_explorer.core.io.class_session import ClassSession
 
 class ReplaceClassSession(QUndoCommand):
     """``before`` → ``after``, both already copies; the change is on screen when pushed,
-    so the first redo does nothing."""
+    so the first redo does nothing. Edits with the same ``gesture`` (one drag of one
+    dial, one burst of typing) merge into one step, as the curve cards' do."""
 
     def __init__(
         self,
@@ -24,10 +25,21 @@ class ReplaceClassSession(QUndoCommand):
         before: ClassSession,
         after: ClassSession,
         text: str,
+        gesture: object = None,
     ) -> None:
         super().__init__(text)
         self.show, self.before, self.after = show, before, after
+        self.gesture = gesture
         self._skip = True
+
+    def id(self) -> int:
+        return 1 if self.gesture is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, ReplaceClassSession) or other.gesture != self.gesture:
+            return False
+        self.after = other.after
+        return True
 
     def redo(self) -> None:
         if self._skip:

@@ -10,6 +10,7 @@ million steps as after a hundred.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -321,6 +322,8 @@ class TimelineView(QWidget):
         self.matrix.hideButtons()
         self.matrix.setToolTip("A now: each neuron's |activation| (a row) at every sample")
         self.scale = 1.0
+        self.names_for: Callable[[int], list[str]] = parameter_names
+        """The W and G rows' names for H neurons (a classifier's: one v per logit)."""
         self._title_matrix()
         self.matrix.getViewBox().invertY(True)
         self.matrix_image = pg.ImageItem(axisOrder="row-major")
@@ -446,13 +449,13 @@ class TimelineView(QWidget):
             )
             d_blocks.append((*span, self.data_columns.image(mine, schedule, samples)))
         size = len(segments[-1].layout[0])
-        names = parameter_names(size)
+        names = self.names_for(size)
         neurons = [f"{j + 1}" for j in range(size)]
         ends = ("0", f"{samples - 1}")
         self.data.show_blocks(d_blocks, (0, 1), min(samples, SAMPLE_BINS), None, ends)
-        self.weights.show_blocks(w_blocks, (-w_top, w_top), 3 * size + 1, names)
+        self.weights.show_blocks(w_blocks, (-w_top, w_top), len(names), names)
         self.activity.show_blocks(a_blocks, (0, a_top), size, neurons)
-        self.gradients.show_blocks(g_blocks, (-1, 1), 3 * size + 1, names)
+        self.gradients.show_blocks(g_blocks, (-1, 1), len(names), names)
         self.data.show_scale((0, 1), [(0, "0 %"), (1, "100 %")])
         self.weights.show_scale((-w_top, w_top), _symmetric_ticks(w_top, w_top))
         self.activity.show_scale((0, a_top), [(0, "0"), (a_top, number(a_top))])

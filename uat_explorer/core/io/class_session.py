@@ -34,6 +34,7 @@ from uat_explorer.core.training.optimizers import (
     OPTIMIZERS,
     OptimizerSpec,
 )
+from uat_explorer.core.training.timeline import Timeline
 from uat_explorer.core.training.trainer import MAX_STEPS
 
 CLASS_VERSION = 5
@@ -54,6 +55,10 @@ class ClassSession:
     history: ClassHistory = field(default_factory=ClassHistory, compare=False)
     sample: int | None = None
     """The followed point, an index among the training points (None: the middle one)."""
+    timeline: Timeline = field(default_factory=Timeline, compare=False)
+    """W, G and A of the steps trained (shared by copies: it only grows by training). An
+    optional key of version 5: files from before it open with none, and an app from
+    before it opens these files without it."""
 
     def __post_init__(self) -> None:
         check_class_optimizer(self.optimizer)
@@ -100,7 +105,7 @@ class ClassSession:
             "batch_size": self.batch_size,
             "sample": self.sample,
             "history": self.history.to_dict(),
-        }
+        } | ({"timeline": self.timeline.to_dict()} if self.timeline.rows else {})
 
     @classmethod
     def from_dict(cls, data: Any) -> ClassSession:
@@ -185,6 +190,8 @@ def _read(cls: type[ClassSession], root: Fields) -> ClassSession:
     if root.has("history"):
         width = outputs + network.size * (2 + outputs)
         session.history = ClassHistory.from_dict(root.child("history"), session.step, width)
+    if root.has("timeline"):
+        session.timeline = Timeline.from_dict(root.child("timeline"), session.step, outputs)
     return session
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import Network
 
 _NAME = re.compile(r"^([wbv])([1-9][0-9]*)$")
@@ -22,8 +23,17 @@ def parameter_names(size: int) -> list[str]:
     return [f"{p}{j + 1}" for j in range(size) for p in "wbv"] + ["c"]
 
 
-def parameter_values(network: Network) -> NDArray[np.float64]:
-    """Every parameter's value in card order."""
+def class_parameter_names(size: int, heads: tuple[str, ...]) -> list[str]:
+    """A classifier's card order [w1, b1, v1→A, v1→B, …, c→A, c→B]: one v per logit,
+    named by the class whose logit it feeds (``heads``: one name per logit)."""
+    arrows = [f"→{h}" for h in heads]
+    neurons = [(f"w{j}", f"b{j}", *(f"v{j}{a}" for a in arrows)) for j in range(1, size + 1)]
+    return [name for names in neurons for name in names] + [f"c{a}" for a in arrows]
+
+
+def parameter_values(network: Network | ClassNetwork) -> NDArray[np.float64]:
+    """Every parameter's value in card order (a classifier: its v row of every logit
+    after each neuron's w and b, and the c of every logit at the end)."""
     return np.append(np.column_stack([network.w, network.b, network.v]).reshape(-1), network.c)
 
 

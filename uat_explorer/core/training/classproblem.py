@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -34,10 +36,35 @@ class ClassProblem:
         self.activations = list(network.activations)
         self.live = ~network.muted
         self.spacing = sample_spacing(self.x)
+        self._record_into: Array | None = None
+        self._ones = np.ones(self.x.size)
 
     @property
     def n_params(self) -> int:
         return self.size * (2 + self.outputs) + self.outputs
+
+    @property
+    def hidden(self) -> int:
+        """Neurons in θ: all of them (a muted one's entries stay, its gradient 0)."""
+        return self.size
+
+    @functools.cached_property
+    def parameter_columns(self) -> NDArray[np.intp]:
+        """Where each entry of θ goes in card order [w1, b1, v1 (M), w2, …, c (M)]."""
+        h, m = self.size, self.outputs
+        first = np.arange(h) * (2 + m)  # each neuron's w
+        v = (first[:, None] + 2 + np.arange(m)).reshape(-1)
+        return np.concatenate([first, first + 1, v, h * (2 + m) + np.arange(m)])
+
+    def record_activity(self, sums: Array) -> None:
+        """The next gradient also leaves each neuron's Σ|a| over the points in
+        ``sums[1, :H]`` (a timeline recorder's row; the shape is the curve problem's)."""
+        self._record_into = sums
+
+    def mean_activity(self, raw: Array, out: Array) -> None:
+        """mean |a| of every neuron (muted: 0) from the sums ``record_activity`` left:
+        divided once per chunk, not every step."""
+        np.divide(raw, self.x.size, out=out)
 
     def pack(self, network: ClassNetwork) -> Array:
         return np.concatenate([network.w, network.b, network.v.reshape(-1), network.c])
@@ -99,6 +126,9 @@ class ClassProblem:
         """Cross-entropy at θ; ∂L/∂θ written into ``grad``."""
         w, b, v, c = self._split(theta)
         z, a = self._hidden(w, b)
+        if self._record_into is not None:
+            np.dot(np.abs(a), self._ones, out=self._record_into[1, : self.size])
+            self._record_into = None
         logits = a.T @ v + c
         loss = float(np.mean(sample_losses(logits, self.labels)))
         n = self.x.size

@@ -15,6 +15,7 @@ from uat_explorer.core.nn.classifier import ClassNetwork, accuracy
 from uat_explorer.core.training.batches import BatchSchedule
 from uat_explorer.core.training.classproblem import ClassProblem
 from uat_explorer.core.training.optimizers import SGD, Adam, Momentum, OptimizerSpec
+from uat_explorer.core.training.timeline import StepRecorder, TimelineRows
 from uat_explorer.core.training.trainer import MAX_STEPS
 
 LM_REFUSAL = (
@@ -43,12 +44,15 @@ class ClassReport:
     losses: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     """The loss each step of this run saw (its batch's, with mini-batches)."""
     diverged: str | None = None
+    timeline: TimelineRows | None = None
+    """With ``record`` on: W, G and A of every step of this run (card order)."""
 
 
 class ClassTrainer:
     """A working copy of the network, advanced a chunk at a time. A step whose loss is
     not finite never sticks: the weights of the lowest loss come back and training
-    stops with the reason."""
+    stops with the reason. With ``record``, each step's θ, gradient and mean |a| go
+    into a timeline recorder's rows as the curve trainer's do."""
 
     def __init__(
         self,
@@ -59,8 +63,10 @@ class ClassTrainer:
         batch_size: int | None = None,
         seed: int = 0,
         step: int = 0,
+        record: bool = False,
     ) -> None:
         self.spec = check_class_optimizer(optimizer or OptimizerSpec())
+        self.record = record
         self._network = network.copy()
         self.problem = ClassProblem(network, x, labels)
         self.step = step
@@ -97,6 +103,7 @@ class ClassTrainer:
         losses: list[float] = []
         best, best_loss = self.theta.copy(), math.inf
         before = np.empty_like(self.theta)  # each step's starting weights, in one buffer
+        recorder = StepRecorder.of(self.batch, self.step) if self.record else None
         diverged = None
         done = 0
         with np.errstate(all="ignore"):
@@ -105,6 +112,8 @@ class ClassTrainer:
                     chosen = self.schedule.indices(self.step)
                     np.take(self.problem.x, chosen, out=self.batch.x)
                     np.take(self.problem.labels, chosen, out=self.batch.labels)
+                if recorder is not None:  # the step writes θ and ∇L into the recorder's rows
+                    before, self.optimizer.grad = recorder.lend()
                 np.copyto(before, self.theta)
                 loss = self.optimizer.step(self.batch, self.theta)
                 if not (math.isfinite(loss) and np.isfinite(self.theta).all()):
@@ -122,13 +131,18 @@ class ClassTrainer:
                 losses.append(loss)
                 done += 1
                 self.step += 1
-        return self.report(time.perf_counter() - started, np.array(losses), diverged)
+        rows = None
+        if recorder is not None:
+            size = self.schedule.size if self.schedule is not None else 0
+            rows = recorder.rows(self._network, below=self.step, batch=size)
+        return self.report(time.perf_counter() - started, np.array(losses), diverged, rows)
 
     def report(
         self,
         seconds: float = 0.0,
         losses: NDArray[np.float64] | None = None,
         diverged: str | None = None,
+        timeline: TimelineRows | None = None,
     ) -> ClassReport:
         """The cross-entropy and accuracy on all training points at the current weights."""
         network = self.network
@@ -142,4 +156,5 @@ class ClassTrainer:
             seconds,
             ran,
             diverged,
+            timeline,
         )

@@ -6,24 +6,25 @@ The trainer records rows into a ``StepRecorder`` in its own parameter order; the
 keeps them in a ``Timeline``: the latest ``RECENT`` steps at full resolution and older
 ones thinned to every k-th step, k doubling as needed, so a million steps of H = 32
 take a few megabytes. A change of the network's layout (neurons added, removed, muted)
-starts a new segment, whose rows have their own length.
+starts a new segment, whose rows have their own length. A classifier's rows are the same
+with one v per logit and a c per logit (the classes window's timeline).
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from uat_explorer.core.fields import Fields, encode_array
 from uat_explorer.core.nn.activations import ACTIVATIONS
+from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import MAX_NEURONS, Network
 from uat_explorer.core.nn.parameters import parameter_values
 from uat_explorer.core.targets.target import MAX_SAMPLES
-from uat_explorer.core.training.fitproblem import FitProblem
 
 RECENT = 2000
 """Steps kept at full resolution (thinning runs every RECENT // 2 new rows, so up to
@@ -50,7 +51,8 @@ F32 = NDArray[np.float32]
 @dataclass
 class TimelineRows:
     """Consecutive rows of one layout, in card order: weights and gradients as
-    [w1, b1, v1, …, c] (3H + 1 columns), activity one column per neuron."""
+    [w1, b1, v1, …, c] (3H + 1 columns; a classifier's M logits: [w1, b1, v1 (M), …,
+    c (M)], (2 + M)H + M columns), activity one column per neuron."""
 
     steps: NDArray[np.int64]
     weights: F32
@@ -93,7 +95,7 @@ def joined_rows(parts: list[TimelineRows]) -> TimelineRows | None:
 
 
 def now_row(
-    network: Network, gradients: np.ndarray, a: np.ndarray, step: int, batch: int = 0
+    network: Network | ClassNetwork, gradients: np.ndarray, a: np.ndarray, step: int, batch: int = 0
 ) -> TimelineRows:
     """The current step as a row: the weights now, the true gradient ``gradients`` (card
     order) and the activations ``a`` (H × samples) of a forward pass."""
@@ -108,12 +110,29 @@ def now_row(
     )
 
 
-def layout_of(network: Network) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+def layout_of(network: Network | ClassNetwork) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     return tuple(network.activations), tuple(bool(m) for m in network.muted)
 
 
+class Recordable(Protocol):
+    """What a StepRecorder needs of a problem (a FitProblem, or a classifier's
+    ClassProblem): θ's length, its rows (unmuted neurons), where each entry of θ goes in
+    card order, and each neuron's activity left by the next gradient."""
+
+    @property
+    def n_params(self) -> int: ...
+    @property
+    def hidden(self) -> int: ...
+    @property
+    def dtype(self) -> np.dtype[Any]: ...
+    @property
+    def parameter_columns(self) -> NDArray[np.intp]: ...
+    def record_activity(self, sums: np.ndarray) -> None: ...
+    def mean_activity(self, raw: np.ndarray, out: np.ndarray) -> None: ...
+
+
 class StepRecorder:
-    """Rows in a FitProblem's order (its unmuted rows, θ = [w, b, v, c]) of consecutive
+    """Rows in a problem's order (its unmuted rows, θ = [w, b, v, c]) of consecutive
     steps, grown as needed; ``rows(network)`` turns them into card order.
 
     Recording copies nothing per step: the step writes θ, ∇L and the activity straight
@@ -125,10 +144,10 @@ class StepRecorder:
     chunk. The activity is kept raw and mapped to mean |a| once per chunk, in ``rows``.
     """
 
-    _of: ClassVar[weakref.WeakKeyDictionary[FitProblem, StepRecorder]] = weakref.WeakKeyDictionary()
+    _of: ClassVar[weakref.WeakKeyDictionary[Recordable, StepRecorder]] = weakref.WeakKeyDictionary()
 
     @classmethod
-    def of(cls, problem: FitProblem, first: int) -> StepRecorder:
+    def of(cls, problem: Recordable, first: int) -> StepRecorder:
         """The problem's recorder, emptied, for steps from ``first`` on."""
         recorder = cls._of.get(problem)
         if recorder is None:
@@ -136,7 +155,7 @@ class StepRecorder:
         recorder._first, recorder.n = first, 0
         return recorder
 
-    def __init__(self, problem: FitProblem, rows: int = 256) -> None:
+    def __init__(self, problem: Recordable, rows: int = 256) -> None:
         # a proxy: the registry's value must not keep its key, the problem, alive
         self._problem, self._first, self.n = weakref.proxy(problem), 0, 0
         p, h, dtype = problem.n_params, problem.hidden, problem.dtype
@@ -161,16 +180,15 @@ class StepRecorder:
         self.n = n + 1
         return theta, grad
 
-    def rows(self, network: Network, below: int, batch: int) -> TimelineRows:
+    def rows(self, network: Network | ClassNetwork, below: int, batch: int) -> TimelineRows:
         """The rows of steps before ``below``, card order: a step that diverged or was
         rolled back lent a row but is not one of them."""
         n = max(0, min(self.n, below - self._first))
         size, h = network.size, self._problem.hidden
-        weights = np.empty((n, 3 * size + 1), np.float32)
+        weights = np.empty((n, 2 * size + network.v.size + np.size(network.c)), np.float32)
         gradients = np.empty_like(weights)
         if h < size:  # muted neurons keep their values, no gradient
-            static = np.column_stack([network.w, network.b, network.v]).reshape(-1)
-            weights[:] = np.append(static, network.c)
+            weights[:] = parameter_values(network)
             gradients[:] = 0.0
         columns = self._problem.parameter_columns
         weights[:, columns] = self._thetas[:n]
@@ -361,10 +379,11 @@ class Timeline:
         return {"stride": self.stride, "segments": segments}
 
     @classmethod
-    def from_dict(cls, fields: Fields, last_step: int) -> Timeline:
+    def from_dict(cls, fields: Fields, last_step: int, outputs: int = 1) -> Timeline:
         """Raises FieldError naming the field. Shapes are bounded by what the app itself
         writes (MAX_NEURONS per segment, SAVED_ROWS rows, MAX_SEGMENTS segments), and
-        steps rise from 0 across segments to at most ``last_step``."""
+        steps rise from 0 across segments to at most ``last_step``; rows hold ``outputs``
+        v per neuron and as many c (a classifier's logits)."""
         timeline = cls()
         timeline.stride = fields.integer("stride", 1, MAX_STRIDE) if fields.has("stride") else 1
         previous = -1
@@ -382,7 +401,8 @@ class Timeline:
             total += count
             if total > MAX_SAVED_ROWS:
                 raise item.fail("steps", f"bring the rows past {MAX_SAVED_ROWS:,}")
-            columns = {"weights": 3 * size + 1, "gradients": 3 * size + 1, "activity": size}
+            width = (2 + outputs) * size + outputs
+            columns = {"weights": width, "gradients": width, "activity": size}
             arrays = {}
             for key, width in columns.items():
                 array = item.array(key, "<f4", rows=count, width=width).reshape(count, width)

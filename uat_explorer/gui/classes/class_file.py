@@ -57,9 +57,12 @@ class ClassFile(QObject):
         self.window.setWindowTitle(f"{name}[*] — {TITLE}")
         self.window.setWindowModified(self.modified)
 
-    def push(self, before: ClassSession, after: ClassSession, text: str) -> None:
-        """An edit already shown, as one undo step."""
-        self.undo_stack.push(ReplaceClassSession(self.show, before, after, text))
+    def push(
+        self, before: ClassSession, after: ClassSession, text: str, gesture: object = None
+    ) -> None:
+        """An edit already shown, as one undo step (merged into the last with the same
+        ``gesture``)."""
+        self.undo_stack.push(ReplaceClassSession(self.show, before, after, text, gesture))
 
     def undo(self) -> None:
         self.pause()

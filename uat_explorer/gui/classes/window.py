@@ -57,16 +57,18 @@ from uat_explorer.core.training.optimizers import (
     OptimizerSpec,
 )
 from uat_explorer.core.workers.classes import ClassJob, ClassProgress
+from uat_explorer.gui.classes.cards import ClassCards
 from uat_explorer.gui.classes.class_file import ClassFile
 from uat_explorer.gui.classes.landscape_tab import ClassLandscapeTab
 from uat_explorer.gui.classes.race_tab import ClassRaceTab
 from uat_explorer.gui.classes.runner import ClassRunner
+from uat_explorer.gui.classes.timeline_tab import ClassTimelineTab
 from uat_explorer.gui.classes.weights_table import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
 from uat_explorer.plots.theme import ThemedPlot
-from uat_explorer.qt import props, throttled
+from uat_explorer.qt import debounced, props, throttled
 
 REDRAW_MS = 33
 """Replies arrive twice a frame; the newest weights are recorded (loss, accuracy, the
@@ -74,6 +76,9 @@ history) and drawn at most thirty times a second, so a large data set cannot cho
 window."""
 MAX_WINDOW_NEURONS = 64
 SESSION_FILTER = "UAT Explorer sessions (*.json)"
+RESUME_MS = 400
+"""An edit while training pauses it; training goes on from the edited weights once the
+dial has rested this long (one drag is one undo step, not one per tick)."""
 
 
 class ClassesWindow(QWidget):
@@ -108,6 +113,8 @@ class ClassesWindow(QWidget):
         self._until: int | None = None
         """The step a run stops at (a lesson's Show me); None: it runs until paused."""
         self._show_soon = throttled(self._record_and_redraw, REDRAW_MS, self)
+        self._resuming = False
+        self._resume_soon = debounced(self._resume, RESUME_MS, self)
 
         self.preset = QComboBox()
         for name, preset in CLASS_PRESETS.items():
@@ -206,11 +213,15 @@ class ClassesWindow(QWidget):
         side.addWidget(self.message)
         side.addWidget(self.chain)
         self.weights = WeightsTable()
-        self.weights.edited.connect(self._weights_edited)
-        self.weights.refused.connect(self.say)
-        side.addWidget(QLabel("Weights (double-click to edit)"))
-        side.addWidget(self.weights, 1)
-        side.addStretch(1)
+        self.cards = ClassCards()
+        for editor in (self.weights, self.cards):
+            editor.edited.connect(self._weights_edited)
+            editor.refused.connect(self.say)
+        self.cards.focused.connect(self._focus)
+        self.editors = props(QTabWidget(), objectName="classesEditors")
+        self.editors.addTab(self.cards, "Cards")
+        self.editors.addTab(self.weights, "Table (double-click to type)")
+        side.addWidget(self.editors, 1)
 
         self.plot = ClassPlot()
         self.plot.themed = True
@@ -232,7 +243,7 @@ class ClassesWindow(QWidget):
         self.loss_plot.apply_theme()
         self.graph_view = BackpropGraphView()
         self.graph_view.loss_symbol = "ℓ"
-        self.graph_view.neuronClicked.connect(self._focus)
+        self.graph_view.neuronClicked.connect(self.cards.select)
         self.focus = 0
         """The neuron drawn in full in the graph of a network too wide to draw whole."""
         training = QWidget()
@@ -243,6 +254,8 @@ class ClassesWindow(QWidget):
         self.tabs = props(QTabWidget(), objectName="classesTabs")
         self.tabs.addTab(training, "Loss and the point's p")
         self.tabs.addTab(self.graph_view, "Backprop of the point")
+        self.timeline_tab = ClassTimelineTab()
+        self.tabs.addTab(self.timeline_tab, "Timeline")
         self.landscape = ClassLandscapeTab(self)
         self.tabs.addTab(self.landscape, "Loss landscape")
         self.race = ClassRaceTab(self)
@@ -284,6 +297,7 @@ class ClassesWindow(QWidget):
             self.trainer.schedule.size if self.trainer.schedule is not None else None,
             self.history.copy(),
             self.sample,
+            self.timeline_tab.timeline,
         )
 
     def _paused_session(self) -> ClassSession:
@@ -292,9 +306,9 @@ class ClassesWindow(QWidget):
         self.train.setChecked(False)
         return self.session()
 
-    def _push(self, before: ClassSession, text: str) -> None:
+    def _push(self, before: ClassSession, text: str, gesture: object = None) -> None:
         """The edit since ``before`` (already shown) as one undo step."""
-        self.file.push(before, self.session(), text)
+        self.file.push(before, self.session(), text, gesture)
 
     def reset(self) -> None:
         """Fresh weights from the seed for the current target and settings, step 0."""
@@ -309,7 +323,8 @@ class ClassesWindow(QWidget):
         return lambda *_: self._renew(text)
 
     def pause(self) -> None:
-        """Training stops (its run becomes an undo step)."""
+        """Training stops (its run becomes an undo step), and stays stopped."""
+        self._resuming = False
         self.train.setChecked(False)
 
     def _renew(self, text: str) -> None:
@@ -336,8 +351,9 @@ class ClassesWindow(QWidget):
         self.batch.blockSignals(False)
         size = check_batch_size(self.batch.value() or None, x.size)
         self._seed = self.seed.value()
-        self.trainer = ClassTrainer(network, x, labels, spec, size, self._seed, step)
+        self.trainer = ClassTrainer(network, x, labels, spec, size, self._seed, step, record=True)
         self.history = history if history is not None else ClassHistory()
+        self.timeline_tab.restart(step, fresh=history is None)
         self._offer_classes()
         self.sample = x.size // 2 if sample is None else min(sample, x.size - 1)
         self._record()
@@ -445,6 +461,7 @@ class ClassesWindow(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
         self.target = session.target
+        self.timeline_tab.timeline = session.timeline
         self._start(session.network, session.step, session.history.copy(), session.sample)
 
     def _restore(self, session: ClassSession) -> None:
@@ -491,6 +508,7 @@ class ClassesWindow(QWidget):
         assert self.trainer is not None
         self.trainer.theta[:] = progress.theta
         self.trainer.step = progress.step
+        self.timeline_tab.extend(progress.timeline)
         self._show_soon()
         if progress.diverged is not None:
             self.train.setChecked(False)
@@ -505,6 +523,7 @@ class ClassesWindow(QWidget):
         before = self._paused_session()
         assert self.trainer is not None
         report = self.trainer.run(1)
+        self.timeline_tab.extend(report.timeline)
         self._record()
         self._redraw()
         self._push(before, "Step")
@@ -539,6 +558,8 @@ class ClassesWindow(QWidget):
         self._show_sample()
         self.landscape.refresh_soon()
         self.weights.show_network(self.trainer.network, self.target.names)
+        self.cards.show_network(self.trainer.network, self.target.names)
+        self.timeline_tab.show_training(self.trainer, self.target.names, self._seed)
         names = ", ".join(self.target.names)
         self.status.setText(
             f"{self.target.text}: {names}<br>step {history.steps[-1]:,} · cross-entropy"
@@ -565,12 +586,21 @@ class ClassesWindow(QWidget):
         self.lesson.setVisible(html is not None)
         self.lesson.setText(html or "")
 
-    def _weights_edited(self, network: ClassNetwork) -> None:
-        """A typed weight: the network changes once (one undo step), its curve and step
-        stay."""
+    def _weights_edited(self, network: ClassNetwork, gesture: object = None) -> None:
+        """A typed or turned weight: the network changes once (one undo step; a drag of
+        one dial, ``gesture``, one in all), its curve and step stay. Training that was
+        running goes on from the edited weights once the dial rests."""
+        self._resuming = self._resuming or self.train.isChecked()
         before = self._paused_session()
         self._continue(network)
-        self._push(before, "Edit weight")
+        self._push(before, "Edit weight", gesture)
+        if self._resuming:
+            self._resume_soon()
+
+    def _resume(self) -> None:
+        if self._resuming:
+            self._resuming = False
+            self.train.setChecked(True)
 
     def _offer_classes(self) -> None:
         """The click's choices: follow a point, or add one of each class (again only
@@ -655,10 +685,11 @@ class ClassesWindow(QWidget):
         graph = build_class_graph(
             network, self.trainer.problem, self.sample, self.target.names, self.focus
         )
-        self.graph_view.show_graph(graph, list(range(network.size)), None)
+        self.graph_view.show_graph(graph, list(range(network.size)), self.focus)
 
     def _focus(self, neuron: int) -> None:
-        """A clicked row: that neuron is the one drawn in full in a wide network."""
+        """A card hovered or clicked, or a neuron clicked in the graph: its nodes are
+        shaded in its colour, and it is the one drawn in full in a wide network."""
         self.focus = neuron
         self._show_graph()
 

@@ -28,27 +28,77 @@ OUTPUT_SCALE = DialScale(10.0, 3.0)
 CARD_HEIGHT = 136
 
 
-class NeuronCard(QFrame):
+class CardFrame(QFrame):
+    """What every neuron card shares: a frame whose border marks the selected neuron, the
+    neuron's colour swatch and number, and hover and clicks (on the card or any control
+    ``watch`` is given) reported by neuron id. The curve's cards and the classes
+    window's put their own controls inside."""
+
+    hovered = Signal(int, bool)
+    clicked = Signal(int)
+
+    def __init__(self, neuron_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("neuronCard")
+        self.neuron_id = neuron_id
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setProperty("selected", False)
+
+    def make_swatch(self) -> None:
+        self.swatch = props(QLabel(), objectName="colorSwatch")
+        self.swatch.setFixedSize(14, 14)
+        self.swatch.setToolTip("This neuron's colour: its curve in the plot has the same colour")
+        self.title = QLabel()
+
+    def color_swatch(self) -> None:
+        """The neuron's colour in the shade its curve has on this palette's background."""
+        color = neuron_color(self.neuron_id, self.palette().color(QPalette.ColorRole.Base))
+        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
+
+    def watch(self, children: list[QWidget]) -> None:
+        """Working one of ``children`` selects the neuron, like a click on the card."""
+        for child in children:
+            child.installEventFilter(self)
+
+    def show_selected(self, on: bool) -> None:
+        if self.property("selected") != on:
+            self.setProperty("selected", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.hovered.emit(self.neuron_id, True)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.hovered.emit(self.neuron_id, False)
+        super().leaveEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
+            self.clicked.emit(self.neuron_id)
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit(self.neuron_id)
+        super().mousePressEvent(event)
+
+
+class NeuronCard(CardFrame):
     """Emits what the person asks for; ``show_neuron`` displays model values silently."""
 
     edited = Signal(int, str, object, int)  # neuron id, field, value, gesture token
     removeRequested = Signal(int)
     duplicateRequested = Signal(int)
     soloToggled = Signal(int, bool)
-    hovered = Signal(int, bool)
-    clicked = Signal(int)
 
     def __init__(self, neuron_id: int, parent: QWidget | None = None) -> None:
         """A light frame of the final height; ``build`` adds the dials when needed."""
-        super().__init__(parent)
-        self.setObjectName("neuronCard")
-        self.neuron_id = neuron_id
+        super().__init__(neuron_id, parent)
         self.built = False
         self._shown: tuple[int, Neuron] | None = None
         self.stale = True  # the model moved on since the values were shown (NeuronStack)
         self._solo = False
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setProperty("selected", False)
         self.setFixedHeight(CARD_HEIGHT)
 
     def build(self) -> None:
@@ -58,10 +108,7 @@ class NeuronCard(QFrame):
         self.built = True
         hidden = self.isHidden()  # its own flag: isVisible() is False before the window shows
         self.setVisible(False)  # polish and lay out once at the end, not per child
-        self.swatch = props(QLabel(), objectName="colorSwatch")
-        self.swatch.setFixedSize(14, 14)
-        self.swatch.setToolTip("This neuron's colour: its curve in the plot has the same colour")
-        self.title = QLabel()
+        self.make_swatch()
         self.activation = props(QComboBox(), objectName="activationCombo")
         for kind in ACTIVATIONS.values():
             self.activation.addItem(kind.label, kind.name)
@@ -130,26 +177,14 @@ class NeuronCard(QFrame):
                     self.neuron_id, field, value, token
                 )
             )
-        for child in (
-            self.activation,
-            self.w.dial,
-            self.w.spin,
-            self.b.dial,
-            self.b.spin,
-            self.v.dial,
-            self.v.spin,
-        ):
-            child.installEventFilter(self)
+        self.watch(
+            [self.activation, *(d for dial in (self.w, self.b, self.v) for d in dial.controls)]
+        )
         self.color_swatch()
         if self._shown is not None:
             self._apply()
         self.show_solo(self._solo)
         self.setVisible(not hidden)
-
-    def color_swatch(self) -> None:
-        """The neuron's colour in the shade its curve has on this palette's background."""
-        color = neuron_color(self.neuron_id, self.palette().color(QPalette.ColorRole.Base))
-        self.swatch.setStyleSheet(f"background: {color.name()}; border-radius: 3px;")
 
     def _tool(self, text: str, name: str, tip: str, checkable: bool = False) -> QToolButton:
         button = props(QToolButton(), objectName=name, text=text, toolTip=tip)
@@ -193,27 +228,3 @@ class NeuronCard(QFrame):
             return
         with QSignalBlocker(self.solo):
             self.solo.setChecked(on)
-
-    def show_selected(self, on: bool) -> None:
-        if self.property("selected") != on:
-            self.setProperty("selected", on)
-            self.style().unpolish(self)
-            self.style().polish(self)
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        self.hovered.emit(self.neuron_id, True)
-        super().enterEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        self.hovered.emit(self.neuron_id, False)
-        super().leaveEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Working a dial or a box selects the neuron, like a click on the card."""
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
-            self.clicked.emit(self.neuron_id)
-        return False
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.clicked.emit(self.neuron_id)
-        super().mousePressEvent(event)

@@ -66,7 +66,9 @@ class ValueDial(QWidget):
         scale: DialScale,
         name: str,
         parent: QWidget | None = None,
+        spin: QDoubleSpinBox | None = None,
     ) -> None:
+        """``spin``: a spin box of another kind (one that says why it refuses a text)."""
         super().__init__(parent)
         self.scale = scale
         self._gesture = _Gesture()
@@ -77,7 +79,7 @@ class ValueDial(QWidget):
         self.dial.setFixedSize(44, 44)
         self.dial.setNotchesVisible(False)
         self.dial.setPageStep(50)
-        self.spin = props(QDoubleSpinBox(), objectName=f"{name}Spin")
+        self.spin = props(spin or QDoubleSpinBox(), objectName=f"{name}Spin")
         self.spin.setRange(-1e6, 1e6)
         self.spin.setDecimals(4)
         self.spin.setKeyboardTracking(False)
@@ -102,6 +104,11 @@ class ValueDial(QWidget):
         self.dial.sliderReleased.connect(self._released)
         self.dial.valueChanged.connect(self._dial_moved)
         self.spin.valueChanged.connect(self._spin_changed)
+
+    @property
+    def controls(self) -> tuple[QWidget, QWidget]:
+        """What a person works: the dial and the spin box."""
+        return self.dial, self.spin
 
     def value(self) -> float:
         return self.spin.value()
