@@ -4,6 +4,8 @@ as it takes curve jobs."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,7 @@ class Pipe:
 def test_a_run_is_exactly_the_class_trainers_run_to_the_budget(batch_size):
     net, x, labels = bands()
     spec = OptimizerSpec("adam", 0.05)
-    runner = ClassRaceTrainer(net, x, labels, spec, 300, batch_size, seed=4)
+    runner = ClassRaceTrainer(partial(ClassTrainer, net, x, labels, spec, batch_size, 4), 300)
     report = runner.run(10**9)
     plain = ClassTrainer(net, x, labels, spec, batch_size, 4).run(300)
     assert np.array_equal(report.losses, plain.losses) and report.steps_run == 300
@@ -52,7 +54,9 @@ def test_a_run_is_exactly_the_class_trainers_run_to_the_budget(batch_size):
 
 def test_a_cross_entropy_that_climbs_is_a_divergence_kept_on_its_curve():
     net, x, labels = bands()
-    runner = ClassRaceTrainer(net, x, labels, OptimizerSpec("sgd", 300.0), 500)
+    runner = ClassRaceTrainer(
+        partial(ClassTrainer, net, x, labels, OptimizerSpec("sgd", 300.0)), 500
+    )
     report = runner.run(10**9)
     assert report.diverged_step is not None and "times where it began" in report.diverged
     assert report.losses.size == report.diverged_step + 1
@@ -65,7 +69,7 @@ def test_a_cross_entropy_that_climbs_is_a_divergence_kept_on_its_curve():
 def test_a_race_budget_outside_the_limits_is_refused():
     net, x, labels = bands()
     with pytest.raises(InputError, match="step budget"):
-        ClassRaceTrainer(net, x, labels, OptimizerSpec("adam", 0.01), 0)
+        ClassRaceTrainer(partial(ClassTrainer, net, x, labels, OptimizerSpec("adam", 0.01)), 0)
 
 
 def test_the_worker_races_a_classifier_and_reports_accuracy():

@@ -4,10 +4,13 @@ Levenberg–Marquardt not offered."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
 from uat_explorer.core.teaching.class_race import ClassRaceTrainer
+from uat_explorer.core.training.classtrainer import ClassTrainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.gui.classes.race_tab import COLUMNS
 from uat_explorer.gui.classes.window import ClassesWindow
@@ -44,13 +47,11 @@ def test_a_race_draws_each_runs_curve_and_fills_its_row(qtbot):
         assert run.done and len(curve.getData()[0]) > 0
     # The worker's run is the headless one from the same weights.
     trainer = window.trainer
-    plain = ClassRaceTrainer(
-        trainer.network,
-        trainer.problem.x,
-        trainer.problem.labels,
-        OptimizerSpec("adam", 0.01),
-        300,
-    ).run(10**9)
+    problem = trainer.problem
+    fresh = partial(
+        ClassTrainer, trainer.network, problem.x, problem.labels, OptimizerSpec("adam", 0.01)
+    )
+    plain = ClassRaceTrainer(fresh, 300).run(10**9)
     assert np.array_equal(runs[1].history.arrays()[1], plain.losses)
     assert float(cell(window, 1, "Cross-entropy")) == pytest.approx(plain.loss, rel=1e-3)
     assert cell(window, 1, "Accuracy") == f"{plain.accuracy:.3f}"

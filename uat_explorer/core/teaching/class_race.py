@@ -10,15 +10,15 @@ finite.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.teaching.race import check_race_steps
-from uat_explorer.core.training.classtrainer import ClassTrainer
-from uat_explorer.core.training.optimizers import OptimizerSpec
+from uat_explorer.core.training.classtrainer import ClassReport, ClassTrainer
 
 BLOWN_UP = 10.0
 """Ten times the starting cross-entropy (log K at a fresh start): on average the true
@@ -26,16 +26,11 @@ class's probability e⁻¹⁰ times what a guess gives it."""
 
 
 @dataclass(frozen=True)
-class ClassRaceReport:
-    """What the race's loop reads of a step of training (as of a curve TrainReport),
-    and the accuracy at the weights now."""
+class ClassRaceReport(ClassReport):
+    """A class trainer's report with what the race's loop reads of a curve TrainReport:
+    why the run stopped, and where it diverged."""
 
-    loss: float
-    accuracy: float
-    steps_run: int
-    losses: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     stopped: str | None = None
-    diverged: str | None = None
     diverged_step: int | None = None
     diverged_run: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
     test_loss: float | None = None
@@ -43,27 +38,14 @@ class ClassRaceReport:
 
 
 class ClassRaceTrainer:
-    """One run: a ClassTrainer from the same weights, counting from step 0, for the
-    race's budget of ``steps``."""
+    """One run for the race's budget of ``steps``: a ClassTrainer from ``fresh()``, the
+    same weights at step 0 each time it is called (a climb is trained again from it)."""
 
-    def __init__(
-        self,
-        network: ClassNetwork,
-        x: ArrayLike,
-        labels: ArrayLike,
-        spec: OptimizerSpec,
-        steps: int,
-        batch_size: int | None = None,
-        seed: int = 0,
-    ) -> None:
+    def __init__(self, fresh: Callable[[], ClassTrainer], steps: int) -> None:
         self.budget = check_race_steps(steps)
-        self._start = (network, x, labels, spec, batch_size, seed)
-        self.trainer = self._fresh()
+        self._fresh = fresh
+        self.trainer = fresh()
         self.limit = BLOWN_UP * self.trainer.problem.loss(self.trainer.theta)
-
-    def _fresh(self) -> ClassTrainer:
-        network, x, labels, spec, batch_size, seed = self._start
-        return ClassTrainer(network, x, labels, spec, batch_size, seed, 0)
 
     @property
     def step(self) -> int:
@@ -97,11 +79,13 @@ class ClassRaceTrainer:
             report = self.trainer.report()
         stopped = "the step budget" if self.trainer.step >= self.budget else None
         return ClassRaceReport(
+            report.step,
             report.loss,
             report.accuracy,
             losses.size,
+            report.seconds,
             losses,
-            stopped,
             diverged,
-            diverged_step,
+            stopped=stopped,
+            diverged_step=diverged_step,
         )

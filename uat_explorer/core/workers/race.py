@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +21,7 @@ from uat_explorer.core.nn.classifier import ClassNetwork
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.teaching.class_race import ClassRaceReport, ClassRaceTrainer
 from uat_explorer.core.teaching.race import RaceRun, RunSoFar, race_trainer
+from uat_explorer.core.training.classtrainer import ClassTrainer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.workers.process import Channel, serve_one_job
@@ -103,13 +105,12 @@ class ClassRaceJob(Race):
     batch_size: int | None = None
     seed: int = 0
 
+    def fresh(self, spec: OptimizerSpec) -> ClassTrainer:
+        """A trainer of ``spec`` from the race's weights at step 0."""
+        return ClassTrainer(self.network, self.x, self.labels, spec, self.batch_size, self.seed, 0)
+
     def trainers(self) -> Sequence[RaceTrainer]:
-        return [
-            ClassRaceTrainer(
-                self.network, self.x, self.labels, spec, self.steps, self.batch_size, self.seed
-            )
-            for spec in self.specs
-        ]
+        return [ClassRaceTrainer(partial(self.fresh, spec), self.steps) for spec in self.specs]
 
 
 @dataclass
