@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
-
 from uat_explorer.core.io.class_session import ClassSession
+from uat_explorer.model.commands import GestureEdit
 
 
-class ReplaceClassSession(QUndoCommand):
+class ReplaceClassSession(GestureEdit[ClassSession]):
     """``before`` → ``after``, both already copies; the change is on screen when pushed,
     so the first redo does nothing. Edits with the same ``gesture`` (one drag of one
     dial, one burst of typing) merge into one step, as the curve cards' do."""
+
+    kind = 5
 
     def __init__(
         self,
@@ -27,25 +28,15 @@ class ReplaceClassSession(QUndoCommand):
         text: str,
         gesture: object = None,
     ) -> None:
-        super().__init__(text)
-        self.show, self.before, self.after = show, before, after
-        self.gesture = gesture
+        super().__init__(text, before, after, gesture)
+        self.show = show
         self._skip = True
 
-    def id(self) -> int:
-        return 1 if self.gesture is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, ReplaceClassSession) or other.gesture != self.gesture:
-            return False
-        self.after = other.after
-        return True
+    def apply(self, value: ClassSession) -> None:
+        self.show(value)
 
     def redo(self) -> None:
         if self._skip:
             self._skip = False
             return
-        self.show(self.after)
-
-    def undo(self) -> None:
-        self.show(self.before)
+        super().redo()

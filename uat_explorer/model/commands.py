@@ -21,7 +21,7 @@ _NAMES = {"w": "input weight", "b": "bias", "v": "output weight"}
 Value = TypeVar("Value")
 
 
-class _GestureEdit(QUndoCommand, Generic[Value]):
+class GestureEdit(QUndoCommand, Generic[Value]):
     """A value going from ``before`` to ``after`` through ``apply``; a later edit of the
     same kind with the same key (one gesture) merges into this one."""
 
@@ -51,7 +51,7 @@ class _GestureEdit(QUndoCommand, Generic[Value]):
         self.apply(self.before)
 
 
-class EditNeuron(_GestureEdit[Neuron]):
+class EditNeuron(GestureEdit[Neuron]):
     kind = 1
 
     def __init__(
@@ -75,7 +75,7 @@ def _describe(index: int, before: Neuron, after: Neuron) -> str:
     return f"Change {' and '.join(_NAMES[k] for k in changed)} of {name}"
 
 
-class EditOutputBias(_GestureEdit[float]):
+class EditOutputBias(GestureEdit[float]):
     kind = 2
 
     def __init__(self, document: Document, before: float, after: float, gesture: object) -> None:
@@ -173,7 +173,7 @@ class ReplaceNetwork(QUndoCommand):
             self.document.apply_step(self.before_step)
 
 
-class SetTarget(_GestureEdit[tuple[Target, tuple[float, float]]]):
+class SetTarget(GestureEdit[tuple[Target, tuple[float, float]]]):
     """Target and domain together: a data target brings its own domain."""
 
     kind = 3
