@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypedDict, TypeVar, Unpack
 
-from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 Obj = TypeVar("Obj", bound=QObject)
@@ -68,6 +68,24 @@ def row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
     for widget in widgets:
         layout.addWidget(widget, 1 if widget is stretch else 0)
     return layout
+
+
+class _WhenShown(QObject):
+    def __init__(self, widget: QWidget, slot: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._slot)
+        return False
+
+
+def when_shown(widget: QWidget, slot: Callable[[], object]) -> None:
+    """``slot`` run just after ``widget`` is shown, each time: not inside the show event,
+    where an exception would abort PySide6 (a slot's is only reported)."""
+    _WhenShown(widget, slot)
 
 
 def connect(slot: Callable[..., object], *signals: SignalInstance) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent, QValidator
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -28,7 +28,7 @@ from uat_explorer.gui.widgets.neuron_card import BIAS_SCALE, WEIGHT_SCALE, CardF
 from uat_explorer.gui.widgets.value_dial import DialScale, ValueDial
 from uat_explorer.plots.classes.class_plot import class_color
 from uat_explorer.plots.theme import plot_colors
-from uat_explorer.qt import props
+from uat_explorer.qt import props, when_shown
 
 LOGIT_SCALE = DialScale(100.0, 5.0)
 """v and c move a logit, and a confident class needs logits of tens: ±100 on the dial."""
@@ -179,6 +179,7 @@ class ClassCards(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        when_shown(self, self._apply)
         self.setObjectName("classesCards")
         self.network: ClassNetwork | None = None
         self.names: tuple[str, ...] = ()
@@ -213,10 +214,6 @@ class ClassCards(QWidget):
         self.network, self.names = network, names
         if self.isVisible():
             self._apply()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self._apply)  # after the event: no exception inside it
 
     def _apply(self) -> None:
         """New cards only when the neurons or the classes change."""

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -39,7 +38,7 @@ from uat_explorer.core.teaching.landscape import default_range
 from uat_explorer.gui.widgets.notice import NoticeLabel
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.landscape_plot import LandscapePlot
-from uat_explorer.qt import debounced, props, row, throttled
+from uat_explorer.qt import debounced, props, row, throttled, when_shown
 
 if TYPE_CHECKING:
     from uat_explorer.gui.classes.window import ClassesWindow
@@ -101,6 +100,7 @@ class ClassLandscapeTab(QWidget):
 
     def __init__(self, window: ClassesWindow) -> None:
         super().__init__()
+        when_shown(self, self.refresh)
         self.setObjectName("classesLandscape")
         self.host = window
         self.across = props(QComboBox(), objectName="classesLandscapeAcross")
@@ -159,10 +159,6 @@ class ClassLandscapeTab(QWidget):
     def axes(self) -> tuple[int, int]:
         """The θ indices of the two parameters shown."""
         return int(self.across.currentData()), int(self.up.currentData())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self.refresh)  # not inside the event: see the curve panel
 
     def fit_view(self) -> None:
         self._fit_pending = True

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from uat_explorer.core.teaching.race import DEFAULT_RATES
 from uat_explorer.core.training.classtrainer import LM_REFUSAL
-from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS, OptimizerSpec
+from uat_explorer.core.training.optimizers import OPTIMIZER_LABELS
 from uat_explorer.core.workers.race import ClassRaceJob
-from uat_explorer.gui.panels.race_window import ticked_specs
+from uat_explorer.gui.panels.race_window import race_budget, ticked_specs
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.gui.workers.race_runner import RaceRunner
 from uat_explorer.plots.race_plot import RaceLossPlot
@@ -61,15 +60,8 @@ class ClassRaceTab(QWidget):
         self.setObjectName("classesRace")
         self.host = host
         self.runner = RaceRunner(self)
-        self.steps = props(QSpinBox(), objectName="classesRaceSteps", keyboardTracking=False)
-        self.steps.setRange(1, 1_000_000)
-        self.steps.setValue(2000)
-        self.steps.setGroupSeparatorShown(True)
-        self.steps.setToolTip("Every run trains this many steps from the same weights")
-        self.target = ScientificSpinBox(1e-12, 1e3)
-        self.target.setObjectName("classesRaceTarget")
+        self.steps, self.target = race_budget("classesRaceSteps", "classesRaceTarget")
         self.target.setValue(DEFAULT_TARGET)
-        self.target.setToolTip("The table says at which step each run first got this low")
         self.run = props(
             QPushButton("Race"),
             objectName="classesRaceButton",
@@ -141,9 +133,6 @@ class ClassRaceTab(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             rate.setValue(value)
 
-    def specs(self) -> list[OptimizerSpec]:
-        return ticked_specs(self.enabled, self.optimizers, self.rates)
-
     def toggle(self) -> None:
         if self.runner.running:
             self.runner.stop()
@@ -154,7 +143,7 @@ class ClassRaceTab(QWidget):
     def start(self) -> bool:
         """The race from the window's weights, points, batch size and seed (its training
         paused first: two cores, and the race gets one)."""
-        specs = self.specs()
+        specs = ticked_specs(self.enabled, self.optimizers, self.rates)
         self._rows = [k for k, check in enumerate(self.enabled) if check.isChecked()]
         if not specs:
             self.status.setText("Tick at least one run.")

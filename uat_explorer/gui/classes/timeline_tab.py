@@ -9,8 +9,7 @@ undo or an edit forgets the rows from its step on; new weights start a new timel
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from uat_explorer.core.nn.parameters import class_parameter_names
@@ -18,7 +17,7 @@ from uat_explorer.core.training.classtrainer import ClassTrainer
 from uat_explorer.core.training.timeline import RECENT, Timeline, TimelineRows, now_row
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.timeline_plot import LANES, LiveRow, TimelineView
-from uat_explorer.qt import props, throttled
+from uat_explorer.qt import props, throttled, when_shown
 
 REFRESH_MS = 250
 """The lanes redraw at most four times a second while training, as the curve
@@ -31,6 +30,7 @@ class ClassTimelineTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        when_shown(self, self.refresh)
         self.setObjectName("classesTimeline")
         self.timeline = Timeline()
         self.view = TimelineView()
@@ -104,7 +104,3 @@ class ClassTimelineTab(QWidget):
     def sizeHint(self) -> QSize:
         """For the same reason, a modest hint: the tab shares its column with the plot."""
         return QSize(600, 300)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self.refresh)  # after the event: no exception inside it

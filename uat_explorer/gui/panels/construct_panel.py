@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -48,7 +47,7 @@ from uat_explorer.gui.workers.construct_training import ConstructTraining
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 from uat_explorer.plots.in_view import in_view
-from uat_explorer.qt import connect, props, row, throttled
+from uat_explorer.qt import connect, props, row, throttled, when_shown
 
 MODES = {
     "Staircase (steps)": "staircase",
@@ -75,6 +74,7 @@ class ConstructPanel(QWidget):
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        when_shown(self, self.refresh_sweep)
         self.setObjectName("constructPanel")
         self.state = state
         self.points: list[SweepPoint] = []
@@ -433,12 +433,6 @@ class ConstructPanel(QWidget):
     def came_into_view(self) -> None:
         """Its dock shown, or its tab brought to the front (the registry calls this)."""
         self.refresh_sweep()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # After the event, not inside it: PySide aborts on an exception raised in an
-        # event handler, where a slot's exception is only reported.
-        QTimer.singleShot(0, self.refresh_sweep)
 
     # -- exports, choices and scale ------------------------------------------------------
     def _write_csv(self, path: str) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,7 +50,7 @@ from uat_explorer.gui.widgets.plot_export import (
 )
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.landscape_plot import LandscapePlot
-from uat_explorer.qt import connect, debounced, props, throttled
+from uat_explorer.qt import connect, debounced, props, throttled, when_shown
 
 MODES = {"Two parameters": 2, "One parameter": 1}
 GRIDS = {"100 × 100": 100, "200 × 200": 200}
@@ -73,6 +72,7 @@ class LandscapePanel(DockPanel):
 
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "landscapePanel", parent)
+        when_shown(self, self.refresh)
         state, training = self.state, self.training
         self.mode = props(QComboBox(), objectName="landscapeModeCombo")
         self.mode.addItems(list(MODES))
@@ -289,12 +289,6 @@ class LandscapePanel(DockPanel):
     def came_into_view(self) -> None:
         """Its dock shown, or its tab brought to the front (the registry calls this)."""
         self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # After the event, not inside it: PySide aborts on an exception raised in an
-        # event handler, where a slot's exception is only reported.
-        QTimer.singleShot(0, self.refresh)
 
     def _surface_key(self) -> tuple[object, ...]:
         """Everything the surface depends on: every parameter but the shown ones (moving

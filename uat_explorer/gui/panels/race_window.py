@@ -69,6 +69,27 @@ def ticked_specs(
     ]
 
 
+def race_budget(steps_name: str, target_name: str) -> tuple[QSpinBox, ScientificSpinBox]:
+    """Every race's two numbers: steps per run, and the loss whose first step the table
+    gives (a curve race's or a classifier's)."""
+    steps = props(
+        QSpinBox(),
+        objectName=steps_name,
+        keyboardTracking=False,
+        minimum=1,
+        maximum=1_000_000,
+        value=2000,
+        toolTip="Every run trains this many steps from the same weights",
+    )
+    steps.setGroupSeparatorShown(True)
+    target = props(
+        ScientificSpinBox(1e-12, 1e3),
+        objectName=target_name,
+        toolTip="The table says at which step each run first got this low",
+    )
+    return steps, target
+
+
 class RaceWindow(QWidget):
     """The race's settings, its curves, a fit per run and the table. Its choices (the runs,
     the steps, the target loss) are kept with a session as "race"; presentation mode grows
@@ -112,14 +133,7 @@ class RaceWindow(QWidget):
             self.enabled.append(check)
             self.optimizers.append(combo)
             self.rates.append(rate)
-        self.steps = props(QSpinBox(), objectName="compareStepsSpin", keyboardTracking=False)
-        self.steps.setRange(1, 1_000_000)
-        self.steps.setValue(2000)
-        self.steps.setGroupSeparatorShown(True)
-        self.steps.setToolTip("Every run trains this many steps from the same weights")
-        self.target = ScientificSpinBox(1e-12, 1e3)
-        self.target.setObjectName("compareTargetSpin")
-        self.target.setToolTip("The table says at which step each run first got this low")
+        self.steps, self.target = race_budget("compareStepsSpin", "compareTargetSpin")
         configs.addWidget(QLabel("Steps"), 1, 3)
         configs.addWidget(self.steps, 1, 4)
         configs.addWidget(QLabel("Target loss"), 2, 3)
@@ -211,9 +225,6 @@ class RaceWindow(QWidget):
             uses = OptimizerSpec(combo.currentData()).uses_learning_rate
             rate.setEnabled(uses)
 
-    def specs(self) -> list[OptimizerSpec]:
-        return ticked_specs(self.enabled, self.optimizers, self.rates)
-
     # -- running -------------------------------------------------------------------------
     def toggle(self) -> None:
         if self.runner.running:
@@ -224,7 +235,7 @@ class RaceWindow(QWidget):
 
     def start(self) -> bool:
         try:
-            specs = self.specs()
+            specs = ticked_specs(self.enabled, self.optimizers, self.rates)
         except InputError as error:
             self._say(str(error), True)
             return False

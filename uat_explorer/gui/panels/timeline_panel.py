@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCursor, QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
 from uat_explorer.core.files import atomic_write_bytes
@@ -27,7 +27,7 @@ from uat_explorer.gui.widgets.plot_export import ChosenSize, Export, ExportButto
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.in_view import in_view
 from uat_explorer.plots.timeline_plot import LiveRow, TimelineView
-from uat_explorer.qt import debounced, props, throttled
+from uat_explorer.qt import debounced, props, throttled, when_shown
 
 
 def network_of(rows: TimelineRows, index: int) -> Network:
@@ -84,6 +84,7 @@ def history_table(
 class TimelinePanel(DockPanel):
     def __init__(self, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "timelinePanel", parent)
+        when_shown(self, self.refresh)
         state = self.state
         self.scale = 1.0
         self.view = TimelineView()
@@ -142,12 +143,6 @@ class TimelinePanel(DockPanel):
     def came_into_view(self) -> None:
         """Its dock shown, or its tab brought to the front (the registry calls this)."""
         self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # After the event, not inside it: PySide aborts on an exception raised in an
-        # event handler, where a slot's exception is only reported.
-        QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
         """Redraw the lanes (only while shown): stored rows plus now."""
