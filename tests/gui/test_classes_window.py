@@ -9,7 +9,7 @@ from helpers import write_session
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from uat_explorer.core.io.class_session import load_session
 from uat_explorer.gui.classes.window import ClassesWindow
@@ -411,3 +411,17 @@ def test_two_classes_draw_the_shares_of_their_one_logit(qtbot):
     assert len(curves) == 3
     drawn = np.array([curve.yData for curve in curves]).sum(axis=0) + network.c[0]
     np.testing.assert_allclose(drawn, network.logits(curves[0].xData)[:, 0])
+
+
+def test_the_class_plot_keeps_its_room_whichever_tab_is_shown(qtbot):
+    """The landscape's and the race's tabs squeezed the class plot to 68 px at 1280 × 800:
+    plot and tabs are split, and the split stays where it is."""
+    window = make(qtbot)
+    window.resize(1280, 800)
+    qtbot.waitUntil(window.isVisible)
+    heights = set()
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        QApplication.processEvents()  # the layout settles
+        heights.add(window.plot.height())
+    assert len(heights) == 1 and heights.pop() > 300

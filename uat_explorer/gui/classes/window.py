@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -261,15 +262,20 @@ class ClassesWindow(QWidget):
         self.race = ClassRaceTab(self)
         self.tabs.addTab(self.race, "Race")
         self.tabs.currentChanged.connect(self._show_graph)
-        plots = QVBoxLayout()
-        plots.addWidget(self.plot, 3)
-        plots.addWidget(self.tabs, 2)
+        # A splitter, not a layout: its division stays where it is when another tab (the
+        # landscape's map, the race's table) asks for more room; the person may drag it.
+        plots = props(QSplitter(Qt.Orientation.Vertical), objectName="classesSplitter")
+        plots.addWidget(self.plot)
+        plots.addWidget(self.tabs)
+        plots.setChildrenCollapsible(False)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
         layout = QHBoxLayout(self)
         side_widget = QWidget()
         side_widget.setLayout(side)
         side_widget.setMaximumWidth(380)
         layout.addWidget(side_widget)
-        layout.addLayout(plots, 1)
+        layout.addWidget(plots, 1)
         self.reset()
         self.file.show_title()
 
