@@ -5,6 +5,7 @@ nothing changed, a session saved and opened again, and a clicked point followed.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import write_session
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QStandardItemModel
@@ -425,3 +426,19 @@ def test_the_class_plot_keeps_its_room_whichever_tab_is_shown(qtbot):
         QApplication.processEvents()  # the layout settles
         heights.add(window.plot.height())
     assert len(heights) == 1 and heights.pop() > 300
+
+
+def test_the_chosen_point_s_probabilities_now_are_bars_beside_their_history(qtbot):
+    window = make(qtbot)
+    window.step_once()
+    problem = window.trainer.problem
+    x, label = float(problem.x[window.sample]), int(problem.labels[window.sample])
+    expected = window.trainer.network.probabilities(np.array([x]))[0]
+    heights = window.bars.bars.opts["height"]
+    assert np.allclose(heights, expected, atol=1e-12) and heights.sum() == pytest.approx(1.0)
+    assert [text.toPlainText() for text in window.bars.values] == [f"{p:.2f}" for p in expected]
+    pens = window.bars.bars.opts["pens"]
+    assert [pen.style() != Qt.PenStyle.NoPen for pen in pens] == [
+        k == label for k in range(len(expected))
+    ]
+    window.file.begin(None)

@@ -68,6 +68,7 @@ from uat_explorer.gui.classes.weights_table import WeightsTable
 from uat_explorer.gui.widgets.scientific_spin import ScientificSpinBox
 from uat_explorer.plots.backprop_graph import BackpropGraphView
 from uat_explorer.plots.classes.class_plot import ClassPlot, SampleHistoryPlot
+from uat_explorer.plots.classes.sample_bars import SampleBars
 from uat_explorer.plots.theme import ThemedPlot
 from uat_explorer.qt import debounced, props, throttled
 
@@ -252,6 +253,11 @@ class ClassesWindow(QWidget):
         below.setContentsMargins(0, 0, 0, 0)
         below.addWidget(self.loss_plot)
         below.addWidget(self.history_plot)
+        self.bars = SampleBars()
+        self.bars.themed = True
+        self.bars.apply_theme()
+        self.bars.setFixedWidth(150)
+        below.addWidget(self.bars)
         self.tabs = props(QTabWidget(), objectName="classesTabs")
         self.tabs.addTab(training, "Loss and the point's p")
         self.tabs.addTab(self.graph_view, "Backprop of the point")
@@ -666,6 +672,7 @@ class ClassesWindow(QWidget):
         p = problem.history_at(np.array(self.history.thetas), x)
         self.history_plot.show_history(names, self.history.steps, p)
         self.history_plot.setTitle(f"x = {x:.3g}, class {names[label]}")
+        self.bars.show_now(names, self.trainer.network.probabilities(np.array([x]))[0], label)
         self.plot.mark_sample(x, float(label) if len(names) == 2 else 1.0)
         self.chain.setText(chain_text(read_sample(self.trainer.network, x, label), names))
         self._show_graph()
