@@ -195,3 +195,16 @@ def test_the_focused_neuron_is_shaded_in_the_backprop_graph(qtbot):
     assert shaded() == {5}
     window.cards.cards[5].hovered.emit(5, False)
     assert shaded() == {0}  # back to the card selected, the first until one is clicked
+
+
+def test_an_edit_during_a_counted_run_goes_on_to_the_same_end_step(qtbot):
+    """A lesson's Show me trains a given number of steps; an edit meanwhile pauses it and
+    the run that goes on still stops at that step (it ran on without end before)."""
+    window = make(qtbot)
+    window.train_steps(3000)
+    qtbot.waitUntil(lambda: window.trainer.step > 20, timeout=20_000)
+    type_into(window.cards.cards[1].b, "0.75")
+    qtbot.waitUntil(window.train.isChecked, timeout=5_000)  # once the dial rests
+    qtbot.waitUntil(lambda: not window.train.isChecked(), timeout=60_000)
+    assert window.trainer.step == 3000
+    window.file.begin(None)

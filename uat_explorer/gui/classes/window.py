@@ -113,6 +113,8 @@ class ClassesWindow(QWidget):
         self.runner.failed.connect(self._failed)
         self.runner.finished.connect(self.pause)
         self._until: int | None = None
+        self._running_until: int | None = None  # the step the run going on stops at
+        self._resume_until: int | None = None  # that of a run an edit paused
         """The step a run stops at (a lesson's Show me); None: it runs until paused."""
         self._show_soon = throttled(self._record_and_redraw, REDRAW_MS, self)
         self._resuming = False
@@ -510,7 +512,7 @@ class ClassesWindow(QWidget):
             trainer.step,
             self._until,
         )
-        self._until = None
+        self._running_until, self._until = self._until, None
         self.runner.start(job)
 
     def _progressed(self, progress: ClassProgress) -> None:
@@ -602,7 +604,8 @@ class ClassesWindow(QWidget):
         """A typed or turned weight: the network changes once (one undo step; a drag of
         one dial, ``gesture``, one in all), its curve and step stay. Training that was
         running goes on from the edited weights once the dial rests."""
-        self._resuming = self._resuming or self.train.isChecked()
+        if self.train.isChecked():
+            self._resuming, self._resume_until = True, self._running_until
         before = self._paused_session()
         self._continue(network)
         self._push(before, "Edit weight", gesture)
@@ -612,6 +615,7 @@ class ClassesWindow(QWidget):
     def _resume(self) -> None:
         if self._resuming:
             self._resuming = False
+            self._until, self._resume_until = self._resume_until, None  # a Show me's end
             self.train.setChecked(True)
 
     def _offer_classes(self) -> None:
