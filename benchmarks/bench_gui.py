@@ -34,7 +34,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from paints import PaintCounter
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import MAX_NEURONS, OptimizerSpec, Session, Target, random_network
@@ -115,17 +116,6 @@ def open_full_session_ms() -> tuple[float, float, float]:
     done = 1000 * (time.perf_counter() - started)
     close(window)
     return usable, done, longest
-
-
-class _PaintCounter(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paints = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
 
 
 def open_panel(window: MainWindow, name: str) -> None:
@@ -329,7 +319,7 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     headless_rate = (headless.step - 500) / (time.perf_counter() - started)
 
     window = training_window(session, panels)
-    counter = _PaintCounter()
+    counter = PaintCounter()
     window.plot.viewport().installEventFilter(counter)
     ticks: list[float] = []
     probe = QTimer(interval=10)
@@ -347,7 +337,7 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     close(window)
     return {
-        "fps": counter.paints / elapsed,
+        "fps": counter.count / elapsed,
         "max_gap_ms": 1000 * max(gaps),
         "gui_rate": steps / elapsed,
         "headless_rate": headless_rate,
@@ -392,7 +382,7 @@ def gui_cpu_per_frame(
     )
     window = training_window(session, panels)
     window.training.wait_until_idle()
-    counter = _PaintCounter()
+    counter = PaintCounter()
     window.plot.viewport().installEventFilter(counter)
     ticks: list[float] = []
     probe = QTimer(interval=10)
@@ -402,7 +392,7 @@ def gui_cpu_per_frame(
     marks: dict[str, float] = {}
 
     def begin() -> None:  # after half a second of training: the first frames are warm-up
-        counter.paints = 0
+        counter.count = 0
         ticks.clear()
         marks.update(cpu=time.thread_time(), wall=time.perf_counter())
 
@@ -413,7 +403,7 @@ def gui_cpu_per_frame(
     QTimer.singleShot(int(500 + 1000 * seconds), loop.quit)
     loop.exec()
     cpu, wall = time.thread_time() - marks["cpu"], time.perf_counter() - marks["wall"]
-    frames = counter.paints
+    frames = counter.count
     probe.stop()
     window.training.pause()
     if loader is not None:

@@ -17,7 +17,8 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from paints import PaintCounter
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import Session, Target, random_network
@@ -29,17 +30,6 @@ DOMAIN = (-3.14159, 3.14159)
 SWITCH_GOAL_MS = 100.0
 FPS_SHARE = 0.9
 """Training in a teaching workspace keeps at least this share of the Train workspace's."""
-
-
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def settle() -> None:
@@ -98,7 +88,7 @@ def training_in(made: MainWindow, name: str, seconds: float = 4.0) -> dict[str, 
     made.state.view.set_steps_per_frame(0)
     made.training.step()  # the worker up and loaded before the clock starts
     made.training.wait_until_idle()
-    paints = _Paints()
+    paints = PaintCounter()
     made.plot.viewport().installEventFilter(paints)
     ticks: list[float] = []
     probe = QTimer(interval=10)

@@ -12,13 +12,12 @@ from dataclasses import replace
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.class_session import ClassSession
-from uat_explorer.core.lessons.lesson import NETWORK_KEYS, Change
+from uat_explorer.core.lessons.lesson import CLASS_START, NETWORK_KEYS, Change, Step
 from uat_explorer.core.lessons.parser import LessonError
 from uat_explorer.core.nn.classifier import random_classifier
 from uat_explorer.core.targets.classes import class_preset
 from uat_explorer.core.training.batches import check_batch_size
 from uat_explorer.core.training.class_history import ClassHistory
-from uat_explorer.core.training.classtrainer import check_class_optimizer
 from uat_explorer.core.training.optimizers import OptimizerSpec
 
 START_NEURONS = 8
@@ -32,6 +31,16 @@ def class_start(preset: str) -> ClassSession:
     return ClassSession(network, target, domain)
 
 
+def step_start_classes(step: Step, current: ClassSession | None) -> ClassSession:
+    """A class step's start: its preset's points afresh, or (a "current" start) the state
+    the class step before ended in; its setup laid over either."""
+    if step.start.startswith(CLASS_START) or current is None:
+        start = class_start(step.start.removeprefix(CLASS_START))
+    else:
+        start = current
+    return apply_class_change(start, step.setup, step.line)
+
+
 def apply_class_change(session: ClassSession, change: Change, line: int = 0) -> ClassSession:
     """``session`` with the change's settings laid over it; a new network when its size,
     kind or seed changes. A setting the classes cannot take is a LessonError."""
@@ -39,13 +48,12 @@ def apply_class_change(session: ClassSession, change: Change, line: int = 0) -> 
     if not settings:
         return session
     optimizer = session.optimizer
-    spec = OptimizerSpec(
-        str(settings.get("optimizer", optimizer.name)),
-        float(settings.get("lr", optimizer.learning_rate)),
-    )
-    done = replace(session, optimizer=spec, history=session.history.copy())
     try:
-        check_class_optimizer(spec)
+        spec = OptimizerSpec(
+            str(settings.get("optimizer", optimizer.name)),
+            float(settings.get("lr", optimizer.learning_rate)),
+        )  # the session refuses Levenberg–Marquardt
+        done = replace(session, optimizer=spec, history=session.history.copy())
         if any(key in settings for key in NETWORK_KEYS):
             net = session.network
             kinds = set(net.activations)

@@ -10,8 +10,12 @@ from dataclasses import dataclass
 from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session, default_session
 from uat_explorer.core.lessons.checks import CheckResult, evaluate
-from uat_explorer.core.lessons.class_steps import apply_class_change, class_start, train_classes
-from uat_explorer.core.lessons.lesson import CLASS_START, Lesson, Step
+from uat_explorer.core.lessons.class_steps import (
+    apply_class_change,
+    step_start_classes,
+    train_classes,
+)
+from uat_explorer.core.lessons.lesson import Lesson, Step
 from uat_explorer.core.lessons.states import apply_change, start_session, train
 
 State = Session | ClassSession
@@ -52,16 +56,6 @@ def states(lesson: Lesson, first: Session | None = None) -> Iterator[tuple[Step,
                 )
             curve = end
             yield step, begin, end
-
-
-def step_start_classes(step: Step, current: ClassSession | None) -> ClassSession:
-    """A class step's start: its preset's points afresh, or (a "current" start) the state
-    the class step before ended in; its setup laid over either."""
-    if step.start.startswith(CLASS_START) or current is None:
-        start = class_start(step.start.removeprefix(CLASS_START))
-    else:
-        start = current
-    return apply_class_change(start, step.setup, step.line)
 
 
 def walk(lesson: Lesson, first: Session | None = None) -> list[StepCheck]:

@@ -16,10 +16,9 @@ from uat_explorer.core.io.class_session import ClassSession
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.io.view import ViewSettings, read_view
 from uat_explorer.core.lessons.checks import CheckResult, describe, trains
-from uat_explorer.core.lessons.class_steps import apply_class_change
+from uat_explorer.core.lessons.class_steps import apply_class_change, step_start_classes
 from uat_explorer.core.lessons.lesson import Lesson, Step
 from uat_explorer.core.lessons.states import apply_change, start_session
-from uat_explorer.core.lessons.walk import step_start_classes
 from uat_explorer.gui.lessons.check_runner import CheckRunner
 from uat_explorer.gui.lessons.progress import LessonProgress, lesson_key
 from uat_explorer.gui.workers.training_controller import TrainingController
