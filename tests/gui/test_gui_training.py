@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from uat_explorer.core import random_network
+from uat_explorer.plots.in_view import in_view
 
 DOMAIN = (-math.pi, math.pi)
 
@@ -62,6 +63,24 @@ def test_train_lowers_the_loss_tenfold_and_the_dials_follow(qtbot, window):
     assert steps[0] == 0 and losses[-1] < losses[0] / 10
     plot = window.loss_plot.curve
     assert plot.xData.size > 1
+
+
+def test_cards_behind_a_tab_skip_training_frames_and_catch_up_when_brought_to_the_front(
+    qtbot, window
+):
+    """Issue 23: a dock tabbed behind another redraws nothing; in front again its cards
+    show the weights trained meanwhile."""
+    window.docks["training"].raise_()
+    qtbot.waitUntil(lambda: not in_view(window.stack.scroll_area))
+    spin = cards(window)[0].findChild(QDoubleSpinBox, "weightSpin")
+    shown = spin.value()
+    train_until(qtbot, window, lambda: window.state.document.session.step > 2000)
+    button(window, "trainButton").click()
+    trained = window.state.document.network.w[0]
+    assert trained != pytest.approx(shown, abs=1e-4)
+    assert spin.value() == shown  # nobody saw it: not redrawn
+    window.docks["neurons"].raise_()
+    qtbot.waitUntil(lambda: spin.value() == pytest.approx(trained, abs=1e-4))
 
 
 def test_pause_stops_the_step_count(qtbot, window):

@@ -118,15 +118,19 @@ def test_a_long_run_draws_a_high_and_a_low_every_two_pixels_and_keeps_its_spike(
     assert np.isclose(drawn_y.max(), np.log10(5.0))
 
 
-def test_thinning_keeps_each_runs_highest_and_lowest_point_in_order():
-    from uat_explorer.plots.thinning import peak_thinned
+def test_thinning_keeps_each_runs_lowest_and_highest_point_every_second_run_reversed():
+    from uat_explorer.plots.lines.thinning import peak_thinned
 
     x = np.arange(100_000, dtype=np.float64)
     y = np.sin(x / 500.0)
     y[12_345], y[67_890] = 9.0, -9.0
     kept_x, kept_y = peak_thinned(x, y, (0.0, x[-1]), 1000)  # 500 runs of 200 points
-    assert kept_x.size <= 2 * 500 + 1
-    assert np.all(np.diff(kept_x) > 0) and kept_x[0] == 0 and kept_x[-1] == x[-1]
+    assert kept_x.size == 2 * 500 + 2 and kept_x[0] == 0 and kept_x[-1] == x[-1]
+    pairs = kept_y[1:-1].reshape(500, 2)  # each run's two points: down, up, down, …
+    assert np.all(pairs[0::2, 0] <= pairs[0::2, 1]) and np.all(pairs[1::2, 0] >= pairs[1::2, 1])
+    runs = y.reshape(500, 200)
+    assert np.array_equal(np.sort(pairs, axis=1), np.stack([runs.min(1), runs.max(1)], 1))
+    assert np.all(kept_x[1:-1].reshape(500, 2) // 200 == np.arange(500)[:, None])  # in turn
     assert {12_345.0, 67_890.0} <= set(kept_x.tolist())
     assert np.array_equal(kept_y, y[kept_x.astype(int)])
     in_view, _ = peak_thinned(x, y, (1000.0, 2000.0), 2000)

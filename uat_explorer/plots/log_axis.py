@@ -45,3 +45,32 @@ def _labelled(value: float, room: bool) -> bool:
         return True
     mantissa = round(10 ** (value - math.floor(value)), 6)
     return room and mantissa in MINOR_LABELS
+
+
+class GrowingRange:
+    """A loss plot's view while its curve grows: x from 0, y in whole decades, grown in
+    jumps (x to 1.5 × the last step) and never shrunk, so the axes and their grid, which
+    paint from a cached pixmap, are regenerated now and then rather than every frame (a
+    grid regenerated costs ~10 ms of a frame: vertical lines are slow in Qt's raster
+    engine, measured in ``benchmarks/bench_gui.py``'s race)."""
+
+    def __init__(self, least_end: float = 10.0) -> None:
+        self.least_end = least_end
+        self.reset()
+
+    def reset(self) -> None:
+        """Start again from nothing (a new run, a new axis)."""
+        self.x_end = 0.0
+        self.decades: tuple[int, int] | None = None
+
+    def grow(self, last_x: float, low: float, high: float) -> bool:
+        """Hold ``last_x`` and log10 values from ``low`` to ``high``; True when the range
+        had to grow (``x_end`` and ``decades`` are then the new one to show)."""
+        decades = (math.floor(low), math.ceil(high) + (math.ceil(high) == high))
+        if self.decades is not None:
+            decades = (min(decades[0], self.decades[0]), max(decades[1], self.decades[1]))
+        if last_x <= self.x_end and decades == self.decades:
+            return False
+        self.x_end = max(self.x_end, 1.5 * last_x, self.least_end)
+        self.decades = decades
+        return True

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.in_view import hidden_in_window
-from uat_explorer.plots.log_axis import DecadeAxis
+from uat_explorer.plots.lines.thinning import peak_thinned
+from uat_explorer.plots.log_axis import DecadeAxis, GrowingRange
 from uat_explorer.plots.test_loss import TestLossSeries
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, style_plot
-from uat_explorer.plots.thinning import peak_thinned
 from uat_explorer.qt import throttled
 
 SMALLEST = 1e-300
@@ -78,8 +78,7 @@ class LossPlot(ThemedPlot):
         self.view_box.sigRangeChangedManually.connect(self._user_moved_view)
         self.view_box.sigResized.connect(self._draw_curve)  # more columns, more points
         self._series = (np.zeros(0), np.zeros(0))  # (x, loss) of every step kept
-        self._decades: tuple[int, int] | None  # the y range shown, in whole decades
-        self.follow, self._x_end, self._decades = True, 0.0, None
+        self.follow, self.growth = True, GrowingRange()
         # 10 Hz is plenty for a loss curve, and none while out of view (a tab behind
         # another): the window refreshes a panel as it comes into view.
         self._throttled = throttled(self._refresh_in_view, 100, self)
@@ -109,7 +108,7 @@ class LossPlot(ThemedPlot):
     def _axis_changed(self) -> None:
         """The x axis in epochs (passes over the training data) or in steps."""
         self.in_epochs = self.state.view.loss_in_epochs
-        self.follow, self._x_end, self._decades = True, 0.0, None
+        self.follow, self.growth = True, GrowingRange(1.0 if self.in_epochs else 10.0)
         self.refresh()
 
     def _x(self, steps: np.ndarray) -> np.ndarray:
@@ -145,7 +144,8 @@ class LossPlot(ThemedPlot):
             self._series = (np.zeros(0), np.zeros(0))
             self.curve.setData([], [])
             self.hint.setPos(50, -1.5)
-            self.follow, self._x_end, self._decades = True, 0.0, None
+            self.follow = True
+            self.growth.reset()
             self.setRange(xRange=(0, 100), yRange=(-3, 0), padding=0)
             return
         self._series = (self._x(kept_steps), np.clip(kept_losses, SMALLEST, LARGEST))
@@ -215,16 +215,12 @@ class LossPlot(ThemedPlot):
         self.restored_label.setPos(at, math.log10(restored))
 
     def _keep_in_view(self, last_step: float, losses: np.ndarray) -> None:
-        """Grow the range in jumps (x to 1.5 × the step, y by whole decades), so the axes
-        and grid are regenerated now and then, not at every refresh."""
-        low, high = np.log10(losses.min()), np.log10(losses.max())
-        decades = (math.floor(low), math.ceil(high) + (math.ceil(high) == high))
-        if self._decades is not None:
-            decades = (min(decades[0], self._decades[0]), max(decades[1], self._decades[1]))
-        if last_step > self._x_end or decades != self._decades:
-            self._x_end = max(self._x_end, 1.5 * last_step, 1.0 if self.in_epochs else 10.0)
-            self._decades = decades
-            self.view_box.setRange(xRange=(0, self._x_end), yRange=decades, padding=0.02)
+        """Grow the range in jumps (``GrowingRange``)."""
+        if self.growth.grow(last_step, np.log10(losses.min()), np.log10(losses.max())):
+            assert self.growth.decades is not None
+            self.view_box.setRange(
+                xRange=(0, self.growth.x_end), yRange=self.growth.decades, padding=0.02
+            )
 
     def _user_moved_view(self, *_args: object) -> None:
         self.follow = False  # until the history starts again

@@ -9,13 +9,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from uat_explorer.core.teaching.race import RaceRun
-from uat_explorer.plots.log_axis import DecadeAxis
+from uat_explorer.plots.lines.thinning import peak_thinned
+from uat_explorer.plots.log_axis import DecadeAxis, GrowingRange
 from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
 from uat_explorer.plots.theme import ThemedPlot, neuron_color, plot_colors
-from uat_explorer.plots.thinning import peak_thinned
 
 
 def run_color(index: int, plot: pg.PlotWidget) -> QColor:
@@ -34,6 +34,9 @@ class RaceLossPlot(ThemedPlot):
         self.setLabel("left", "loss")
         self.getAxis("left").enableAutoSIPrefix(False)
         self.addLegend(offset=(-10, 10))
+        for name in ("bottom", "left"):  # a grid regenerated costs ~10 ms: see GrowingRange
+            self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.growth = GrowingRange()
         self.curves: list[pg.PlotDataItem] = []
         self.crosses = pg.ScatterPlotItem(symbol="x")
         self.crosses.setZValue(5)
@@ -47,9 +50,13 @@ class RaceLossPlot(ThemedPlot):
         self.themed = True
         self.apply_theme()
 
-    def show_runs(self, runs: list[RaceRun]) -> None:
+    def show_runs(self, runs: list[RaceRun], growing: bool = False) -> None:
+        """The runs' curves in a view that ends at the data, or (``growing``: while the
+        race goes on) one that grows in jumps, so the axes repaint from their pixmap."""
         if len(runs) != len(self.curves) or [r.label for r in runs] != [r.label for r in self.runs]:
             self._rebuild(runs)
+        if runs is not self.runs or not growing:
+            self.growth.reset()
         self.runs = runs
         spots = []
         low, high, last_step = math.inf, -math.inf, 10
@@ -73,9 +80,15 @@ class RaceLossPlot(ThemedPlot):
             self.target.setValue(math.log10(level))
             low = min(low, math.log10(level))
         if math.isfinite(low) and math.isfinite(high):
-            self.setRange(
-                xRange=(0, last_step), yRange=(math.floor(low), math.ceil(top)), padding=0.02
-            )
+            if not growing:
+                self.setRange(
+                    xRange=(0, last_step), yRange=(math.floor(low), math.ceil(top)), padding=0.02
+                )
+            elif self.growth.grow(last_step, low, top):
+                assert self.growth.decades is not None
+                self.setRange(
+                    xRange=(0, self.growth.x_end), yRange=self.growth.decades, padding=0.02
+                )
         self._draw_curves()
 
     def _draw_curves(self, *_args: object) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
+
+from uat_explorer.plots.lines.wide import SweptLine
 
 # Okabe & Ito's colour-blind-safe hues (their blue is the output's, their black the
 # target's), plus Paul Tol's wine and teal for more neurons; each is darkened on light
@@ -151,6 +154,13 @@ class ThemedPlot(pg.PlotWidget):
     line_scale = 1.0
     """Line widths and markers: the export's pixel scale times the text scale."""
     text_scale = 1.0
+
+    def plot(self, *args: Any, **kwargs: Any) -> SweptLine:
+        """``PlotItem.plot`` with a swept line: a wide line costs a frame what a thin
+        one does (``plots/lines/wide.py``)."""
+        item = SweptLine(*args, **kwargs)
+        self.getPlotItem().addItem(item)
+        return item
 
     def set_scale(self, text: float, pixels: float = 1.0) -> None:
         """Text ``text`` times its size (presentation mode), lines ``text × pixels``

@@ -175,7 +175,7 @@ class ClassRaceTab(QWidget):
     def redraw(self) -> None:
         """The curves, and each raced run's outcome in the row of its settings."""
         runs = self.runner.runs
-        self.plot.show_runs(runs)
+        self.plot.show_runs(runs, growing=self.runner.running)
         for k in range(self.table.rowCount()):
             for column in range(RESULTS, len(COLUMNS)):
                 self.table.setItem(k, column, QTableWidgetItem(""))

@@ -538,10 +538,10 @@ class LandscapePanel(DockPanel):
         net = self.state.document.network
         if rows.layout != layout_of(net) or rows.steps.size == 0:
             return []
-        fresh = rows.steps > after
-        steps = rows.steps[fresh]
+        first = int(np.searchsorted(rows.steps, after, side="right"))  # steps rise
+        steps = rows.steps[first:]
         columns = [parameter_index(n, net.size) for n in self.names]
-        values = rows.weights[fresh][:, columns].astype(np.float64)
+        values = rows.weights[first:, columns].astype(np.float64)  # the new rows' two
         if self.dimensions == 1:
             ys = values[:, 0]
             if losses is not None and losses[0].size:

@@ -280,7 +280,7 @@ class RaceWindow(QWidget):
     # -- showing -------------------------------------------------------------------------
     def redraw(self) -> None:
         runs = self.runner.runs
-        self.plot.show_runs(runs)
+        self.plot.show_runs(runs, growing=self.runner.running)
         x, t = self.state.document.training_data()
         for k, fit in enumerate(self.fits):
             fit.setVisible(k < len(runs))

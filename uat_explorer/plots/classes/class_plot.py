@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from uat_explorer.core.nn.classifier import ClassNetwork, accuracy, cross_entropy
 from uat_explorer.core.targets.classes import CLASS_PRESETS, MAX_CLASSES, ClassTarget
 from uat_explorer.plots.classes.logit_shares import LogitShares
+from uat_explorer.plots.lines.wide import SweptLine
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, readable, style_plot
 
 CLASS_HUES = ["#332288", "#CC6677", "#117733", "#AA4499", "#999933", "#DDCC77"]
@@ -83,7 +84,7 @@ class ClassPlot(ThemedPlot):
             self.addItem(region)
             self.regions.append(region)
             if name in drawn:
-                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=width), name=f"p({name})")
+                curve = SweptLine(pen=pg.mkPen(color, width=width), name=f"p({name})")
                 self.addItem(curve)
                 self.curves.append(curve)
             points = pg.ScatterPlotItem(size=6 * self.line_scale, brush=color, pen=None)

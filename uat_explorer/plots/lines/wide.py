@@ -1,0 +1,117 @@
+"""Wide antialiased lines drawn as a few one-pixel strokes.
+
+Qt's raster engine strokes a wide antialiased path with its general stroker at ~1.8 µs a
+vertex: 1.8 ms a frame for the 1001-point output curve, ~20 ms for one noisy loss curve of
+a race (140 ms a frame for four). Its one-pixel cosmetic stroker draws the same path in
+~0.06 ms. A line ``w`` pixels wide is the one-pixel line swept over a disc of diameter
+``w - 1``; drawn at the points of a grid under a pixel apart that cover that disc, it
+fills the same pixels, and a dozen such strokes cost what one wide one does at best
+(measured: ``benchmarks/bench_gui.py``, the race and training frames).
+
+Exports (pyqtgraph's PNG, SVG and PDF exporters) draw the true wide pen.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPen, QTransform
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+MAX_STROKES = 16
+"""Wider lines than this many strokes can sweep (about 4 px) take Qt's wide stroker."""
+
+
+@functools.lru_cache(maxsize=64)
+def sweep_offsets(width: float) -> tuple[tuple[float, float], ...]:
+    """Device-pixel offsets of the one-pixel strokes that draw a line ``width`` wide: a
+    square grid over [-r, r]² (r = (width - 1) / 2) with neighbours at most a pixel
+    apart, keeping the points within half a pixel of the disc of radius r. Empty for a
+    line one pixel wide or less, or one that would take more than MAX_STROKES."""
+    radius = (width - 1) / 2
+    if radius <= 0:
+        return ()
+    count = math.ceil(2 * radius) + 1
+    ticks = [-radius + 2 * radius * k / (count - 1) for k in range(count)]
+    offsets = tuple((dx, dy) for dx in ticks for dy in ticks if math.hypot(dx, dy) <= radius + 0.5)
+    return offsets if len(offsets) <= MAX_STROKES else ()
+
+
+def swept_pen(pen: QPen | None) -> tuple[QPen, tuple[tuple[float, float], ...]] | None:
+    """The one-pixel pen and its offsets that draw ``pen``'s line, or None where the
+    sweep would not look the same: a dashed, patterned or see-through pen (overlapping
+    strokes would show), one sized in data units, or a thin one."""
+    if (
+        pen is None
+        or pen.style() != Qt.PenStyle.SolidLine
+        or not pen.isSolid()
+        or not pen.isCosmetic()
+        or pen.color().alphaF() < 1.0
+    ):
+        return None
+    offsets = sweep_offsets(round(pen.widthF(), 3))
+    if not offsets:
+        return None
+    thin = QPen(pen)
+    thin.setWidthF(1.0)
+    return thin, offsets
+
+
+def draw_swept(
+    painter: QPainter, thin: QPen, offsets: tuple[tuple[float, float], ...], draw: Any
+) -> None:
+    """``draw()`` (one painting call) once per offset, shifted in device pixels."""
+    base = painter.transform()
+    painter.setPen(thin)
+    for dx, dy in offsets:
+        painter.setTransform(base * QTransform.fromTranslate(dx, dy))
+        draw()
+    painter.setTransform(base)
+
+
+class SweptCurve(pg.PlotCurveItem):
+    """A PlotCurveItem whose wide solid antialiased line is swept (see the module)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        swept = None if self._plain() else swept_pen(self.opts["pen"])
+        if swept is None:
+            super().paint(painter, option, widget)
+            return
+        if self.xData is None or len(self.xData) == 0:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        path = self.getPath()
+        draw_swept(painter, *swept, lambda: painter.drawPath(path))
+
+    def _plain(self) -> bool:
+        """Exports, fills, shadows and aliased lines take pyqtgraph's own painting."""
+        return (
+            self._exportOpts is not False
+            or not self.opts["antialias"]
+            or self.opts["fillLevel"] is not None
+            or self.opts["shadowPen"] is not None
+        )
+
+
+class SweptLine(pg.PlotDataItem):
+    """A PlotDataItem (what ``PlotItem.plot`` makes) whose line is a SweptCurve."""
+
+    curve: pg.PlotCurveItem
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain = self.curve
+        plain.sigClicked.disconnect(self.sigClicked)
+        plain.setParentItem(None)
+        swept = SweptCurve()
+        swept.setParentItem(self)
+        swept.stackBefore(self.scatter)
+        swept.sigClicked.connect(self.sigClicked)
+        self.curve = swept
+        self.updateItems(styleUpdate=True)
