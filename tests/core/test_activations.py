@@ -37,3 +37,22 @@ def test_sigmoid_is_stable_at_huge_inputs():
 def test_unknown_activation_is_an_input_error():
     with pytest.raises(InputError, match="unknown activation 'softplus'"):
         activation("softplus")
+
+
+def test_a_network_drawn_in_float32_is_the_float64_one_to_the_pixel():
+    """Issue 23: the function plot evaluates its curves in float32 (half the work a frame);
+    every activation, steep and muted neurons, values to 1e-5 of their scale (a pixel of
+    a plot 800 px tall is 1e-3)."""
+    from uat_explorer.core import random_network
+
+    net = random_network(["sigmoid", "tanh", "relu", "step"] * 8, (-3.0, 3.0), seed=4)
+    net.w[0], net.b[0] = 5e4, -5e4 * 0.7  # steep: a step at x = 0.7
+    net.muted[3] = True
+    x = np.linspace(-3, 3, 1001)
+    y64, parts64 = net.forward(x)
+    y32, parts32 = net.forward(x, np.float32)
+    assert y32.dtype == parts32.dtype == np.float32 and parts64.dtype == np.float64
+    scale = float(np.abs(parts64).max())
+    np.testing.assert_allclose(parts32, parts64, atol=1e-5 * scale)
+    np.testing.assert_allclose(y32, y64, atol=1e-4 * scale)
+    assert not parts32[3].any()

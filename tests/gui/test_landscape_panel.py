@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
 from uat_explorer.core import Target
 from uat_explorer.core.nn.parameters import parameter_names
 from uat_explorer.core.teaching.landscape import Landscape, default_range
+from uat_explorer.plots.in_view import in_view
 
 
 def open_landscape(qtbot, window):
@@ -307,3 +308,22 @@ def test_opened_after_training_the_map_draws_the_path_already_trained(qtbot, sin
     panel.x_combo.setCurrentText("w1")
     xs = [a for a, _, _ in panel._path]
     assert len(xs) > 100 and xs[-1] == pytest.approx(window.state.document.network.w[0])
+
+
+def test_trained_behind_a_tab_the_path_is_read_from_the_timeline_when_it_comes_to_the_front(
+    qtbot, sine_window
+):
+    """Issue 23: out of view it records nothing each frame, and loses nothing."""
+    window = sine_window
+    panel = open_landscape(qtbot, window)
+    window.docks["loss"].raise_()  # the Loss tab in front of the landscape's
+    qtbot.waitUntil(lambda: not in_view(panel))
+    window.training.advance(300)
+    assert window.training.wait_until_idle(30)
+    assert len(panel._path) <= 1  # nothing recorded while nobody saw it
+    window.docks["landscape"].raise_()
+    qtbot.waitUntil(lambda: len(panel._path) > 100)
+    steps = [k for _, _, k in panel._path]
+    assert steps == sorted(steps) and steps[-1] == window.state.document.step
+    net = window.state.document.network
+    assert panel._path[-1][:2] == (net.v[0], net.v[1])

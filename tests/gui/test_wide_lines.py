@@ -128,3 +128,19 @@ def test_a_race_going_on_grows_its_view_in_jumps_and_a_finished_one_ends_at_the_
     plot.show_runs(runs)
     assert plot.viewRange()[0][1] == pytest.approx(1999, rel=0.05)  # done: ends at the data
     plot.close()
+
+
+def test_a_run_that_rose_far_without_diverging_stays_in_the_race_view(qapp):
+    """Seen in a screenshot: raced from trained weights (loss 4e-7), lr 1 rose to 0.045,
+    1000 × above the start, and its curve left the view with no mark."""
+    plot = RaceLossPlot()
+    calm, wild = _run(500), _run(500)
+    calm.history, wild.history = LossHistory(), LossHistory()
+    calm.history.extend(0, np.geomspace(4e-7, 1e-7, 500))
+    wild.history.extend(0, np.geomspace(4e-7, 0.045, 500))
+    plot.show_runs([calm, wild])
+    assert plot.viewRange()[1][1] >= np.log10(0.045)
+    wild.diverged_step = 499  # a run that diverged still leaves through the top
+    plot.show_runs([calm, wild])
+    assert plot.viewRange()[1][1] < np.log10(0.045)
+    plot.close()

@@ -59,16 +59,19 @@ class RaceLossPlot(ThemedPlot):
             self.growth.reset()
         self.runs = runs
         spots = []
-        low, high, last_step = math.inf, -math.inf, 10
+        low, high, last_step, kept = math.inf, -math.inf, 10, -math.inf
         arrays = [run.history.arrays() for run in runs]
-        for steps, losses in arrays:
+        for run, (steps, losses) in zip(runs, arrays, strict=True):
             if steps.size:
                 low = min(low, float(np.log10(np.clip(losses.min(), SMALLEST, LARGEST))))
                 high = max(high, float(np.log10(np.clip(losses[0], SMALLEST, LARGEST))))
                 last_step = max(last_step, int(steps[-1]))
+                if run.diverged_step is None:
+                    kept = max(kept, float(np.log10(np.clip(losses.max(), SMALLEST, LARGEST))))
         # Up to 1000 × the starting loss: a run that blows up leaves through the top
-        # (a cross marks where) instead of squashing the others into a line.
-        top = high + 3
+        # (a cross marks where) instead of squashing the others into a line; one that
+        # rose that far without diverging (from weights already trained) stays in view.
+        top = max(high + 3, kept)
         self._series = [(steps, np.clip(losses, SMALLEST, LARGEST)) for steps, losses in arrays]
         for k, (run, (steps, losses)) in enumerate(zip(runs, arrays, strict=True)):
             if run.diverged_step is not None and steps.size:

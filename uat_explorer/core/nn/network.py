@@ -152,18 +152,23 @@ class Network(HiddenLayer):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.w != 0, -self.b / np.where(self.w != 0, self.w, 1.0), np.nan)
 
-    def forward(self, x: ArrayLike) -> tuple[Array, Array]:
-        """Output y (N,) and each neuron's contribution v_j·act_j(w_j x + b_j) as rows (H, N)."""
+    def forward(self, x: ArrayLike, dtype: type[np.floating] = np.float64) -> tuple[Array, Array]:
+        """Output y (N,) and each neuron's contribution v_j·act_j(w_j x + b_j) as rows (H, N).
+        ``dtype=np.float32`` is for drawing: half the work of float64 (the plot's curves,
+        every training frame), seven digits where a pixel needs three. z = w x + b is
+        formed in float64 either way, so a step switches at exactly the same x."""
         xs = np.asarray(x, dtype=np.float64).reshape(-1)
         z = np.multiply.outer(self.w, xs)
         z += self.b[:, None]
+        z = z.astype(dtype, copy=False)
         parts = np.empty_like(z)
         names = np.array(self.activations)
         for name in set(self.activations):
             rows = np.flatnonzero(names == name)
-            parts[rows] = ACTIVATIONS[name](z[rows])
-        parts *= np.where(self.muted, 0.0, self.v)[:, None]
-        return self.c + parts.sum(axis=0), parts
+            zs = z[rows]
+            parts[rows] = ACTIVATIONS[name].value(zs, zs)  # in place, in ``dtype``
+        parts *= np.where(self.muted, 0.0, self.v).astype(dtype)[:, None]
+        return dtype(self.c) + parts.sum(axis=0), parts
 
     def __call__(self, x: ArrayLike) -> Array:
         return self.forward(x)[0]

@@ -213,7 +213,7 @@ class FunctionPlot(ThemedPlot):
 
     def refresh_network(self) -> None:
         network = self.state.document.network
-        self.parts_fine = network.forward(self.x_fine)[1]
+        self.parts_fine = network.forward(self.x_fine, np.float32)[1]  # drawn: see forward
         self._components_stale = True
         self._draw_components()
         muted = tuple(network.muted)
