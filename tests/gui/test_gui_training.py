@@ -73,14 +73,17 @@ def test_cards_behind_a_tab_skip_training_frames_and_catch_up_when_brought_to_th
     window.docks["training"].raise_()
     qtbot.waitUntil(lambda: not in_view(window.stack.scroll_area))
     spin = cards(window)[0].findChild(QDoubleSpinBox, "weightSpin")
-    shown = spin.value()
+    bias = window.findChild(QDoubleSpinBox, "outputBiasSpin")
+    shown, shown_c = spin.value(), bias.value()
     train_until(qtbot, window, lambda: window.state.document.session.step > 2000)
     button(window, "trainButton").click()
-    trained = window.state.document.network.w[0]
+    trained, trained_c = window.state.document.network.w[0], window.state.document.network.c
     assert trained != pytest.approx(shown, abs=1e-4)
-    assert spin.value() == shown  # nobody saw it: not redrawn
+    assert trained_c != pytest.approx(shown_c, abs=1e-4)
+    assert (spin.value(), bias.value()) == (shown, shown_c)  # nobody saw them: not redrawn
     window.docks["neurons"].raise_()
     qtbot.waitUntil(lambda: spin.value() == pytest.approx(trained, abs=1e-4))
+    assert bias.value() == pytest.approx(trained_c, abs=1e-4)
 
 
 def test_pause_stops_the_step_count(qtbot, window):

@@ -37,11 +37,14 @@ def test_batch_size_spin_status_and_highlight(qtbot, sine_window):
     epoch, batch = step * 10 // 200 + 1, (step * 10 % 200) // 10 + 1
     assert status.text() == f"epoch {epoch} · batch {batch} of 20"
     xs, _ = window.plot.batch.points.getData()
-    assert xs.size == 10
+    assert xs.size == 10 and window.plot.batch.points.isVisible()
     window.state.editor.update_settings(optimizer=OptimizerSpec("lm"))
     window.status.show()
     assert not spin.isEnabled() and "full batch only" in spin.toolTip()
     assert window.state.document.batch_schedule() is None and not status.isVisible()
+    assert not window.plot.batch.points.isVisible()  # nothing to mark: not painted either
+    window.state.editor.update_settings(optimizer=OptimizerSpec("adam", 0.01))
+    assert window.plot.batch.points.isVisible()  # mini-batches again
 
 
 def test_the_lanes_end_with_now_and_follow_the_network(qtbot, sine_window):

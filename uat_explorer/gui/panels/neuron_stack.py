@@ -106,9 +106,7 @@ class NeuronStack(QWidget):
         self._behind = False  # cards wait for the end of a live rebuild
         state.document.neuronChanged.connect(self.show_neuron)
         state.document.weightsChanged.connect(self.show_all)
-        state.document.outputBiasChanged.connect(
-            lambda: self.bias.set_value(state.document.network.c)
-        )
+        state.document.outputBiasChanged.connect(self._show_bias)
         state.view.selectionChanged.connect(self.show_selection)
         state.view.soloChanged.connect(self.show_solo)
         self._gradients_throttled = throttled(self.show_gradients, 250, self)
@@ -283,7 +281,14 @@ class NeuronStack(QWidget):
     def came_into_view(self) -> None:
         """Its tab brought to the front (Qt sends no show event): the cards in view catch
         up with the values and gradients they skipped."""
+        self._show_bias()
         self._build_visible()
+
+    def _show_bias(self) -> None:
+        """c on its dial; behind a tab not every frame (a spin box's setValue lays out
+        and repaints its text: ~0.15 ms), caught up when it comes into view."""
+        if in_view(self.bias):
+            self.bias.set_value(self.state.document.network.c)
 
     def show_neuron(self, index: int) -> None:
         self.cards[self.state.document.ids[index]].show_neuron(
