@@ -39,20 +39,35 @@ def test_unknown_activation_is_an_input_error():
         activation("softplus")
 
 
-def test_a_network_drawn_in_float32_is_the_float64_one_to_the_pixel():
-    """Issue 23: the function plot evaluates its curves in float32 (half the work a frame);
-    every activation, steep and muted neurons, values to 1e-5 of their scale (a pixel of
-    a plot 800 px tall is 1e-3)."""
+@pytest.mark.parametrize(
+    "forms", [{"sigmoid": "exp", "relu": "max"}, {"sigmoid": "tanh", "relu": "abs"}]
+)
+def test_a_network_drawn_in_float32_is_the_float64_one_to_the_pixel(monkeypatch, forms):
+    """Issue 23: the function plot draws ``Network.drawn`` (float32, the machine's kernels:
+    a fifth of the work a frame); every activation in every form, steep and muted neurons,
+    to 1e-5 of the curves' scale (a pixel of a plot 800 px tall is 1e-3), and a step
+    switches at the same grid point as in float64."""
     from uat_explorer.core import random_network
+    from uat_explorer.core.nn import network
+    from uat_explorer.core.nn.kernels import FORMS
 
+    monkeypatch.setattr(
+        network,
+        "kernel",
+        lambda name: FORMS[name][forms.get(name, name if name == "tanh" else "heaviside")],
+    )
     net = random_network(["sigmoid", "tanh", "relu", "step"] * 8, (-3.0, 3.0), seed=4)
     net.w[0], net.b[0] = 5e4, -5e4 * 0.7  # steep: a step at x = 0.7
-    net.muted[3] = True
+    net.w[3], net.b[3] = 2.0, -2.0 * 0.6  # a step exactly on a grid point (x = 0.6)
+    net.muted[7] = True
     x = np.linspace(-3, 3, 1001)
     y64, parts64 = net.forward(x)
-    y32, parts32 = net.forward(x, np.float32)
+    y32, parts32 = net.drawn(x)
     assert y32.dtype == parts32.dtype == np.float32 and parts64.dtype == np.float64
     scale = float(np.abs(parts64).max())
-    np.testing.assert_allclose(parts32, parts64, atol=1e-5 * scale)
-    np.testing.assert_allclose(y32, y64, atol=1e-4 * scale)
-    assert not parts32[3].any()
+    np.testing.assert_allclose(parts32, parts64, rtol=0, atol=1e-5 * scale)
+    np.testing.assert_allclose(y32, y64, rtol=0, atol=1e-4 * scale)
+    np.testing.assert_array_equal(parts32[3] != 0, parts64[3] != 0)  # the step's side
+    assert not parts32[7].any()
+    one = random_network(["tanh"] * 3, (-3.0, 3.0), seed=1)  # one kind: no row copies
+    np.testing.assert_allclose(one.drawn(x)[0], one(x), rtol=0, atol=1e-5)

@@ -108,7 +108,7 @@ class FunctionPlot(ThemedPlot):
         self.colors: PlotColors = plot_colors(self.palette())
         self.themed = True
         self.x_fine = self.x_coarse = np.zeros(0)
-        self.parts_fine = np.zeros((0, 0))
+        self.parts_fine: np.ndarray = np.zeros((0, 0), np.float32)  # drawn: float32
         self.samples = SamplesOverlay(self, state, self.sampleClicked)
         self.held_out = HeldOutOverlay(self, state)
         self.probe = ProbeOverlay(self, state)
@@ -213,7 +213,7 @@ class FunctionPlot(ThemedPlot):
 
     def refresh_network(self) -> None:
         network = self.state.document.network
-        self.parts_fine = network.forward(self.x_fine, np.float32)[1]  # drawn: see forward
+        self.parts_fine = network.drawn(self.x_fine)[1]  # float32: see drawn
         self._components_stale = True
         self._draw_components()
         muted = tuple(network.muted)
