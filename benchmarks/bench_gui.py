@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import itertools
 
 from paints import PaintCounter
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import MAX_NEURONS, OptimizerSpec, Session, Target, random_network
@@ -74,6 +74,9 @@ def close(window: MainWindow) -> None:
     window.close()
     window.deleteLater()
     QApplication.processEvents()
+    # processEvents leaves deferred deletes to an event loop: without this the closed
+    # window lived on, its cards still being built in the next measurement's turns.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
@@ -102,20 +105,35 @@ def add_last_neuron_ms() -> float:
     return elapsed
 
 
-def open_full_session_ms() -> tuple[float, float, float]:
-    """(ms until the window is usable, ms until every card is built in the background,
-    longest ms the event loop was busy meanwhile)."""
+def open_full_session_ms(folder: Path) -> tuple[float, float, float, float]:
+    """A 256-neuron session as a person opens one (File → Open, or ``uat-explorer FILE``,
+    which opens it in the window it has just shown): (ms of the open call, ms until every
+    card is built in the background, longest ms the event loop was busy meanwhile, and
+    for comparison the ms a window built on that session takes before it first shows,
+    which any session costs about as much)."""
+    session = Session(
+        network=random_network(["sigmoid"] * MAX_NEURONS, DOMAIN, 0),
+        target=Target.preset("sin"),
+        domain=DOMAIN,
+    )
+    path = folder / "full.json"
+    session.save(path)
+    window = window_with(6)
     started = time.perf_counter()
-    window = window_with(MAX_NEURONS)
-    usable = 1000 * (time.perf_counter() - started)
+    window.open_path(str(path))
+    opened = 1000 * (time.perf_counter() - started)
     longest = 0.0
-    while not all(card.built for card in window.stack.cards.values()):
+    while not window.stack.complete:
         turn = time.perf_counter()
         QApplication.processEvents()
         longest = max(longest, 1000 * (time.perf_counter() - turn))
     done = 1000 * (time.perf_counter() - started)
     close(window)
-    return usable, done, longest
+    started = time.perf_counter()
+    window = window_with(MAX_NEURONS)
+    built = 1000 * (time.perf_counter() - started)
+    close(window)
+    return opened, done, longest, built
 
 
 def open_panel(window: MainWindow, name: str) -> None:
@@ -261,7 +279,7 @@ def construct_ms() -> tuple[float, float, float, float]:
     panel.mode.setCurrentIndex(0)
     panel.slider.setSliderDown(True)
     panel.slider.setValue(256)
-    while not all(card.built for card in window.stack.cards.values()):
+    while not window.stack.complete:
         QApplication.processEvents()  # first-time cards are "opening 256 neurons" above
     times = []
     for i in range(20):
@@ -273,10 +291,7 @@ def construct_ms() -> tuple[float, float, float, float]:
     window.state.editor.set_samples(20_000)
     panel.mode.setCurrentIndex(2)  # steep sigmoids
     settle = time.perf_counter() + 1.0
-    cards = window.stack.cards
-    while (
-        time.perf_counter() < settle or panel.sweeping or not all(c.built for c in cards.values())
-    ):
+    while time.perf_counter() < settle or panel.sweeping or not window.stack.complete:
         QApplication.processEvents()  # the samples drawn, the cards built, measured once
     panel.steepness.setValue(3.0)  # a person dials the rise: measured again
     panel.refresh_sweep()
@@ -606,13 +621,15 @@ def main() -> int:
     ms = add_last_neuron_ms()
     ok &= ms < 1000
     print(f"  adding neuron {MAX_NEURONS}: {ms:.0f} ms  (budget under 1 s: {_verdict(ms < 1000)})")
-    usable, done, longest = open_full_session_ms()
-    ok &= usable <= GAP_BUDGET_MS and longest <= GAP_BUDGET_MS
+    with tempfile.TemporaryDirectory() as folder:
+        opened, done, longest, built = open_full_session_ms(Path(folder))
+    ok &= opened <= GAP_BUDGET_MS and longest <= GAP_BUDGET_MS
     print(
-        f"  opening a {MAX_NEURONS}-neuron session: usable after {usable:.0f} ms in one go"
-        f" (goal ≤ {GAP_BUDGET_MS:.0f} ms busy at a time: {_verdict(usable <= GAP_BUDGET_MS)});"
+        f"  opening a {MAX_NEURONS}-neuron session (File → Open): {opened:.0f} ms in one go"
+        f" (goal ≤ {GAP_BUDGET_MS:.0f} ms busy at a time: {_verdict(opened <= GAP_BUDGET_MS)});"
         f" all cards built after {done:.0f} ms, the event loop never busy for more than"
-        f" {longest:.0f} ms ({_verdict(longest <= GAP_BUDGET_MS)})"
+        f" {longest:.0f} ms ({_verdict(longest <= GAP_BUDGET_MS)}); a window built on it"
+        f" shows after {built:.0f} ms (no goal: the window's own construction)"
     )
     for panels in PANEL_SETS:
         what = f"with {' + '.join(panels)} open" if panels else "default panels"

@@ -292,7 +292,9 @@ def test_the_neuron_limit_is_stated_not_frozen(qtbot):
     assert w.state.document.network.size == MAX_NEURONS - 1
     assert "supports up to 256" in w.statusBar().currentMessage()
     w.findChild(QPushButton, "addStepButton").click()
-    assert w.state.document.network.size == MAX_NEURONS == len(cards(w))
+    assert w.state.document.network.size == MAX_NEURONS
+    qtbot.waitUntil(lambda: w.stack.complete, timeout=20_000)  # the cards come in batches
+    assert len(cards(w)) == MAX_NEURONS
 
 
 def test_shortcuts_are_listed(window):
@@ -350,7 +352,7 @@ def test_cards_of_a_big_network_are_built_in_the_background(qtbot):
     w = MainWindow(Session(network=big, target=Target.preset("sin"), domain=(-1.0, 1.0)))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: all(card.built for card in w.stack.cards.values()), timeout=20_000)
+    qtbot.waitUntil(lambda: w.stack.complete, timeout=20_000)
     last = cards(w)[-1]
     last.findChild(QDoubleSpinBox, "outputWeightSpin").setValue(0.5)
     assert w.state.document.network.v[-1] == 0.5
@@ -374,7 +376,7 @@ def test_a_session_opened_over_another_reuses_the_cards_with_the_new_values(
     ids = window.state.document.ids
     assert not set(ids) & set(before_ids)
     assert [window.stack.cards[i] for i in ids] == first  # the same widgets, re-keyed
-    qtbot.waitUntil(lambda: all(card.built for card in window.stack.cards.values()))
+    qtbot.waitUntil(lambda: window.stack.complete)
     for index, neuron_id in enumerate(ids):
         card = window.stack.cards[neuron_id]
         window.stack._refresh(card)
@@ -384,4 +386,27 @@ def test_a_session_opened_over_another_reuses_the_cards_with_the_new_values(
     card = window.stack.cards[ids[1]]
     qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
     assert window.state.view.selected == ids[1]
+    window.files.document.mark_saved(None)
+
+
+def test_a_large_session_opened_adds_its_cards_a_batch_a_turn_and_edits_meanwhile_land(
+    window, qtbot, tmp_path
+):
+    """Issue 23: File → Open of 256 neurons made and showed every card in one go (44 ms);
+    now the first ones at once, the rest a batch each event-loop turn, in order. A neuron
+    changed before its card exists shows the change when the card comes."""
+    from uat_explorer.gui.panels.neuron_stack import FIRST_CARDS
+
+    net = Network.from_neurons([Neuron("sigmoid", 1.0 + k / 100, 0.0, 0.01) for k in range(256)])
+    path = tmp_path / "big.json"
+    Session(network=net, target=Target.preset("sin"), domain=(-3.0, 3.0)).save(path)
+    assert window.files.open(str(path))
+    assert FIRST_CARDS <= len(window.stack.cards) < 256 and not window.stack.complete
+    window.state.editor.edit_neuron(255, activation="tanh", w=2.0)  # its card not made yet
+    qtbot.waitUntil(lambda: window.stack.complete, timeout=20_000)
+    shown = cards(window)
+    assert [c.neuron_id for c in shown] == window.state.document.ids  # every one, in order
+    last = shown[-1]
+    window.stack._refresh(last)
+    assert last.w.spin.value() == 2.0 and last.activation.currentData() == "tanh"
     window.files.document.mark_saved(None)

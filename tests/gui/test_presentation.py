@@ -44,7 +44,7 @@ def test_a_card_added_while_presenting_is_drawn_at_the_scale(qtbot, presenting):
     window, normal = presenting
     window.presentation_action.trigger()
     window.stack.add("sigmoid")
-    qtbot.waitUntil(lambda: all(c.built for c in window.stack.cards.values()))
+    qtbot.waitUntil(lambda: window.stack.complete)
     newest = list(window.stack.cards.values())[-1]
     assert text_sizes(newest) == {round(normal * window.state.view.text_scale, 2)}
 
