@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt, Signal
 
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.function.overlay import Overlay
-from uat_explorer.plots.theme import PlotColors
+from uat_explorer.plots.theme import MenuLaterViewBox, PlotColors
 
 
-class DrawingViewBox(pg.ViewBox):
+class DrawingViewBox(MenuLaterViewBox):
     """A ViewBox that, in drawing mode, turns a left-button drag into a stroke."""
 
     strokeChanged = Signal(object, object)

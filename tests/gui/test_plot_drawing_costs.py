@@ -144,3 +144,16 @@ def test_a_run_that_rose_far_without_diverging_stays_in_the_race_view(qapp):
     plot.show_runs([calm, wild])
     assert plot.viewRange()[1][1] < np.log10(0.045)
     plot.close()
+
+
+def test_a_plots_right_click_menu_is_made_when_first_asked_for(qapp):
+    """Issue 23: made up front it cost ~8 ms a plot at the window's start."""
+    plot = ThemedPlot()
+    box = plot.getViewBox()
+    assert box.menu is None and box.menuEnabled()
+    menu = box.getMenu(None)
+    assert menu is not None and "View All" in [a.text() for a in menu.actions()]
+    assert box.getMenu(None) is menu and box.getContextMenus(None)
+    plot.getPlotItem().setMenuEnabled(False)  # a plot that wants none gets none
+    assert not box.menuEnabled() and box.getContextMenus(None) == []
+    plot.close()
