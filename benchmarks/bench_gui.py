@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import itertools
 
 from paints import PaintCounter
-from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.core import MAX_NEURONS, OptimizerSpec, Session, Target, random_network
@@ -74,9 +74,11 @@ def close(window: MainWindow) -> None:
     window.close()
     window.deleteLater()
     QApplication.processEvents()
-    # processEvents leaves deferred deletes to an event loop: without this the closed
+    # processEvents leaves deferred deletes to an event loop: without one the closed
     # window lived on, its cards still being built in the next measurement's turns.
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    loop.exec()
 
 
 def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
