@@ -19,15 +19,17 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPen, QTransform
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+Offsets = tuple[tuple[float, float], ...]
+"""Device-pixel shifts of the one-pixel strokes that make one wide line."""
 MAX_STROKES = 16
 """Wider lines than this many strokes can sweep (about 4 px) take Qt's wide stroker."""
 
 
 @functools.lru_cache(maxsize=64)
-def sweep_offsets(width: float) -> tuple[tuple[float, float], ...]:
+def sweep_offsets(width: float) -> Offsets:
     """Device-pixel offsets of the one-pixel strokes that draw a line ``width`` wide: a
     square grid over [-r, r]² (r = (width - 1) / 2) with neighbours at most a pixel
     apart, keeping the points within half a pixel of the disc of radius r. Empty for a
@@ -41,7 +43,7 @@ def sweep_offsets(width: float) -> tuple[tuple[float, float], ...]:
     return offsets if len(offsets) <= MAX_STROKES else ()
 
 
-def swept_pen(pen: QPen | None) -> tuple[QPen, tuple[tuple[float, float], ...]] | None:
+def swept_pen(pen: QPen | None) -> tuple[QPen, Offsets] | None:
     """The one-pixel pen and its offsets that draw ``pen``'s line, or None where the
     sweep would not look the same: a dashed, patterned or see-through pen (overlapping
     strokes would show), one sized in data units, or a thin one."""
@@ -61,15 +63,13 @@ def swept_pen(pen: QPen | None) -> tuple[QPen, tuple[tuple[float, float], ...]] 
     return thin, offsets
 
 
-def draw_swept(
-    painter: QPainter, thin: QPen, offsets: tuple[tuple[float, float], ...], draw: Any
-) -> None:
-    """``draw()`` (one painting call) once per offset, shifted in device pixels."""
+def draw_swept(painter: QPainter, thin: QPen, offsets: Offsets, path: QPainterPath) -> None:
+    """``path`` in the one-pixel pen once per offset, shifted in device pixels."""
     base = painter.transform()
     painter.setPen(thin)
     for dx, dy in offsets:
         painter.setTransform(base * QTransform.fromTranslate(dx, dy))
-        draw()
+        painter.drawPath(path)
     painter.setTransform(base)
 
 
@@ -86,8 +86,7 @@ class SweptCurve(pg.PlotCurveItem):
         if self.xData is None or len(self.xData) == 0:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        path = self.getPath()
-        draw_swept(painter, *swept, lambda: painter.drawPath(path))
+        draw_swept(painter, *swept, self.getPath())
 
     def _plain(self) -> bool:
         """Exports, fills, shadows and aliased lines take pyqtgraph's own painting."""
