@@ -9,37 +9,28 @@ command succeeds.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
 
 from uat_explorer import __version__
-from uat_explorer.cli import (
-    construct_command,
-    desktop_entry,
-    fit_command,
-    landscape_command,
-    lesson_command,
-    race_command,
-    render_command,
-)
-from uat_explorer.cli.common import Parser, quiet_numbers
-from uat_explorer.cli.outputs import check_outputs
-from uat_explorer.core import InputError
-from uat_explorer.core.files import all_or_nothing
-from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 
 COMMANDS = {
-    "fit": fit_command,
-    "construct": construct_command,
-    "render": render_command,
-    "landscape": landscape_command,
-    "compare": race_command,
-    "lesson": lesson_command,
+    "fit": "fit_command",
+    "construct": "construct_command",
+    "render": "render_command",
+    "landscape": "landscape_command",
+    "compare": "race_command",
+    "lesson": "lesson_command",
 }
+"""Each command's module, imported only to parse a command line: opening the window (and
+starting a worker) needs none of them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from uat_explorer.cli.common import Parser
+
     parser = Parser(
         prog="uat-explorer",
         usage="uat-explorer [FILE] | uat-explorer {fit,construct,render,landscape,compare,lesson}"
@@ -67,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     entry.add_argument("--export-job", metavar="FILE", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMANDS.values():
-        module.add_parser(commands)
+        importlib.import_module(f"uat_explorer.cli.{module}").add_parser(commands)
     return parser
 
 
@@ -77,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uat_explorer.gui.app import run_app
 
         return run_app(argv[0] if argv else None)
+    from uat_explorer.cli.common import quiet_numbers
+    from uat_explorer.cli.outputs import check_outputs
+    from uat_explorer.core import InputError
+    from uat_explorer.core.files import all_or_nothing
+    from uat_explorer.core.workers.threads import pin_blas_to_one_thread
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -112,6 +109,9 @@ def _no_flags(args: argparse.Namespace) -> bool:
 
 def _no_command(args: argparse.Namespace) -> int:
     """The top-level flags that act on their own."""
+    from uat_explorer.cli import desktop_entry
+    from uat_explorer.core import InputError
+
     if args.install_desktop_entry:
         return desktop_entry.install()
     if args.uninstall_desktop_entry:

@@ -135,15 +135,15 @@ class MainWindow(QMainWindow):
         self.lessons = Lessons(
             self,
             self.docks["lesson"],
-            self.panels.get(LESSON),
+            lambda: self.panels.get(LESSON),
             self.view_keeper,
             self.workspaces,
             self.settings,
         )
         self.files.open_lesson = self.lessons.open_file
         self.files.open_classes = lambda path: self.show_classes().open(str(path))
-        self.lessons.runner.said.connect(self.show_message)
-        self.lessons.runner.open_classes = self.show_classes
+        self.lessons.said = self.show_message
+        self.lessons.open_classes = self.show_classes
         self._build_menus()
         self.lessons.build_menu(self.lesson_menu, self.help_menu)
         self.setAcceptDrops(True)

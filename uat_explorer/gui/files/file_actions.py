@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QImage, QKeySequence
@@ -18,15 +18,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMe
 from uat_explorer.core import InputError, default_session
 from uat_explorer.core.files import absolute
 from uat_explorer.core.io.session_schema import NotACurveSessionError
-from uat_explorer.export.figures import FigureOptions, write_png
 from uat_explorer.gui.files.autosave import Autosaver, forget, rescues
-from uat_explorer.gui.files.exporter import Exporter
 from uat_explorer.gui.files.session_file import Document
-from uat_explorer.gui.files.slides import curves_and_loss_slide, workspace_slide
 from uat_explorer.gui.widgets.actions import add_action
-from uat_explorer.gui.widgets.export_dialogs import AnimationDialog, FigureDialog
 from uat_explorer.model.state import AppState
 from uat_explorer.plots.function.plot import FunctionPlot
+
+if TYPE_CHECKING:
+    from uat_explorer.gui.files.exporter import Exporter
 
 SESSION_FILTER = (
     "Sessions and lessons (*.json *.lesson.md);;UAT Explorer sessions (*.json)"
@@ -69,7 +68,8 @@ class FileActions(QObject):
         self.window, self.state, self.preferences = window, state, preferences
         self.pause, self.load_points, self.show_message = pause, load_points, show_message
         self.document = Document(state, preferences, self)
-        self.exporter = Exporter(state, plot, window)
+        self.plot = plot
+        self._exporter: Exporter | None = None
         self.autosaver = Autosaver(state, self.document, self) if preferences else None
         self._folders: dict[str, str] = {}
         self.revert_action: QAction | None = None  # made with the menu
@@ -79,10 +79,8 @@ class FileActions(QObject):
         # A QUndoStack clears itself, emitting cleanChanged, while the window is being
         # destroyed; "destroyed" comes before the children go, so stop listening then.
         window.destroyed.connect(lambda: self.document.changed.disconnect(self.show_title))
-        self.exporter.done.connect(show_message)
         if self.autosaver is not None:
             self.autosaver.failed.connect(show_message)
-        self.exporter.failed.connect(self._warn)
         self.show_title()
 
     # -- the menu -------------------------------------------------------------------------
@@ -141,7 +139,7 @@ class FileActions(QObject):
         act(
             export,
             "&Copy Figure",
-            self.exporter.copy_figure,
+            lambda: self.exporter.copy_figure(),
             "Ctrl+Alt+C",
             "Copy the function plot to the clipboard (at the image size chosen in any"
             " panel's Export menu)",
@@ -374,7 +372,22 @@ class FileActions(QObject):
             self.autosaver.close()
 
     # -- exports -------------------------------------------------------------------------
+    @property
+    def exporter(self) -> Exporter:
+        """Made the first time something is exported: the export modules (figures,
+        slides, the offline job) are not imported to open the window."""
+        if self._exporter is None:
+            from uat_explorer.gui.files.exporter import Exporter
+
+            self._exporter = Exporter(self.state, self.plot, self.window)
+            self._exporter.done.connect(self.show_message)
+            self._exporter.failed.connect(self._warn)
+        return self._exporter
+
     def export_figure(self, loss: bool, svg: bool) -> None:
+        from uat_explorer.export.figures import FigureOptions
+        from uat_explorer.gui.widgets.export_dialogs import FigureDialog
+
         base = FigureOptions(900, 320) if loss else self.exporter.on_screen()
         title = ("Loss" if loss else "Function") + " Plot as " + ("SVG" if svg else "PNG")
         dialog = FigureDialog(title, base, svg, self.window)
@@ -389,6 +402,8 @@ class FileActions(QObject):
             self.exporter.figure(path, dialog.options(), loss=loss, svg=svg)
 
     def slide(self, workspace: bool) -> QImage:
+        from uat_explorer.gui.files.slides import curves_and_loss_slide, workspace_slide
+
         if workspace:
             return workspace_slide(self.window)
         return curves_and_loss_slide(self.state, self.exporter.on_screen())
@@ -403,6 +418,8 @@ class FileActions(QObject):
 
     def write_slide(self, path: str, workspace: bool = True) -> bool:
         """The slide as a PNG at ``path`` (scripts and tests; the menu asks for it)."""
+        from uat_explorer.export.figures import write_png
+
         return self.exporter.write(
             path, "the slide", lambda: write_png(self.slide(workspace), path)
         )
@@ -417,6 +434,9 @@ class FileActions(QObject):
         self.show_message(f"Copied the workspace ({image.width()} × {image.height()})")
 
     def export_backprop(self, svg: bool) -> None:
+        from uat_explorer.export.figures import FigureOptions
+        from uat_explorer.gui.widgets.export_dialogs import FigureDialog
+
         title = "Backprop Graph as " + ("SVG" if svg else "PNG")
         dialog = FigureDialog(title, FigureOptions(1400, 760), svg, self.window, curves=False)
         if not dialog.exec():
@@ -433,6 +453,9 @@ class FileActions(QObject):
             write(path)
 
     def export_animation(self) -> None:
+        from uat_explorer.export.figures import FigureOptions
+        from uat_explorer.gui.widgets.export_dialogs import AnimationDialog
+
         self.pause()
         hint = 25 if self.state.document.session.optimizer.uses_learning_rate else 1
         dialog = AnimationDialog(hint, self.window)

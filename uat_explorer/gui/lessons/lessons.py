@@ -5,23 +5,26 @@ the start screen of a first launch, writing lessons from the window, and the han
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.view import CHOICES, ViewSettings
-from uat_explorer.core.lessons.lesson import Lesson, Step
-from uat_explorer.core.lessons.parser import load_lesson
 from uat_explorer.core.lessons.writer import SUFFIX, state_change, write_lesson
 from uat_explorer.gui.files.window_view import WindowView
-from uat_explorer.gui.lessons.author import StepDialog
-from uat_explorer.gui.lessons.lesson_panel import LessonPanel
-from uat_explorer.gui.lessons.library import LessonLibrary
-from uat_explorer.gui.lessons.progress import LessonProgress
 from uat_explorer.gui.widgets.actions import add_action
 from uat_explorer.gui.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    from uat_explorer.core.lessons.lesson import Lesson, Step
+    from uat_explorer.gui.classes.window import ClassesWindow
+    from uat_explorer.gui.lessons.author import StepDialog
+    from uat_explorer.gui.lessons.lesson_panel import LessonPanel
+    from uat_explorer.gui.lessons.lesson_runner import LessonRunner
 
 LESSON_FILTER = "Lessons (*.lesson.md);;Markdown (*.md)"
 
@@ -31,24 +34,51 @@ def is_lesson_file(path: str | Path) -> bool:
 
 
 class Lessons:
+    """The lesson panel (and the lesson machinery under it) is built the first time a
+    lesson opens or its dock shows: most launches open none."""
+
     def __init__(
         self,
         window: QMainWindow,
         dock: QDockWidget,
-        panel: LessonPanel,
+        panel: Callable[[], LessonPanel],
         view: WindowView,
         workspaces: Workspaces,
         settings: QSettings | None,
     ) -> None:
-        self.window, self.dock, self.panel = window, dock, panel
+        self.window, self.dock, self._make_panel = window, dock, panel
         self.view, self.workspaces, self.settings = view, workspaces, settings
-        self.runner = panel.runner
-        self.runner.progress = LessonProgress(settings)
-        self.runner.show_view = self._show_view
-        self.runner.changed.connect(self._update_actions)
-        panel.chooseLesson.connect(self.choose)
-        panel.openLesson.connect(self.open_file)
+        self._panel: LessonPanel | None = None
+        self.said: Callable[[str], None] = lambda _text: None
+        self.open_classes: Callable[[], ClassesWindow] | None = None
+        dock.visibilityChanged.connect(lambda shown: shown and self.panel)
         workspaces.changed.connect(lambda _name: self._keep_dock())
+
+    @property
+    def panel(self) -> LessonPanel:
+        """Built and wired on first use."""
+        if self._panel is None:
+            from uat_explorer.gui.lessons.progress import LessonProgress
+
+            self._panel = panel = self._make_panel()
+            runner = panel.runner
+            runner.progress = LessonProgress(self.settings)
+            runner.show_view = self._show_view
+            runner.open_classes = self.open_classes
+            runner.said.connect(self.said)
+            runner.changed.connect(self._update_actions)
+            panel.chooseLesson.connect(self.choose)
+            panel.openLesson.connect(self.open_file)
+        return self._panel
+
+    @property
+    def runner(self) -> LessonRunner:
+        return self.panel.runner
+
+    @property
+    def lesson(self) -> Lesson | None:
+        """The open lesson, without building the panel to say there is none."""
+        return None if self._panel is None else self._panel.runner.lesson
 
     # -- the menus ----------------------------------------------------------------------
     def build_menu(self, menu: QMenu, help_menu: QMenu) -> None:
@@ -90,7 +120,7 @@ class Lessons:
             name="handoutAction",
         )
         self.close_action = add_action(
-            menu, window, "&Close Lesson", self.runner.close, tip="Back to the sandbox"
+            menu, window, "&Close Lesson", lambda: self.runner.close(), tip="Back to the sandbox"
         )
         first = help_menu.actions()
         if first:
@@ -100,14 +130,15 @@ class Lessons:
         self._update_actions()
 
     def _update_actions(self) -> None:
-        open_lesson = self.runner.lesson is not None
+        lesson = self.lesson
         for action in (self.add_step_action, self.handout_action, self.close_action):
-            action.setEnabled(open_lesson)
-        lesson = self.runner.lesson
+            action.setEnabled(lesson is not None)
         self.dock.setWindowTitle("Lesson" if lesson is None else f"Lesson: {lesson.title}")
 
     # -- opening ------------------------------------------------------------------------
     def choose(self) -> None:
+        from uat_explorer.gui.lessons.library import LessonLibrary
+
         library = LessonLibrary(self.runner.progress, self.window)
         if library.exec() and library.chosen is not None:
             self.open_file(library.chosen)
@@ -131,6 +162,8 @@ class Lessons:
 
     def open_file(self, path: str | Path) -> bool:
         """A damaged file is refused with its reason and line; nothing changes."""
+        from uat_explorer.core.lessons.parser import load_lesson
+
         try:
             lesson = load_lesson(path)
         except InputError as error:
@@ -153,7 +186,7 @@ class Lessons:
         """A workspace lays out its own docks: the lesson's is put back whenever a lesson
         is open, at the left: above the neuron cards where they are (so the window stays
         within a 1280-pixel projector), else a column of its own."""
-        if not force and self.runner.lesson is None:
+        if not force and self.lesson is None:
             return
         window = self.window
         placed = window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea
@@ -203,6 +236,8 @@ class Lessons:
     def _start_here(self, lesson_path: Path, number: int) -> Step:
         """A step starting from the window's state: inline when the target is a formula,
         else from a session saved beside the lesson."""
+        from uat_explorer.core.lessons.lesson import Step
+
         session = self.runner.state.document.session
         change = state_change(session)
         if change is not None:
@@ -212,6 +247,8 @@ class Lessons:
         return Step("", "", 0, start=f"session:{name}")
 
     def _dialog(self, title: str | None) -> StepDialog:
+        from uat_explorer.gui.lessons.author import StepDialog
+
         taken = self.view.take()
         return StepDialog(self.runner.state.document.session, taken.workspace, self.window, title)
 
@@ -229,11 +266,13 @@ class Lessons:
 
     def write_new(self, path: Path, title: str, made: Step) -> bool:
         """The lesson ``title`` with the one step ``made`` (its start the window's state)."""
+        from uat_explorer.core.lessons.lesson import Lesson
+
         step = self._with_start(made, path, 1)
         return self._save(Lesson(title, "", (step,), path=path), 0)
 
     def add_step(self) -> None:
-        lesson = self.runner.lesson
+        lesson = self.lesson
         if lesson is None or lesson.path is None:
             return
         dialog = self._dialog(None)
@@ -241,7 +280,7 @@ class Lessons:
             self.append(dialog.made)
 
     def append(self, made: Step) -> bool:
-        lesson = self.runner.lesson
+        lesson = self.lesson
         assert lesson is not None and lesson.path is not None
         step = self._with_start(made, lesson.path, len(lesson.steps) + 1)
         grown = dataclasses.replace(lesson, steps=(*lesson.steps, step))
@@ -261,6 +300,8 @@ class Lessons:
         )
 
     def _save(self, lesson: Lesson, at: int) -> bool:
+        from uat_explorer.core.lessons.parser import load_lesson
+
         assert lesson.path is not None
         try:
             write_lesson(lesson, lesson.path)
@@ -272,7 +313,7 @@ class Lessons:
         return True
 
     def export_handout(self) -> None:
-        lesson = self.runner.lesson
+        lesson = self.lesson
         if lesson is None:
             return
         path, _ = QFileDialog.getSaveFileName(
@@ -284,7 +325,7 @@ class Lessons:
     def write_handout(self, path: str) -> bool:
         from uat_explorer.export.handout import write_handout_pdf
 
-        lesson = self.runner.lesson
+        lesson = self.lesson
         assert lesson is not None
         try:
             write_handout_pdf(lesson, path)

@@ -144,7 +144,7 @@ LANDSCAPE = Panel(
 TIMELINE = Panel(
     "timeline", "Timeline", _timeline, Bottom, "Ctrl+Shift+T", False, wide=True, lazy=True
 )
-LESSON = Panel("lesson", "Lesson", _lesson, Left, visible=False)
+LESSON = Panel("lesson", "Lesson", _lesson, Left, visible=False, lazy=True)
 """Shown when a lesson opens (Lesson → Lessons…), beside whatever the step's workspace is."""
 PANELS: list[Panel[Any]] = [
     NEURONS,
