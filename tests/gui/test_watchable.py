@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -126,8 +127,9 @@ def test_the_status_bar_fits_at_1280_or_drops_whole_fields(qtbot, fresh):
     bar = fresh.statusBar()
     fields = fresh.status.fields
     fresh.status.show()
+    qtbot.wait(20)
     for label in fields:
-        if label.isVisibleTo(bar):
+        if label.isVisibleTo(bar) and label.text():
             assert label.width() >= label.sizeHint().width(), label.objectName()
     assert all(label.isVisibleTo(bar) for label in fields if label.text())
     font = bar.font()
@@ -136,7 +138,7 @@ def test_the_status_bar_fits_at_1280_or_drops_whole_fields(qtbot, fresh):
         label.setFont(font)
     fresh.status.show()
     qtbot.wait(50)
-    shown = [label for label in fields if label.isVisibleTo(bar)]
+    shown = [label for label in fields if label.isVisibleTo(bar) and label.text()]
     assert not fresh.findChild(QLabel, "errorLabel").isVisibleTo(bar)  # least important first
     assert fresh.findChild(QLabel, "statusStepLabel") in shown
     assert fresh.findChild(QLabel, "statusLossLabel") in shown
@@ -144,6 +146,55 @@ def test_the_status_bar_fits_at_1280_or_drops_whole_fields(qtbot, fresh):
     assert all(label.width() >= label.sizeHint().width() for label in shown)
     assert fresh.width() == 1280
     assert "max |error|" in fresh.findChild(QLabel, "statusLossLabel").toolTip()
+
+
+class LayoutRequests(QObject):
+    """Counts the layout requests that reach the watched widgets."""
+
+    def __init__(self, *widgets: QObject) -> None:
+        super().__init__()
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.LayoutRequest
+        return False
+
+
+def test_the_status_fields_stand_still_while_training_runs(qtbot, fresh):
+    """A new number in a field laid out the whole window again (every dock, animated by
+    Qt) ten times a second while training ran (issue 23)."""
+    status, bar = fresh.status, fresh.statusBar()
+    fresh.training.running = True
+    status.step.setText("step 1234567")
+    status.fit_width()
+    qtbot.wait(200)  # the window settles: its first layouts are done
+    wide = status.step.width()
+    assert wide >= status.step.sizeHint().width()
+    requests = LayoutRequests(fresh, bar)
+    for text in ("step 99", "step 1234568", "step 1000", "step 1234569"):
+        status.step.setText(text)
+        status.fit_width()
+        qtbot.wait(5)
+    assert requests.count == 0
+    assert status.step.width() == wide  # the number does not jump left and right
+    fresh.training.running = False
+    status.step.setText("step 99")
+    status.fit_width()
+    qtbot.wait(20)
+    assert status.step.width() == status.step.sizeHint().width() < wide
+
+
+def test_the_status_fields_fit_a_new_font_by_themselves(qtbot, fresh):
+    bar = fresh.statusBar()
+    font = bar.font()
+    font.setPointSize(22)
+    bar.setFont(font)  # as the presentation mode's larger font reaches the bar
+    qtbot.waitUntil(lambda: fresh.status.step.width() >= fresh.status.step.sizeHint().width())
+    for label in fresh.status.fields:
+        if label.isVisibleTo(bar) and label.text():
+            assert label.width() >= label.sizeHint().width(), label.objectName()
 
 
 def test_a_long_status_message_is_shortened_at_a_word(fresh):

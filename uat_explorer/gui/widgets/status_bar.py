@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from uat_explorer.core.nn.formula import number
@@ -47,6 +47,7 @@ class StatusFields(QObject):
         self.drop_order = (self.error, self.fit, self.speed)
         for label in self.fields:
             bar.addPermanentWidget(label)
+        self._probe = QLabel()
         bar.installEventFilter(self)
         self._throttled = throttled(self.show, 100, self)
         state.document.derivedChanged.connect(self._throttled)
@@ -125,9 +126,21 @@ class StatusFields(QObject):
         return lines
 
     def fit_width(self) -> None:
-        """Show every field that fits, dropping the least important first."""
+        """Show every field that fits, dropping the least important first.
+
+        Each field has a fixed size: a label free to change size made the main window lay
+        out every dock again at each new text (ten times a second while training), and
+        while training runs a field only grows, so the numbers stand still and their
+        neighbours stay put; a run that ends fits each field to its text again.
+        """
+        growing = self.training.running
+        sizes = {}
+        for label in self.fields:
+            hint = self._text_size(label)
+            width = max(hint.width(), label.minimumWidth()) if growing else hint.width()
+            sizes[label] = QSize(width, hint.height())
         available = self.bar.width() - 2 * SPACING
-        needed = {label: label.sizeHint().width() + SPACING for label in self.fields}
+        needed = {label: sizes[label].width() + SPACING for label in self.fields}
         used = sum(needed[label] for label in self.fields if label.text())
         for label in self.drop_order:
             show = used <= available or not label.text()
@@ -136,9 +149,19 @@ class StatusFields(QObject):
             if not show:
                 used -= needed[label]
         for label in self.fields:
-            label.setMinimumWidth(label.sizeHint().width())
+            label.setFixedSize(sizes[label])
+
+    def _text_size(self, label: QLabel) -> QSize:
+        """The size ``label`` asks for to show its text: its own hint never falls below its
+        minimum size, which a fixed size pins."""
+        self._probe.setFont(label.font())
+        self._probe.setText(label.text())
+        hint = self._probe.sizeHint()
+        return hint if label.text() else QSize(0, hint.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.bar and event.type() == QEvent.Type.Resize:
             self.fit_width()
+        elif watched is self.bar and event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self.fit_width)  # the fields' fonts change with it
         return False
