@@ -19,7 +19,7 @@ class BandOverlay(Overlay):
         self,
         plot: pg.PlotWidget,
         state: ModelView,
-        output: pg.PlotDataItem,
+        output: pg.PlotCurveItem,
         target: pg.PlotDataItem,
     ) -> None:
         super().__init__(plot, state)

@@ -17,10 +17,13 @@ import functools
 import math
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+from uat_explorer.plots.lines.simplify import kept_points
 
 Offsets = tuple[tuple[float, float], ...]
 """Device-pixel shifts of the one-pixel strokes that make one wide line."""
@@ -86,7 +89,40 @@ class SweptCurve(pg.PlotCurveItem):
         if self.xData is None or len(self.xData) == 0:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        draw_swept(painter, *swept, self.getPath())
+        draw_swept(painter, *swept, self._screen_path(painter.transform()))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._screen: tuple[tuple[float, float], QPainterPath] | None = None
+        super().__init__(*args, **kwargs)
+
+    def updateData(self, *args: Any, **kwargs: Any) -> None:
+        self._screen = None
+        super().updateData(*args, **kwargs)
+
+    def _screen_path(self, transform: QTransform) -> QPainterPath:
+        """The path without the points the screen cannot show (``lines/simplify.py``),
+        made again for new data or a new scale; the full path where leaving points out
+        is not plain (gaps in the line, steps, a line that turns back, a turned view)."""
+        x, y = self.xData, self.yData
+        plain = (
+            self.opts["connect"] in ("all", "finite")
+            and self.opts["stepMode"] is None
+            and transform.m12() == transform.m21() == 0.0
+            and transform.m11() > 0
+            and np.isfinite(y).all()
+            and bool(np.all(np.diff(x) > 0))
+        )
+        if not plain:
+            full: QPainterPath = self.getPath()
+            return full
+        scale = (transform.m11(), transform.m22())
+        cached = self._screen
+        if cached is not None and cached[0] == scale:
+            return cached[1]
+        kept = kept_points(x * scale[0], y * scale[1])
+        path: QPainterPath = pg.arrayToQPath(x[kept], y[kept], connect="all")
+        self._screen = (scale, path)
+        return path
 
     def _plain(self) -> bool:
         """Exports, fills, shadows and aliased lines take pyqtgraph's own painting."""
