@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer.export.figures import function_figure
+from uat_explorer.plots.function.neurons import NeuronCurves
 from uat_explorer.plots.function.plot import COMPONENT_STRIDE
 
 
@@ -44,19 +45,34 @@ def test_a_figure_keeps_the_range_on_screen(window):
             assert np.allclose(got, wanted, atol=1e-9), (got, wanted)
 
 
-def test_the_neuron_curves_repaint_where_every_shown_curve_is(window):
-    """The one item drawing every neuron says it covers each shown curve (what Qt
-    repaints), and a curve with a value that is not finite still counts by the rest."""
+def test_the_neuron_curves_repaint_the_view_and_out_of_one_every_shown_curve(window):
+    """In the plot the one item drawing every neuron covers the view (what Qt repaints),
+    whatever its rows: a frame's new rows move no bounds (issue 23). On its own it covers
+    each shown curve, and a curve with a value that is not finite still counts by the rest."""
     curves = window.plot.neurons
+    view = window.plot.view_box
+    (left, right), (bottom, top) = view.viewRange()
     rect = curves.boundingRect()
-    assert rect.left() < curves.x[0] and rect.right() > curves.x[-1]
-    assert rect.top() < curves.y.min() and rect.bottom() > curves.y.max()
+    assert np.allclose([rect.left(), rect.right()], [left, right])
+    assert np.allclose(sorted([rect.top(), rect.bottom()]), [bottom, top])
     y = window.plot.parts_fine[0, ::COMPONENT_STRIDE].copy()
+    curves.set_row(0, y + 100)  # far above the view: nothing more to repaint
+    assert curves.boundingRect() == rect
+    view.setRange(xRange=(-0.5, 0.5), yRange=(0.2, 0.4), padding=0)
+    QApplication.processEvents()
+    zoomed = curves.boundingRect()
+    assert np.allclose([zoomed.left(), zoomed.right(), zoomed.height()], [-0.5, 0.5, 0.2])
+
+    alone = NeuronCurves()
+    alone.set_rows(curves.x, curves.y)
+    rect = alone.boundingRect()  # no view: no pixels to pad by
+    assert rect.left() <= curves.x[0] and rect.right() >= curves.x[-1]
+    assert rect.top() <= curves.y.min() and rect.bottom() >= curves.y.max()
     y[3] = np.nan
     y[4] = top = curves.y.max() + 5
-    curves.set_row(0, y)
-    assert np.isfinite(curves.boundingRect().height())
-    assert curves.boundingRect().bottom() > top
+    alone.set_row(0, y)
+    assert np.isfinite(alone.boundingRect().height())
+    assert alone.boundingRect().bottom() >= top - 1e-4
 
 
 def test_the_neuron_curves_are_drawn_smooth_on_screen(window):
@@ -76,3 +92,15 @@ def test_the_neuron_curves_are_drawn_smooth_on_screen(window):
         assert painter.testRenderHint(QPainter.RenderHint.Antialiasing)
     finally:
         painter.end()
+
+
+def test_the_output_curve_covers_the_view_whatever_its_values(window):
+    """The output is new every frame: its bounds are the view's, not its data's padded
+    by pixels, so a frame spends nothing on them (issue 23)."""
+    output = window.plot.output_item
+    (left, right), (bottom, top) = window.plot.view_box.viewRange()
+    rect = output.boundingRect()
+    assert np.allclose([rect.left(), rect.right()], [left, right])
+    assert np.allclose(sorted([rect.top(), rect.bottom()]), [bottom, top])
+    output.setData(output.xData, output.yData * 0.5)
+    assert output.boundingRect() == rect

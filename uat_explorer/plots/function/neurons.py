@@ -17,13 +17,16 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from uat_explorer.plots.view_bounds import ViewBounds
+
 CLICK_PIXELS = 4.0
 """A click this close to a line (in screen pixels) picks its neuron."""
 
 
-class NeuronCurves(pg.GraphicsObject):
+class NeuronCurves(ViewBounds, pg.GraphicsObject):
     """Rows of ``y`` (neurons × points) over one rising grid ``x``, each drawn with its
-    pen when shown; thick rows are drawn last, over the others."""
+    pen when shown; thick rows are drawn last, over the others. In a view its bounds are
+    the view's (``plots/view_bounds.py``): new rows every frame move no bounds."""
 
     clicked = Signal(int)  # the row's index
 
@@ -104,14 +107,20 @@ class NeuronCurves(pg.GraphicsObject):
 
     # -- painting --------------------------------------------------------------------------
     def _changed(self) -> None:
-        self.prepareGeometryChange()
-        self._rect = None
+        if self.getViewBox() is None:
+            self.prepareGeometryChange()
+            self._rect = None
         self.update()
 
     def viewTransformChanged(self) -> None:
-        self._changed()  # the pens' width in data units changed with the zoom
+        self._rect = None  # the pens' width in data units changed with the zoom
+        super().viewTransformChanged()
 
     def boundingRect(self) -> QRectF:
+        """The view's rectangle; out of a view, the rows' extent padded by the pens."""
+        bounds = self.view_bounds()
+        if bounds is not None:
+            return bounds
         if self._rect is None:
             self._rect = self._bounds()
         return self._rect

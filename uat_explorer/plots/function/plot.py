@@ -34,12 +34,17 @@ from uat_explorer.plots.function.samples import SamplesOverlay
 from uat_explorer.plots.function.stroke import DrawingViewBox, StrokeOverlay
 from uat_explorer.plots.lines.wide import SweptCurve
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
+from uat_explorer.plots.view_bounds import ViewBounds
 from uat_explorer.qt import connect
 
 OUTPUT_POINTS = 1001
 COMPONENT_STRIDE = 5
 """Neuron curves use every 5th output point (201, both ends included): one forward pass
 serves both, and painting, the real cost, scales with points drawn."""
+
+
+class OutputCurve(ViewBounds, SweptCurve):
+    """The network's output: new every frame, across the view, its bounds the view's."""
 
 
 class _GroupLegendProxy(pg.PlotDataItem):
@@ -92,7 +97,7 @@ class FunctionPlot(ThemedPlot):
         # The output is new every frame: a bare curve, not a PlotDataItem, whose setData
         # re-styles its curve and scatter and checks its data each time (~0.3 ms a frame
         # of a window training with every panel, ~60 µs bare; measured in the run).
-        self.output_item = SweptCurve(name="network output")
+        self.output_item = OutputCurve(name="network output")
         self.addItem(self.output_item)
         self.output_item.setZValue(10)
         self.target_item.setZValue(8)
