@@ -110,3 +110,10 @@ def test_a_line_that_turns_back_is_drawn_with_every_point(qapp):
     t = np.linspace(0, 2 * np.pi, 400)
     curve = SweptCurve(np.cos(t), np.sin(t), pen=pg.mkPen("k", width=3.5))
     assert curve._screen_path(QTransform.fromScale(100.0, 100.0)) is curve.getPath()
+
+
+def test_a_line_joined_by_an_array_is_drawn_with_every_point(qapp):
+    joined = np.ones(X.size, bool)
+    joined[::7] = False
+    curve = SweptCurve(X, CURVES["smooth"] / 100, pen=pg.mkPen("k", width=3.5), connect=joined)
+    assert curve._screen_path(QTransform.fromScale(1.0, 100.0)) is curve.getPath()

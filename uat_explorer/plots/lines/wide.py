@@ -105,7 +105,8 @@ class SweptCurve(pg.PlotCurveItem):
         is not plain (gaps in the line, steps, a line that turns back, a turned view)."""
         x, y = self.xData, self.yData
         plain = (
-            self.opts["connect"] in ("all", "finite")
+            isinstance(self.opts["connect"], str)  # not an array of which points join
+            and self.opts["connect"] in ("all", "finite")
             and self.opts["stepMode"] is None
             and transform.m12() == transform.m21() == 0.0
             and transform.m11() > 0
