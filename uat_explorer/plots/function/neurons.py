@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from uat_explorer.plots.view_bounds import ViewBounds
+from uat_explorer.plots.lines.view_bounds import ViewBounds
 
 CLICK_PIXELS = 4.0
 """A click this close to a line (in screen pixels) picks its neuron."""
@@ -26,7 +26,7 @@ CLICK_PIXELS = 4.0
 class NeuronCurves(ViewBounds, pg.GraphicsObject):
     """Rows of ``y`` (neurons × points) over one rising grid ``x``, each drawn with its
     pen when shown; thick rows are drawn last, over the others. In a view its bounds are
-    the view's (``plots/view_bounds.py``): new rows every frame move no bounds."""
+    the view's (``plots/lines/view_bounds.py``): new rows every frame move no bounds."""
 
     clicked = Signal(int)  # the row's index
 

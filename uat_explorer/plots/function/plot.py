@@ -32,9 +32,9 @@ from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
 from uat_explorer.plots.function.stroke import DrawingViewBox, StrokeOverlay
+from uat_explorer.plots.lines.view_bounds import ViewBounds
 from uat_explorer.plots.lines.wide import SweptCurve
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
-from uat_explorer.plots.view_bounds import ViewBounds
 from uat_explorer.qt import connect
 
 OUTPUT_POINTS = 1001
