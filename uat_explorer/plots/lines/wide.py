@@ -79,6 +79,10 @@ def draw_swept(painter: QPainter, thin: QPen, offsets: Offsets, path: QPainterPa
 class SweptCurve(pg.PlotCurveItem):
     """A PlotCurveItem whose wide solid antialiased line is swept (see the module)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._screen: tuple[tuple[float, ...], QPainterPath] | None = None
+        super().__init__(*args, **kwargs)
+
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -91,10 +95,6 @@ class SweptCurve(pg.PlotCurveItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         draw_swept(painter, *swept, self._screen_path(painter.transform()))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._screen: tuple[tuple[float, float], QPainterPath] | None = None
-        super().__init__(*args, **kwargs)
-
     def updateData(self, *args: Any, **kwargs: Any) -> None:
         self._screen = None
         super().updateData(*args, **kwargs)
@@ -103,6 +103,10 @@ class SweptCurve(pg.PlotCurveItem):
         """The path without the points the screen cannot show (``lines/simplify.py``),
         made again for new data or a new scale; the full path where leaving points out
         is not plain (gaps in the line, steps, a line that turns back, a turned view)."""
+        key = (transform.m11(), transform.m12(), transform.m21(), transform.m22())
+        cached = self._screen
+        if cached is not None and cached[0] == key:
+            return cached[1]
         x, y = self.xData, self.yData
         plain = (
             isinstance(self.opts["connect"], str)  # not an array of which points join
@@ -116,13 +120,9 @@ class SweptCurve(pg.PlotCurveItem):
         if not plain:
             full: QPainterPath = self.getPath()
             return full
-        scale = (transform.m11(), transform.m22())
-        cached = self._screen
-        if cached is not None and cached[0] == scale:
-            return cached[1]
-        kept = kept_points(x * scale[0], y * scale[1])
+        kept = kept_points(x * transform.m11(), y * transform.m22())
         path: QPainterPath = pg.arrayToQPath(x[kept], y[kept], connect="all")
-        self._screen = (scale, path)
+        self._screen = (key, path)
         return path
 
     def _plain(self) -> bool:
