@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) <= 1 and not (argv and (argv[0] in COMMANDS or argv[0].startswith("-"))):
+        from uat_explorer.qt_start import import_qt_quickly
+
+        import_qt_quickly()
         from uat_explorer.gui.app import run_app
 
         return run_app(argv[0] if argv else None)
