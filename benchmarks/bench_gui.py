@@ -20,6 +20,7 @@ Every figure is printed with its goal and PASS or FAIL; the exit status is 1 if 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -579,10 +580,7 @@ def _mapped_after(command: list[str], title: str, env: dict[str, str]) -> float 
     seconds = None
     try:
         while time.perf_counter() - started < 30:
-            tree = subprocess.run(
-                ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
-            ).stdout
-            if f'"{title}"' in tree:
+            if _viewable(title, env):
                 seconds = time.perf_counter() - started
                 break
             time.sleep(0.01)
@@ -590,6 +588,23 @@ def _mapped_after(command: list[str], title: str, env: dict[str, str]) -> float 
         process.terminate()
         process.wait(10)
     return seconds
+
+
+def _viewable(title: str, env: dict[str, str]) -> bool:
+    """Whether a window titled ``title`` (or "… — title") is mapped, not merely created:
+    Qt names an X window when it creates it, before the docks are laid out and shown,
+    and names its 1 × 1 client-leader window after the application, never mapped."""
+    tree = subprocess.run(
+        ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+    ).stdout
+    for window, name in re.findall(r'^\s*(0x[0-9a-f]+) "([^"]*)"', tree, re.MULTILINE):
+        if name == title or name.endswith(f"— {title}"):
+            info = subprocess.run(
+                ["xwininfo", "-id", window], env=env, capture_output=True, text=True
+            ).stdout
+            if "Map State: IsViewable" in info:
+                return True
+    return False
 
 
 def machine_speed_us() -> float:
