@@ -35,6 +35,8 @@ NOT_AT_LAUNCH = (
     "uat_explorer.gui.files.slides",
     "uat_explorer.core.lessons.parser",
     "uat_explorer.core.lessons.builtin",
+    "uat_explorer.core.lessons.lesson",
+    "uat_explorer.core.lessons.writer",
     "uat_explorer.gui.lessons.lesson_panel",
 )
 

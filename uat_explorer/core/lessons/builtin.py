@@ -7,10 +7,9 @@ from importlib import resources
 from pathlib import Path
 
 from uat_explorer.core.errors import InputError
+from uat_explorer.core.lessons import SUFFIX
 from uat_explorer.core.lessons.lesson import Lesson
 from uat_explorer.core.lessons.parser import load_lesson
-
-SUFFIX = ".lesson.md"
 
 
 def lesson_folder() -> Path:

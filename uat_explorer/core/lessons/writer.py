@@ -18,8 +18,6 @@ from uat_explorer.core.files import atomic_write_bytes
 from uat_explorer.core.io.session import Session
 from uat_explorer.core.lessons.lesson import Change, Check, Lesson, Step
 
-SUFFIX = ".lesson.md"
-
 
 def toml_value(value: Any) -> str:
     """One TOML value (inline: lists and tables on one line)."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMes
 
 from uat_explorer.core.errors import InputError
 from uat_explorer.core.io.view import CHOICES, ViewSettings
-from uat_explorer.core.lessons.writer import SUFFIX, state_change, write_lesson
+from uat_explorer.core.lessons import SUFFIX
 from uat_explorer.gui.files.window_view import WindowView
 from uat_explorer.gui.widgets.actions import add_action
 from uat_explorer.gui.workspaces import Workspaces
@@ -237,6 +237,7 @@ class Lessons:
         """A step starting from the window's state: inline when the target is a formula,
         else from a session saved beside the lesson."""
         from uat_explorer.core.lessons.lesson import Step
+        from uat_explorer.core.lessons.writer import state_change
 
         session = self.runner.state.document.session
         change = state_change(session)
@@ -301,6 +302,7 @@ class Lessons:
 
     def _save(self, lesson: Lesson, at: int) -> bool:
         from uat_explorer.core.lessons.parser import load_lesson
+        from uat_explorer.core.lessons.writer import write_lesson
 
         assert lesson.path is not None
         try:
