@@ -43,12 +43,14 @@ def test_the_version_is_written_in_one_place():
 def test_the_icon_comes_in_every_size_a_desktop_asks_for():
     from PySide6.QtCore import QSize
 
-    from uat_explorer.gui.app import app_icon
+    from uat_explorer.gui.app import LARGEST_WINDOW_ICON, app_icon
 
     names = sorted(entry.name for entry in ICONS.iterdir())
     assert names == sorted(["uat-explorer.svg", *(f"uat-explorer-{n}.png" for n in SIZES)])
-    assert sorted(s.width() for s in app_icon().availableSizes()) == list(SIZES)
-    assert all(QSize(n, n) in app_icon().availableSizes() for n in SIZES)
+    window_sizes = [n for n in SIZES if n <= LARGEST_WINDOW_ICON]
+    assert window_sizes == [16, 22, 24, 32, 48, 64, 128]
+    assert sorted(s.width() for s in app_icon().availableSizes()) == window_sizes
+    assert all(QSize(n, n) in app_icon().availableSizes() for n in window_sizes)
 
 
 def _pixels(path: Path | bytes) -> np.ndarray:
