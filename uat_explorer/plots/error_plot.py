@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from uat_explorer.core.nn.network import MAX_NEURONS
 from uat_explorer.core.teaching.construct import SweepPoint, fitted_slope
+from uat_explorer.plots.lines.grid import grid_under_curves
 from uat_explorer.plots.log_axis import DecadeAxis
 from uat_explorer.plots.theme import ThemedPlot, plot_colors, scaled_font, style_plot
 
@@ -38,7 +39,7 @@ class ErrorVsNeuronsPlot(ThemedPlot):
         )
         self.setObjectName("errorVsNeuronsPlot")
         self.setLogMode(x=True, y=True)
-        self.showGrid(x=True, y=True, alpha=0.15)
+        grid_under_curves(self.getPlotItem(), 0.15)
         self.setLabel("bottom", "neurons N")
         self.setLabel("left", "error over the domain")
         for name in ("left", "bottom"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-import pyqtgraph as pg
+from uat_explorer.plots.lines.grid import GridAxis
 
 MINOR_LABELS = (2, 5)
 PIXELS_PER_LABELLED_DECADE = 110
@@ -17,7 +17,7 @@ Ticks = tuple[float | None, list[float]]
 """One level of ticks: its spacing (None for pyqtgraph's minor log ticks) and values."""
 
 
-class DecadeAxis(pg.AxisItem):
+class DecadeAxis(GridAxis):
     def logTickValues(
         self, minVal: float, maxVal: float, size: float, stdTicks: list[Ticks]
     ) -> list[Ticks]:

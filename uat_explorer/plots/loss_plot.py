@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 from uat_explorer.core.nn.losses import loss_by_name
 from uat_explorer.model.view import ModelView
 from uat_explorer.plots.in_view import hidden_in_window
+from uat_explorer.plots.lines.grid import grid_under_curves
 from uat_explorer.plots.lines.thinning import peak_thinned
 from uat_explorer.plots.log_axis import DecadeAxis, GrowingRange
 from uat_explorer.plots.test_loss import TestLossSeries
@@ -35,7 +36,7 @@ class LossPlot(ThemedPlot):
         self.state = state
         self.setMinimumHeight(120)
         self.setLogMode(x=False, y=True)
-        self.showGrid(x=True, y=True, alpha=0.15)
+        grid_under_curves(self.getPlotItem(), 0.15)
         self.setLabel("bottom", "step")
         self.setLabel("left", "loss")
         for name in ("bottom", "left"):

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from uat_explorer.core.teaching.race import RaceRun
+from uat_explorer.plots.lines.grid import grid_under_curves
 from uat_explorer.plots.lines.thinning import peak_thinned
 from uat_explorer.plots.log_axis import DecadeAxis, GrowingRange
 from uat_explorer.plots.loss_plot import LARGEST, SMALLEST
@@ -29,7 +30,7 @@ class RaceLossPlot(ThemedPlot):
         self.setObjectName("compareLossPlot")
         self.line_scale = line_scale
         self.setLogMode(x=False, y=True)
-        self.showGrid(x=True, y=True, alpha=0.15)
+        grid_under_curves(self.getPlotItem(), 0.15)
         self.setLabel("bottom", "step")
         self.setLabel("left", "loss")
         self.getAxis("left").enableAutoSIPrefix(False)

@@ -32,6 +32,7 @@ from uat_explorer.plots.function.overlay import Overlay
 from uat_explorer.plots.function.probe import ProbeOverlay
 from uat_explorer.plots.function.samples import SamplesOverlay
 from uat_explorer.plots.function.stroke import DrawingViewBox, StrokeOverlay
+from uat_explorer.plots.lines.grid import grid_under_curves
 from uat_explorer.plots.lines.view_bounds import ViewBounds
 from uat_explorer.plots.lines.wide import SweptCurve
 from uat_explorer.plots.theme import PlotColors, ThemedPlot, neuron_color, plot_colors, style_plot
@@ -86,7 +87,7 @@ class FunctionPlot(ThemedPlot):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.state = state
         self.setMinimumSize(320, 240)
-        self.showGrid(x=True, y=True, alpha=0.15)
+        grid_under_curves(self.getPlotItem(), 0.15)
         for name in ("left", "bottom"):
             self.getAxis(name).setStyle(maxTickLevel=1)  # no sub-minor grid: tidier, faster
             self.getAxis(name).enableAutoSIPrefix(False)  # 0.5, not 500 × 0.001
