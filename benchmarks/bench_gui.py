@@ -594,13 +594,15 @@ def _viewable(title: str, env: dict[str, str]) -> bool:
     """Whether a window titled ``title`` (or "… — title") is mapped, not merely created:
     Qt names an X window when it creates it, before the docks are laid out and shown,
     and names its 1 × 1 client-leader window after the application, never mapped."""
+    utf8 = {**env, "LC_ALL": "C.UTF-8"}  # else xwininfo cannot print "Untitled — …"
     tree = subprocess.run(
-        ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+        ["xwininfo", "-root", "-tree"], env=utf8, capture_output=True, text=True
     ).stdout
-    for window, name in re.findall(r'^\s*(0x[0-9a-f]+) "([^"]*)"', tree, re.MULTILINE):
-        if name == title or name.endswith(f"— {title}"):
+    windows = re.findall(r'^\s*(0x[0-9a-f]+) "([^"]*)".*?(\d+)x(\d+)', tree, re.MULTILINE)
+    for window, name, width, height in windows:
+        if (name == title or name.endswith(f"— {title}")) and (width, height) != ("1", "1"):
             info = subprocess.run(
-                ["xwininfo", "-id", window], env=env, capture_output=True, text=True
+                ["xwininfo", "-id", window], env=utf8, capture_output=True, text=True
             ).stdout
             if "Map State: IsViewable" in info:
                 return True

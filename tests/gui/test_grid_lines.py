@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.exporters import SVGExporter
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from uat_explorer.plots.error_plot import ErrorVsNeuronsPlot
 from uat_explorer.plots.lines.grid import GridAxis, grid_under_curves, opaque_pen
 from uat_explorer.plots.race_plot import RaceLossPlot
 from uat_explorer.plots.theme import ThemedPlot
@@ -69,10 +73,44 @@ def test_over_a_see_through_background_the_grid_keeps_its_alpha(qtbot):
 
 
 def test_the_function_loss_and_race_plots_draw_their_grids_opaque(qtbot, window):
-    race = RaceLossPlot()
+    race, errors = RaceLossPlot(), ErrorVsNeuronsPlot()
     qtbot.addWidget(race)
-    for plot in (window.plot, window.loss_plot, race):
+    qtbot.addWidget(errors)
+    for plot in (window.plot, window.loss_plot, race, errors):
         for side in ("left", "bottom"):
             axis = plot.getAxis(side)
             assert isinstance(axis, GridAxis) and axis.opaque
         assert all(pen.color().alpha() == 255 for pen in _pens(plot))
+
+
+def test_an_svg_export_keeps_the_grid_faint_and_under_the_curve(qtbot):
+    """The exporter orders siblings by z alone and may draw on another background."""
+    plot = ThemedPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.setBackground("w")
+    grid_under_curves(plot.getPlotItem(), 0.5)
+    x = np.linspace(0, 10, 50)
+    plot.plot(x, np.full_like(x, 5.0), pen=pg.mkPen("r", width=3))
+    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    plot.show()
+    qtbot.waitExposed(plot)
+    svg = SVGExporter(plot.getPlotItem()).export(toBytes=True).decode()
+    faint = [m.start() for m in re.finditer(r'stroke-opacity="0\.\d+"', svg)]
+    assert faint and max(faint) < svg.index('stroke="#ff0000"')
+    assert all(pen.color().alpha() == 255 for pen in _pens(plot))  # opaque on screen again
+
+
+def test_a_new_background_redraws_the_grid_in_its_colour(qtbot):
+    plot = ThemedPlot()
+    qtbot.addWidget(plot)
+    plot.resize(300, 200)
+    plot.setBackground("w")
+    grid_under_curves(plot.getPlotItem(), 0.5)
+    plot.show()
+    qtbot.waitExposed(plot)
+    on_white = {pen.color().rgb() for pen in _pens(plot)}
+    plot.getAxis("left").picture = "stale"
+    plot.setBackground("k")
+    assert plot.getAxis("left").picture is None
+    assert {pen.color().rgb() for pen in _pens(plot)}.isdisjoint(on_white)

@@ -46,7 +46,7 @@ def app_icon() -> QIcon:
     """The window's icon at every size it is drawn in (PNGs: no SVG plugin needed)."""
     icon = QIcon()
     for entry in (resources.files("uat_explorer") / "resources" / "icons").iterdir():
-        name = entry.name
-        if name.endswith(".png") and int(name[:-4].rsplit("-", 1)[1]) <= LARGEST_WINDOW_ICON:
+        size = entry.name.removeprefix("uat-explorer-").removesuffix(".png")
+        if entry.name.endswith(".png") and size.isdigit() and int(size) <= LARGEST_WINDOW_ICON:
             icon.addPixmap(QPixmap.fromImage(QImage.fromData(entry.read_bytes())))
     return icon

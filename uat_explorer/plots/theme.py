@@ -192,6 +192,18 @@ class ThemedPlot(pg.PlotWidget):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         cache_plot_text(self.getPlotItem())
 
+    def setBackground(self, *args: Any, **kwargs: Any) -> None:
+        """pyqtgraph's, and the axes drawn again: an opaque grid's colour is mixed with
+        the background (``plots/lines/grid.py``)."""
+        super().setBackground(*args, **kwargs)
+        item = self.__dict__.get("plotItem")
+        if item is None:
+            return  # pyqtgraph's own first call, before the plot exists (or after close)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.picture = None
+            axis.update()
+
     def addLegend(self, offset: tuple[float, float] = (30, 30), **options: Any) -> pg.LegendItem:
         """The plot's legend, its names painted from pixmaps (``plots/cached_text.py``)."""
         return add_cached_legend(self.getPlotItem(), offset=offset, **options)

@@ -19,24 +19,27 @@ from PySide6.QtGui import QColor, QPen
 
 ORIENTATIONS = ("left", "bottom")
 """The sides a plot shows (pyqtgraph shows every side it is given an axis for)."""
-BEHIND = -1.0
-"""The axes' z: below zero, pyqtgraph's flag stacks them behind their plot item and so behind
-its view box (pyqtgraph puts them at 0.5, over the curves)."""
+BEHIND = -101.0
+"""The axes' z, under the view box's -100 (pyqtgraph puts them at 0.5, over the curves):
+on screen, below zero stacks them behind their plot item; the SVG exporter, which only
+sorts siblings by z, writes them before the view box too."""
 
 
 class GridAxis(pg.AxisItem):
-    """pyqtgraph's axis; with ``opaque`` set, its faint lines in the colour they blend to
-    over the view's background (when that background is an opaque colour)."""
+    """pyqtgraph's axis; with ``opaque`` set, its faint lines on screen in the colour they
+    blend to over the view's background (when that is an opaque colour). An export keeps
+    them faint: its background may be another, or none."""
 
     opaque = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pens: dict[tuple[int, int], QPen] = {}
+        self._pens: dict[tuple[object, ...], QPen] = {}
 
     def generateDrawSpecs(self, p: Any) -> Any:  # pyqtgraph's own signature
         specs = super().generateDrawSpecs(p)
-        paper = self._paper() if self.opaque and specs is not None else None
+        exporting = bool(getattr(self, "_exportOpts", False))
+        paper = self._paper() if self.opaque and specs is not None and not exporting else None
         if paper is None:
             return specs
         axis_spec, tick_specs, text_specs = specs
@@ -45,6 +48,12 @@ class GridAxis(pg.AxisItem):
             [(self._blended(pen, paper), a, b) for pen, a, b in tick_specs],
             text_specs,
         )
+
+    def setExportMode(self, export: bool, opts: dict[str, Any] | None = None) -> None:
+        """Drawn again for the export and again after it: the picture cached on screen
+        has the opaque lines."""
+        super().setExportMode(export, opts)
+        self.picture = None
 
     def _paper(self) -> QColor | None:
         view = self.getViewWidget()
@@ -58,7 +67,7 @@ class GridAxis(pg.AxisItem):
         color = pen.color()
         if color.alpha() == 255 or pen.brush().style() != Qt.BrushStyle.SolidPattern:
             return pen
-        key = (color.rgba(), paper.rgba())
+        key = (color.rgba(), paper.rgba(), pen.widthF(), pen.style(), pen.isCosmetic())
         if key not in self._pens:
             self._pens[key] = opaque_pen(pen, paper)
         return self._pens[key]
@@ -80,7 +89,8 @@ def opaque_pen(pen: QPen, paper: QColor) -> QPen:
 
 def grid_axes(given: dict[str, pg.AxisItem] | None) -> dict[str, pg.AxisItem]:
     """A plot's axes: those ``given``, and a GridAxis for each other side."""
-    return {side: GridAxis(side) for side in ORIENTATIONS} | (given or {})
+    given = given or {}
+    return {side: GridAxis(side) for side in ORIENTATIONS if side not in given} | given
 
 
 def grid_under_curves(plot: pg.PlotItem, alpha: float) -> None:
