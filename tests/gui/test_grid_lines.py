@@ -41,17 +41,25 @@ def _pens(plot: ThemedPlot) -> list[QPen]:
     return [pen for pen, _, _ in specs[1]]
 
 
-def test_a_grid_under_the_curves_is_opaque_and_behind_them(qtbot):
+def _gridded(qtbot, background: str | None, red_line: bool = False) -> ThemedPlot:
+    """A shown plot with a grid under the curves over ``background``, and a red line
+    across it at y = 5 if asked."""
     plot = ThemedPlot()
     qtbot.addWidget(plot)
     plot.resize(400, 300)
-    plot.setBackground("w")
+    plot.setBackground(background)
     grid_under_curves(plot.getPlotItem(), 0.5)
-    x = np.linspace(0, 10, 200)
-    plot.plot(x, np.full_like(x, 5.0), pen=pg.mkPen("r", width=3))
-    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    if red_line:
+        x = np.linspace(0, 10, 200)
+        plot.plot(x, np.full_like(x, 5.0), pen=pg.mkPen("r", width=3))
+        plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
     plot.show()
     qtbot.waitExposed(plot)
+    return plot
+
+
+def test_a_grid_under_the_curves_is_opaque_and_behind_them(qtbot):
+    plot = _gridded(qtbot, "w", red_line=True)
     assert isinstance(plot.getAxis("left"), GridAxis)
     assert all(pen.color().alpha() == 255 for pen in _pens(plot))
     pixels = _drawn(plot)
@@ -62,13 +70,7 @@ def test_a_grid_under_the_curves_is_opaque_and_behind_them(qtbot):
 
 
 def test_over_a_see_through_background_the_grid_keeps_its_alpha(qtbot):
-    plot = ThemedPlot()
-    qtbot.addWidget(plot)
-    plot.resize(300, 200)
-    plot.setBackground(None)
-    grid_under_curves(plot.getPlotItem(), 0.5)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = _gridded(qtbot, None)
     assert any(pen.color().alpha() < 255 for pen in _pens(plot))
 
 
@@ -85,16 +87,7 @@ def test_the_function_loss_and_race_plots_draw_their_grids_opaque(qtbot, window)
 
 def test_an_svg_export_keeps_the_grid_faint_and_under_the_curve(qtbot):
     """The exporter orders siblings by z alone and may draw on another background."""
-    plot = ThemedPlot()
-    qtbot.addWidget(plot)
-    plot.resize(400, 300)
-    plot.setBackground("w")
-    grid_under_curves(plot.getPlotItem(), 0.5)
-    x = np.linspace(0, 10, 50)
-    plot.plot(x, np.full_like(x, 5.0), pen=pg.mkPen("r", width=3))
-    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = _gridded(qtbot, "w", red_line=True)
     svg = SVGExporter(plot.getPlotItem()).export(toBytes=True).decode()
     faint = [m.start() for m in re.finditer(r'stroke-opacity="0\.\d+"', svg)]
     assert faint and max(faint) < svg.index('stroke="#ff0000"')
@@ -102,13 +95,7 @@ def test_an_svg_export_keeps_the_grid_faint_and_under_the_curve(qtbot):
 
 
 def test_a_new_background_redraws_the_grid_in_its_colour(qtbot):
-    plot = ThemedPlot()
-    qtbot.addWidget(plot)
-    plot.resize(300, 200)
-    plot.setBackground("w")
-    grid_under_curves(plot.getPlotItem(), 0.5)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = _gridded(qtbot, "w")
     on_white = {pen.color().rgb() for pen in _pens(plot)}
     plot.getAxis("left").picture = "stale"
     plot.setBackground("k")
