@@ -11,7 +11,14 @@ import pytest
 
 from uat_explorer.core import Session, SessionError, Target, random_network
 from uat_explorer.core.training.history import TrainingHistory
-from uat_explorer.core.training.timeline import OLDER, RECENT, Timeline, TimelineRows
+from uat_explorer.core.training.timeline import (
+    DOUBLING_ROWS,
+    OLDER,
+    RECENT,
+    SEGMENT_ROWS,
+    Timeline,
+    TimelineRows,
+)
 
 
 def block(first: int, count: int, size: int = 32) -> TimelineRows:
@@ -41,6 +48,21 @@ def test_a_million_steps_keep_the_last_2000_whole_and_stay_small():
     assert steps.size <= RECENT + RECENT // 2 + OLDER
     assert timeline.nbytes() < 50 * 2**20
     np.testing.assert_array_equal(segment.weights[:, 0], steps)  # rows stay with their step
+
+
+def test_a_long_run_grows_its_buffers_in_small_copies_and_then_no_more():
+    """Each growth copies every row held: past DOUBLING_ROWS they jump to what a segment
+    ever holds, so no growth copies 2 × DOUBLING_ROWS rows or more (issue 23: doubling
+    4096 rows of 128 neurons stalled a loaded machine's frame by 20–30 ms)."""
+    timeline = Timeline()
+    capacities = []
+    for first in range(0, 200_000, 333):  # about a frame's rows at Max
+        timeline.extend(block(first, 333, size=4))
+        [segment] = timeline._segments
+        if not capacities or capacities[-1] != segment._steps.size:
+            capacities.append(segment._steps.size)
+    assert max(capacities[:-1]) < 2 * DOUBLING_ROWS  # what each growth copied
+    assert capacities[-1] == SEGMENT_ROWS
 
 
 def test_a_new_layout_starts_a_new_segment_and_going_back_truncates():

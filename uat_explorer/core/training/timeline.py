@@ -31,6 +31,12 @@ RECENT = 2000
 that many more wait for it)."""
 OLDER = 2048
 """Thinned rows kept before them (k doubles whenever there would be more)."""
+DOUBLING_ROWS = 1024
+"""A segment's buffers double up to this many rows, then grow at once to SEGMENT_ROWS:
+each growth copies the rows held, and doubling 4096 rows of 128 neurons (15 MB) stalled
+a frame by 20–30 ms on a loaded machine."""
+SEGMENT_ROWS = OLDER + 2 * RECENT
+"""What a segment holds at most between thinnings, with a frame's rows to spare."""
 SAVED_ROWS = 2048
 """Rows a session file keeps at most: 2048 × (2·97 + 32) float32 for H = 32 is about
 2.5 MB of text, so a saved lesson stays a reasonable file whatever the run's length."""
@@ -235,7 +241,9 @@ class _Segment:
     def append(self, rows: TimelineRows) -> None:
         need = self.n + rows.size
         if need > self._steps.size:
-            room = max(need, 2 * self._steps.size, 256)
+            held = self._steps.size
+            jump = DOUBLING_ROWS <= held < SEGMENT_ROWS
+            room = max(need, SEGMENT_ROWS if jump else 2 * held, 256)
             self._steps, self._weights, self._gradients, self._activity = (
                 _grown(a, self.n, room)
                 for a in (self._steps, self._weights, self._gradients, self._activity)
