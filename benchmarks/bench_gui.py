@@ -337,18 +337,27 @@ def training_live(seconds: float = 5.0, panels: tuple[str, ...] = ()) -> dict[st
     headless_rate = (headless.step - 500) / (time.perf_counter() - started)
 
     window = training_window(session, panels)
+    window.training.wait_until_idle()
     counter = PaintCounter()
     window.plot.viewport().installEventFilter(counter)
     ticks: list[float] = []
     probe = QTimer(interval=10)
     probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    first_step = window.state.document.session.step
+    marks: dict[str, float] = {}
+
+    def begin() -> None:  # after half a second of training, as gui_cpu_per_frame does:
+        counter.count = 0  # the worker's first chunks and the first paints are warm-up
+        ticks.clear()
+        marks.update(wall=time.perf_counter(), step=window.state.document.session.step)
+
     probe.start()
     window.training.start()
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-    elapsed = time.perf_counter() - started
+    loop = QEventLoop()  # the app's own kind of loop, not one spinning on processEvents
+    QTimer.singleShot(500, begin)
+    QTimer.singleShot(int(500 + 1000 * seconds), loop.quit)
+    loop.exec()
+    elapsed = time.perf_counter() - marks["wall"]
+    first_step = int(marks["step"])
     window.training.pause()
     probe.stop()
     steps = window.state.document.session.step - first_step
