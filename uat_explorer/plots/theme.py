@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QGraphicsView
 
 from uat_explorer.plots.cached_text import add_cached_legend, cache_plot_text
-from uat_explorer.plots.lines.grid import grid_axes
+from uat_explorer.plots.lines.grid import grid_axes, redraw_axes
 from uat_explorer.plots.lines.wide import SweptLine
 
 # Okabe & Ito's colour-blind-safe hues (their blue is the output's, their black the
@@ -197,12 +197,8 @@ class ThemedPlot(pg.PlotWidget):
         the background (``plots/lines/grid.py``)."""
         super().setBackground(*args, **kwargs)
         item = self.__dict__.get("plotItem")
-        if item is None:
-            return  # pyqtgraph's own first call, before the plot exists (or after close)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.picture = None
-            axis.update()
+        if item is not None:  # None: pyqtgraph's own first call, before the plot exists
+            redraw_axes(item)
 
     def addLegend(self, offset: tuple[float, float] = (30, 30), **options: Any) -> pg.LegendItem:
         """The plot's legend, its names painted from pixmaps (``plots/cached_text.py``)."""

@@ -101,5 +101,12 @@ def grid_under_curves(plot: pg.PlotItem, alpha: float) -> None:
         if isinstance(axis, GridAxis):
             axis.opaque = True
             axis.setZValue(BEHIND)
-            axis.picture = None
-            axis.update()
+    redraw_axes(plot)
+
+
+def redraw_axes(plot: pg.PlotItem) -> None:
+    """``plot``'s axes drawn again at the next paint (their picture is cached)."""
+    for side in ORIENTATIONS:
+        axis = plot.getAxis(side)
+        axis.picture = None
+        axis.update()
