@@ -22,7 +22,7 @@ def test_the_quick_check_agrees_with_pysides_own_on_every_loaded_module(feature)
     import uat_explorer.gui.main_window  # noqa: F401  (a module that uses Qt)
 
     original = feature._mod_uses_pyside
-    assert not getattr(original, "reads_bytes", False)  # PySide6's own, not ours
+    assert not getattr(original, "quick_check", False)  # PySide6's own, not ours
     quick = qt_start.file_mentions_pyside(original)
     modules = [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]
     answers = {m.__name__: (quick(m), original(m)) for m in modules}
@@ -44,7 +44,7 @@ def test_a_module_whose_file_is_gone_gets_pysides_own_answer(feature, tmp_path) 
 def test_installed_once_however_often_asked(feature) -> None:
     qt_start.import_qt_quickly()
     installed = feature._mod_uses_pyside
-    assert installed.reads_bytes
+    assert installed.quick_check
     qt_start.import_qt_quickly()
     assert feature._mod_uses_pyside is installed
 
@@ -53,6 +53,27 @@ def test_opening_the_window_from_the_command_line_installs_it(feature, monkeypat
     import uat_explorer.gui.app as app
 
     monkeypatch.setattr(app, "run_app", lambda path=None: 0)
-    assert not getattr(feature._mod_uses_pyside, "reads_bytes", False)
+    assert not getattr(feature._mod_uses_pyside, "quick_check", False)
     assert cli.main([]) == 0
-    assert feature._mod_uses_pyside.reads_bytes
+    assert feature._mod_uses_pyside.quick_check
+
+
+def test_no_file_is_read_until_a_module_switches_a_feature_on() -> None:
+    selections = {"PySide6": 0, "enum": -1}
+    asked: list[str] = []
+    quick = qt_start.until_a_feature_is_on(selections, lambda m: asked.append(m.__name__) or False)
+    assert quick(ModuleType("plain")) is True and asked == []
+    selections["snake"] = 1  # a module ran "from __feature__ import snake_case"
+    assert quick(ModuleType("later")) is False and asked == ["later"]
+
+
+def test_the_app_switches_no_feature_on() -> None:
+    """What lets the check answer without reading (``qt_start``)."""
+    import re
+    from pathlib import Path
+
+    switch = re.compile(r"^\s*(from|import)\s+__feature__", re.MULTILINE)
+    package = Path(cli.__file__).parents[1]
+    assert not [p for p in package.rglob("*.py") if switch.search(p.read_text("utf-8"))]
+    feature = sys.modules[qt_start.FEATURE_MODULE]
+    assert max(feature.pyside_feature_dict.values()) <= 0
