@@ -156,3 +156,14 @@ def test_saved_files_get_ordinary_permissions(tmp_path):
         assert path.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
     finally:
         os.umask(old)
+
+
+def test_the_starting_network_is_the_seeded_random_one_written_out():
+    from uat_explorer.core.io.session import DEFAULT_SEED, STARTING_NEURONS
+    from uat_explorer.core.targets.target import PRESETS
+
+    drawn = random_network(["sigmoid"] * STARTING_NEURONS, PRESETS["sin"].domain, DEFAULT_SEED)
+    opened = default_session().network
+    for name in ("w", "b", "v"):
+        np.testing.assert_array_equal(getattr(opened, name), getattr(drawn, name))
+    assert opened.c == drawn.c and opened.activations == drawn.activations
