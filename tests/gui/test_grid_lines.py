@@ -101,3 +101,32 @@ def test_a_new_background_redraws_the_grid_in_its_colour(qtbot):
     plot.setBackground("k")
     assert plot.getAxis("left").picture is None
     assert {pen.color().rgb() for pen in _pens(plot)}.isdisjoint(on_white)
+
+
+def test_an_axis_title_is_parsed_again_only_when_it_changes(qtbot):
+    plot = ThemedPlot()
+    qtbot.addWidget(plot)
+    axis = plot.getAxis("bottom")
+    parsed: list[str] = []
+    original = axis.label.setHtml
+    axis.label.setHtml = lambda html: (parsed.append(html), original(html))
+    plot.setLabel("bottom", "step")
+    for end in (10, 100, 1000):
+        plot.setXRange(0, end)
+    assert len(parsed) == 1 and "step" in axis.label.toHtml()
+    plot.setLabel("bottom", "epoch")
+    assert len(parsed) == 2 and "epoch" in axis.label.toHtml()
+
+
+def test_a_plot_shows_the_left_and_bottom_axes_and_those_it_is_given(qtbot):
+    plain, given = ThemedPlot(), ThemedPlot(axisItems={"right": GridAxis("right")})
+    for plot in (plain, given):
+        qtbot.addWidget(plot)
+        assert all(isinstance(plot.getAxis(side), GridAxis) for side in ("left", "top"))
+    assert [plain.getAxis(s).isVisibleTo(plain.getPlotItem()) for s in ("left", "bottom")] == [
+        True,
+        True,
+    ]
+    assert not plain.getAxis("top").isVisibleTo(plain.getPlotItem())
+    assert not plain.getAxis("right").isVisibleTo(plain.getPlotItem())
+    assert given.getAxis("right").isVisibleTo(given.getPlotItem())

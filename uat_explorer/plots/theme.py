@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QGraphicsView
 
 from uat_explorer.plots.cached_text import add_cached_legend, cache_plot_text
-from uat_explorer.plots.lines.grid import grid_axes, redraw_axes
+from uat_explorer.plots.lines.grid import grid_axes, hidden_sides, redraw_axes
 from uat_explorer.plots.lines.wide import SweptLine
 
 # Okabe & Ito's colour-blind-safe hues (their blue is the output's, their black the
@@ -184,8 +184,11 @@ class ThemedPlot(pg.PlotWidget):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "viewBox" not in kwargs:
             kwargs["viewBox"] = MenuLaterViewBox()
-        kwargs["axisItems"] = grid_axes(kwargs.get("axisItems"))
+        given = kwargs.get("axisItems")
+        kwargs["axisItems"] = grid_axes(given)
         super().__init__(*args, **kwargs)
+        for side in hidden_sides(given):
+            self.getPlotItem().hideAxis(side)
         # pyqtgraph keeps the background in a pixmap the size of the view and blends it in
         # at every paint; filling with the plain colour is cheaper (~0.2 ms a frame of the
         # function plot, measured by alternating both in one process).

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QPen
 
 ORIENTATIONS = ("left", "bottom")
 """The sides a plot shows (pyqtgraph shows every side it is given an axis for)."""
+SIDES = ("left", "bottom", "right", "top")
 BEHIND = -101.0
 """The axes' z, under the view box's -100 (pyqtgraph puts them at 0.5, over the curves):
 on screen, below zero stacks them behind their plot item; the SVG exporter, which only
@@ -33,8 +34,21 @@ class GridAxis(pg.AxisItem):
     opaque = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._title = ""
         super().__init__(*args, **kwargs)
         self._pens: dict[tuple[object, ...], QPen] = {}
+
+    def _updateLabel(self) -> None:  # pyqtgraph's own name
+        """pyqtgraph's, without Qt parsing the title's HTML again when it is unchanged:
+        every change of the range sets it (a hundred times while the window is built,
+        8 ms of launch)."""
+        title = self.labelString()
+        if title != self._title:
+            self._title = title
+            self.label.setHtml(title)
+        self._adjustSize()
+        self.picture = None
+        self.update()
 
     def generateDrawSpecs(self, p: Any) -> Any:  # pyqtgraph's own signature
         specs = super().generateDrawSpecs(p)
@@ -88,9 +102,16 @@ def opaque_pen(pen: QPen, paper: QColor) -> QPen:
 
 
 def grid_axes(given: dict[str, pg.AxisItem] | None) -> dict[str, pg.AxisItem]:
-    """A plot's axes: those ``given``, and a GridAxis for each other side."""
+    """A plot's axes: those ``given``, and a GridAxis for each other side (the plot
+    hides the sides ``hidden_sides`` names)."""
     given = given or {}
-    return {side: GridAxis(side) for side in ORIENTATIONS if side not in given} | given
+    return {side: GridAxis(side) for side in SIDES if side not in given} | given
+
+
+def hidden_sides(given: dict[str, pg.AxisItem] | None) -> list[str]:
+    """The sides pyqtgraph would not show for ``given``: all but the left, the bottom
+    and those given."""
+    return [side for side in SIDES if side not in ORIENTATIONS and side not in (given or {})]
 
 
 def grid_under_curves(plot: pg.PlotItem, alpha: float) -> None:
