@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -13,11 +14,25 @@ from PySide6.QtWidgets import QApplication, QWidget
 from uat_explorer.gui import MainWindow
 
 
+def tabs_built(window: MainWindow) -> MainWindow:
+    """``window`` with its panels that stand behind other tabs built, as bringing their
+    tabs to the front would (they are built when first shown): tests find their widgets by
+    name. ``test_lazy_panels`` checks the window without this."""
+    for panel in (window.stack, window.target_panel, window.formula):
+        assert panel is not None
+    return window
+
+
 def cards(window: MainWindow) -> list[QWidget]:
-    """Neuron cards in network order, found by objectName as a user script would."""
-    stack = window.findChild(QWidget, "neuronStack")
+    """Neuron cards in network order, found by objectName as a user script would (in the
+    Neurons panel, built by asking for it, as bringing its tab to the front would)."""
+    stack = window.stack
+    assert window.findChild(QWidget, "neuronStack") is stack
+    started = time.monotonic()
+    while not stack.complete and time.monotonic() - started < 10:
+        QApplication.processEvents()  # its cards build a batch at a time
     found = [c for c in stack.findChildren(QWidget, "neuronCard") if not c.isHidden()]
-    layout = window.stack.list_layout
+    layout = stack.list_layout
     return sorted(found, key=layout.indexOf)
 
 

@@ -43,6 +43,8 @@ def dialogs(request, monkeypatch):
 @pytest.fixture
 def window(qtbot):
     """The real window with the default session, shown offscreen at a laptop's size."""
+    from gui_helpers import tabs_built
+
     from uat_explorer.gui import MainWindow
 
     w = MainWindow()
@@ -50,13 +52,15 @@ def window(qtbot):
     w.resize(1280, 800)
     w.show()
     w.state.view.set_steps_per_frame(0)  # tests train at Max; test_teaching checks the default
-    return w
+    return tabs_built(w)
 
 
 @pytest.fixture
 def sine_window(qtbot):
     """8 sigmoid neurons from seed 5 on sin(x), training at Max (thousands of steps, quickly);
     at the end it closes, and no training process may be left behind."""
+    from gui_helpers import tabs_built
+
     from uat_explorer.core import Session
     from uat_explorer.gui import MainWindow
 
@@ -67,7 +71,7 @@ def sine_window(qtbot):
     w.resize(1280, 800)
     w.show()
     w.state.view.set_steps_per_frame(0)
-    yield w
+    yield tabs_built(w)
     w.files.document.mark_saved(None)
     w.close()
     assert w.training.client.process is None

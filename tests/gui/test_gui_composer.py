@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gui_helpers import cards, click_curve, curve, drag, drawn_output
+from gui_helpers import cards, click_curve, curve, drag, drawn_output, tabs_built
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import (
@@ -288,6 +288,7 @@ def test_the_neuron_limit_is_stated_not_frozen(qtbot):
     big = Network.from_neurons([Neuron("sigmoid", 1.0, 0.0, 0.01)] * (MAX_NEURONS - 1))
     w = MainWindow(Session(network=big, target=Target.preset("sin"), domain=(-1.0, 1.0)))
     qtbot.addWidget(w)
+    tabs_built(w)
     w.findChild(QPushButton, "addBumpButton").click()  # two more would be 257
     assert w.state.document.network.size == MAX_NEURONS - 1
     assert "supports up to 256" in w.statusBar().currentMessage()

@@ -94,11 +94,8 @@ class MainWindow(QMainWindow):
         self._build_view_menu()
         context = PanelContext(self.state, self.training, self.plot)
         self.docks, self.panels = build_docks(self, context, self.view_menu)
-        self.stack = self.panels.get(NEURONS)
-        self.target_panel = self.panels.get(TARGET)
         self.training_panel = self.panels.get(TRAINING)
         self.loss_plot = self.panels.get(LOSS)
-        self.formula = self.panels.get(FORMULA)
         self.compare_window: RaceWindow | None = None
         self.classes_window: ClassesWindow | None = None
         self._add_loss_toggles()
@@ -110,9 +107,9 @@ class MainWindow(QMainWindow):
         self._build_workspace_menu()
         self.status = StatusFields(self.statusBar(), self.state, self.training)
 
-        self.stack.neuronHovered.connect(self.plot.highlight)
+        self.panels.when_built(NEURONS, lambda s: s.neuronHovered.connect(self.plot.highlight))
         self.plot.neuronClicked.connect(self.state.view.select)
-        self.target_panel.drawToggled.connect(self._drawing_toggled)
+        self.panels.when_built(TARGET, lambda t: t.drawToggled.connect(self._drawing_toggled))
         self.plot.view_box.strokeFinished.connect(self._stroke_drawn)
         self.state.editor.message.connect(self.show_message)
         # The whole notice stands in the Training panel; the status bar gets its first sentence.
@@ -124,7 +121,7 @@ class MainWindow(QMainWindow):
             self.state,
             self.plot,
             self.training.pause,
-            self.target_panel.load_csv_file,
+            lambda path: self.target_panel.load_csv_file(path),
             self.show_message,
             self.settings,
         )
@@ -374,7 +371,7 @@ class MainWindow(QMainWindow):
                 neurons,
                 self,
                 f"Add {kind.label} Neuron",
-                partial(self.stack.add, kind.name),
+                partial(self._add_neuron, kind.name),
                 f"Ctrl+{i + 1}",
                 f"Add a {kind.label} neuron",
             )
@@ -382,7 +379,7 @@ class MainWindow(QMainWindow):
             neurons,
             self,
             "Add &Bump",
-            self.stack.add_bump,
+            lambda: self.stack.add_bump(),
             "Ctrl+B",
             "Add two step neurons with opposite output weights",
         )
@@ -478,6 +475,9 @@ class MainWindow(QMainWindow):
         add_action(self.help_menu, self, "&About UAT Explorer", self.show_about)
 
     # -- panels built when first shown (or first asked for) ------------------------------
+    stack = PanelOf(NEURONS)
+    target_panel = PanelOf(TARGET)
+    formula = PanelOf(FORMULA)
     backprop = PanelOf(BACKPROP)
     construct = PanelOf(CONSTRUCT)
     landscape = PanelOf(LANDSCAPE)
@@ -520,13 +520,23 @@ class MainWindow(QMainWindow):
         self.state.editor.load_session(example.build(), f"Example: {example.title}")
         self.show_message(example.description)
 
+    def _add_neuron(self, activation: str) -> None:
+        self.stack.add(activation)
+
+    def _restyle_cards(self) -> None:
+        stack = self.panels.built(NEURONS)
+        if stack is not None:  # one built later takes the palette it is built in
+            stack.restyle()
+
     def _drawing_toggled(self, on: bool) -> None:
         self.plot.stroke.set_drawing(on)
         if on:
             self.show_message("Drag across the plot from left to right to draw a target.", 0)
 
     def _stroke_drawn(self, xs: np.ndarray, ys: np.ndarray) -> None:
-        self.target_panel.draw.setChecked(False)
+        target_panel = self.panels.built(TARGET)
+        if target_panel is not None:  # drawing starts from its Draw button
+            target_panel.draw.setChecked(False)
         try:
             target = target_from_stroke(xs, ys)
             self.state.editor.set_target(target, text="Draw target")
@@ -571,7 +581,7 @@ class MainWindow(QMainWindow):
         """The system palette changed: restyle what a palette change does not reach (after
         the event: nothing may raise inside it)."""
         if event.type() == QEvent.Type.PaletteChange:
-            QTimer.singleShot(0, self.stack.restyle)
+            QTimer.singleShot(0, self._restyle_cards)
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
