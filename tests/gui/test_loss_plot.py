@@ -136,3 +136,13 @@ def test_thinning_keeps_each_runs_lowest_and_highest_point_every_second_run_reve
     in_view, _ = peak_thinned(x, y, (1000.0, 2000.0), 2000)
     assert in_view[0] == 999 and in_view[-1] == 2001  # one more each side of the view
     assert peak_thinned(x, y, (0.0, x[-1]), 2)[0].size == x.size  # not laid out yet
+
+
+def test_thinning_buckets_span_only_the_columns_the_points_cover():
+    """A growing view ends well past the data: 500 buckets over half the plot's 1000
+    columns would be one a column, not one every two."""
+    from uat_explorer.plots.lines.thinning import peak_thinned
+
+    x = np.arange(100_000, dtype=np.float64)
+    kept_x, _ = peak_thinned(x, np.sin(x / 500.0), (0.0, 2 * x[-1]), 1000)
+    assert kept_x.size == 2 * 250 + 2

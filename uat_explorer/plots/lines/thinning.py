@@ -19,14 +19,18 @@ def peak_thinned(
     pyqtgraph would map, check and bound every stored point first. Every second run is
     taken highest first, so the line goes down one column and up the next instead of
     down and back up each: half the vertical strokes, which are what Qt's raster engine
-    is slow at (a race of four noisy runs painted 15 % faster, ``bench_gui.py``). A plot
-    not laid out yet (under two buckets wide) gets every point."""
-    buckets = pixels // PIXELS_PER_BUCKET
-    if buckets < 2:
+    is slow at (a race of four noisy runs painted 15 % faster, ``bench_gui.py``). The
+    buckets span the columns the points cover: a growing view leaves a third of itself
+    empty ahead of the data. A plot not laid out yet (under two buckets wide) gets every
+    point."""
+    if pixels // PIXELS_PER_BUCKET < 2:
         return x, y
     start = max(int(np.searchsorted(x, view[0])) - 1, 0)
     stop = min(int(np.searchsorted(x, view[1], side="right")) + 1, x.size)
     x, y = x[start:stop], y[start:stop]
+    span = view[1] - view[0]
+    covered = min(float(x[-1] - x[0]) / span, 1.0) if x.size > 1 and span > 0 else 1.0
+    buckets = max(int(pixels * covered) // PIXELS_PER_BUCKET, 2)
     if x.size <= 2 * buckets:
         return x, y
     per = x.size // buckets
