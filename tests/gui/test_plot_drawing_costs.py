@@ -73,6 +73,40 @@ def test_a_swept_line_inks_the_pixels_the_wide_pen_does(qapp, width):
     assert np.mean(slow_ink[fast_ink > 0.9] > 0.5) > 0.97  # and nothing far outside
 
 
+def test_an_envelope_swept_along_one_axis_inks_what_the_wide_pen_does_in_half_the_strokes(
+    qapp,
+):
+    """A peak-thinned zigzag (``lines/envelope.py``): the steep strokes swept across,
+    the flat ones up and down."""
+    from uat_explorer.plots.lines.envelope import axis_offsets, steep_and_flat
+
+    rng = np.random.default_rng(3)
+    x = np.repeat(np.arange(20.0, 380.0, 2.0), 2) + np.tile([0.0, 1.0], 180)
+    y = 100 + rng.uniform(-40, 40, x.size) * np.tile([1, -1], 180)
+    pen = pg.mkPen(QColor("black"), width=2.0)
+    envelope, plain = SweptCurve(), pg.PlotCurveItem()
+    envelope.envelope = True
+    for item in (envelope, plain):
+        item.setData(x, y, pen=pen, antialias=True)
+    fast, strokes = _painted(envelope)
+    slow, _ = _painted(plain)
+    across, up_down = axis_offsets(2.0)
+    assert strokes == len(across) + len(up_down) == len(sweep_offsets(2.0))
+    fast_ink, slow_ink = _ink(fast), _ink(slow)
+    assert fast_ink.sum() == pytest.approx(slow_ink.sum(), rel=0.15)
+    assert np.mean(fast_ink[slow_ink > 0.9] > 0.5) > 0.95
+    steep, flat = steep_and_flat(np.array([0.0, 1.0, 5.0]), np.array([0.0, 9.0, 9.5]), 1, 1)
+    lines = [
+        [
+            (p.elementAt(i).x, p.elementAt(i).y)
+            for i in range(p.elementCount())
+            if p.elementAt(i).isLineTo()
+        ]
+        for p in (steep, flat)
+    ]
+    assert lines == [[(1.0, 9.0)], [(5.0, 9.5)]]  # the rise, then the run
+
+
 def test_exports_dashes_and_see_through_pens_take_the_true_pen(qapp):
     curve = SweptCurve()
     x = np.linspace(10, 390, 50)

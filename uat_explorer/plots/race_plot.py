@@ -101,7 +101,9 @@ class RaceLossPlot(ThemedPlot):
         box = self.getViewBox()
         view, pixels = box.viewRange()[0], round(box.width())
         for curve, series in zip(self.curves, self._series, strict=True):
-            curve.setData(*peak_thinned(*series, view, pixels))
+            x, y = peak_thinned(*series, view, pixels)
+            curve.curve.envelope = x.size < series[0].size  # thinned: an envelope
+            curve.setData(x, y)
 
     def _rebuild(self, runs: list[RaceRun]) -> None:
         for curve in self.curves:

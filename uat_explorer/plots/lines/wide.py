@@ -23,6 +23,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from uat_explorer.plots.lines.envelope import axis_offsets, steep_and_flat
 from uat_explorer.plots.lines.simplify import kept_points
 
 Offsets = tuple[tuple[float, float], ...]
@@ -77,10 +78,15 @@ def draw_swept(painter: QPainter, thin: QPen, offsets: Offsets, path: QPainterPa
 
 
 class SweptCurve(pg.PlotCurveItem):
-    """A PlotCurveItem whose wide solid antialiased line is swept (see the module)."""
+    """A PlotCurveItem whose wide solid antialiased line is swept (see the module); with
+    ``envelope`` set (its points a peak-thinned envelope), swept along one axis per
+    segment (``lines/envelope.py``)."""
+
+    envelope = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._screen: tuple[tuple[float, ...], QPainterPath] | None = None
+        self._oriented: tuple[tuple[float, ...], tuple[QPainterPath, QPainterPath]] | None = None
         super().__init__(*args, **kwargs)
 
     def paint(
@@ -93,11 +99,26 @@ class SweptCurve(pg.PlotCurveItem):
         if self.xData is None or len(self.xData) == 0:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        draw_swept(painter, *swept, self._screen_path(painter.transform()))
+        transform = painter.transform()
+        if self.envelope and self._plain_path(transform, rising=False):
+            thin, _ = swept
+            across, up_down = axis_offsets(self.opts["pen"].widthF())
+            steep, flat = self._oriented_paths(transform)
+            draw_swept(painter, thin, across, steep)
+            draw_swept(painter, thin, up_down, flat)
+            return
+        draw_swept(painter, *swept, self._screen_path(transform))
 
     def updateData(self, *args: Any, **kwargs: Any) -> None:
-        self._screen = None
+        self._screen = self._oriented = None
         super().updateData(*args, **kwargs)
+
+    def _oriented_paths(self, transform: QTransform) -> tuple[QPainterPath, QPainterPath]:
+        key = (transform.m11(), transform.m22())
+        if self._oriented is None or self._oriented[0] != key:
+            paths = steep_and_flat(self.xData, self.yData, transform.m11(), transform.m22())
+            self._oriented = (key, paths)
+        return self._oriented[1]
 
     def _screen_path(self, transform: QTransform) -> QPainterPath:
         """The path without the points the screen cannot show (``lines/simplify.py``),
@@ -108,22 +129,26 @@ class SweptCurve(pg.PlotCurveItem):
         if cached is not None and cached[0] == key:
             return cached[1]
         x, y = self.xData, self.yData
-        plain = (
-            isinstance(self.opts["connect"], str)  # not an array of which points join
-            and self.opts["connect"] in ("all", "finite")
-            and self.opts["stepMode"] is None
-            and transform.m12() == transform.m21() == 0.0
-            and transform.m11() > 0
-            and np.isfinite(y).all()
-            and bool(np.all(np.diff(x) > 0))
-        )
-        if not plain:
+        if not self._plain_path(transform):
             full: QPainterPath = self.getPath()
             return full
         kept = kept_points(x * transform.m11(), y * transform.m22())
         path: QPainterPath = pg.arrayToQPath(x[kept], y[kept], connect="all")
         self._screen = (key, path)
         return path
+
+    def _plain_path(self, transform: QTransform, rising: bool = True) -> bool:
+        """One line through every finite point (``rising``: left to right), in an
+        unturned view."""
+        return bool(
+            isinstance(self.opts["connect"], str)  # not an array of which points join
+            and self.opts["connect"] in ("all", "finite")
+            and self.opts["stepMode"] is None
+            and transform.m12() == transform.m21() == 0.0
+            and transform.m11() > 0
+            and np.isfinite(self.yData).all()
+            and (not rising or np.all(np.diff(self.xData) > 0))
+        )
 
     def _plain(self) -> bool:
         """Exports, fills, shadows and aliased lines take pyqtgraph's own painting."""
