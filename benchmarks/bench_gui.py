@@ -43,6 +43,7 @@ from uat_explorer.core import MAX_NEURONS, OptimizerSpec, Session, Target, rando
 from uat_explorer.core.training.loss_history import LossHistory
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
 from uat_explorer.gui import MainWindow
+from uat_explorer.gui.panels.registry import NEURONS
 
 DOMAIN = (-3.14159, 3.14159)
 PANEL_SETS: tuple[tuple[str, ...], ...] = (
@@ -70,6 +71,14 @@ def window_with(neurons: int) -> MainWindow:
     return window
 
 
+def neurons_in_front(window: MainWindow) -> None:
+    """The Neurons tab brought to the front, as a person does to turn a dial (its panel
+    is built when first shown)."""
+    window.docks["neurons"].raise_()
+    QApplication.processEvents()
+    assert window.panels.built(NEURONS) is not None
+
+
 def close(window: MainWindow) -> None:
     window.files.document.mark_saved(None)  # discard: closing would otherwise ask to save
     window.close()
@@ -84,6 +93,9 @@ def close(window: MainWindow) -> None:
 
 def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
     window = window_with(neurons)
+    neurons_in_front(window)
+    while not window.stack.complete:
+        QApplication.processEvents()
     card = window.stack.cards[window.state.document.ids[neurons // 2]]
     card.build()
     times = []
@@ -98,6 +110,9 @@ def dial_to_repaint_ms(neurons: int, turns: int = 120) -> float:
 
 def add_last_neuron_ms() -> float:
     window = window_with(MAX_NEURONS - 1)
+    neurons_in_front(window)
+    while not window.stack.complete:
+        QApplication.processEvents()
     button = window.stack.add_buttons["sigmoid"]
     started = time.perf_counter()
     button.click()
@@ -122,6 +137,7 @@ def open_full_session_ms(folder: Path) -> tuple[float, float, float, float]:
     path = folder / "full.json"
     session.save(path)
     window = window_with(6)
+    assert window.stack is not None  # built, behind the Training tab, as it once was at start
     started = time.perf_counter()
     window.open_path(str(path))
     opened = 1000 * (time.perf_counter() - started)
@@ -276,6 +292,7 @@ def construct_ms() -> tuple[float, float, float, float]:
         list(sweep_points(target, DOMAIN, x, t, range(1, MAX_NEURONS + 1), mode, transition))
         sweeps.append(1000 * (time.thread_time() - started))
     window = window_with(6)
+    neurons_in_front(window)
     window.docks["construct"].toggleViewAction().trigger()
     QApplication.processEvents()
     panel = window.construct
