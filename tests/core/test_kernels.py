@@ -183,7 +183,7 @@ def test_the_choice_is_measured_once_then_read_from_the_cache(tmp_path, monkeypa
     [
         "{not json",
         "[]",
-        '{"version": 1, "machines": []}',
+        json.dumps({"version": kernels.CACHE_VERSION, "machines": []}),
         '{"version": 999, "machines": {}}',
         "KEY_WITH_BAD_FORM",
         "KEY_WITH_A_LIST",
@@ -195,14 +195,22 @@ def test_a_corrupt_or_stale_cache_is_measured_again_and_rewritten(tmp_path, cont
     key = kernels.machine_key()
     if content == "KEY_WITH_BAD_FORM":
         content = json.dumps(
-            {"version": 1, "machines": {key: {"forms": {"sigmoid": "erf", "relu": "max"}}}}
+            {
+                "version": kernels.CACHE_VERSION,
+                "machines": {key: {"forms": {"sigmoid": "erf", "relu": "max"}}},
+            }
         )
     elif content == "KEY_WITH_A_LIST":
         content = json.dumps(
-            {"version": 1, "machines": {key: {"forms": {"sigmoid": ["exp"], "relu": "max"}}}}
+            {
+                "version": kernels.CACHE_VERSION,
+                "machines": {key: {"forms": {"sigmoid": ["exp"], "relu": "max"}}},
+            }
         )
     elif content == "KEY_MISSING_ONE":
-        content = json.dumps({"version": 1, "machines": {key: {"forms": {"sigmoid": "exp"}}}})
+        content = json.dumps(
+            {"version": kernels.CACHE_VERSION, "machines": {key: {"forms": {"sigmoid": "exp"}}}}
+        )
     path.write_text(content)
     choice = kernels.choose(path)
     assert json.loads(path.read_text())["machines"][key]["forms"] == choice
@@ -211,7 +219,9 @@ def test_a_corrupt_or_stale_cache_is_measured_again_and_rewritten(tmp_path, cont
 def test_other_machines_entries_are_kept(tmp_path):
     path = tmp_path / "kernels.json"
     other = {"forms": {"sigmoid": "exp", "relu": "max"}, "microseconds": {}}
-    path.write_text(json.dumps({"version": 1, "machines": {"another CPU": other}}))
+    path.write_text(
+        json.dumps({"version": kernels.CACHE_VERSION, "machines": {"another CPU": other}})
+    )
     kernels.choose(path)
     machines = json.loads(path.read_text())["machines"]
     assert machines["another CPU"] == other and kernels.machine_key() in machines
@@ -320,3 +330,14 @@ def test_a_problems_recorder_does_not_keep_it_alive():
     del problem
     gc.collect()
     assert gone() is None
+
+
+def test_a_cache_of_an_older_version_is_measured_again_and_dropped(tmp_path):
+    """Version 1 keyed the flags by a SHA-256 digest: no key of today can match it."""
+    path = tmp_path / "kernels.json"
+    old = {"forms": {"sigmoid": "exp", "relu": "max"}, "microseconds": {}}
+    path.write_text(json.dumps({"version": 1, "machines": {"CPU | flags 0123abcd": old}}))
+    kernels.choose(path)
+    data = json.loads(path.read_text())
+    assert data["version"] == kernels.CACHE_VERSION
+    assert list(data["machines"]) == [kernels.machine_key()]

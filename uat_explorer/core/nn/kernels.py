@@ -31,8 +31,9 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.floating]
 
-CACHE_VERSION = 1
-"""Bump when a kernel changes, so every machine measures again."""
+CACHE_VERSION = 2
+"""Bump when a kernel or the machine key changes, so every machine measures again and
+the file drops entries no key can match (2: the flags' digest became a CRC)."""
 
 
 def _sigmoid_exp_value(q: Array, out: Array) -> None:
