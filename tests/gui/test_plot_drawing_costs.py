@@ -78,7 +78,8 @@ def test_an_envelope_swept_along_one_axis_inks_what_the_wide_pen_does_in_half_th
 ):
     """A peak-thinned zigzag (``lines/envelope.py``): the steep strokes swept across,
     the flat ones up and down."""
-    from uat_explorer.plots.lines.envelope import axis_offsets, steep_and_flat
+    from uat_explorer.plots.lines.envelope import steep_and_flat
+    from uat_explorer.plots.lines.wide import axis_offsets
 
     rng = np.random.default_rng(3)
     x = np.repeat(np.arange(20.0, 380.0, 2.0), 2) + np.tile([0.0, 1.0], 180)

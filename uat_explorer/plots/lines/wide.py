@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from uat_explorer.plots.lines.envelope import axis_offsets, steep_and_flat
+from uat_explorer.plots.lines.envelope import steep_and_flat
 from uat_explorer.plots.lines.simplify import kept_points
 
 Offsets = tuple[tuple[float, float], ...]
@@ -38,13 +38,30 @@ def sweep_offsets(width: float) -> Offsets:
     square grid over [-r, r]² (r = (width - 1) / 2) with neighbours at most a pixel
     apart, keeping the points within half a pixel of the disc of radius r. Empty for a
     line one pixel wide or less, or one that would take more than MAX_STROKES."""
-    radius = (width - 1) / 2
-    if radius <= 0:
+    radius, ticks = _ticks(width)
+    if not ticks:
         return ()
-    count = math.ceil(2 * radius) + 1
-    ticks = [-radius + 2 * radius * k / (count - 1) for k in range(count)]
     offsets = tuple((dx, dy) for dx in ticks for dy in ticks if math.hypot(dx, dy) <= radius + 0.5)
     return offsets if len(offsets) <= MAX_STROKES else ()
+
+
+def axis_offsets(width: float) -> tuple[Offsets, Offsets]:
+    """The offsets of a line ``width`` wide swept along one axis (``lines/envelope.py``):
+    across, for steep segments, and up and down, for flat ones."""
+    _, ticks = _ticks(width)
+    if not ticks:
+        return ((0.0, 0.0),), ((0.0, 0.0),)
+    return tuple((t, 0.0) for t in ticks), tuple((0.0, t) for t in ticks)
+
+
+def _ticks(width: float) -> tuple[float, list[float]]:
+    """r = (width - 1) / 2, and the points over [-r, r] at most a pixel apart (none for a
+    line a pixel wide or less)."""
+    radius = (width - 1) / 2
+    if radius <= 0:
+        return radius, []
+    count = math.ceil(2 * radius) + 1
+    return radius, [-radius + 2 * radius * k / (count - 1) for k in range(count)]
 
 
 def swept_pen(pen: QPen | None) -> tuple[QPen, Offsets] | None:
