@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from uat_explorer.core import OptimizerSpec, StopRule, Target, random_network
+from uat_explorer.core.training.timeline import RECENT
 from uat_explorer.core.workers.messages import (
     Advance,
     Configure,
@@ -145,3 +146,19 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+def test_at_max_replies_carry_the_window_s_rows_and_the_last_one_the_recent_steps(worker):
+    worker.send(job())
+    worker.send(Configure(timeline_stride=8))
+    worker.send(Run())
+    replies = receive_until(worker, lambda p: p.step > 3 * RECENT)
+    worker.send(Pause())
+    replies += receive_until(worker, lambda p: not p.running)
+    under_way = [p.timeline for p in replies[:-1] if p.timeline is not None]
+    assert under_way
+    for rows in under_way:
+        assert np.all(rows.steps[:-1] % 8 == 0)
+    last = replies[-1]
+    assert last.timeline is not None
+    np.testing.assert_array_equal(last.timeline.steps, np.arange(last.step - RECENT, last.step))

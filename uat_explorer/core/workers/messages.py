@@ -52,6 +52,9 @@ class Configure:
     """Steps per frame; 0: as many as fit in half a frame."""
     trained: tuple[int, ...] | None = None
     """Train only these card-order parameter columns (the landscape's two); () all."""
+    timeline_stride: int | None = None
+    """The window's timeline keeps every this-many-th step past its recent ones: while
+    training runs at Max, a reply carries only those rows (``workers/training.py``)."""
 
 
 @dataclass(frozen=True)

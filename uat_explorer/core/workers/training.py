@@ -25,6 +25,7 @@ from uat_explorer.core.training.optimizers import OptimizerSpec
 from uat_explorer.core.training.penalty import Penalty
 from uat_explorer.core.training.timeline import TimelineRows, joined_rows
 from uat_explorer.core.training.trainer import StopRule, Trainer, TrainReport
+from uat_explorer.core.workers.live_rows import LiveRows
 from uat_explorer.core.workers.messages import Advance, Configure, Failed, Pause, Quit, Run
 from uat_explorer.core.workers.process import Channel
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
@@ -105,7 +106,7 @@ class _Worker:
         self.pace = 0  # steps per frame; 0 = as many as fit in half a frame
         self.losses: list[np.ndarray] = []
         self.test_losses: list[tuple[np.ndarray, np.ndarray]] = []
-        self.rows: list[TimelineRows] = []
+        self.rows = LiveRows()
         self.lost: list[TimelineRows] = []  # the rows of a run that diverged
         self.epochs: list[tuple[np.ndarray, np.ndarray]] = []
         self.first_step = 0
@@ -159,6 +160,8 @@ class _Worker:
             self.pace = settings.pace
         if settings.trained is not None:
             trainer.set_trained(settings.trained or None)
+        if settings.timeline_stride is not None:
+            self.rows.stride = settings.timeline_stride
 
     def load(self, job: Job) -> None:
         self.trainer = Trainer(
@@ -177,7 +180,8 @@ class _Worker:
         )
         self.report = self.trainer.run(0)
         self.losses, self.first_step = [], job.step
-        self.rows, self.epochs, self.test_losses, self.lost = [], [], [], []
+        self.rows.clear()
+        self.epochs, self.test_losses, self.lost = [], [], []
         self.revision = job.revision
 
     def work(self) -> None:
@@ -199,10 +203,10 @@ class _Worker:
             self.test_losses.append(report.test_losses)
         if report.diverged_rows is not None:
             restored = report.step
-            earlier = [rows.take(rows.steps >= restored) for rows in self.rows]
+            earlier = [rows.take(rows.steps >= restored) for rows in self.rows.since_last()]
             self.lost = [*earlier, report.diverged_rows]
         if report.timeline is not None:
-            self.rows.append(report.timeline)
+            self.rows.add(report.timeline)
         if report.epoch_losses is not None:
             self.epochs.append(report.epoch_losses)
         self.rate = (self.rate[0] + report.steps_run, self.rate[1])
@@ -216,6 +220,7 @@ class _Worker:
         if trainer is None or report is None:
             return
         steps, since = self.rate
+        at_max = self.running and not self.pace  # more replies to come, each a frame's
         elapsed = time.perf_counter() - since
         self.channel.send(
             Progress(
@@ -234,7 +239,7 @@ class _Worker:
                 diverged_step=report.diverged_step,
                 revision=self.revision,
                 epoch_losses=_joined(self.epochs),
-                timeline=joined_rows(self.rows),
+                timeline=self.rows.reply(at_max, trainer.step),
                 test_losses=_joined(self.test_losses),
                 test_loss=report.test_loss,
                 test_metrics=report.test_metrics,
@@ -242,7 +247,7 @@ class _Worker:
                 diverged_rows=joined_rows(self.lost),
             )
         )
-        self.losses, self.rows, self.epochs = [], [], []
+        self.losses, self.epochs = [], []
         self.test_losses, self.lost = [], []
         self.first_step = trainer.step  # the next reply's losses start here
         self.last_sent = time.perf_counter()

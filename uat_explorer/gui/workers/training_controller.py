@@ -87,7 +87,9 @@ class TrainingController(QObject):
             test=document.test_data(),
             penalty=session.penalty,
         )
-        start = Configure(pace=self._pace(), trained=self._trained())
+        start = Configure(
+            pace=self._pace(), trained=self._trained(), timeline_stride=self._stride()
+        )
         if not (self.client.send(job) and self.client.send(start)):
             return False
         self._job = self._synced = document.revision
@@ -96,6 +98,14 @@ class TrainingController(QObject):
 
     def _pace(self) -> int:
         return self.state.view.steps_per_frame
+
+    def _stride(self) -> int:
+        return self.state.document.timeline.stride
+
+    def _tell_stride(self) -> None:
+        """The timeline thinned further (or started afresh): so may the replies."""
+        if self._stride() != self._sent.timeline_stride:
+            self._send_settings()
 
     def _trained(self) -> tuple[int, ...]:
         """The card-order columns training moves (the landscape's option); (): all."""
@@ -118,6 +128,7 @@ class TrainingController(QObject):
             pace=self._pace(),
             penalty=session.penalty,
             trained=self._trained(),
+            timeline_stride=self._stride(),
         )
 
     def _send_settings(self) -> None:
@@ -138,6 +149,7 @@ class TrainingController(QObject):
             pace=_new(now.pace, sent.pace),
             penalty=_new(now.penalty, sent.penalty),
             trained=_new(now.trained, sent.trained),
+            timeline_stride=_new(now.timeline_stride, sent.timeline_stride),
         )
         if changed != Configure() and self.client.send(changed):
             self._sent, self._sent_data = now, document.data_revision
@@ -146,6 +158,7 @@ class TrainingController(QObject):
     def start(self) -> None:
         if self.running or not self._sync():
             return
+        self._tell_stride()
         self.state.document.set_diverged_run(None)
         if self._run_start is None:
             self._run_start = (self.state.document.network.copy(), self.state.document.step)
@@ -230,6 +243,7 @@ class TrainingController(QObject):
         document.apply_training(fresh)
         last = self.last = fresh[-1]
         self._synced = document.revision  # the worker holds exactly these weights
+        self._tell_stride()
         diverged = next((r for r in fresh if r.diverged), None)
         if diverged is not None and diverged.diverged_run is not None:
             steps, losses = diverged.diverged_run
