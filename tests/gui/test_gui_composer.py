@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from gui_helpers import cards, click_curve, curve, drag, drawn_output, tabs_built
@@ -325,7 +328,9 @@ def test_every_control_has_a_tooltip(window):
     assert missing == []
 
 
-def test_dark_palette_is_followed(window):
+@contextlib.contextmanager
+def dark_palette() -> Iterator[None]:
+    """The application in a dark palette, and back after."""
     app = QApplication.instance()
     original = app.palette()
     dark = QPalette(original)
@@ -334,10 +339,42 @@ def test_dark_palette_is_followed(window):
     try:
         app.setPalette(dark)
         app.processEvents()
-        assert window.plot.colors.background.lightness() < 128
-        assert window.plot.colors.target.lightness() > 128
+        yield
     finally:
         app.setPalette(original)
+
+
+def test_dark_palette_is_followed(window):
+    with dark_palette():
+        assert window.plot.colors.background.lightness() < 128
+        assert window.plot.colors.target.lightness() > 128
+
+
+def _sample_colour(plot, row: int) -> QColor:
+    """The colour at the middle of the legend's line for entry ``row``, as painted."""
+    sample = plot.legend.items[row][0]
+    centre = plot.mapFromScene(sample.mapToScene(10, 11))
+    return QColor(plot.viewport().grab().toImage().pixel(centre))
+
+
+def test_the_legend_s_cached_samples_follow_a_dark_palette(window):
+    plot = window.plot
+    names = [label.text for _sample, label in plot.legend.items]
+    row = names.index("network output")
+    before = _sample_colour(plot, row)
+    assert before == plot.colors.output
+    with dark_palette():
+        assert plot.colors.output != before
+        assert _sample_colour(plot, row) == plot.colors.output
+
+
+def test_a_hidden_curve_s_cached_legend_sample_shows_it_hidden(window):
+    plot = window.plot
+    row = [label.text for _sample, label in plot.legend.items].index("network output")
+    assert _sample_colour(plot, row) == plot.colors.output
+    plot.output_item.setVisible(False)
+    QApplication.processEvents()
+    assert _sample_colour(plot, row) != plot.colors.output  # the closed eye instead
 
 
 def test_new_restores_the_default(window, dialogs):

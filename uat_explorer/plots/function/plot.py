@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 from uat_explorer.core.nn.network import Network
 from uat_explorer.core.targets.target import DataTarget
 from uat_explorer.model.view import ModelView
+from uat_explorer.plots.cached_text import CachedSample
 from uat_explorer.plots.function.band import BandOverlay
 from uat_explorer.plots.function.batch import BatchOverlay
 from uat_explorer.plots.function.error_signal import ErrorSignalOverlay
@@ -93,7 +94,7 @@ class FunctionPlot(ThemedPlot):
             self.getAxis(name).enableAutoSIPrefix(False)  # 0.5, not 500 × 0.001
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
-        self.legend = self.addLegend(offset=(10, 10))
+        self.legend = self.addLegend(offset=(10, 10), sampleType=CachedSample)
         self.target_item = self.plot(name="target")
         # The output is new every frame: a bare curve, not a PlotDataItem, whose setData
         # re-styles its curve and scatter and checks its data each time (~0.3 ms a frame
@@ -334,6 +335,8 @@ class FunctionPlot(ThemedPlot):
         for overlay in self.overlays:
             overlay.apply_theme(colors, scale)
         self._legend_proxy.setPen(pg.mkPen(colors.foreground, width=1.6 * scale))
+        for sample, _label in self.legend.items:
+            sample.update()  # painted from pixmaps: the new pens show once redrawn
 
 
 def _finite_bounds(values: np.ndarray) -> tuple[float, float] | None:
