@@ -1,5 +1,6 @@
 """Qt fixtures for the layers that use Qt (a pytest plugin their conftests name)."""
 
+import gc
 import math
 
 import pytest
@@ -13,8 +14,14 @@ def app_identity(qapp):
     reuse it and every test sees the same app name), in Qt's test mode."""
     from PySide6.QtCore import QCoreApplication, QStandardPaths
 
+    from uat_explorer.gui.app import collect_on_the_gui_thread
+
     QStandardPaths.setTestModeEnabled(True)
     QCoreApplication.setOrganizationName("UAT Explorer Tests")
+    collector = collect_on_the_gui_thread()  # as the app does
+    yield
+    collector.timer.stop()
+    gc.enable()
 
 
 @pytest.fixture

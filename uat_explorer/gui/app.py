@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from uat_explorer import __version__
 from uat_explorer.core.workers.threads import pin_blas_to_one_thread
+
+if TYPE_CHECKING:
+    from pyqtgraph.util.garbage_collector import GarbageCollector
 
 
 def run_app(path: str | None = None) -> int:
@@ -22,6 +26,7 @@ def run_app(path: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("uat-explorer")  # Wayland and X taskbars match the desktop entry
     app.setWindowIcon(app_icon())
+    collector = collect_on_the_gui_thread()
     from uat_explorer.gui import MainWindow
 
     window = MainWindow(persistent=True)
@@ -33,7 +38,21 @@ def run_app(path: str | None = None) -> int:
         window.open_path(path)
     elif not rescued:
         window.lessons.welcome()
-    return app.exec()
+    code = app.exec()
+    collector.timer.stop()
+    return code
+
+
+def collect_on_the_gui_thread() -> GarbageCollector:
+    """Python's cycle collector, off, and run every second by a timer instead: left to
+    itself it runs wherever an allocation trips it, and once it ran inside Qt's
+    ``QObject::disconnect``, which held a lock that the menu it freed needed: the window
+    hung for good (seen in the test suite; a landscape thread could trip it as well).
+    pyqtgraph's collector collects each generation when its count is due. Keep the
+    returned object: its timer is the collector."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    return GarbageCollector(interval=1.0)
 
 
 LARGEST_WINDOW_ICON = 128
